@@ -1,0 +1,45 @@
+# s75: `make run` sets up and serves the demo; `make test` runs the whole suite on SQLite and PostgreSQL.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+S75 := $(BIN)/s75
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install demo run test test-sqlite test-postgres lint clean
+
+$(BIN)/activate: pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "s75 needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+demo: install
+	$(S75) migrate --no-input -v0
+	$(S75) load-reference-data
+	$(S75) load-demo
+
+run: demo
+	@echo ""
+	@echo "s75 is at http://$(HOST):$(PORT)/ (stop with Ctrl+C)"
+	@echo ""
+	$(S75) runserver --noreload $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests
+	DJANGO_SETTINGS_MODULE=s75.settings.test $(S75) makemigrations --check --dry-run -v1
+
+test-sqlite: install
+	DATABASE_URL= $(BIN)/pytest
+
+test-postgres: install
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python scripts/test_postgres.py
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) var test-artifacts .pytest_cache .hypothesis

@@ -1,0 +1,3 @@
+from s75.cli import main
+
+main()

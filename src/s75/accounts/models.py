@@ -1,0 +1,19 @@
+"""A user belongs to one organisation; what they may do comes from their roles (Django groups)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text="Users see only the agreements this organisation (or an organisation it succeeded) is party to.",
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username

@@ -1,0 +1,18 @@
+"""The roles of DESIGN.md §1 and the domain permissions each carries.
+
+Permissions are named for domain actions and declared on the models that own them; a role is a Django group
+holding a set of them. Adding a role or a permission later is a change to this table alone.
+"""
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "Pooled fund manager": (
+        "agreements.manage_agreement",
+        "agreements.transition_agreement",
+        "agreements.vary_agreement",
+        "audit.view_audit_trail",
+    ),
+    "Commissioner": ("agreements.manage_agreement", "agreements.vary_agreement"),
+    "Partner finance lead": ("audit.view_audit_trail",),
+    "Board member": (),
+    "Auditor": ("audit.view_audit_trail",),
+}

@@ -1,0 +1,1 @@
+"""The agreement register: parties, schedules, the content checklist, variations and the lifecycle."""

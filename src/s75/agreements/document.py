@@ -1,0 +1,156 @@
+"""An agreement as one plain document: the agreement file format (``docs/agreement-file.md``).
+
+The same document is what ``s75 export-agreement`` writes, what ``s75 load-agreement`` reads, and what each
+variation keeps of the agreement before and after it. Amounts are exact pounds as text (``"44500.00"``);
+parties are named by their organisation's ODS or ONS code.
+"""
+
+from s75.core.fiscal import FinancialYear
+from s75.riskshare.models import RiskShareTerms
+
+from .models import Agreement
+
+FORMAT = "s75-agreement/1"
+
+
+def pounds_text(pence: int) -> str:
+    sign = "-" if pence < 0 else ""
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{sign}{pounds}.{rest:02d}"
+
+
+def _percent_text(value) -> str:
+    return format(value.normalize(), "f")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _year(start_year: int | None) -> str | None:
+    return None if start_year is None else FinancialYear(start_year).label
+
+
+def agreement_document(*, agreement: Agreement) -> dict:
+    """The whole agreement as plain data, in the order a reader expects."""
+    parties = list(agreement.parties.select_related("organisation"))
+    code_of = {party.pk: party.organisation.code for party in parties}
+    schedules = list(agreement.schedules.prefetch_related("contributions__funding_stream"))
+    number_of = {schedule.pk: schedule.number for schedule in schedules}
+    return {
+        "format": FORMAT,
+        "agreement": {
+            "reference": agreement.reference,
+            "title": agreement.title,
+            "summary": agreement.summary,
+            "legal_basis": agreement.legal_bases,
+            "flexibilities": [name for name in ("pooled_fund", "lead_commissioning", "integrated_provision")
+                              if getattr(agreement, name)],
+            "better_care_fund": agreement.is_better_care_fund,
+            "term": {
+                "start": agreement.start_date.isoformat(),
+                "end": agreement.end_date.isoformat(),
+                "extension_months_available": agreement.extension_months_available,
+                "renewal_notice_months": agreement.renewal_notice_months,
+            },
+            "status": agreement.status,
+            "end_reason": agreement.end_reason or None,
+            "pooled_fund_manager": {
+                "name": agreement.pooled_fund_manager_name,
+                "title": agreement.pooled_fund_manager_title,
+                "email": agreement.pooled_fund_manager_email,
+            },
+            "terms": {
+                "contribution_variation": agreement.contribution_variation_terms,
+                "review": agreement.review_terms,
+                "variation": agreement.variation_terms,
+                "termination": agreement.termination_terms,
+                "fund_management": agreement.fund_management_terms,
+                "prior_agreement": agreement.prior_agreement_clause,
+            },
+            "consultation": {
+                "closed_on": agreement.consultation_closed_on.isoformat() if agreement.consultation_closed_on else None,
+                "exemption_reason": agreement.consultation_exemption_reason,
+            },
+            "predecessor": agreement.predecessor.reference if agreement.predecessor_id else None,
+        },
+        "parties": [
+            {
+                "organisation": party.organisation.code,
+                "name": party.name_in_agreement,
+                "host": party.is_host,
+                "requires_prior_agreement": party.requires_prior_agreement,
+            }
+            for party in parties
+        ],
+        "schedules": [
+            {
+                "number": schedule.number,
+                "title": schedule.title,
+                "funding_type": schedule.funding_type,
+                "lead_commissioner": code_of.get(schedule.lead_commissioner_id),
+                "aims_and_outcomes": schedule.aims_and_outcomes,
+                "nhs_functions": _lines(schedule.nhs_functions),
+                "health_related_functions": _lines(schedule.health_related_functions),
+                "eligible_people": schedule.eligible_people,
+                "services": schedule.services,
+                "resources": schedule.resources,
+                "contributions": [
+                    {
+                        "party": code_of[contribution.party_id],
+                        "year": contribution.year.label,
+                        "stream": contribution.funding_stream.code,
+                        "amount": pounds_text(contribution.amount_pence),
+                    }
+                    for contribution in sorted(
+                        schedule.contributions.all(),
+                        key=lambda c: (c.financial_year, [p.pk for p in parties].index(c.party_id),
+                                       c.funding_stream.code),
+                    )
+                ],
+            }
+            for schedule in schedules
+        ],
+        "approvals": [
+            {
+                "party": code_of[approval.party_id],
+                "decided_on": approval.decided_on.isoformat(),
+                "decision_maker": approval.decision_maker,
+                "reference": approval.reference,
+            }
+            for approval in agreement.approvals.order_by("decided_on", "party__position")
+        ],
+        "risk_share": [
+            {
+                "year": _year(terms.financial_year),
+                "schedule": number_of.get(terms.schedule_id),
+                "overspend_rule": terms.overspend_rule,
+                "underspend_rule": terms.underspend_rule,
+                "offset_first": terms.offset_first,
+                "contingency_reserve": pounds_text(terms.contingency_reserve_pence),
+                "maladministration_borne_by_host": terms.maladministration_borne_by_host,
+                "parties": [
+                    {
+                        "party": code_of[term.party_id],
+                        "fixed_percent": None if term.fixed_percent is None else _percent_text(term.fixed_percent),
+                        "cap": None if term.cap_pence is None else pounds_text(term.cap_pence),
+                        "cap_percent": None if term.cap_percent is None else _percent_text(term.cap_percent),
+                    }
+                    for term in terms.party_terms.order_by("party__position")
+                ],
+            }
+            for terms in RiskShareTerms.objects.filter(agreement=agreement).order_by(
+                "financial_year", "schedule__number", "id"
+            )
+        ],
+        "history": [
+            {
+                "from": transition.from_status,
+                "to": transition.to_status,
+                "end_reason": transition.end_reason or None,
+                "reason": transition.reason,
+                "at": transition.at.isoformat(),
+            }
+            for transition in agreement.transitions.all()
+        ],
+    }

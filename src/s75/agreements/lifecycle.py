@@ -1,0 +1,135 @@
+"""The agreement lifecycle: every allowed transition and the conditions it checks, in one table.
+
+A condition is a function of the agreement (and the transition's context) returning the list of what is
+unmet, in words a pooled fund manager can act on. A transition is allowed when every list is empty; every transition also needs a reason, which the history keeps.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from s75.organisations.models import LOCAL_AUTHORITY_KINDS, NHS_KINDS
+
+from .checklist import agreement_checklist, agreement_excluded_functions
+from .models import Agreement, AgreementStatus, EndReason
+
+S = AgreementStatus
+
+
+@dataclass(frozen=True)
+class TransitionContext:
+    on: date
+    end_reason: str = ""
+    reason: str = ""
+
+
+Condition = Callable[[Agreement, TransitionContext], list[str]]
+
+
+def has_nhs_and_council_parties(agreement: Agreement, _: TransitionContext) -> list[str]:
+    kinds = {party.organisation.kind for party in agreement.parties.select_related("organisation")}
+    unmet = []
+    if not kinds & NHS_KINDS:
+        unmet.append("no NHS body is a party to the agreement")
+    if not kinds & LOCAL_AUTHORITY_KINDS:
+        unmet.append("no local authority is a party to the agreement")
+    return unmet
+
+
+def has_schedules(agreement: Agreement, _: TransitionContext) -> list[str]:
+    return [] if agreement.schedules.exists() else ["the agreement has no schedules"]
+
+
+def consultation_closed(agreement: Agreement, context: TransitionContext) -> list[str]:
+    closed_on = agreement.consultation_closed_on
+    if closed_on is None:
+        return ["the consultation has no closing date recorded"]
+    if closed_on > context.on:
+        return [f"the consultation does not close until {closed_on:%d %B %Y}"]
+    return []
+
+
+def consultation_closed_or_exempt(agreement: Agreement, context: TransitionContext) -> list[str]:
+    if agreement.consultation_exemption_reason.strip():
+        return []
+    unmet = consultation_closed(agreement, context)
+    if unmet:
+        return [f"{unmet[0]}, and no reason why none was needed is recorded"]
+    return []
+
+
+def approved_by_every_party(agreement: Agreement, _: TransitionContext) -> list[str]:
+    approved = set(agreement.approvals.values_list("party_id", flat=True))
+    return [f"{party} has not recorded its approval" for party in agreement.parties.all() if party.pk not in approved]
+
+
+def checklist_complete(agreement: Agreement, _: TransitionContext) -> list[str]:
+    return [
+        f"content checklist ({item.key}) {item.title.lower()}: {missing}"
+        for item in agreement_checklist(agreement=agreement)
+        for missing in item.missing
+    ]
+
+
+def no_excluded_functions(agreement: Agreement, _: TransitionContext) -> list[str]:
+    return [str(finding) for finding in agreement_excluded_functions(agreement=agreement)]
+
+
+def host_and_manager_for_pooled_fund(agreement: Agreement, _: TransitionContext) -> list[str]:
+    if not agreement.pooled_fund:
+        return []
+    unmet = []
+    if agreement.host is None:
+        unmet.append("a pooled fund needs a host partner")
+    if not agreement.pooled_fund_manager_name.strip():
+        unmet.append("a pooled fund needs a pooled fund manager")
+    return unmet
+
+
+def end_reason_holds(agreement: Agreement, context: TransitionContext) -> list[str]:
+    if context.end_reason == EndReason.EXPIRED:
+        if agreement.end_date >= context.on:
+            return [f"the agreement does not expire until the end of {agreement.end_date:%d %B %Y}"]
+        return []
+    if context.end_reason == EndReason.TERMINATED:
+        return [] if context.reason.strip() else ["a termination needs the reason for it"]
+    if context.end_reason == EndReason.SUPERSEDED:
+        renewal_ready = agreement.renewals.filter(status__in=[S.APPROVED, S.IN_FORCE]).exists()
+        return [] if renewal_ready else ["no renewal of this agreement has been approved"]
+    return ["say why the agreement ended: expired, terminated or superseded"]
+
+
+TRANSITIONS: dict[tuple[str, str], tuple[Condition, ...]] = {
+    (S.DRAFT, S.CONSULTATION): (has_nhs_and_council_parties, has_schedules),
+    (S.CONSULTATION, S.DRAFT): (),
+    (S.CONSULTATION, S.APPROVED): (consultation_closed, approved_by_every_party),
+    (S.DRAFT, S.APPROVED): (has_nhs_and_council_parties, consultation_closed_or_exempt, approved_by_every_party),
+    (S.APPROVED, S.DRAFT): (),
+    (S.APPROVED, S.IN_FORCE): (
+        has_nhs_and_council_parties,
+        consultation_closed_or_exempt,
+        approved_by_every_party,
+        checklist_complete,
+        no_excluded_functions,
+        host_and_manager_for_pooled_fund,
+    ),
+    (S.IN_FORCE, S.ENDED): (end_reason_holds,),
+}
+
+# Statuses in which the agreement's terms may be edited directly; once in force they change only by variation.
+EDITABLE_STATUSES = frozenset({S.DRAFT, S.CONSULTATION, S.APPROVED})
+
+
+def transition_unmet(agreement: Agreement, to_status: str, context: TransitionContext) -> list[str]:
+    """What stops ``agreement`` moving to ``to_status``; empty when the move is allowed."""
+    conditions = TRANSITIONS.get((agreement.status, to_status))
+    if conditions is None:
+        allowed = [AgreementStatus(to).label.lower() for (frm, to) in TRANSITIONS if frm == agreement.status]
+        options = ", ".join(allowed) or "nothing: it has ended"
+        return [f"an agreement that is {agreement.get_status_display().lower()} can move only to {options}"]
+    unmet = [] if context.reason.strip() else ["say why: the reason is recorded in the agreement's history"]
+    return unmet + [problem for condition in conditions for problem in condition(agreement, context)]
+
+
+def transitions_from(status: str) -> list[str]:
+    return [to for (frm, to) in TRANSITIONS if frm == status]

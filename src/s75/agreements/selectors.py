@@ -1,0 +1,111 @@
+"""Reads of the agreement register. Every page and command finds agreements through :func:`agreements_visible_to`."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from s75.organisations.selectors import organisation_lineage_ids
+
+from .models import Agreement, AgreementStatus, Party, Variation
+
+
+def agreements_visible_to(*, user) -> QuerySet[Agreement]:
+    """The one scoping rule: a user sees agreements their organisation, or one it succeeded, is party to.
+
+    Superusers (the system's administrators) see every agreement; a user with no organisation sees none.
+    """
+    agreements = Agreement.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return agreements.none()
+    if user.is_superuser:
+        return agreements
+    if user.organisation_id is None:
+        return agreements.none()
+    lineage = organisation_lineage_ids(organisation=user.organisation)
+    return agreements.filter(pk__in=Party.objects.filter(organisation_id__in=lineage).values("agreement_id"))
+
+
+def agreement_list(*, user, status: str | None = None) -> QuerySet[Agreement]:
+    agreements = agreements_visible_to(user=user).prefetch_related(
+        Prefetch("parties", queryset=Party.objects.select_related("organisation"))
+    )
+    if status:
+        agreements = agreements.filter(status=status)
+    return agreements.order_by("title")
+
+
+def agreement_get(*, user, pk: int | None = None, reference: str | None = None) -> Agreement:
+    """One agreement the user may see; ``Agreement.DoesNotExist`` otherwise (pages answer 404 either way)."""
+    lookup = {"pk": pk} if pk is not None else {"reference": reference}
+    return agreements_visible_to(user=user).get(**lookup)
+
+
+def user_may_change(*, user, agreement: Agreement, permission: str = "agreements.manage_agreement") -> bool:
+    """Whether ``user`` holds the domain permission and may see the agreement: the one place this is decided."""
+    return user.has_perm(permission) and agreements_visible_to(user=user).filter(pk=agreement.pk).exists()
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def renewal_alert_date(*, agreement: Agreement) -> date:
+    return _add_months(agreement.end_date, -agreement.renewal_notice_months)
+
+
+def renewal_due(*, agreement: Agreement, today: date) -> bool:
+    """In force, within its renewal notice period, and with no renewal drafted yet."""
+    return (
+        agreement.status == AgreementStatus.IN_FORCE
+        and renewal_alert_date(agreement=agreement) <= today
+        and not agreement.renewals.exists()
+    )
+
+
+@dataclass(frozen=True)
+class KeyDate:
+    label: str
+    on: date
+
+
+def agreement_next_key_date(*, agreement: Agreement, today: date) -> KeyDate | None:
+    """The next date that matters for the agreement's state, as the register's list shows it."""
+    if agreement.status == AgreementStatus.CONSULTATION and agreement.consultation_closed_on:
+        return KeyDate("Consultation closes", agreement.consultation_closed_on)
+    if agreement.status in {AgreementStatus.DRAFT, AgreementStatus.APPROVED}:
+        return KeyDate("Starts", agreement.start_date)
+    if agreement.status == AgreementStatus.IN_FORCE:
+        alert = renewal_alert_date(agreement=agreement)
+        if today < alert:
+            return KeyDate("Renewal alert", alert)
+        return KeyDate("Ends", agreement.end_date)
+    return None
+
+
+def agreements_due_for_renewal(*, user, today: date) -> list[Agreement]:
+    return [
+        agreement
+        for agreement in agreements_visible_to(user=user).filter(status=AgreementStatus.IN_FORCE)
+        if renewal_due(agreement=agreement, today=today)
+    ]
+
+
+def agreement_as_at(*, agreement: Agreement, on: date) -> dict | None:
+    """What the agreement said on ``on``: the document after the last variation effective by then.
+
+    ``None`` when the agreement had not come into force by that date (or never has).
+    """
+    variation = (
+        Variation.objects.filter(agreement=agreement, effective_from__lte=on).order_by("-effective_from", "-number")
+        .first()
+    )
+    return variation.document_after if variation else None

@@ -1,0 +1,388 @@
+"""Writes to the agreement register. Every path (pages, API, CLI, file loads) changes agreements through here.
+
+Each service is one transaction: it locks the agreement, checks the change is allowed in the agreement's
+state, makes it, and writes the audit record. Once an agreement is in force its terms change only by a
+dated variation, which keeps the whole agreement as it stood before and after.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from s75.audit.services import audit_record, snapshot
+from s75.budgets.models import Contribution, FundingStream
+from s75.organisations.models import Organisation
+from s75.organisations.selectors import organisation_successors_as_at
+
+from .document import agreement_document
+from .lifecycle import EDITABLE_STATUSES, TransitionContext, transition_unmet
+from .models import Agreement, AgreementStatus, Approval, Party, Schedule, Transition, Variation
+
+
+class AgreementError(Exception):
+    """A refused change; ``problems`` lists every reason, each in words a user can act on."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+class TransitionRefused(AgreementError):
+    def __init__(self, agreement: Agreement, to_status: str, problems: list[str]):
+        self.agreement, self.to_status = agreement, to_status
+        super().__init__(problems)
+
+
+class ChangeRefused(AgreementError):
+    pass
+
+
+@dataclass(frozen=True)
+class VariationDetails:
+    effective_from: date
+    description: str
+    approval_reference: str = ""
+
+
+AGREEMENT_FIELDS = frozenset({
+    "title", "summary", "basis_s75", "basis_s76", "basis_s256", "pooled_fund", "lead_commissioning",
+    "integrated_provision", "is_better_care_fund", "start_date", "end_date", "extension_months_available",
+    "renewal_notice_months", "pooled_fund_manager_name", "pooled_fund_manager_title", "pooled_fund_manager_email",
+    "contribution_variation_terms", "review_terms", "variation_terms", "termination_terms", "fund_management_terms",
+    "prior_agreement_clause", "consultation_closed_on", "consultation_exemption_reason",
+})
+SCHEDULE_FIELDS = frozenset({
+    "number", "title", "funding_type", "lead_commissioner", "aims_and_outcomes", "nhs_functions",
+    "health_related_functions", "eligible_people", "services", "resources",
+})
+
+_open_variation: ContextVar[int | None] = ContextVar("open_variation", default=None)
+
+
+@contextmanager
+def _agreement_change(*, agreement: Agreement, actor, variation: VariationDetails | None) -> Iterator[Agreement]:
+    """Lock the agreement and allow a change only where its state permits; record the variation it makes."""
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if _open_variation.get() == locked.pk:
+            yield locked
+            return
+        if locked.status in EDITABLE_STATUSES:
+            if variation is not None:
+                raise ChangeRefused(["variations are recorded for agreements in force; edit this one directly"])
+            yield locked
+            return
+        if locked.status == AgreementStatus.ENDED:
+            raise ChangeRefused(["the agreement has ended and can no longer be changed"])
+        if variation is None:
+            raise ChangeRefused(["the agreement is in force: record the change as a variation with its effective date"])
+        problems = _variation_problems(locked, variation)
+        if problems:
+            raise ChangeRefused(problems)
+        before = agreement_document(agreement=locked)
+        last = locked.variations.order_by("-number").first()
+        token = _open_variation.set(locked.pk)
+        try:
+            yield locked
+        finally:
+            _open_variation.reset(token)
+        after = agreement_document(agreement=locked)
+        recorded = Variation.objects.create(
+            agreement=locked, number=(last.number + 1) if last else 1, effective_from=variation.effective_from,
+            description=variation.description, approval_reference=variation.approval_reference,
+            document_before=before, document_after=after, recorded_by=_user(actor),
+        )
+        audit_record(actor=actor, action="variation_record", obj=recorded, agreement=locked,
+                     after={"effective_from": str(variation.effective_from), "description": variation.description})
+
+
+def _variation_problems(agreement: Agreement, variation: VariationDetails) -> list[str]:
+    problems = []
+    if not variation.description.strip():
+        problems.append("describe the variation")
+    if not agreement.start_date <= variation.effective_from <= agreement.end_date:
+        problems.append(
+            f"a variation must take effect within the term ({agreement.start_date:%d %B %Y} to "
+            f"{agreement.end_date:%d %B %Y})"
+        )
+    latest = agreement.variations.order_by("-effective_from").first()
+    if latest and variation.effective_from < latest.effective_from:
+        problems.append(
+            f"variations are recorded in date order: {latest} already takes effect on {latest.effective_from:%d %B %Y}"
+        )
+    return problems
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def agreement_create(*, actor, reference: str, title: str, start_date: date, end_date: date, **fields) -> Agreement:
+    """A new draft agreement."""
+    unknown = set(fields) - AGREEMENT_FIELDS
+    if unknown:
+        raise ChangeRefused([f"unknown agreement field: {name}" for name in sorted(unknown)])
+    if Agreement.objects.filter(reference=reference).exists():
+        raise ChangeRefused([f"an agreement with the reference {reference!r} already exists"])
+    if end_date <= start_date:
+        raise ChangeRefused(["the end date must be after the start date"])
+    with transaction.atomic():
+        agreement = Agreement.objects.create(
+            reference=reference, title=title, start_date=start_date, end_date=end_date,
+            created_by=_user(actor), modified_by=_user(actor), **fields,
+        )
+        audit_record(actor=actor, action="agreement_create", obj=agreement, agreement=agreement,
+                     after=snapshot(agreement))
+    return agreement
+
+
+def agreement_update(*, actor, agreement: Agreement, variation: VariationDetails | None = None, **fields) -> Agreement:
+    unknown = set(fields) - AGREEMENT_FIELDS
+    if unknown:
+        raise ChangeRefused([f"unknown agreement field: {name}" for name in sorted(unknown)])
+    with _agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
+        before = snapshot(locked, *fields)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        if locked.end_date <= locked.start_date:
+            raise ChangeRefused(["the end date must be after the start date"])
+        locked.modified_by = _user(actor)
+        locked.save()
+        audit_record(actor=actor, action="agreement_update", obj=locked, agreement=locked,
+                     before=before, after=snapshot(locked, *fields))
+    return locked
+
+
+def party_add(
+    *, actor, agreement: Agreement, organisation: Organisation, name_in_agreement: str = "", is_host: bool = False,
+    requires_prior_agreement: bool | None = None, variation: VariationDetails | None = None,
+) -> Party:
+    """Add a party; unless told otherwise, every party but the host requires its prior agreement to an overspend."""
+    with _agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
+        if locked.parties.filter(organisation=organisation).exists():
+            raise ChangeRefused([f"{organisation} is already a party to this agreement"])
+        if is_host and locked.parties.filter(is_host=True).exists():
+            raise ChangeRefused([f"{locked.host} is already the host; an agreement has one host"])
+        last = locked.parties.order_by("-position").first()
+        party = Party.objects.create(
+            agreement=locked, organisation=organisation, name_in_agreement=name_in_agreement or organisation.name,
+            is_host=is_host,
+            requires_prior_agreement=(not is_host) if requires_prior_agreement is None else requires_prior_agreement,
+            position=(last.position + 1) if last else 1, created_by=_user(actor), modified_by=_user(actor),
+        )
+        audit_record(actor=actor, action="party_add", obj=party, agreement=locked, after=snapshot(party))
+    return party
+
+
+def party_update(*, actor, party: Party, variation: VariationDetails | None = None, **fields) -> Party:
+    allowed = {"name_in_agreement", "is_host", "requires_prior_agreement"}
+    if set(fields) - allowed:
+        raise ChangeRefused([f"unknown party field: {name}" for name in sorted(set(fields) - allowed)])
+    with _agreement_change(agreement=party.agreement, actor=actor, variation=variation) as locked:
+        party = Party.objects.select_for_update().get(pk=party.pk)
+        if fields.get("is_host") and locked.parties.filter(is_host=True).exclude(pk=party.pk).exists():
+            raise ChangeRefused([f"{locked.host} is already the host; an agreement has one host"])
+        before = snapshot(party, *fields)
+        for name, value in fields.items():
+            setattr(party, name, value)
+        party.modified_by = _user(actor)
+        party.save()
+        audit_record(actor=actor, action="party_update", obj=party, agreement=locked, before=before,
+                     after=snapshot(party, *fields))
+    return party
+
+
+def _schedule_problems(agreement: Agreement, fields: dict, schedule: Schedule | None = None) -> list[str]:
+    problems = []
+    others = agreement.schedules.exclude(pk=schedule.pk) if schedule else agreement.schedules.all()
+    if "number" in fields and others.filter(number=fields["number"]).exists():
+        problems.append(f"schedule number {fields['number']} is already used")
+    if "title" in fields and others.filter(title=fields["title"]).exists():
+        problems.append(f"a schedule called {fields['title']!r} already exists")
+    lead = fields.get("lead_commissioner")
+    if lead is not None and lead.agreement_id != agreement.pk:
+        problems.append("the lead commissioner must be a party to this agreement")
+    return problems
+
+
+def schedule_create(
+    *, actor, agreement: Agreement, title: str, variation: VariationDetails | None = None, **fields
+) -> Schedule:
+    unknown = set(fields) - SCHEDULE_FIELDS
+    if unknown:
+        raise ChangeRefused([f"unknown schedule field: {name}" for name in sorted(unknown)])
+    with _agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
+        if "number" not in fields:
+            last = locked.schedules.order_by("-number").first()
+            fields["number"] = (last.number + 1) if last else 1
+        problems = _schedule_problems(locked, {**fields, "title": title})
+        if problems:
+            raise ChangeRefused(problems)
+        schedule = Schedule.objects.create(
+            agreement=locked, title=title, created_by=_user(actor), modified_by=_user(actor), **fields
+        )
+        audit_record(actor=actor, action="schedule_create", obj=schedule, agreement=locked, after=snapshot(schedule))
+    return schedule
+
+
+def schedule_update(*, actor, schedule: Schedule, variation: VariationDetails | None = None, **fields) -> Schedule:
+    unknown = set(fields) - SCHEDULE_FIELDS
+    if unknown:
+        raise ChangeRefused([f"unknown schedule field: {name}" for name in sorted(unknown)])
+    with _agreement_change(agreement=schedule.agreement, actor=actor, variation=variation) as locked:
+        schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
+        problems = _schedule_problems(locked, fields, schedule)
+        if problems:
+            raise ChangeRefused(problems)
+        before = snapshot(schedule)
+        for name, value in fields.items():
+            setattr(schedule, name, value)
+        schedule.modified_by = _user(actor)
+        schedule.save()
+        audit_record(actor=actor, action="schedule_update", obj=schedule, agreement=locked, before=before,
+                     after=snapshot(schedule))
+    return schedule
+
+
+def contribution_set(
+    *, actor, schedule: Schedule, party: Party, financial_year: int, funding_stream: FundingStream, amount_pence: int,
+    variation: VariationDetails | None = None,
+) -> Contribution | None:
+    """Set a partner's contribution to a schedule for a year and stream; zero removes it."""
+    if isinstance(amount_pence, bool) or not isinstance(amount_pence, int):
+        raise ChangeRefused(["a contribution must be a whole number of pence"])
+    if amount_pence < 0:
+        raise ChangeRefused(["a contribution cannot be negative"])
+    with _agreement_change(agreement=schedule.agreement, actor=actor, variation=variation) as locked:
+        if party.agreement_id != locked.pk:
+            raise ChangeRefused([f"{party} is not a party to this agreement"])
+        existing = Contribution.objects.select_for_update().filter(
+            schedule=schedule, party=party, financial_year=financial_year, funding_stream=funding_stream
+        ).first()
+        before = snapshot(existing) if existing else None
+        if amount_pence == 0:
+            if existing is None:
+                return None
+            existing.delete()
+            audit_record(actor=actor, action="contribution_remove", obj=existing, agreement=locked, before=before)
+            return None
+        if existing is None:
+            existing = Contribution(
+                schedule=schedule, party=party, financial_year=financial_year, funding_stream=funding_stream,
+                created_by=_user(actor),
+            )
+        existing.amount_pence = amount_pence
+        existing.modified_by = _user(actor)
+        existing.save()
+        audit_record(actor=actor, action="contribution_set", obj=existing, agreement=locked, before=before,
+                     after=snapshot(existing))
+    return existing
+
+
+def approval_record(
+    *, actor, agreement: Agreement, party: Party, decided_on: date, decision_maker: str, reference: str = ""
+) -> Approval:
+    """Record a party's decision to enter the agreement, the evidence the lifecycle asks for."""
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if locked.status not in EDITABLE_STATUSES:
+            raise ChangeRefused(["approvals are recorded before the agreement comes into force"])
+        if party.agreement_id != locked.pk:
+            raise ChangeRefused([f"{party} is not a party to this agreement"])
+        if not decision_maker.strip():
+            raise ChangeRefused(["say who made the decision (board, cabinet, executive)"])
+        approval, _ = Approval.objects.update_or_create(
+            agreement=locked, party=party,
+            defaults={"decided_on": decided_on, "decision_maker": decision_maker, "reference": reference,
+                      "modified_by": _user(actor), "created_by": _user(actor)},
+        )
+        audit_record(actor=actor, action="approval_record", obj=approval, agreement=locked, after=snapshot(approval))
+    return approval
+
+
+def agreement_transition(
+    *, actor, agreement: Agreement, to_status: str, reason: str, end_reason: str = "", on: date | None = None,
+    at=None,
+) -> Agreement:
+    """Move the agreement to ``to_status`` or raise :class:`TransitionRefused` listing every unmet condition.
+
+    ``on`` is the date the conditions are judged at (default today); ``at`` the time recorded in the history.
+    """
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        context = TransitionContext(on=on or timezone.localdate(), end_reason=end_reason, reason=reason)
+        problems = transition_unmet(locked, to_status, context)
+        if problems:
+            raise TransitionRefused(locked, to_status, problems)
+        from_status = locked.status
+        locked.status = to_status
+        locked.end_reason = end_reason if to_status == AgreementStatus.ENDED else ""
+        locked.modified_by = _user(actor)
+        locked.save()
+        Transition.objects.create(
+            agreement=locked, from_status=from_status, to_status=to_status, end_reason=locked.end_reason,
+            reason=reason, at=at or timezone.now(), by=_user(actor),
+        )
+        if to_status == AgreementStatus.IN_FORCE:
+            Variation.objects.create(
+                agreement=locked, number=0, effective_from=locked.start_date, description="As commenced",
+                document_after=agreement_document(agreement=locked), recorded_by=_user(actor),
+            )
+        audit_record(actor=actor, action="agreement_transition", obj=locked, agreement=locked,
+                     before={"status": from_status}, after={"status": to_status, "end_reason": locked.end_reason},
+                     reason=reason)
+    return locked
+
+
+def agreement_vary(*, actor, agreement: Agreement, variation: VariationDetails, changes) -> Variation:
+    """Make several changes as one variation: ``changes(agreement)`` calls the other services."""
+    with _agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
+        changes(locked)
+    return locked.variations.order_by("-number").first()
+
+
+def agreement_renew(
+    *, actor, agreement: Agreement, reference: str, start_date: date, end_date: date, title: str = ""
+) -> Agreement:
+    """A draft successor agreement: the same schedules and terms, with each party's successor as at the start.
+
+    Contributions are not copied: the new term's budgets are agreed afresh.
+    """
+    if agreement.status not in {AgreementStatus.APPROVED, AgreementStatus.IN_FORCE}:
+        raise ChangeRefused(["only an approved agreement or one in force can be renewed"])
+    if start_date <= agreement.start_date:
+        raise ChangeRefused(["a renewal starts after the agreement it renews"])
+    copied = {name: getattr(agreement, name) for name in AGREEMENT_FIELDS - {
+        "title", "start_date", "end_date", "consultation_closed_on", "consultation_exemption_reason"}}
+    with transaction.atomic():
+        renewal = agreement_create(
+            actor=actor, reference=reference, title=title or agreement.title, start_date=start_date,
+            end_date=end_date, **copied,
+        )
+        renewal.predecessor = agreement
+        renewal.save(update_fields=["predecessor"])
+        party_map = {}
+        for party in agreement.parties.select_related("organisation"):
+            successors = organisation_successors_as_at(organisation=party.organisation, as_at=start_date)
+            for organisation in successors:
+                existing = renewal.parties.filter(organisation=organisation).first()
+                party_map[party.pk] = existing or party_add(
+                    actor=actor, agreement=renewal, organisation=organisation,
+                    name_in_agreement=party.name_in_agreement if organisation == party.organisation else organisation.name,
+                    is_host=party.is_host, requires_prior_agreement=party.requires_prior_agreement,
+                )
+        for schedule in agreement.schedules.all():
+            schedule_create(
+                actor=actor, agreement=renewal, title=schedule.title,
+                **{name: getattr(schedule, name) for name in SCHEDULE_FIELDS - {"title", "lead_commissioner"}},
+                lead_commissioner=party_map.get(schedule.lead_commissioner_id),
+            )
+        audit_record(actor=actor, action="agreement_renew", obj=renewal, agreement=agreement,
+                     after={"renewal": renewal.reference})
+    return renewal
+

@@ -1,0 +1,1 @@
+"""Budgets: each partner's contribution per schedule, financial year and funding stream."""

@@ -1,0 +1,1 @@
+"""Shared foundations: money, financial years, base models and the page furniture."""

@@ -1,0 +1,150 @@
+"""The one place that parses, formats and splits money.
+
+Money is whole pence in ``int`` everywhere below the presentation layer; weights and rates are ``Decimal``.
+Floats are refused outright, because a float cannot hold most amounts in pence exactly.
+"""
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+PENCE_PER_POUND = 100
+
+_AMOUNT = re.compile(
+    r"""^(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)?   # 1,234,567 or 1234567 (optional when there are decimals)
+        (?:\.(?P<pence>\d*))?$""",
+    re.VERBOSE,
+)
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be read as money; the message says what is wrong and what to write instead."""
+
+
+def parse_pence(text: str) -> int:
+    """Read an amount as finance systems write it and return whole pence.
+
+    Accepts ``£1,234.56``, ``1234.5``, ``-1,234.56``, ``(1,234.56)`` (negative), ``£-5`` and ``-£5``.
+    A blank, a third decimal place that is not zero, or anything else is a :class:`MoneyError`.
+    """
+    if isinstance(text, float):
+        raise MoneyError("floats are not accepted for money: pass the amount as text or integer pence")
+    original = text
+    text = (text or "").strip().replace(" ", "").replace("\u00a0", "")
+    if not text:
+        raise MoneyError("the amount is blank: enter a figure such as 1,234.56 or 0")
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    for _ in range(2):  # a sign and a pound sign, in either order
+        if text[:1] in "-\u2212":
+            if negative:
+                raise MoneyError(f"{original!r} has two minus signs")
+            negative, text = True, text[1:]
+        elif text[:1] == "+":
+            text = text[1:]
+        if text.startswith("£"):
+            text = text[1:]
+    match = _AMOUNT.match(text)
+    if not match or not (match["pounds"] or match["pence"]):
+        raise MoneyError(f"{original!r} is not an amount: write it like £1,234.56, 1234.56 or (1,234.56)")
+    pounds = int((match["pounds"] or "0").replace(",", ""))
+    pence_digits = (match["pence"] or "").ljust(2, "0")
+    if len(pence_digits) > 2 and set(pence_digits[2:]) != {"0"}:
+        raise MoneyError(f"{original!r} has fractions of a penny: give at most two decimal places")
+    pence = pounds * PENCE_PER_POUND + int(pence_digits[:2])
+    return -pence if negative else pence
+
+
+def pence_from_pounds(pounds: int | str | Decimal) -> int:
+    """Whole pence from an exact number of pounds (``Decimal``, ``int`` or text); refuses floats and part-pence."""
+    if isinstance(pounds, float):
+        raise MoneyError("floats are not accepted for money: pass a Decimal, an int or text")
+    try:
+        exact = Decimal(str(pounds)) * PENCE_PER_POUND
+    except InvalidOperation as exc:
+        raise MoneyError(f"{pounds!r} is not a number of pounds") from exc
+    if exact != exact.to_integral_value():
+        raise MoneyError(f"{pounds!r} has fractions of a penny")
+    return int(exact)
+
+
+def _round_half_away(numerator: int, denominator: int) -> int:
+    """Integer division rounding half away from zero (the convention finance tables use)."""
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if remainder * 2 >= denominator:
+        quotient += 1
+    return -quotient if numerator < 0 else quotient
+
+
+def _group(whole: int) -> str:
+    return f"{whole:,}"
+
+
+def format_gbp(pence: int, *, show_pence: bool = False) -> str:
+    """``£1,234,567`` (rounded to the pound) or ``£1,234,567.89``; negatives as ``-£1,234``."""
+    _require_int(pence)
+    sign = "-" if pence < 0 else ""
+    if show_pence:
+        pounds, rest = divmod(abs(pence), PENCE_PER_POUND)
+        return f"{sign}£{_group(pounds)}.{rest:02d}"
+    return f"{sign}£{_group(abs(_round_half_away(pence, PENCE_PER_POUND)))}"
+
+
+def format_millions(pence: int, *, places: int = 2) -> str:
+    """``£1.23m``, rounded half away from zero; negatives as ``-£1.23m``."""
+    _require_int(pence)
+    scale = PENCE_PER_POUND * 1_000_000 // 10**places
+    scaled = abs(_round_half_away(pence, scale))
+    whole, fraction = divmod(scaled, 10**places)
+    sign = "-" if pence < 0 and scaled else ""
+    return f"{sign}£{whole}.{fraction:0{places}d}m" if places else f"{sign}£{whole}m"
+
+
+def format_finance(pence: int, *, show_pence: bool = False) -> str:
+    """The finance-table form: ``1,234`` and ``(1,234)`` for negatives, no pound sign."""
+    text = format_gbp(abs(pence), show_pence=show_pence)[1:]
+    if pence < 0 and text.strip("0.,"):
+        return f"({text})"
+    return text
+
+
+def split_largest_remainder(amount: int, weights: Sequence[int | Decimal | Fraction]) -> list[int]:
+    """Split ``amount`` pence by ``weights`` so the shares add up to ``amount`` exactly.
+
+    Each share is first floored; the pennies left over go one each to the largest fractional parts, ties going
+    to the larger weight and then to the one listed first. A negative amount is split as its absolute value and
+    negated, so the same partners bear the odd pennies of an overspend and of an underspend.
+    """
+    _require_int(amount)
+    if not weights:
+        raise MoneyError("cannot split an amount between nobody")
+    exact_weights = []
+    for weight in weights:
+        if isinstance(weight, float):
+            raise MoneyError("floats are not accepted as weights: use Decimal or int")
+        exact = Fraction(weight)
+        if exact < 0:
+            raise MoneyError(f"weights must not be negative (got {weight})")
+        exact_weights.append(exact)
+    total_weight = sum(exact_weights)
+    if total_weight == 0:
+        raise MoneyError("cannot split by weights that add up to zero")
+    magnitude = abs(amount)
+    exact_shares = [magnitude * weight / total_weight for weight in exact_weights]
+    shares = [share.numerator // share.denominator for share in exact_shares]
+    leftover = magnitude - sum(shares)
+    order = sorted(
+        range(len(shares)),
+        key=lambda i: (-(exact_shares[i] - shares[i]), -exact_weights[i], i),
+    )
+    for i in order[:leftover]:
+        shares[i] += 1
+    assert sum(shares) == magnitude, "largest remainder lost a penny"
+    return [-share for share in shares] if amount < 0 else shares
+
+
+def _require_int(pence: int) -> None:
+    if isinstance(pence, bool) or not isinstance(pence, int):
+        raise MoneyError(f"money must be whole pence as int, not {type(pence).__name__}")

@@ -1,0 +1,1 @@
+"""Demo data: the four seed partnerships and one user per role."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RiskshareConfig(AppConfig):
+    name = "s75.riskshare"
+    label = "riskshare"

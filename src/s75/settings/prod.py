@@ -1,0 +1,27 @@
+"""Production: everything secret or risky comes from the environment, with no fallback."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+if os.environ.get("S75_DEBUG", "").lower() in {"1", "true", "yes", "on"}:
+    raise ImproperlyConfigured("DEBUG must be off in production: unset S75_DEBUG.")
+try:
+    SECRET_KEY = os.environ["S75_SECRET_KEY"]
+except KeyError as exc:
+    raise ImproperlyConfigured("Production refuses to start without S75_SECRET_KEY in the environment.") from exc
+if len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("S75_SECRET_KEY must be at least 32 characters.")
+
+DEBUG = False
+SECURE_SSL_REDIRECT = os.environ.get("S75_SECURE_SSL_REDIRECT", "true").lower() == "true"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 31536000
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

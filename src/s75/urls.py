@@ -1,0 +1,14 @@
+"""Site map: sign-in, the agreement register and the admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="agreements:list", permanent=False)),
+    path("sign-in/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("agreements/", include("s75.agreements.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,19 @@
+"""Test set-up shared by the whole suite: one database per run (SQLite or PostgreSQL, by DATABASE_URL),
+loaded once with the public reference data and the roles, and factories for everything else."""
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def manager(db):
+    """A pooled fund manager at a local authority that has no agreements until a test makes them."""
+    return UserFactory(role="Pooled fund manager")
