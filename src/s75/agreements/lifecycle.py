@@ -1,7 +1,8 @@
 """The agreement lifecycle: every allowed transition and the conditions it checks, in one table.
 
 A condition is a function of the agreement (and the transition's context) returning the list of what is
-unmet, in words a pooled fund manager can act on. A transition is allowed when every list is empty; every transition also needs a reason, which the history keeps.
+unmet, in words a pooled fund manager can act on. A transition is allowed when every list is empty;
+every transition also needs a reason, which the history keeps.
 """
 
 from collections.abc import Callable
@@ -120,14 +121,21 @@ TRANSITIONS: dict[tuple[str, str], tuple[Condition, ...]] = {
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.CONSULTATION, S.APPROVED})
 
 
-def transition_unmet(agreement: Agreement, to_status: str, context: TransitionContext) -> list[str]:
-    """What stops ``agreement`` moving to ``to_status``; empty when the move is allowed."""
+def transition_unmet(
+    agreement: Agreement, to_status: str, context: TransitionContext, *, require_reason: bool = True
+) -> list[str]:
+    """What stops ``agreement`` moving to ``to_status``; empty when the move is allowed.
+
+    ``require_reason=False`` leaves out the reason, for pages that show what is unmet before anyone types one.
+    """
     conditions = TRANSITIONS.get((agreement.status, to_status))
     if conditions is None:
         allowed = [AgreementStatus(to).label.lower() for (frm, to) in TRANSITIONS if frm == agreement.status]
         options = ", ".join(allowed) or "nothing: it has ended"
         return [f"an agreement that is {agreement.get_status_display().lower()} can move only to {options}"]
-    unmet = [] if context.reason.strip() else ["say why: the reason is recorded in the agreement's history"]
+    unmet = [] if context.reason.strip() or not require_reason else [
+        "say why: the reason is recorded in the agreement's history"
+    ]
     return unmet + [problem for condition in conditions for problem in condition(agreement, context)]
 
 

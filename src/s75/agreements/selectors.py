@@ -7,7 +7,8 @@ from django.db.models import Prefetch, QuerySet
 
 from s75.organisations.selectors import organisation_lineage_ids
 
-from .models import Agreement, AgreementStatus, Party, Variation
+from .lifecycle import TransitionContext, transition_unmet, transitions_from
+from .models import Agreement, AgreementStatus, EndReason, Party, Variation
 
 
 def agreements_visible_to(*, user) -> QuerySet[Agreement]:
@@ -109,3 +110,32 @@ def agreement_as_at(*, agreement: Agreement, on: date) -> dict | None:
         .first()
     )
     return variation.document_after if variation else None
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    to_status: str
+    label: str
+    end_reason: str
+    unmet: list[str]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.unmet
+
+
+def agreement_transition_options(*, agreement: Agreement, today: date) -> list[TransitionOption]:
+    """Each move open from the agreement's state (each way of ending, for one in force) and what it still needs."""
+    options = []
+    for to_status in transitions_from(agreement.status):
+        reasons = list(EndReason) if to_status == AgreementStatus.ENDED else [""]
+        for end_reason in reasons:
+            context = TransitionContext(on=today, end_reason=end_reason)
+            label = AgreementStatus(to_status).label
+            if end_reason:
+                label = f"{label}: {EndReason(end_reason).label.lower()}"
+            options.append(TransitionOption(
+                to_status, label, end_reason,
+                transition_unmet(agreement, to_status, context, require_reason=False),
+            ))
+    return options
