@@ -2,6 +2,7 @@
 service exists, so tests exercise the rules rather than by-pass them."""
 
 import datetime
+import itertools
 
 import factory
 from django.contrib.auth.models import Group
@@ -73,3 +74,55 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
     agreement = factory.SubFactory(AgreementFactory)
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Service {n}")
+
+
+_references = itertools.count(1)
+
+
+def complete_agreement(*, actor=None, approve: bool = False, **overrides) -> Agreement:
+    """A draft agreement that satisfies every condition for coming into force, built through the services.
+
+    A council hosts a pooled fund with one NHS partner; one schedule states everything the regulations ask;
+    each partner contributes to 2024-25. With ``approve`` both parties' approvals are recorded.
+    """
+    from s75.agreements import services
+    from s75.budgets.models import FundingStream
+
+    fields = {
+        "reference": f"complete-agreement-{next(_references)}",
+        "title": "Joint equipment partnership",
+        "start_date": datetime.date(2024, 4, 1),
+        "end_date": datetime.date(2027, 3, 31),
+        "pooled_fund": True,
+        "pooled_fund_manager_name": "Head of Joint Commissioning",
+        "contribution_variation_terms": "Varied by written agreement of both partners.",
+        "review_terms": "Reviewed every year by the joint commissioning board.",
+        "variation_terms": "Varied in writing, signed by both partners.",
+        "termination_terms": "Either partner may terminate on six months' notice.",
+        "fund_management_terms": "The council hosts the fund, reports quarterly and gives an annual return.",
+        "consultation_exemption_reason": "Continuation of existing arrangements.",
+        **overrides,
+    }
+    agreement = services.agreement_create(actor=actor, **fields)
+    council = services.party_add(actor=actor, agreement=agreement, organisation=OrganisationFactory(), is_host=True)
+    nhs = services.party_add(actor=actor, agreement=agreement, organisation=NhsBodyFactory())
+    schedule = services.schedule_create(
+        actor=actor, agreement=agreement, title="Joint Equipment Store", lead_commissioner=council,
+        aims_and_outcomes="Equipment quickly, whoever assessed the person.",
+        nhs_functions="Community health equipment", health_related_functions="Aids and adaptations",
+        eligible_people="Adults and children assessed as needing equipment.", services="Community equipment.",
+        resources="Store staff employed by the council.",
+    )
+    core = FundingStream.objects.get(code="core")
+    for party, pence in ((council, 53500000), (nhs, 53500000)):
+        services.contribution_set(
+            actor=actor, schedule=schedule, party=party, financial_year=2024, funding_stream=core, amount_pence=pence
+        )
+    if approve:
+        for party in (council, nhs):
+            services.approval_record(
+                actor=actor, agreement=agreement, party=party, decided_on=datetime.date(2024, 3, 1),
+                decision_maker="Board",
+            )
+    agreement.refresh_from_db()
+    return agreement

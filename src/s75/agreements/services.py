@@ -317,6 +317,9 @@ def agreement_transition(
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         context = TransitionContext(on=on or timezone.localdate(), end_reason=end_reason, reason=reason)
         problems = transition_unmet(locked, to_status, context)
+        previous = locked.transitions.order_by("-at", "-id").first()
+        if at is not None and previous is not None and at < previous.at:
+            problems.append(f"the history is in time order: the last move was recorded at {previous.at:%d %B %Y %H:%M}")
         if problems:
             raise TransitionRefused(locked, to_status, problems)
         from_status = locked.status

@@ -1,0 +1,193 @@
+"""Changes to agreements: edits while draft, variations once in force, the agreement as at a date, renewal."""
+
+from datetime import date
+
+import pytest
+
+from s75.agreements.models import AgreementStatus
+from s75.agreements.selectors import agreement_as_at
+from s75.agreements.services import (
+    ChangeRefused,
+    VariationDetails,
+    agreement_create,
+    agreement_renew,
+    agreement_transition,
+    agreement_vary,
+    contribution_set,
+    party_add,
+    schedule_create,
+    schedule_update,
+)
+from s75.audit.models import AuditEvent
+from s75.budgets.models import Contribution, FundingStream
+from s75.organisations.selectors import organisation_get_by_code
+from tests.factories import OrganisationFactory, UserFactory, complete_agreement
+
+pytestmark = pytest.mark.django_db
+S = AgreementStatus
+
+
+def in_force(**overrides):
+    agreement = complete_agreement(approve=True, **overrides)
+    agreement_transition(actor=None, agreement=agreement, to_status=S.APPROVED, reason="Approved")
+    agreement_transition(actor=None, agreement=agreement, to_status=S.IN_FORCE, reason="Commenced")
+    agreement.refresh_from_db()
+    return agreement
+
+
+def test_every_change_is_audited_with_who_and_before_and_after():
+    user = UserFactory(role="Pooled fund manager")
+    agreement = complete_agreement(actor=user)
+    schedule = agreement.schedules.get()
+    schedule_update(actor=user, schedule=schedule, title="Joint Equipment Service")
+    event = AuditEvent.objects.filter(action="schedule_update").get()
+    assert (event.actor, event.agreement, event.before["title"], event.after["title"]) == (
+        user, agreement, "Joint Equipment Store", "Joint Equipment Service"
+    )
+    actions = set(AuditEvent.objects.filter(agreement=agreement).values_list("action", flat=True))
+    assert actions >= {"agreement_create", "party_add", "schedule_create", "contribution_set", "schedule_update"}
+
+
+def test_an_agreement_in_force_changes_only_by_variation():
+    agreement = in_force()
+    schedule = agreement.schedules.get()
+    with pytest.raises(ChangeRefused, match="record the change as a variation"):
+        schedule_update(actor=None, schedule=schedule, title="Renamed")
+    schedule.refresh_from_db()
+    assert schedule.title == "Joint Equipment Store"
+
+
+def test_a_variation_keeps_the_agreement_before_and_after_and_answers_as_at():
+    agreement = in_force()
+    schedule = agreement.schedules.get()
+    host = agreement.host
+    core = FundingStream.objects.get(code="core")
+    contribution_set(
+        actor=None, schedule=schedule, party=host, financial_year=2024, funding_stream=core, amount_pence=60000000,
+        variation=VariationDetails(date(2024, 10, 1), "Council adds £65,000 for winter", "Board minute 12/24"),
+    )
+    variation = agreement.variations.get(number=1)
+    assert variation.document_before["schedules"][0]["contributions"][0]["amount"] == "535000.00"
+    assert variation.document_after["schedules"][0]["contributions"][0]["amount"] == "600000.00"
+
+    def amount_on(day):
+        document = agreement_as_at(agreement=agreement, on=day)
+        return document and document["schedules"][0]["contributions"][0]["amount"]
+
+    assert amount_on(date(2024, 3, 31)) is None
+    assert amount_on(date(2024, 4, 1)) == "535000.00"
+    assert amount_on(date(2024, 9, 30)) == "535000.00"
+    assert amount_on(date(2024, 10, 1)) == "600000.00"
+
+
+def test_variations_are_dated_within_the_term_and_in_order():
+    agreement = in_force()
+    schedule = agreement.schedules.get()
+    later = VariationDetails(date(2025, 6, 1), "Rename")
+    schedule_update(actor=None, schedule=schedule, title="Equipment", variation=later)
+    with pytest.raises(ChangeRefused) as caught:
+        schedule_update(
+            actor=None, schedule=schedule, title="Equipment service",
+            variation=VariationDetails(date(2025, 1, 1), ""),
+        )
+    assert caught.value.problems == [
+        "describe the variation",
+        "variations are recorded in date order: Variation 1 already takes effect on 01 June 2025",
+    ]
+    with pytest.raises(ChangeRefused, match="within the term"):
+        schedule_update(actor=None, schedule=schedule, title="X", variation=VariationDetails(date(2030, 1, 1), "Late"))
+
+
+def test_several_changes_make_one_variation():
+    agreement = in_force()
+    core = FundingStream.objects.get(code="core")
+
+    def add_service(locked):
+        schedule = schedule_create(actor=None, agreement=locked, title="Carers' breaks", aims_and_outcomes="Breaks")
+        contribution_set(
+            actor=None, schedule=schedule, party=locked.host, financial_year=2025, funding_stream=core,
+            amount_pence=1000000,
+        )
+
+    variation = agreement_vary(
+        actor=None, agreement=agreement, variation=VariationDetails(date(2025, 4, 1), "New carers' schedule"),
+        changes=add_service,
+    )
+    assert variation.number == 1
+    assert [s["title"] for s in variation.document_after["schedules"]] == ["Joint Equipment Store", "Carers' breaks"]
+    assert agreement.variations.count() == 2  # as commenced, and this one
+
+
+def test_a_refused_change_inside_a_variation_saves_nothing():
+    agreement = in_force()
+    core = FundingStream.objects.get(code="core")
+
+    def bad(locked):
+        schedule_create(actor=None, agreement=locked, title="New")
+        contribution_set(
+            actor=None, schedule=locked.schedules.first(), party=locked.host, financial_year=2025,
+            funding_stream=core, amount_pence=-5,
+        )
+
+    with pytest.raises(ChangeRefused, match="cannot be negative"):
+        agreement_vary(actor=None, agreement=agreement, variation=VariationDetails(date(2025, 4, 1), "x"), changes=bad)
+    assert agreement.schedules.count() == 1
+    assert agreement.variations.count() == 1
+
+
+def test_drafts_refuse_variations_and_ended_agreements_refuse_changes():
+    agreement = complete_agreement()
+    with pytest.raises(ChangeRefused, match="edit this one directly"):
+        schedule_update(
+            actor=None, schedule=agreement.schedules.get(), title="X", variation=VariationDetails(date(2024, 5, 1), "x")
+        )
+    ended = in_force()
+    agreement_transition(actor=None, agreement=ended, to_status=S.ENDED, end_reason="terminated", reason="Notice")
+    with pytest.raises(ChangeRefused, match="has ended"):
+        schedule_update(actor=None, schedule=ended.schedules.get(), title="X")
+
+
+def test_contributions_are_whole_pence_not_negative_and_zero_removes():
+    agreement = complete_agreement()
+    schedule, host = agreement.schedules.get(), agreement.host
+    core = FundingStream.objects.get(code="core")
+    with pytest.raises(ChangeRefused, match="whole number of pence"):
+        contribution_set(actor=None, schedule=schedule, party=host, financial_year=2024, funding_stream=core,
+                         amount_pence=1.5)
+    contribution_set(actor=None, schedule=schedule, party=host, financial_year=2024, funding_stream=core, amount_pence=0)
+    assert not Contribution.objects.filter(schedule=schedule, party=host).exists()
+
+
+def test_one_host_and_one_place_per_organisation():
+    agreement = complete_agreement()
+    with pytest.raises(ChangeRefused, match="already the host"):
+        party_add(actor=None, agreement=agreement, organisation=OrganisationFactory(), is_host=True)
+    with pytest.raises(ChangeRefused, match="already a party"):
+        party_add(actor=None, agreement=agreement, organisation=agreement.host.organisation)
+
+
+def test_unknown_fields_and_duplicate_references_are_refused():
+    with pytest.raises(ChangeRefused, match="unknown agreement field: colour"):
+        agreement_create(actor=None, reference="x", title="x", start_date=date(2024, 4, 1),
+                         end_date=date(2025, 3, 31), colour="red")
+    complete_agreement(reference="taken")
+    with pytest.raises(ChangeRefused, match="already exists"):
+        agreement_create(actor=None, reference="taken", title="x", start_date=date(2024, 4, 1),
+                         end_date=date(2025, 3, 31))
+
+
+def test_renewal_brings_in_each_partys_successor_and_the_schedules():
+    agreement = in_force(start_date=date(2019, 4, 1), end_date=date(2022, 3, 31))
+    ccg = organisation_get_by_code(code="06P")
+    party_nhs = agreement.parties.exclude(is_host=True).get()
+    party_nhs.organisation = ccg  # the partner was Luton CCG, succeeded by the BLMK ICB in July 2022
+    party_nhs.save()
+    renewal = agreement_renew(
+        actor=None, agreement=agreement, reference="renewal-2023", start_date=date(2023, 4, 1),
+        end_date=date(2026, 3, 31),
+    )
+    assert renewal.predecessor == agreement and renewal.status == S.DRAFT
+    assert [p.organisation.code for p in renewal.parties.all()] == [agreement.host.organisation.code, "QHG"]
+    assert [s.title for s in renewal.schedules.all()] == ["Joint Equipment Store"]
+    assert renewal.schedules.get().lead_commissioner.organisation == agreement.host.organisation
+    assert not Contribution.objects.filter(schedule__agreement=renewal).exists()

@@ -1,0 +1,181 @@
+"""Money: parse, format and split (DESIGN.md §5), with worked examples and hypothesis properties."""
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from s75.core.money import (
+    MoneyError,
+    format_finance,
+    format_gbp,
+    format_millions,
+    parse_pence,
+    pence_from_pounds,
+    split_largest_remainder,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "pence"),
+    [
+        ("£1,234.56", 123456),
+        ("1234.5", 123450),
+        ("(1,234.56)", -123456),
+        ("-1,234.56", -123456),
+        ("£-5", -500),
+        ("-£5", -500),
+        ("0", 0),
+        (".5", 50),
+        ("  £3,102,500 ", 310250000),
+        ("1234.560", 123456),
+        ("1 234.56", 123456),
+        ("+12", 1200),
+    ],
+)
+def test_parse_reads_what_finance_systems_write(text, pence):
+    assert parse_pence(text) == pence
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("", "blank"),
+        ("   ", "blank"),
+        ("1,23.00", "not an amount"),
+        ("12.345", "fractions of a penny"),
+        ("abc", "not an amount"),
+        ("£", "not an amount"),
+        ("--5", "two minus signs"),
+        ("(-5)", "two minus signs"),
+        ("1.2.3", "not an amount"),
+    ],
+)
+def test_parse_refuses_with_a_reason(text, says):
+    with pytest.raises(MoneyError, match=says):
+        parse_pence(text)
+
+
+def test_floats_are_refused_everywhere():
+    with pytest.raises(MoneyError):
+        parse_pence(1.5)
+    with pytest.raises(MoneyError):
+        pence_from_pounds(1.5)
+    with pytest.raises(MoneyError):
+        format_gbp(1.5)
+    with pytest.raises(MoneyError):
+        split_largest_remainder(100, [1.0, 2.0])
+
+
+def test_pence_from_pounds_is_exact():
+    assert pence_from_pounds(Decimal("44500.00")) == 4450000
+    assert pence_from_pounds("0.01") == 1
+    assert pence_from_pounds(3) == 300
+    with pytest.raises(MoneyError, match="fractions of a penny"):
+        pence_from_pounds("0.001")
+
+
+@pytest.mark.parametrize(
+    ("pence", "whole", "exact", "table", "millions"),
+    [
+        (123456700, "£1,234,567", "£1,234,567.00", "1,234,567", "£1.23m"),
+        (-123400, "-£1,234", "-£1,234.00", "(1,234)", "£0.00m"),
+        (310250000, "£3,102,500", "£3,102,500.00", "3,102,500", "£3.10m"),
+        (50, "£1", "£0.50", "1", "£0.00m"),
+        (-50, "-£1", "-£0.50", "(1)", "£0.00m"),
+        (49, "£0", "£0.49", "0", "£0.00m"),
+        (0, "£0", "£0.00", "0", "£0.00m"),
+        (3830000000, "£38,300,000", "£38,300,000.00", "38,300,000", "£38.30m"),
+        (-1500000000, "-£15,000,000", "-£15,000,000.00", "(15,000,000)", "-£15.00m"),
+        (-1234567890, "-£12,345,679", "-£12,345,678.90", "(12,345,679)", "-£12.35m"),
+    ],
+)
+def test_format(pence, whole, exact, table, millions):
+    assert format_gbp(pence) == whole
+    assert format_gbp(pence, show_pence=True) == exact
+    assert format_finance(pence) == table
+    assert format_millions(pence) == millions
+
+
+def test_format_finance_with_pence_brackets_negatives():
+    assert format_finance(-988112, show_pence=True) == "(9,881.12)"
+
+
+def test_split_worked_example_from_design():
+    # DESIGN.md §6: the Integrated LD team's underspend of £15,000 split 471,000 : 244,000.
+    assert split_largest_remainder(-1500000, [471000, 244000]) == [-988112, -511888]
+    # LD Pooled Purchasing Budget: overspend of £118,000 split 2,052,000 : 2,130,000.
+    assert split_largest_remainder(11800000, [2052000, 2130000]) == [5789957, 6010043]
+    # pool_share with offset first: £143,000 split 3,102,500 : 3,493,500.
+    assert split_largest_remainder(14300000, [3102500, 3493500]) == [6726160, 7573840]
+
+
+def test_split_ties_go_to_the_larger_weight_then_the_first_listed():
+    assert split_largest_remainder(1, [1, 1]) == [1, 0]
+    assert split_largest_remainder(1, [1, 2, 1]) == [0, 1, 0]
+    assert split_largest_remainder(2, [1, 1, 1]) == [1, 1, 0]
+    assert split_largest_remainder(-1, [1, 1]) == [-1, 0]
+
+
+def test_split_refuses_nonsense():
+    with pytest.raises(MoneyError, match="nobody"):
+        split_largest_remainder(100, [])
+    with pytest.raises(MoneyError, match="zero"):
+        split_largest_remainder(100, [0, 0])
+    with pytest.raises(MoneyError, match="negative"):
+        split_largest_remainder(100, [1, -1])
+
+
+amounts = st.integers(min_value=-10**13, max_value=10**13)
+weight_lists = st.lists(
+    st.one_of(st.integers(min_value=0, max_value=10**11), st.decimals(min_value=0, max_value=100, places=4)),
+    min_size=1,
+    max_size=12,
+).filter(lambda weights: sum(weights) > 0)
+
+
+@given(amounts, weight_lists)
+def test_shares_add_up_to_the_penny(amount, weights):
+    assert sum(split_largest_remainder(amount, weights)) == amount
+
+
+@given(amounts, weight_lists)
+def test_each_share_is_within_a_penny_of_its_exact_share(amount, weights):
+    total = sum(Fraction(w) for w in weights)
+    for share, weight in zip(split_largest_remainder(amount, weights), weights, strict=True):
+        assert abs(Fraction(share) - amount * Fraction(weight) / total) < 1
+
+
+@given(amounts, weight_lists)
+def test_negative_amounts_mirror_positive_ones(amount, weights):
+    assert split_largest_remainder(-amount, weights) == [-s for s in split_largest_remainder(amount, weights)]
+
+
+@given(st.integers(min_value=0, max_value=10**13), weight_lists)
+def test_shares_of_a_positive_amount_are_never_negative(amount, weights):
+    assert all(share >= 0 for share in split_largest_remainder(amount, weights))
+
+
+@given(amounts, weight_lists, st.randoms())
+def test_reordering_partners_moves_no_share_by_more_than_a_penny(amount, weights, rnd):
+    order = list(range(len(weights)))
+    rnd.shuffle(order)
+    original = split_largest_remainder(amount, weights)
+    shuffled = split_largest_remainder(amount, [weights[i] for i in order])
+    for position, i in enumerate(order):
+        assert abs(shuffled[position] - original[i]) <= 1
+
+
+@given(st.integers(min_value=-10**13, max_value=10**13))
+def test_parse_reads_back_what_format_writes(pence):
+    assert parse_pence(format_gbp(pence, show_pence=True)) == pence
+    assert parse_pence(format_finance(pence, show_pence=True)) == pence
+
+
+@given(st.integers(min_value=-10**13, max_value=10**13))
+def test_whole_pound_format_rounds_half_away_from_zero(pence):
+    shown = parse_pence(format_gbp(pence))
+    assert abs(shown - pence) <= 50
+    assert shown % 100 == 0

@@ -1,0 +1,62 @@
+"""Successor look-up and lineage, on the real reference data loaded for the session."""
+
+from datetime import date
+
+import pytest
+
+from s75.organisations.models import Organisation
+from s75.organisations.selectors import (
+    organisation_get_by_code,
+    organisation_lineage_ids,
+    organisation_successors_as_at,
+)
+from s75.organisations.services import organisation_upsert, succession_record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_luton_ccg_is_succeeded_by_the_blmk_icb_from_1_july_2022():
+    ccg = organisation_get_by_code(code="06P")
+    assert ccg.name == "NHS Luton CCG"
+    assert organisation_successors_as_at(organisation=ccg, as_at=date(2022, 6, 30)) == [ccg]
+    [icb] = organisation_successors_as_at(organisation=ccg, as_at=date(2022, 7, 1))
+    assert (icb.ods_code, icb.name) == ("QHG", "NHS Bedfordshire, Luton and Milton Keynes Integrated Care Board")
+
+
+def test_a_pct_is_followed_through_its_ccg_to_the_icb():
+    pct = organisation_upsert(actor=None, kind="pct", name="NHS Luton", ods_code="5GW")
+    ccg = organisation_get_by_code(code="06P")
+    succession_record(actor=None, predecessor=pct, successor=ccg, effective_on=date(2013, 4, 1))
+    assert organisation_successors_as_at(organisation=pct, as_at=date(2013, 3, 31)) == [pct]
+    assert organisation_successors_as_at(organisation=pct, as_at=date(2015, 1, 1)) == [ccg]
+    assert [o.ods_code for o in organisation_successors_as_at(organisation=pct, as_at=date(2024, 1, 1))] == ["QHG"]
+
+
+def test_three_ccgs_merge_into_one_icb_and_the_icb_inherits_all_their_lineage():
+    icb = organisation_get_by_code(code="QK1")
+    ccgs = [organisation_get_by_code(code=code) for code in ("03W", "04C", "04V")]
+    assert {o.pk for o in ccgs} | {icb.pk} == organisation_lineage_ids(organisation=icb)
+    for ccg in ccgs:
+        assert organisation_successors_as_at(organisation=ccg, as_at=date(2023, 1, 1)) == [icb]
+
+
+def test_a_split_gives_every_successor():
+    old = organisation_upsert(actor=None, kind="ccg", name="Old CCG", ods_code="X01")
+    east = organisation_upsert(actor=None, kind="icb", name="East ICB", ods_code="X02")
+    west = organisation_upsert(actor=None, kind="icb", name="West ICB", ods_code="X03")
+    for successor in (east, west):
+        succession_record(actor=None, predecessor=old, successor=successor, effective_on=date(2022, 7, 1))
+    assert set(organisation_successors_as_at(organisation=old, as_at=date(2023, 1, 1))) == {east, west}
+
+
+def test_unknown_code_says_which():
+    with pytest.raises(Organisation.DoesNotExist, match="ZZZ"):
+        organisation_get_by_code(code="ZZZ")
+
+
+def test_councils_are_found_by_ons_code_with_their_kind():
+    assert organisation_get_by_code(code="E06000032").kind == "unitary_authority"
+    assert organisation_get_by_code(code="E10000018").kind == "county_council"
+    assert organisation_get_by_code(code="E09000004").kind == "london_borough"
+    district = organisation_get_by_code(code="E07000129")  # Blaby, in Leicestershire
+    assert (district.kind, district.parent.ons_code) == ("district_council", "E10000018")
