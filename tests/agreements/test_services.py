@@ -191,3 +191,17 @@ def test_renewal_brings_in_each_partys_successor_and_the_schedules():
     assert [s.title for s in renewal.schedules.all()] == ["Joint Equipment Store"]
     assert renewal.schedules.get().lead_commissioner.organisation == agreement.host.organisation
     assert not Contribution.objects.filter(schedule__agreement=renewal).exists()
+
+
+def test_renewal_alert_is_emailed_once_to_the_pooled_fund_manager(mailoutbox):
+    from s75.agreements.services import renewal_alerts_send
+
+    agreement = in_force(end_date=date(2027, 3, 31), pooled_fund_manager_email="pfm@council.example")
+    UserFactory(organisation=agreement.host.organisation, role="Pooled fund manager", email="boss@council.example")
+    assert renewal_alerts_send(today=date(2026, 9, 29)) == []
+    assert renewal_alerts_send(today=date(2026, 9, 30)) == [agreement]
+    assert renewal_alerts_send(today=date(2026, 10, 1)) == []
+    [mail] = mailoutbox
+    assert mail.subject == "Renewal due: Joint equipment partnership"
+    assert sorted(mail.to) == ["boss@council.example", "pfm@council.example"]
+    assert "ends on 31 March 2027" in mail.body

@@ -73,6 +73,7 @@ class Agreement(TrackedModel):
     consultation_exemption_reason = models.TextField(
         blank=True, help_text="Why no joint consultation was needed, where none was held."
     )
+    renewal_alert_sent_on = models.DateField(null=True, blank=True, editable=False)
     predecessor = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals",
         help_text="The agreement this one renews.",

@@ -389,3 +389,45 @@ def agreement_renew(
                      after={"renewal": renewal.reference})
     return renewal
 
+
+
+def renewal_alerts_send(*, today: date) -> list[Agreement]:
+    """Email each agreement's renewal alert once, when it enters its renewal notice period with no renewal drafted.
+
+    The alert goes to the pooled fund manager's address and to the host's pooled fund managers in the system.
+    """
+    from django.core.mail import send_mail
+
+    from s75.accounts.models import User
+
+    from .selectors import renewal_due
+
+    sent = []
+    for agreement in Agreement.objects.filter(status=AgreementStatus.IN_FORCE, renewal_alert_sent_on__isnull=True):
+        if not renewal_due(agreement=agreement, today=today):
+            continue
+        with transaction.atomic():
+            locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+            host = locked.host
+            recipients = {locked.pooled_fund_manager_email} - {""}
+            if host is not None:
+                recipients |= set(
+                    User.objects.filter(organisation=host.organisation, groups__name="Pooled fund manager")
+                    .exclude(email="").values_list("email", flat=True)
+                )
+            send_mail(
+                subject=f"Renewal due: {locked.title}",
+                message=(
+                    f"{locked.title} ({locked.reference}) ends on {locked.end_date:%d %B %Y}. It is within its "
+                    f"{locked.renewal_notice_months}-month renewal notice period and no renewal has been drafted.\n\n"
+                    "Decide whether to renew, extend or let it expire, and record the decision."
+                ),
+                from_email=None,
+                recipient_list=sorted(recipients),
+            )
+            locked.renewal_alert_sent_on = today
+            locked.save(update_fields=["renewal_alert_sent_on"])
+            audit_record(actor=None, action="renewal_alert_send", obj=locked, agreement=locked,
+                         after={"sent_on": str(today), "recipients": sorted(recipients)})
+        sent.append(locked)
+    return sent
