@@ -4,8 +4,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 LOAD_PROD = "import django.conf as c, s75.settings.prod as p; print(p.DEBUG, p.LANGUAGE_CODE, p.TIME_ZONE)"
 
 
@@ -30,8 +28,7 @@ def test_refuses_a_short_key():
     assert "at least 32 characters" in run_with({"S75_SECRET_KEY": "short"}).stderr
 
 
-@pytest.mark.parametrize("value", ["k" * 50])
-def test_starts_with_a_key_debug_off_in_british_english(value):
-    result = run_with({"S75_SECRET_KEY": value})
+def test_starts_with_a_key_debug_off_in_british_english():
+    result = run_with({"S75_SECRET_KEY": "k" * 50})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "en-gb", "Europe/London"]

@@ -1,11 +1,447 @@
-"""Pages of the agreement register. Thin: parse input, call a service or selector, render."""
+"""Pages of the agreement register. Thin: parse input, call a service or selector, render.
 
+Every page finds its agreement through ``agreement_get``, so an agreement the user's organisation is not party
+to is a 404: another organisation cannot learn that it exists. A change the user's role does not allow is a 403.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
-from .selectors import agreement_list
+from s75.audit.selectors import audit_events_for_agreement
+from s75.budgets.exports import table_workbook, xlsx_response
+from s75.budgets.selectors import FinancialScheduleRow, agreement_years
+from s75.core.money import parse_pence
+
+from .checklist import agreement_checklist, agreement_excluded_functions
+from .forms import (
+    AgreementCreateForm,
+    AgreementForm,
+    ApprovalForm,
+    AsAtForm,
+    ContributionForm,
+    PartyForm,
+    ScheduleForm,
+    TransitionForm,
+)
+from .models import Agreement, AgreementStatus, FundingType, Schedule
+from .selectors import (
+    KeyDate,
+    agreement_as_at,
+    agreement_get,
+    agreement_list,
+    agreement_next_key_date,
+    agreement_transition_options,
+    renewal_due,
+    user_may_change,
+)
+from .services import (
+    AgreementError,
+    agreement_create,
+    agreement_transition,
+    agreement_update,
+    approval_record,
+    contribution_set,
+    party_add,
+    schedule_create,
+    schedule_update,
+)
+
+MANAGE = "agreements.manage_agreement"
+VARY = "agreements.vary_agreement"
+TRANSITION = "agreements.transition_agreement"
+VIEW_AUDIT = "audit.view_audit_trail"
+AUDIT_EVENTS_PER_PAGE = 50
+
+
+def _visible_agreement(request, pk: int) -> Agreement:
+    try:
+        return agreement_get(user=request.user, pk=pk)
+    except Agreement.DoesNotExist as exc:
+        raise Http404("No agreement found") from exc
+
+
+def _may_edit(user, agreement: Agreement) -> bool:
+    """Editing needs ``manage_agreement``; once the agreement is in force a change is a variation, which also
+    needs ``vary_agreement``."""
+    needed = [MANAGE, VARY] if agreement.status == AgreementStatus.IN_FORCE else [MANAGE]
+    return all(user_may_change(user=user, agreement=agreement, permission=permission) for permission in needed)
+
+
+def _editable_agreement(request, pk: int) -> Agreement:
+    agreement = _visible_agreement(request, pk)
+    if not _may_edit(request.user, agreement):
+        raise PermissionDenied
+    return agreement
+
+
+def _in_force(agreement: Agreement) -> bool:
+    return agreement.status == AgreementStatus.IN_FORCE
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _schedule_or_404(agreement: Agreement, number: int) -> Schedule:
+    try:
+        return agreement.schedules.select_related("lead_commissioner").get(number=number)
+    except Schedule.DoesNotExist as exc:
+        raise Http404("No such schedule") from exc
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    agreement: Agreement
+    next_key_date: KeyDate | None
+    renewal_due: bool
+
+
+def _register_rows(request) -> tuple[list[RegisterRow], str]:
+    status = request.GET.get("status", "")
+    if status not in AgreementStatus.values:
+        status = ""
+    today = timezone.localdate()
+    rows = [
+        RegisterRow(agreement, agreement_next_key_date(agreement=agreement, today=today),
+                    renewal_due(agreement=agreement, today=today))
+        for agreement in agreement_list(user=request.user, status=status or None)
+    ]
+    return rows, status
 
 
 @login_required
 def agreement_list_view(request):
-    return render(request, "agreements/list.html", {"agreements": agreement_list(user=request.user)})
+    rows, status = _register_rows(request)
+    return render(request, "agreements/list.html", {
+        "rows": rows, "status": status, "statuses": AgreementStatus.choices,
+        "may_create": request.user.has_perm(MANAGE),
+    })
+
+
+@login_required
+def agreement_list_xlsx(request):
+    rows, status = _register_rows(request)
+    workbook = table_workbook(
+        title="Agreements",
+        headers=["Title", "Reference", "Status", "Partners", "Start", "End", "Next key date", "On",
+                 "Renewal due"],
+        rows=[
+            [row.agreement.title, row.agreement.reference, row.agreement.get_status_display(),
+             "; ".join(party.name_in_agreement for party in row.agreement.parties.all()),
+             row.agreement.start_date, row.agreement.end_date,
+             row.next_key_date.label if row.next_key_date else None,
+             row.next_key_date.on if row.next_key_date else None,
+             "Yes" if row.renewal_due else "No"]
+            for row in rows
+        ],
+    )
+    return xlsx_response(workbook, f"agreements{'-' + status if status else ''}.xlsx")
+
+
+@login_required
+def agreement_create_view(request):
+    if not request.user.has_perm(MANAGE):
+        raise PermissionDenied
+    organisation = request.user.organisation
+    form = AgreementCreateForm(_posted(request), organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                agreement = agreement_create(actor=request.user, **form.agreement_fields())
+                if organisation is not None:
+                    party_add(actor=request.user, agreement=agreement, organisation=organisation,
+                              is_host=form.cleaned_data["host"])
+        except AgreementError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{agreement} was created as a draft")
+            return redirect("agreements:detail", pk=agreement.pk)
+    return render(request, "agreements/agreement_form.html", {"form": form})
+
+
+def _detail_context(request, agreement: Agreement, form: TransitionForm | None = None) -> dict:
+    user, today = request.user, timezone.localdate()
+    options = agreement_transition_options(agreement=agreement, today=today)
+    may_transition = bool(options) and user_may_change(user=user, agreement=agreement, permission=TRANSITION)
+    if form is None and may_transition:
+        form = TransitionForm(options=options)
+    return {
+        "agreement": agreement,
+        "parties": agreement.parties.select_related("organisation"),
+        "schedules": agreement.schedules.select_related("lead_commissioner"),
+        "checklist": agreement_checklist(agreement=agreement),
+        "excluded_functions": agreement_excluded_functions(agreement=agreement),
+        "approvals": agreement.approvals.select_related("party"),
+        "transitions": agreement.transitions.select_related("by"),
+        "variations": agreement.variations.select_related("recorded_by"),
+        "years": agreement_years(agreement=agreement),
+        "next_key_date": agreement_next_key_date(agreement=agreement, today=today),
+        "renewal_due": renewal_due(agreement=agreement, today=today),
+        "options": [(option, TransitionForm.value_of(option)) for option in options],
+        "form": form,
+        "may_edit": agreement.status != AgreementStatus.ENDED and _may_edit(user, agreement),
+        "may_record_approval": agreement.status not in {AgreementStatus.IN_FORCE, AgreementStatus.ENDED}
+        and user_may_change(user=user, agreement=agreement, permission=MANAGE),
+        "may_view_audit": user_may_change(user=user, agreement=agreement, permission=VIEW_AUDIT),
+    }
+
+
+@login_required
+def agreement_detail_view(request, pk: int):
+    agreement = _visible_agreement(request, pk)
+    return render(request, "agreements/detail.html", _detail_context(request, agreement))
+
+
+@login_required
+@require_POST
+def agreement_transition_view(request, pk: int):
+    agreement = _visible_agreement(request, pk)
+    if not user_may_change(user=request.user, agreement=agreement, permission=TRANSITION):
+        raise PermissionDenied
+    options = agreement_transition_options(agreement=agreement, today=timezone.localdate())
+    form = TransitionForm(request.POST, options=options)
+    if form.is_valid():
+        try:
+            moved = agreement_transition(actor=request.user, agreement=agreement, **form.transition())
+        except AgreementError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"The agreement is now {moved.get_status_display().lower()}")
+            return redirect("agreements:detail", pk=agreement.pk)
+    return render(request, "agreements/detail.html", _detail_context(request, agreement, form))
+
+
+@login_required
+def agreement_edit_view(request, pk: int):
+    agreement = _editable_agreement(request, pk)
+    form = AgreementForm(_posted(request), initial=AgreementForm.initial_for(agreement), in_force=_in_force(agreement))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: value for name, value in form.agreement_fields().items()
+                   if getattr(agreement, name) != value}
+        if not changes:
+            form.add_problems(["you have not changed anything"])
+        else:
+            try:
+                agreement_update(actor=request.user, agreement=agreement, variation=form.variation(), **changes)
+            except AgreementError as error:
+                form.add_problems(error.problems)
+            else:
+                messages.success(request, "The agreement was updated")
+                return redirect("agreements:detail", pk=agreement.pk)
+    return render(request, "agreements/agreement_form.html", {"form": form, "agreement": agreement})
+
+
+@login_required
+def party_add_view(request, pk: int):
+    agreement = _editable_agreement(request, pk)
+    form = PartyForm(_posted(request), in_force=_in_force(agreement))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            party = party_add(
+                actor=request.user, agreement=agreement, organisation=data["organisation"],
+                name_in_agreement=data["name_in_agreement"], is_host=data["is_host"],
+                requires_prior_agreement=data["requires_prior_agreement"], variation=form.variation(),
+            )
+        except AgreementError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{party} was added as a partner")
+            return redirect("agreements:detail", pk=agreement.pk)
+    return render(request, "agreements/change_form.html", {
+        "form": form, "agreement": agreement, "heading": "Add a partner", "submit": "Add partner",
+    })
+
+
+@login_required
+def schedule_detail_view(request, pk: int, number: int):
+    agreement = _visible_agreement(request, pk)
+    schedule = _schedule_or_404(agreement, number)
+    return render(request, "agreements/schedule_detail.html", {
+        "agreement": agreement, "schedule": schedule,
+        "contributions": schedule.contributions.select_related("party", "funding_stream")
+        .order_by("financial_year", "party__position", "funding_stream__name"),
+        "may_edit": agreement.status != AgreementStatus.ENDED and _may_edit(request.user, agreement),
+    })
+
+
+@login_required
+def schedule_create_view(request, pk: int):
+    agreement = _editable_agreement(request, pk)
+    form = ScheduleForm(_posted(request), agreement=agreement, in_force=_in_force(agreement))
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule = schedule_create(actor=request.user, agreement=agreement, variation=form.variation(),
+                                       **form.schedule_fields())
+        except AgreementError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{schedule} was added")
+            return redirect("agreements:schedule_detail", pk=agreement.pk, number=schedule.number)
+    return render(request, "agreements/change_form.html", {
+        "form": form, "agreement": agreement, "heading": "Add a schedule", "submit": "Add schedule",
+    })
+
+
+@login_required
+def schedule_edit_view(request, pk: int, number: int):
+    agreement = _editable_agreement(request, pk)
+    schedule = _schedule_or_404(agreement, number)
+    form = ScheduleForm(_posted(request), agreement=agreement, initial=ScheduleForm.initial_for(schedule),
+                        in_force=_in_force(agreement))
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule = schedule_update(actor=request.user, schedule=schedule, variation=form.variation(),
+                                       **form.schedule_fields())
+        except AgreementError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{schedule} was updated")
+            return redirect("agreements:schedule_detail", pk=agreement.pk, number=schedule.number)
+    return render(request, "agreements/change_form.html", {
+        "form": form, "agreement": agreement, "heading": f"Change schedule {number}", "submit": "Save schedule",
+    })
+
+
+@login_required
+def contribution_set_view(request, pk: int):
+    agreement = _editable_agreement(request, pk)
+    form = ContributionForm(_posted(request), agreement=agreement, in_force=_in_force(agreement))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contribution_set(
+                actor=request.user, schedule=data["schedule"], party=data["party"],
+                financial_year=data["financial_year"], funding_stream=data["funding_stream"],
+                amount_pence=data["amount"], variation=form.variation(),
+            )
+        except AgreementError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{data['party']}'s contribution to {data['schedule']} was saved")
+            return redirect("agreements:schedule_detail", pk=agreement.pk, number=data["schedule"].number)
+    return render(request, "agreements/change_form.html", {
+        "form": form, "agreement": agreement, "heading": "Set a contribution", "submit": "Save contribution",
+    })
+
+
+@login_required
+def approval_record_view(request, pk: int):
+    agreement = _visible_agreement(request, pk)
+    if not user_may_change(user=request.user, agreement=agreement, permission=MANAGE):
+        raise PermissionDenied
+    form = ApprovalForm(_posted(request), agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            approval = approval_record(actor=request.user, agreement=agreement, **form.cleaned_data)
+        except AgreementError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{approval.party}'s approval was recorded")
+            return redirect("agreements:detail", pk=agreement.pk)
+    return render(request, "agreements/change_form.html", {
+        "form": form, "agreement": agreement, "heading": "Record an approval", "submit": "Record approval",
+    })
+
+
+def _auditable_agreement(request, pk: int) -> Agreement:
+    agreement = _visible_agreement(request, pk)
+    if not user_may_change(user=request.user, agreement=agreement, permission=VIEW_AUDIT):
+        raise PermissionDenied
+    return agreement
+
+
+@login_required
+def audit_view(request, pk: int):
+    agreement = _auditable_agreement(request, pk)
+    page = Paginator(audit_events_for_agreement(agreement=agreement), AUDIT_EVENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "agreements/audit.html", {"agreement": agreement, "page": page})
+
+
+def _local(moment: datetime) -> datetime:
+    """Excel holds no time zone: write the time as it was in London."""
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
+@login_required
+def audit_xlsx(request, pk: int):
+    agreement = _auditable_agreement(request, pk)
+    workbook: Workbook = table_workbook(
+        title="Audit trail",
+        headers=["When", "Who", "Action", "Object type", "Object", "Before", "After", "Reason"],
+        rows=[
+            [_local(event.at), event.actor_label, event.action, event.object_type, event.object_repr,
+             _json_text(event.before), _json_text(event.after), event.reason]
+            for event in audit_events_for_agreement(agreement=agreement)
+        ],
+    )
+    return xlsx_response(workbook, f"{agreement.reference}-audit-trail.xlsx")
+
+
+def _json_text(value) -> str:
+    if not value:
+        return ""
+    return "; ".join(f"{key}: {item}" for key, item in value.items()) if isinstance(value, dict) else str(value)
+
+
+@dataclass(frozen=True)
+class DocumentYear:
+    """One financial year of an agreement document's contributions, laid out like the financial schedule."""
+
+    label: str
+    columns: list[str]
+    rows: list[FinancialScheduleRow]
+    column_totals: list[int]
+    total: int
+
+
+def _document_years(document: dict) -> list[DocumentYear]:
+    """Per financial year in ``document``, each schedule's contributions summed by party, in pence."""
+    codes = [party["organisation"] for party in document["parties"]]
+    names = [party["name"] for party in document["parties"]]
+    labels = sorted({c["year"] for schedule in document["schedules"] for c in schedule["contributions"]})
+    years = []
+    for label in labels:
+        rows = []
+        for schedule in document["schedules"]:
+            sums: dict[str, int] = {}
+            for contribution in schedule["contributions"]:
+                if contribution["year"] == label:
+                    code = contribution["party"]
+                    sums[code] = sums.get(code, 0) + parse_pence(contribution["amount"])
+            amounts = [sums.get(code) for code in codes]
+            rows.append(FinancialScheduleRow(
+                schedule["number"], schedule["title"], FundingType(schedule["funding_type"]).label, amounts,
+                sum(amount or 0 for amount in amounts),
+            ))
+        column_totals = [sum(row.amounts[i] or 0 for row in rows) for i in range(len(codes))]
+        years.append(DocumentYear(label, names, rows, column_totals, sum(column_totals)))
+    return years
+
+
+@login_required
+def agreement_as_at_view(request, pk: int):
+    agreement = _visible_agreement(request, pk)
+    form = AsAtForm(request.GET or None)
+    context = {"agreement": agreement, "form": form}
+    if form.is_valid():
+        on: date = form.cleaned_data["date"]
+        document = agreement_as_at(agreement=agreement, on=on)
+        context.update({"on": on, "document": document})
+        if document is not None:
+            context["years"] = _document_years(document)
+            context["status_label"] = AgreementStatus(document["agreement"]["status"]).label
+    return render(request, "agreements/as_at.html", context)
