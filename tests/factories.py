@@ -64,6 +64,7 @@ class PartyFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     name_in_agreement = factory.LazyAttribute(lambda party: party.organisation.name)
     position = factory.Sequence(lambda n: n)
+    is_host = False
     requires_prior_agreement = factory.LazyAttribute(lambda party: not party.is_host)
 
 

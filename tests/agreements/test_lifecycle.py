@@ -1,6 +1,6 @@
 """Each lifecycle transition: refused with every unmet condition named, allowed once they are met."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -64,7 +64,9 @@ def test_consultation_to_approved_waits_for_the_closing_date_and_every_approval(
         f"{partner} has not recorded its approval",
     ]
     for party in (host, partner):
-        approval_record(actor=None, agreement=agreement, party=party, decided_on=date(2025, 3, 10), decision_maker="Board")
+        approval_record(
+            actor=None, agreement=agreement, party=party, decided_on=date(2025, 3, 10), decision_maker="Board"
+        )
     agreement_transition(actor=None, agreement=agreement, to_status=S.APPROVED, reason="Approved", on=date(2025, 3, 11))
     agreement.refresh_from_db()
     assert agreement.status == S.APPROVED
@@ -104,12 +106,12 @@ def test_in_force_refuses_an_excluded_nhs_function():
 
 def test_coming_into_force_records_history_audit_and_the_terms_as_commenced():
     agreement = complete_agreement(approve=True)
-    approved_at = datetime(2024, 3, 2, 17, tzinfo=timezone.utc)
+    approved_at = datetime(2024, 3, 2, 17, tzinfo=UTC)
     agreement_transition(actor=None, agreement=agreement, to_status=S.APPROVED, reason="Approved", at=approved_at)
-    at = datetime(2024, 4, 1, 8, tzinfo=timezone.utc)
+    at = datetime(2024, 4, 1, 8, tzinfo=UTC)
     with pytest.raises(TransitionRefused, match="history is in time order"):
         agreement_transition(actor=None, agreement=agreement, to_status=S.IN_FORCE, reason="Commenced",
-                             at=datetime(2024, 3, 1, tzinfo=timezone.utc))
+                             at=datetime(2024, 3, 1, tzinfo=UTC))
     agreement_transition(actor=None, agreement=agreement, to_status=S.IN_FORCE, reason="Commenced", at=at)
     transitions = list(agreement.transitions.values_list("from_status", "to_status", "reason"))
     assert transitions == [(S.DRAFT, S.APPROVED, "Approved"), (S.APPROVED, S.IN_FORCE, "Commenced")]

@@ -154,7 +154,9 @@ def test_contributions_are_whole_pence_not_negative_and_zero_removes():
     with pytest.raises(ChangeRefused, match="whole number of pence"):
         contribution_set(actor=None, schedule=schedule, party=host, financial_year=2024, funding_stream=core,
                          amount_pence=1.5)
-    contribution_set(actor=None, schedule=schedule, party=host, financial_year=2024, funding_stream=core, amount_pence=0)
+    contribution_set(
+        actor=None, schedule=schedule, party=host, financial_year=2024, funding_stream=core, amount_pence=0
+    )
     assert not Contribution.objects.filter(schedule=schedule, party=host).exists()
 
 

@@ -5,6 +5,8 @@ variation keeps of the agreement before and after it. Amounts are exact pounds a
 parties are named by their organisation's ODS or ONS code.
 """
 
+from django.db.models import F
+
 from s75.core.fiscal import FinancialYear
 from s75.riskshare.models import RiskShareTerms
 
@@ -140,7 +142,7 @@ def agreement_document(*, agreement: Agreement) -> dict:
                 ],
             }
             for terms in RiskShareTerms.objects.filter(agreement=agreement).order_by(
-                "financial_year", "schedule__number", "id"
+                F("financial_year").asc(nulls_first=True), F("schedule__number").asc(nulls_first=True), "id"
             )
         ],
         "history": [

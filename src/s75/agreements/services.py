@@ -54,7 +54,7 @@ AGREEMENT_FIELDS = frozenset({
     "integrated_provision", "is_better_care_fund", "start_date", "end_date", "extension_months_available",
     "renewal_notice_months", "pooled_fund_manager_name", "pooled_fund_manager_title", "pooled_fund_manager_email",
     "contribution_variation_terms", "review_terms", "variation_terms", "termination_terms", "fund_management_terms",
-    "prior_agreement_clause", "consultation_closed_on", "consultation_exemption_reason",
+    "prior_agreement_clause", "consultation_closed_on", "consultation_exemption_reason", "predecessor",
 })
 SCHEDULE_FIELDS = frozenset({
     "number", "title", "funding_type", "lead_commissioner", "aims_and_outcomes", "nhs_functions",
@@ -65,7 +65,7 @@ _open_variation: ContextVar[int | None] = ContextVar("open_variation", default=N
 
 
 @contextmanager
-def _agreement_change(*, agreement: Agreement, actor, variation: VariationDetails | None) -> Iterator[Agreement]:
+def agreement_change(*, agreement: Agreement, actor, variation: VariationDetails | None) -> Iterator[Agreement]:
     """Lock the agreement and allow a change only where its state permits; record the variation it makes."""
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
@@ -95,7 +95,7 @@ def _agreement_change(*, agreement: Agreement, actor, variation: VariationDetail
         recorded = Variation.objects.create(
             agreement=locked, number=(last.number + 1) if last else 1, effective_from=variation.effective_from,
             description=variation.description, approval_reference=variation.approval_reference,
-            document_before=before, document_after=after, recorded_by=_user(actor),
+            document_before=before, document_after=after, recorded_by=acting_user(actor),
         )
         audit_record(actor=actor, action="variation_record", obj=recorded, agreement=locked,
                      after={"effective_from": str(variation.effective_from), "description": variation.description})
@@ -118,7 +118,7 @@ def _variation_problems(agreement: Agreement, variation: VariationDetails) -> li
     return problems
 
 
-def _user(actor):
+def acting_user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
@@ -134,7 +134,7 @@ def agreement_create(*, actor, reference: str, title: str, start_date: date, end
     with transaction.atomic():
         agreement = Agreement.objects.create(
             reference=reference, title=title, start_date=start_date, end_date=end_date,
-            created_by=_user(actor), modified_by=_user(actor), **fields,
+            created_by=acting_user(actor), modified_by=acting_user(actor), **fields,
         )
         audit_record(actor=actor, action="agreement_create", obj=agreement, agreement=agreement,
                      after=snapshot(agreement))
@@ -145,13 +145,13 @@ def agreement_update(*, actor, agreement: Agreement, variation: VariationDetails
     unknown = set(fields) - AGREEMENT_FIELDS
     if unknown:
         raise ChangeRefused([f"unknown agreement field: {name}" for name in sorted(unknown)])
-    with _agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
+    with agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
         before = snapshot(locked, *fields)
         for name, value in fields.items():
             setattr(locked, name, value)
         if locked.end_date <= locked.start_date:
             raise ChangeRefused(["the end date must be after the start date"])
-        locked.modified_by = _user(actor)
+        locked.modified_by = acting_user(actor)
         locked.save()
         audit_record(actor=actor, action="agreement_update", obj=locked, agreement=locked,
                      before=before, after=snapshot(locked, *fields))
@@ -163,7 +163,7 @@ def party_add(
     requires_prior_agreement: bool | None = None, variation: VariationDetails | None = None,
 ) -> Party:
     """Add a party; unless told otherwise, every party but the host requires its prior agreement to an overspend."""
-    with _agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
+    with agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
         if locked.parties.filter(organisation=organisation).exists():
             raise ChangeRefused([f"{organisation} is already a party to this agreement"])
         if is_host and locked.parties.filter(is_host=True).exists():
@@ -173,7 +173,7 @@ def party_add(
             agreement=locked, organisation=organisation, name_in_agreement=name_in_agreement or organisation.name,
             is_host=is_host,
             requires_prior_agreement=(not is_host) if requires_prior_agreement is None else requires_prior_agreement,
-            position=(last.position + 1) if last else 1, created_by=_user(actor), modified_by=_user(actor),
+            position=(last.position + 1) if last else 1, created_by=acting_user(actor), modified_by=acting_user(actor),
         )
         audit_record(actor=actor, action="party_add", obj=party, agreement=locked, after=snapshot(party))
     return party
@@ -183,14 +183,14 @@ def party_update(*, actor, party: Party, variation: VariationDetails | None = No
     allowed = {"name_in_agreement", "is_host", "requires_prior_agreement"}
     if set(fields) - allowed:
         raise ChangeRefused([f"unknown party field: {name}" for name in sorted(set(fields) - allowed)])
-    with _agreement_change(agreement=party.agreement, actor=actor, variation=variation) as locked:
+    with agreement_change(agreement=party.agreement, actor=actor, variation=variation) as locked:
         party = Party.objects.select_for_update().get(pk=party.pk)
         if fields.get("is_host") and locked.parties.filter(is_host=True).exclude(pk=party.pk).exists():
             raise ChangeRefused([f"{locked.host} is already the host; an agreement has one host"])
         before = snapshot(party, *fields)
         for name, value in fields.items():
             setattr(party, name, value)
-        party.modified_by = _user(actor)
+        party.modified_by = acting_user(actor)
         party.save()
         audit_record(actor=actor, action="party_update", obj=party, agreement=locked, before=before,
                      after=snapshot(party, *fields))
@@ -216,7 +216,7 @@ def schedule_create(
     unknown = set(fields) - SCHEDULE_FIELDS
     if unknown:
         raise ChangeRefused([f"unknown schedule field: {name}" for name in sorted(unknown)])
-    with _agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
+    with agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
         if "number" not in fields:
             last = locked.schedules.order_by("-number").first()
             fields["number"] = (last.number + 1) if last else 1
@@ -224,7 +224,7 @@ def schedule_create(
         if problems:
             raise ChangeRefused(problems)
         schedule = Schedule.objects.create(
-            agreement=locked, title=title, created_by=_user(actor), modified_by=_user(actor), **fields
+            agreement=locked, title=title, created_by=acting_user(actor), modified_by=acting_user(actor), **fields
         )
         audit_record(actor=actor, action="schedule_create", obj=schedule, agreement=locked, after=snapshot(schedule))
     return schedule
@@ -234,7 +234,7 @@ def schedule_update(*, actor, schedule: Schedule, variation: VariationDetails | 
     unknown = set(fields) - SCHEDULE_FIELDS
     if unknown:
         raise ChangeRefused([f"unknown schedule field: {name}" for name in sorted(unknown)])
-    with _agreement_change(agreement=schedule.agreement, actor=actor, variation=variation) as locked:
+    with agreement_change(agreement=schedule.agreement, actor=actor, variation=variation) as locked:
         schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
         problems = _schedule_problems(locked, fields, schedule)
         if problems:
@@ -242,7 +242,7 @@ def schedule_update(*, actor, schedule: Schedule, variation: VariationDetails | 
         before = snapshot(schedule)
         for name, value in fields.items():
             setattr(schedule, name, value)
-        schedule.modified_by = _user(actor)
+        schedule.modified_by = acting_user(actor)
         schedule.save()
         audit_record(actor=actor, action="schedule_update", obj=schedule, agreement=locked, before=before,
                      after=snapshot(schedule))
@@ -258,7 +258,7 @@ def contribution_set(
         raise ChangeRefused(["a contribution must be a whole number of pence"])
     if amount_pence < 0:
         raise ChangeRefused(["a contribution cannot be negative"])
-    with _agreement_change(agreement=schedule.agreement, actor=actor, variation=variation) as locked:
+    with agreement_change(agreement=schedule.agreement, actor=actor, variation=variation) as locked:
         if party.agreement_id != locked.pk:
             raise ChangeRefused([f"{party} is not a party to this agreement"])
         existing = Contribution.objects.select_for_update().filter(
@@ -274,10 +274,10 @@ def contribution_set(
         if existing is None:
             existing = Contribution(
                 schedule=schedule, party=party, financial_year=financial_year, funding_stream=funding_stream,
-                created_by=_user(actor),
+                created_by=acting_user(actor),
             )
         existing.amount_pence = amount_pence
-        existing.modified_by = _user(actor)
+        existing.modified_by = acting_user(actor)
         existing.save()
         audit_record(actor=actor, action="contribution_set", obj=existing, agreement=locked, before=before,
                      after=snapshot(existing))
@@ -299,7 +299,7 @@ def approval_record(
         approval, _ = Approval.objects.update_or_create(
             agreement=locked, party=party,
             defaults={"decided_on": decided_on, "decision_maker": decision_maker, "reference": reference,
-                      "modified_by": _user(actor), "created_by": _user(actor)},
+                      "modified_by": acting_user(actor), "created_by": acting_user(actor)},
         )
         audit_record(actor=actor, action="approval_record", obj=approval, agreement=locked, after=snapshot(approval))
     return approval
@@ -325,16 +325,16 @@ def agreement_transition(
         from_status = locked.status
         locked.status = to_status
         locked.end_reason = end_reason if to_status == AgreementStatus.ENDED else ""
-        locked.modified_by = _user(actor)
+        locked.modified_by = acting_user(actor)
         locked.save()
         Transition.objects.create(
             agreement=locked, from_status=from_status, to_status=to_status, end_reason=locked.end_reason,
-            reason=reason, at=at or timezone.now(), by=_user(actor),
+            reason=reason, at=at or timezone.now(), by=acting_user(actor),
         )
         if to_status == AgreementStatus.IN_FORCE:
             Variation.objects.create(
                 agreement=locked, number=0, effective_from=locked.start_date, description="As commenced",
-                document_after=agreement_document(agreement=locked), recorded_by=_user(actor),
+                document_after=agreement_document(agreement=locked), recorded_by=acting_user(actor),
             )
         audit_record(actor=actor, action="agreement_transition", obj=locked, agreement=locked,
                      before={"status": from_status}, after={"status": to_status, "end_reason": locked.end_reason},
@@ -344,7 +344,7 @@ def agreement_transition(
 
 def agreement_vary(*, actor, agreement: Agreement, variation: VariationDetails, changes) -> Variation:
     """Make several changes as one variation: ``changes(agreement)`` calls the other services."""
-    with _agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
+    with agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
         changes(locked)
     return locked.variations.order_by("-number").first()
 
@@ -361,14 +361,12 @@ def agreement_renew(
     if start_date <= agreement.start_date:
         raise ChangeRefused(["a renewal starts after the agreement it renews"])
     copied = {name: getattr(agreement, name) for name in AGREEMENT_FIELDS - {
-        "title", "start_date", "end_date", "consultation_closed_on", "consultation_exemption_reason"}}
+        "title", "start_date", "end_date", "consultation_closed_on", "consultation_exemption_reason", "predecessor"}}
     with transaction.atomic():
         renewal = agreement_create(
             actor=actor, reference=reference, title=title or agreement.title, start_date=start_date,
-            end_date=end_date, **copied,
+            end_date=end_date, predecessor=agreement, **copied,
         )
-        renewal.predecessor = agreement
-        renewal.save(update_fields=["predecessor"])
         party_map = {}
         for party in agreement.parties.select_related("organisation"):
             successors = organisation_successors_as_at(organisation=party.organisation, as_at=start_date)
@@ -376,7 +374,9 @@ def agreement_renew(
                 existing = renewal.parties.filter(organisation=organisation).first()
                 party_map[party.pk] = existing or party_add(
                     actor=actor, agreement=renewal, organisation=organisation,
-                    name_in_agreement=party.name_in_agreement if organisation == party.organisation else organisation.name,
+                    name_in_agreement=(
+                        party.name_in_agreement if organisation == party.organisation else organisation.name
+                    ),
                     is_host=party.is_host, requires_prior_agreement=party.requires_prior_agreement,
                 )
         for schedule in agreement.schedules.all():

@@ -45,7 +45,8 @@ class Organisation(TrackedModel):
             models.UniqueConstraint(fields=["ods_code"], condition=Q(ods_code__isnull=False), name="org_ods_unique"),
             models.UniqueConstraint(fields=["ons_code"], condition=Q(ons_code__isnull=False), name="org_ons_unique"),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="org_validity_ordered",
             ),
         ]

@@ -54,7 +54,9 @@ class RiskShareTerms(TrackedModel):
             models.UniqueConstraint(
                 "agreement", Coalesce("financial_year", 0), Coalesce("schedule", 0), name="riskshare_terms_unique"
             ),
-            models.CheckConstraint(condition=Q(contingency_reserve_pence__gte=0), name="riskshare_reserve_not_negative"),
+            models.CheckConstraint(
+                condition=Q(contingency_reserve_pence__gte=0), name="riskshare_reserve_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,57 @@
+"""`s75 export-agreement ID_OR_REFERENCE`: write an agreement as an agreement file (docs/agreement-file.md)."""
+
+import json
+from pathlib import Path
+
+import yaml
+from django.core.management.base import BaseCommand, CommandError
+
+from s75.agreements.document import agreement_document
+from s75.agreements.management import acting_user, add_user_argument
+from s75.agreements.models import Agreement
+from s75.agreements.selectors import agreements_visible_to
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, with text of several lines written as a literal block so it reads as it was typed."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def _document_text(document: dict, *, file_format: str) -> str:
+    if file_format == "json":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
+
+
+class Command(BaseCommand):
+    help = "Write an agreement as an agreement file: YAML by default, JSON with --format json or an --out FILE.json."
+
+    def add_arguments(self, parser):
+        parser.add_argument("agreement", metavar="ID_OR_REFERENCE", help="The agreement's id or reference.")
+        parser.add_argument("--format", choices=["yaml", "json"], help="yaml (the default) or json.")
+        parser.add_argument("--out", metavar="FILE", help="Write to this file instead of the standard output.")
+        add_user_argument(parser)
+
+    def handle(self, *args, **options):
+        user = acting_user(options)
+        agreements = Agreement.objects.all() if user is None else agreements_visible_to(user=user)
+        wanted = options["agreement"]
+        lookup = {"pk": int(wanted)} if wanted.isdigit() else {"reference": wanted}
+        agreement = agreements.filter(**lookup).first()
+        if agreement is None:
+            raise CommandError(f"No agreement {wanted!r} was found.")
+        out = options["out"]
+        file_format = options["format"] or ("json" if out and out.lower().endswith(".json") else "yaml")
+        text = _document_text(agreement_document(agreement=agreement), file_format=file_format)
+        if out is None:
+            self.stdout.write(text, ending="")
+            return
+        Path(out).write_text(text, encoding="utf-8")
+        self.stdout.write(f"Wrote {agreement.reference} to {out}.")
