@@ -5,10 +5,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from s75.accounts.forms import SignInForm
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="agreements:list", permanent=False)),
-    path("sign-in/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=SignInForm),
+        name="login",
+    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("agreements/", include("s75.agreements.urls")),
+    path("agreements/<int:pk>/finance/", include("s75.budgets.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -93,7 +93,7 @@ def end_reason_holds(agreement: Agreement, context: TransitionContext) -> list[s
             return [f"the agreement does not expire until the end of {agreement.end_date:%d %B %Y}"]
         return []
     if context.end_reason == EndReason.TERMINATED:
-        return [] if context.reason.strip() else ["a termination needs the reason for it"]
+        return []  # the reason every transition needs says why it was terminated
     if context.end_reason == EndReason.SUPERSEDED:
         renewal_ready = agreement.renewals.filter(status__in=[S.APPROVED, S.IN_FORCE]).exists()
         return [] if renewal_ready else ["no renewal of this agreement has been approved"]

@@ -29,7 +29,7 @@ def agreements_visible_to(*, user) -> QuerySet[Agreement]:
 
 def agreement_list(*, user, status: str | None = None) -> QuerySet[Agreement]:
     agreements = agreements_visible_to(user=user).prefetch_related(
-        Prefetch("parties", queryset=Party.objects.select_related("organisation"))
+        Prefetch("parties", queryset=Party.objects.select_related("organisation")), "renewals"
     )
     if status:
         agreements = agreements.filter(status=status)
@@ -68,7 +68,7 @@ def renewal_due(*, agreement: Agreement, today: date) -> bool:
     return (
         agreement.status == AgreementStatus.IN_FORCE
         and renewal_alert_date(agreement=agreement) <= today
-        and not agreement.renewals.exists()
+        and not agreement.renewals.all()
     )
 
 

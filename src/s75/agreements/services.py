@@ -122,22 +122,45 @@ def acting_user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def agreement_create(*, actor, reference: str, title: str, start_date: date, end_date: date, **fields) -> Agreement:
-    """A new draft agreement."""
+def _agreement_problems(agreement: Agreement) -> list[str]:
+    """What the database would refuse about the agreement's own fields, in words (checked before saving)."""
+    problems = []
+    if agreement.end_date <= agreement.start_date:
+        problems.append("the end date must be after the start date")
+    if not (agreement.basis_s75 or agreement.basis_s76 or agreement.basis_s256):
+        problems.append("choose at least one legal basis: s75, s76 or s256")
+    if agreement.basis_s75 and not (
+        agreement.pooled_fund or agreement.lead_commissioning or agreement.integrated_provision
+    ):
+        problems.append("a section 75 agreement uses at least one flexibility: pooled fund, lead commissioning or "
+                        "integrated provision")
+    return problems
+
+
+def agreement_create(
+    *, actor, reference: str, title: str, start_date: date, end_date: date,
+    first_party: Organisation | None = None, first_party_is_host: bool = False, **fields,
+) -> Agreement:
+    """A new draft agreement; ``first_party`` (usually the creator's organisation) joins it in the same step, so
+    the person who made it can see it."""
     unknown = set(fields) - AGREEMENT_FIELDS
     if unknown:
         raise ChangeRefused([f"unknown agreement field: {name}" for name in sorted(unknown)])
+    agreement = Agreement(
+        reference=reference, title=title, start_date=start_date, end_date=end_date,
+        created_by=acting_user(actor), modified_by=acting_user(actor), **fields,
+    )
+    problems = _agreement_problems(agreement)
     if Agreement.objects.filter(reference=reference).exists():
-        raise ChangeRefused([f"an agreement with the reference {reference!r} already exists"])
-    if end_date <= start_date:
-        raise ChangeRefused(["the end date must be after the start date"])
+        problems.insert(0, f"an agreement with the reference {reference!r} already exists")
+    if problems:
+        raise ChangeRefused(problems)
     with transaction.atomic():
-        agreement = Agreement.objects.create(
-            reference=reference, title=title, start_date=start_date, end_date=end_date,
-            created_by=acting_user(actor), modified_by=acting_user(actor), **fields,
-        )
+        agreement.save()
         audit_record(actor=actor, action="agreement_create", obj=agreement, agreement=agreement,
                      after=snapshot(agreement))
+        if first_party is not None:
+            party_add(actor=actor, agreement=agreement, organisation=first_party, is_host=first_party_is_host)
     return agreement
 
 
@@ -149,8 +172,9 @@ def agreement_update(*, actor, agreement: Agreement, variation: VariationDetails
         before = snapshot(locked, *fields)
         for name, value in fields.items():
             setattr(locked, name, value)
-        if locked.end_date <= locked.start_date:
-            raise ChangeRefused(["the end date must be after the start date"])
+        problems = _agreement_problems(locked)
+        if problems:
+            raise ChangeRefused(problems)
         locked.modified_by = acting_user(actor)
         locked.save()
         audit_record(actor=actor, action="agreement_update", obj=locked, agreement=locked,

@@ -11,16 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from s75.audit.selectors import audit_events_for_agreement
-from s75.budgets.exports import table_workbook, xlsx_response
 from s75.budgets.selectors import FinancialScheduleRow, agreement_years
+from s75.core.exports import table_workbook, xlsx_response
 from s75.core.money import parse_pence
 
 from .checklist import agreement_checklist, agreement_excluded_functions
@@ -157,11 +155,10 @@ def agreement_create_view(request):
     form = AgreementCreateForm(_posted(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                agreement = agreement_create(actor=request.user, **form.agreement_fields())
-                if organisation is not None:
-                    party_add(actor=request.user, agreement=agreement, organisation=organisation,
-                              is_host=form.cleaned_data["host"])
+            agreement = agreement_create(
+                actor=request.user, first_party=organisation, first_party_is_host=form.cleaned_data["host"],
+                **form.agreement_fields(),
+            )
         except AgreementError as error:
             form.add_problems(error.problems)
         else:
@@ -379,7 +376,7 @@ def _local(moment: datetime) -> datetime:
 @login_required
 def audit_xlsx(request, pk: int):
     agreement = _auditable_agreement(request, pk)
-    workbook: Workbook = table_workbook(
+    workbook = table_workbook(
         title="Audit trail",
         headers=["When", "Who", "Action", "Object type", "Object", "Before", "After", "Reason"],
         rows=[
@@ -442,6 +439,10 @@ def agreement_as_at_view(request, pk: int):
         document = agreement_as_at(agreement=agreement, on=on)
         context.update({"on": on, "document": document})
         if document is not None:
-            context["years"] = _document_years(document)
-            context["status_label"] = AgreementStatus(document["agreement"]["status"]).label
+            term = document["agreement"]["term"]
+            context.update({
+                "years": _document_years(document),
+                "status_label": AgreementStatus(document["agreement"]["status"]).label,
+                "term": (date.fromisoformat(term["start"]), date.fromisoformat(term["end"])),
+            })
     return render(request, "agreements/as_at.html", context)

@@ -102,3 +102,7 @@ DEFAULT_FROM_EMAIL = "s75@localhost"
 
 # Months before an agreement's end date when a renewal alert is raised, unless the agreement says otherwise.
 S75_RENEWAL_NOTICE_MONTHS = 6
+
+# Outside production, static files are served from the apps as they are (no collectstatic step).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -16,6 +16,8 @@ if len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("S75_SECRET_KEY must be at least 32 characters.")
 
 DEBUG = False
+WHITENOISE_AUTOREFRESH = False
+WHITENOISE_USE_FINDERS = False
 SECURE_SSL_REDIRECT = os.environ.get("S75_SECURE_SSL_REDIRECT", "true").lower() == "true"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

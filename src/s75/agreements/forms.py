@@ -1,0 +1,416 @@
+"""Forms of the agreement pages. They read and check what was typed; the services decide whether the change is
+allowed, and their problems are added to the form so the page shows them in its error summary."""
+
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from s75.budgets.models import FundingStream
+from s75.core.fiscal import FinancialYear
+from s75.core.money import MoneyError, parse_pence
+from s75.organisations.models import Organisation
+from s75.organisations.selectors import organisation_get_by_code
+
+from .models import Agreement, FundingType, Schedule
+from .selectors import TransitionOption
+from .services import VariationDetails
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class GovukDateInput(forms.Widget):
+    """The GOV.UK date input: day, month and year boxes, posted as ``name-day``, ``name-month``, ``name-year``.
+
+    A single ``name=YYYY-MM-DD`` parameter is read too, so a date can be given in a link (``?date=2014-06-30``).
+    """
+
+    template_name = "agreements/widgets/date_input.html"
+
+    def value_from_datadict(self, data, files, name):
+        if data.get(name):
+            return data[name]
+        year, month, day = (data.get(f"{name}-{part}", "").strip() for part in ("year", "month", "day"))
+        return f"{year}-{month}-{day}" if year or month or day else ""
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and not any(f"{name}-{part}" in data for part in DATE_PARTS)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        first_id = widget["attrs"].get("id", f"id_{name}")
+        widget["invalid"] = widget["attrs"].get("aria-invalid") == "true"
+        widget["parts"] = [
+            {"name": f"{name}-{part}", "id": first_id if part == "day" else f"{first_id}-{part}",
+             "label": part.capitalize(), "width": 4 if part == "year" else 2, "value": widget["value"][part]}
+            for part in DATE_PARTS
+        ]
+        return context
+
+    def format_value(self, value):
+        if isinstance(value, date):
+            return {"day": value.day, "month": value.month, "year": value.year}
+        year, month, day = ([*str(value or "").split("-", 2), "", ""])[:3]
+        return {"day": day, "month": month, "year": year}
+
+
+class GovukDateField(forms.DateField):
+    widget = GovukDateInput
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {"invalid": "Enter a real date, for example 31 3 2016"}
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None and result.year < 1900:
+            raise ValidationError("Enter the year as four digits, for example 2016", code="invalid")
+        return result
+
+
+def _text(label: str, *, error: str = "", help_text: str = "", width: str = "") -> forms.CharField:
+    """A text input; ``error`` is the message when it is left blank, and a field without one is optional."""
+    attrs = {"class": f"govuk-input--width-{width}"} if width else {}
+    return forms.CharField(
+        label=label, required=bool(error), help_text=help_text, widget=forms.TextInput(attrs=attrs),
+        error_messages={"required": error},
+    )
+
+
+def _textarea(label: str, *, help_text: str = "", rows: int = 4) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows}),
+        strip=True,
+    )
+
+
+def _date(label: str, *, error: str = "", help_text: str = "") -> GovukDateField:
+    """A GOV.UK date input; ``error`` is the message when it is left blank, and one without is optional."""
+    return GovukDateField(label=label, required=bool(error), help_text=help_text, error_messages={"required": error})
+
+
+class GovukForm(forms.Form):
+    """A form laid out in sections: ``sections`` names the fields under each heading, in order; fields in no
+    section come first, under no heading."""
+
+    sections: list[tuple[str, list[str]]] = []
+
+    def add_problems(self, problems: list[str]) -> None:
+        for problem in problems:
+            self.add_error(None, problem[0].upper() + problem[1:])
+
+    def grouped_fields(self) -> list[tuple[str, list[forms.BoundField]]]:
+        placed = {name for _, names in self.sections for name in names}
+        groups = [("", [self[name] for name in self.fields if name not in placed])]
+        groups += [(heading, [self[name] for name in names if name in self.fields]) for heading, names in self.sections]
+        return [(heading, fields) for heading, fields in groups if fields]
+
+
+class ChangeForm(GovukForm):
+    """A change to an agreement. Once the agreement is in force the change is a variation, so the form also
+    asks when it takes effect, what it is and what approved it."""
+
+    def __init__(self, *args, in_force: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if in_force:
+            self.fields["variation_effective_from"] = _date(
+                "Date the variation takes effect", error="Enter the date the variation takes effect",
+                help_text="For example, 1 10 2014",
+            )
+            self.fields["variation_description"] = forms.CharField(
+                label="Describe the variation", widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"required": "Describe the variation"},
+            )
+            self.fields["variation_approval_reference"] = _text(
+                "Approval reference",
+                help_text="The decision or minute that approved the variation, for example Executive, item 10.",
+            )
+            self.sections = [*self.sections, ("Variation", [
+                "variation_effective_from", "variation_description", "variation_approval_reference",
+            ])]
+
+    def variation(self) -> VariationDetails | None:
+        if "variation_effective_from" not in self.fields:
+            return None
+        return VariationDetails(
+            effective_from=self.cleaned_data["variation_effective_from"],
+            description=self.cleaned_data["variation_description"],
+            approval_reference=self.cleaned_data["variation_approval_reference"],
+        )
+
+
+LEGAL_BASES = [
+    ("basis_s75", "Section 75: partnership arrangements"),
+    ("basis_s76", "Section 76: payments from the council to the NHS"),
+    ("basis_s256", "Section 256: payments from the NHS to the council"),
+]
+FLEXIBILITIES = [
+    ("pooled_fund", "Pooled fund"),
+    ("lead_commissioning", "Lead commissioning"),
+    ("integrated_provision", "Integrated provision"),
+]
+AGREEMENT_TERMS = [
+    "contribution_variation_terms", "review_terms", "variation_terms", "termination_terms", "fund_management_terms",
+    "prior_agreement_clause",
+]
+
+
+class AgreementForm(ChangeForm):
+    title = _text("Title", error="Enter the agreement's title")
+    summary = _textarea("Summary", rows=3)
+    legal_basis = forms.MultipleChoiceField(
+        label="Legal basis", choices=LEGAL_BASES, widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.", error_messages={"required": "Select at least one legal basis"},
+    )
+    flexibilities = forms.MultipleChoiceField(
+        label="Flexibilities used", choices=FLEXIBILITIES, widget=forms.CheckboxSelectMultiple, required=False,
+        help_text="Select all that apply. A section 75 agreement uses at least one.",
+    )
+    is_better_care_fund = forms.BooleanField(label="The agreement governs a Better Care Fund plan", required=False)
+    start_date = _date("Start date", error="Enter the start date", help_text="For example, 1 4 2013")
+    end_date = _date("End date", error="Enter the end date",
+                     help_text="The last day of the term, for example 31 3 2016")
+    extension_months_available = forms.IntegerField(
+        label="Extension available, in months", min_value=0, max_value=120, initial=0,
+        help_text="The partners may extend the term by up to this many months.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the months of extension available, or 0"},
+    )
+    renewal_notice_months = forms.IntegerField(
+        label="Renewal notice, in months", min_value=0, max_value=60, initial=settings.S75_RENEWAL_NOTICE_MONTHS,
+        help_text="Show that renewal is due this many months before the end date.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the months of renewal notice"},
+    )
+    pooled_fund_manager_name = _text("Pooled fund manager's name", width="20")
+    pooled_fund_manager_title = _text("Pooled fund manager's job title", width="20")
+    pooled_fund_manager_email = forms.EmailField(
+        label="Pooled fund manager's email address", required=False,
+        widget=forms.EmailInput(attrs={"class": "govuk-input--width-20", "autocomplete": "off"}),
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.gov.uk"},
+    )
+    contribution_variation_terms = _textarea("How contributions may be varied", help_text="Content checklist (b).")
+    review_terms = _textarea("How the agreement is reviewed", help_text="Content checklist (f).")
+    variation_terms = _textarea("How the agreement is varied", help_text="Content checklist (f).")
+    termination_terms = _textarea("How the agreement is terminated", help_text="Content checklist (f).")
+    fund_management_terms = _textarea(
+        "How the fund is managed and monitored",
+        help_text="Content checklist (g): quarterly reports, the annual return, audit.",
+    )
+    prior_agreement_clause = _textarea(
+        "Prior agreement clause",
+        help_text="For example: no overspend of a partner's contribution without that partner's prior agreement.",
+    )
+    consultation_closed_on = _date("Date the joint consultation closed")
+    consultation_exemption_reason = _textarea("Why no joint consultation was needed", rows=3,
+                                              help_text="Leave blank if a consultation was held.")
+
+    sections = [
+        ("About the agreement", ["reference", "title", "summary", "legal_basis", "flexibilities",
+                                 "is_better_care_fund", "host"]),
+        ("Term", ["start_date", "end_date", "extension_months_available", "renewal_notice_months"]),
+        ("Pooled fund manager", ["pooled_fund_manager_name", "pooled_fund_manager_title",
+                                 "pooled_fund_manager_email"]),
+        ("What the agreement says", AGREEMENT_TERMS),
+        ("Consultation", ["consultation_closed_on", "consultation_exemption_reason"]),
+    ]
+
+    @classmethod
+    def initial_for(cls, agreement: Agreement) -> dict:
+        names = [name for name in cls.base_fields if name not in {"legal_basis", "flexibilities"}]
+        return {
+            **{name: getattr(agreement, name) for name in names},
+            "legal_basis": [name for name, _ in LEGAL_BASES if getattr(agreement, name)],
+            "flexibilities": [name for name, _ in FLEXIBILITIES if getattr(agreement, name)],
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if "basis_s75" in cleaned.get("legal_basis", []) and not cleaned.get("flexibilities"):
+            self.add_error("flexibilities", "Select the flexibilities a section 75 agreement uses: at least one")
+        return cleaned
+
+    def agreement_fields(self) -> dict:
+        """The agreement's fields as the services take them."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self.base_fields if name not in {"legal_basis", "flexibilities"}}
+        fields.update({name: name in data["legal_basis"] for name, _ in LEGAL_BASES})
+        fields.update({name: name in data["flexibilities"] for name, _ in FLEXIBILITIES})
+        return fields
+
+
+class AgreementCreateForm(AgreementForm):
+    """A new agreement, with the user's organisation as its first party so that they can go on to see it."""
+
+    reference = forms.SlugField(
+        label="Reference", max_length=60, help_text="A short unique reference, for example luton-s75-2013.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+        error_messages={"required": "Enter a reference",
+                        "invalid": "A reference uses only letters, numbers, hyphens and underscores"},
+    )
+
+    def __init__(self, *args, organisation: Organisation | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisation is not None:
+            self.fields["host"] = forms.TypedChoiceField(
+                label=f"Will {organisation} host the pooled fund?", choices=[("yes", "Yes"), ("no", "No")],
+                coerce=lambda value: value == "yes", widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+                help_text=f"{organisation} becomes the agreement's first party.",
+                error_messages={"required": f"Select yes if {organisation} will host the pooled fund"},
+            )
+
+
+class PartyForm(ChangeForm):
+    organisation = _text(
+        "ODS or ONS code of the organisation", width="10", error="Enter the organisation's ODS or ONS code",
+        help_text="An NHS body's ODS code, for example QHG or 06P; a council's ONS code, for example E06000032.",
+    )
+    name_in_agreement = _text("Name in the agreement",
+                              help_text="Leave blank to use the organisation's registered name.")
+    is_host = forms.BooleanField(label="This partner hosts the pooled fund", required=False)
+    requires_prior_agreement = forms.TypedChoiceField(
+        label="Must this partner agree before its contribution is overspent?",
+        choices=[("yes", "Yes"), ("no", "No")], coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+        help_text="Usually yes for every partner but the host.",
+        error_messages={"required": "Select yes if this partner must give its prior agreement to an overspend"},
+    )
+
+    def clean_organisation(self) -> Organisation:
+        code = self.cleaned_data["organisation"]
+        try:
+            return organisation_get_by_code(code=code.upper())
+        except Organisation.DoesNotExist as exc:
+            raise ValidationError(
+                f"No organisation has the code {code}: check the ODS code (NHS) or ONS code (council)"
+            ) from exc
+
+
+class ScheduleForm(ChangeForm):
+    number = forms.IntegerField(
+        label="Schedule number", min_value=1, max_value=999, required=False,
+        help_text="Leave blank to use the next number.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+    title = _text("Title", error="Enter the schedule's title")
+    funding_type = forms.ChoiceField(
+        label="How is the money held?", choices=FundingType.choices, initial=FundingType.POOLED,
+        widget=forms.RadioSelect, error_messages={"required": "Select how the money is held"},
+        help_text="Pooled: in the fund, risk shared. Aligned: each partner keeps its own budget. "
+                  "Non-pooled: listed for completeness.",
+    )
+    lead_commissioner = forms.ModelChoiceField(
+        label="Lead commissioner", queryset=None, required=False, empty_label="None",
+        help_text="The partner that commissions the service on behalf of the others, if any.",
+    )
+    aims_and_outcomes = _textarea("Aims and outcomes", help_text="Content checklist (a).")
+    nhs_functions = _textarea("NHS functions", help_text="One per line. Content checklist (c).")
+    health_related_functions = _textarea("Health-related functions", help_text="One per line. Content checklist (c).")
+    eligible_people = _textarea("Who is eligible", help_text="Content checklist (d).")
+    services = _textarea("Kinds of service covered", help_text="Content checklist (d).")
+    resources = _textarea("Staff, goods, services or accommodation provided", help_text="Content checklist (e).")
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_commissioner"].queryset = agreement.parties.all()
+        if self.initial.get("number"):
+            self.fields["number"].required = True
+            self.fields["number"].help_text = ""
+            self.fields["number"].error_messages["required"] = "Enter the schedule number"
+
+    @staticmethod
+    def initial_for(schedule: Schedule) -> dict:
+        return {name: getattr(schedule, name) for name in ScheduleForm.base_fields}
+
+    def schedule_fields(self) -> dict:
+        fields = {name: self.cleaned_data[name] for name in self.base_fields}
+        if fields["number"] is None:
+            del fields["number"]
+        return fields
+
+
+class ContributionForm(ChangeForm):
+    schedule = forms.ModelChoiceField(
+        label="Schedule", queryset=None, empty_label=None, error_messages={"required": "Select the schedule"}
+    )
+    party = forms.ModelChoiceField(
+        label="Partner", queryset=None, empty_label=None, error_messages={"required": "Select the partner"}
+    )
+    financial_year = _text(
+        "Financial year", width="5", help_text="For example, 2024-25",
+        error="Enter the financial year, for example 2024-25",
+    )
+    funding_stream = forms.ModelChoiceField(
+        label="Funding stream", queryset=FundingStream.objects.all(), empty_label=None,
+        error_messages={"required": "Select the funding stream"},
+    )
+    amount = forms.CharField(
+        label="Amount", help_text="For example, £1,234.56. Enter 0 to remove the contribution.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal",
+                                      "spellcheck": "false"}),
+        error_messages={"required": "Enter the amount, or 0 to remove the contribution"},
+    )
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schedule"].queryset = agreement.schedules.all()
+        self.fields["party"].queryset = agreement.parties.all()
+        self.fields["financial_year"].initial = FinancialYear.containing(agreement.start_date).label
+        self.fields["funding_stream"].initial = FundingStream.objects.filter(code="core").first()
+
+    def clean_financial_year(self) -> int:
+        try:
+            return FinancialYear.parse(self.cleaned_data["financial_year"]).start_year
+        except ValueError as exc:
+            raise ValidationError(f"{exc}") from exc
+
+    def clean_amount(self) -> int:
+        try:
+            return parse_pence(self.cleaned_data["amount"])
+        except MoneyError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class ApprovalForm(GovukForm):
+    party = forms.ModelChoiceField(
+        label="Partner", queryset=None, empty_label=None, error_messages={"required": "Select the partner"}
+    )
+    decided_on = _date("Date of the decision", error="Enter the date of the decision",
+                       help_text="For example, 25 3 2013")
+    decision_maker = _text("Who decided", error="Enter who made the decision",
+                           help_text="For example, Executive, Governing Body or Cabinet.")
+    reference = _text("Minute or agenda item", help_text="For example, agenda item 10.")
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = agreement.parties.all()
+
+
+class TransitionForm(GovukForm):
+    """A move through the lifecycle. Every open move can be chosen: the service says what still stops it."""
+
+    move = forms.ChoiceField(
+        label="Move the agreement to", widget=forms.RadioSelect,
+        error_messages={"required": "Select where to move the agreement",
+                        "invalid_choice": "Select one of the moves open to the agreement"},
+    )
+    reason = forms.CharField(
+        label="Why", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the agreement's history with your name and the time.",
+    )
+
+    def __init__(self, *args, options: list[TransitionOption], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["move"].choices = [(self.value_of(option), option.label) for option in options]
+
+    @staticmethod
+    def value_of(option: TransitionOption) -> str:
+        return f"{option.to_status}:{option.end_reason}" if option.end_reason else option.to_status
+
+    def transition(self) -> dict:
+        to_status, _, end_reason = self.cleaned_data["move"].partition(":")
+        return {"to_status": to_status, "end_reason": end_reason, "reason": self.cleaned_data["reason"]}
+
+
+class AsAtForm(GovukForm):
+    date = _date("Date", error="Enter the date", help_text="For example, 30 6 2014")

@@ -1,0 +1,67 @@
+"""Browser tests: Debian's Chromium driven by Playwright's sync API against pytest-django's live server.
+
+Playwright's sync API runs an event loop in the test's thread, which Django's async-safety check would take
+for async code; the test thread only sets up data, so the check is turned off for these tests.
+
+The live server needs committed data, so these tests run on a transactional database that is emptied after each
+one: the data the migrations and the session loaded (funding streams, reference organisations, roles) goes too.
+``pytest_runtest_teardown`` below puts it back, so the tests that run after these find the database as they expect.
+On SQLite the emptying deletes rows, which the append-only triggers refuse, so they are lifted for it.
+"""
+
+import importlib
+import os
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from playwright.sync_api import sync_playwright
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+SESSION_DATA = pytest.StashKey[str]()
+append_only = importlib.import_module("s75.audit.migrations.0002_append_only")
+
+
+@pytest.fixture(scope="session")
+def session_data(django_db_setup, django_db_blocker) -> str:
+    """Everything the session's database holds before the first browser test, as Django's test runner saves it."""
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _session_data_restored_after(request, session_data, django_db_blocker):
+    request.node.stash[SESSION_DATA] = session_data
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    if SESSION_DATA not in item.stash:
+        return (yield)
+    blocker = item.funcargs["django_db_blocker"]
+    with blocker.unblock(), connection.schema_editor() as editor:
+        append_only.backwards(None, editor)
+    try:
+        return (yield)
+    finally:
+        with blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(item.stash[SESSION_DATA])
+            with connection.schema_editor() as editor:
+                append_only.forwards(None, editor)
+
+
+@pytest.fixture
+def page():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        context.close()
+        browser.close()

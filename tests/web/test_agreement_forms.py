@@ -1,0 +1,223 @@
+"""The forms that change an agreement: each saves through its service, shows every refusal in the error summary,
+and saves nothing when refused. Once the agreement is in force each change is recorded as a variation."""
+
+import pytest
+from django.urls import reverse
+
+from s75.agreements.models import Agreement, AgreementStatus, Approval, Party, Schedule
+from s75.budgets.models import Contribution, FundingStream
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+AGREEMENT = {
+    "reference": "luton-bcf-2015", "title": "Luton Better Care Fund agreement", "legal_basis": ["basis_s75"],
+    "flexibilities": ["pooled_fund"], "is_better_care_fund": "on",
+    "start_date-day": "1", "start_date-month": "4", "start_date-year": "2015",
+    "end_date-day": "31", "end_date-month": "3", "end_date-year": "2016",
+    "extension_months_available": "0", "renewal_notice_months": "6", "host": "yes",
+}
+
+
+def test_create_makes_a_draft_with_the_users_organisation_as_host(manager_client, luton_manager):
+    response = manager_client.post(reverse("agreements:create"), AGREEMENT)
+    agreement = Agreement.objects.get(reference="luton-bcf-2015")
+    assert response.status_code == 302 and response.url == reverse("agreements:detail", args=[agreement.pk])
+    assert agreement.status == AgreementStatus.DRAFT
+    assert agreement.is_better_care_fund and agreement.pooled_fund and not agreement.basis_s76
+    assert str(agreement.start_date) == "2015-04-01"
+    assert agreement.host.organisation == luton_manager.organisation
+    assert manager_client.get(response.url).status_code == 200
+
+
+def test_create_refuses_a_section_75_agreement_without_a_flexibility(manager_client):
+    page = manager_client.post(reverse("agreements:create"), {**AGREEMENT, "flexibilities": []}).content.decode()
+    assert '<a href="#id_flexibilities_0">Select the flexibilities a section 75 agreement uses' in page
+    assert not Agreement.objects.filter(reference="luton-bcf-2015").exists()
+
+
+def test_create_shows_the_services_problems(manager_client, luton):
+    data = {**AGREEMENT, "reference": luton.reference, "end_date-year": "2014"}
+    page = manager_client.post(reverse("agreements:create"), data).content.decode()
+    assert "An agreement with the reference &#x27;luton-s75-s76-2013&#x27; already exists" in page
+    assert Agreement.objects.count() == 1
+
+
+def test_create_explains_a_date_that_is_not_real(manager_client):
+    page = manager_client.post(reverse("agreements:create"), {**AGREEMENT, "start_date-month": "13"}).content.decode()
+    assert '<a href="#id_start_date">Enter a real date, for example 31 3 2016</a>' in page
+    assert not Agreement.objects.exists()
+
+
+def test_create_needs_the_manage_permission(board_client):
+    response = board_client.get(reverse("agreements:create"))
+    assert response.status_code == 403
+    assert b"You do not have permission to do this" in response.content
+    assert board_client.post(reverse("agreements:create"), AGREEMENT).status_code == 403
+    assert not Agreement.objects.exists()
+
+
+def test_edit_changes_the_agreement(manager_client, luton):
+    form = manager_client.get(reverse("agreements:edit", args=[luton.pk])).content.decode()
+    assert 'value="Luton Section 75 and 76 Agreement"' in form
+    assert 'name="start_date-year" type="text" inputmode="numeric" value="2013"' in form
+    data = {
+        "title": "Luton Section 75 and 76 Agreement 2013", "legal_basis": ["basis_s75", "basis_s76"],
+        "flexibilities": ["pooled_fund", "lead_commissioning"],
+        "start_date-day": "1", "start_date-month": "4", "start_date-year": "2013",
+        "end_date-day": "31", "end_date-month": "3", "end_date-year": "2016",
+        "extension_months_available": "12", "renewal_notice_months": "6",
+        "pooled_fund_manager_name": luton.pooled_fund_manager_name,
+        "pooled_fund_manager_title": luton.pooled_fund_manager_title,
+        "consultation_closed_on-day": "11", "consultation_closed_on-month": "3", "consultation_closed_on-year": "2013",
+        **{name: getattr(luton, name) for name in [
+            "contribution_variation_terms", "review_terms", "variation_terms", "termination_terms",
+            "fund_management_terms", "prior_agreement_clause"]},
+    }
+    response = manager_client.post(reverse("agreements:edit", args=[luton.pk]), data)
+    assert response.status_code == 302
+    luton.refresh_from_db()
+    assert (luton.title, luton.extension_months_available) == ("Luton Section 75 and 76 Agreement 2013", 12)
+    event = luton.audit_events.filter(action="agreement_update").get()
+    assert set(event.after) == {"title", "extension_months_available"}
+
+
+def test_edit_is_forbidden_without_the_permission_and_hidden_from_other_organisations(
+    board_client, luton, client, manager
+):
+    assert board_client.get(reverse("agreements:edit", args=[luton.pk])).status_code == 403
+    client.force_login(manager)
+    assert client.get(reverse("agreements:edit", args=[luton.pk])).status_code == 404
+
+
+def test_add_party_finds_the_organisation_by_its_code(manager_client, luton):
+    data = {"organisation": "QHG", "requires_prior_agreement": "yes"}
+    response = manager_client.post(reverse("agreements:party_add", args=[luton.pk]), data)
+    assert response.status_code == 302
+    party = luton.parties.get(organisation__ods_code="QHG")
+    assert party.requires_prior_agreement and not party.is_host
+    assert party.name_in_agreement == party.organisation.name
+
+
+def test_add_party_with_an_unknown_code_says_so(manager_client, luton):
+    data = {"organisation": "XXX", "requires_prior_agreement": "yes"}
+    page = manager_client.post(reverse("agreements:party_add", args=[luton.pk]), data).content.decode()
+    assert '<a href="#id_organisation">No organisation has the code XXX' in page
+    assert luton.parties.count() == 2
+
+
+def test_add_party_refused_by_the_service_shows_why(manager_client, luton):
+    data = {"organisation": "06P", "requires_prior_agreement": "yes"}
+    page = manager_client.post(reverse("agreements:party_add", args=[luton.pk]), data).content.decode()
+    assert "NHS Luton CCG is already a party to this agreement" in page
+
+
+def test_add_and_change_a_schedule(manager_client, luton):
+    data = {"title": "Carers' support", "funding_type": "pooled", "lead_commissioner": "",
+            "nhs_functions": "Carers' breaks\nCarers' assessments"}
+    response = manager_client.post(reverse("agreements:schedule_create", args=[luton.pk]), data)
+    schedule = luton.schedules.get(title="Carers' support")
+    assert schedule.number == 6
+    assert response.url == reverse("agreements:schedule_detail", args=[luton.pk, 6])
+    assert schedule.nhs_functions.splitlines() == ["Carers' breaks", "Carers' assessments"]
+
+    council = luton.parties.get(is_host=True)
+    form = manager_client.get(reverse("agreements:schedule_edit", args=[luton.pk, 6])).content.decode()
+    assert 'value="Carers&#x27; support"' in form
+    data = {**data, "number": "7", "funding_type": "aligned", "lead_commissioner": str(council.pk)}
+    response = manager_client.post(reverse("agreements:schedule_edit", args=[luton.pk, 6]), data)
+    assert response.url == reverse("agreements:schedule_detail", args=[luton.pk, 7])
+    schedule.refresh_from_db()
+    assert (schedule.number, schedule.funding_type, schedule.lead_commissioner) == (7, "aligned", council)
+
+
+def test_a_schedule_number_already_used_is_refused(manager_client, luton):
+    data = {"title": "Carers' support", "number": "2", "funding_type": "pooled"}
+    page = manager_client.post(reverse("agreements:schedule_create", args=[luton.pk]), data).content.decode()
+    assert "<li>Schedule number 2 is already used</li>" in page
+    assert luton.schedules.count() == 5
+
+
+def _contribution(luton, amount: str) -> dict:
+    return {
+        "schedule": str(luton.schedules.get(number=1).pk), "party": str(luton.parties.get(is_host=True).pk),
+        "financial_year": "2014-15", "funding_stream": str(FundingStream.objects.get(code="core").pk),
+        "amount": amount,
+    }
+
+
+def test_set_a_contribution_in_pounds_and_pence(manager_client, luton):
+    response = manager_client.post(reverse("agreements:contribution_set", args=[luton.pk]),
+                                   _contribution(luton, "£1,234.56"))
+    assert response.url == reverse("agreements:schedule_detail", args=[luton.pk, 1])
+    contribution = Contribution.objects.get(financial_year=2014)
+    assert contribution.amount_pence == 123456
+
+
+def test_a_bad_amount_shows_the_money_error_and_saves_nothing(manager_client, luton):
+    before = Contribution.objects.count()
+    response = manager_client.post(reverse("agreements:contribution_set", args=[luton.pk]),
+                                   _contribution(luton, "£12.345"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    message = "&#x27;£12.345&#x27; has fractions of a penny: give at most two decimal places"
+    assert f'<a href="#id_amount">{message}</a>' in page
+    assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in page
+    assert 'class="govuk-input govuk-input--width-10 govuk-input--error"' in page
+    assert Contribution.objects.count() == before
+
+
+def test_a_bad_year_and_a_negative_amount_are_explained(manager_client, luton):
+    data = {**_contribution(luton, "100"), "financial_year": "2014-16"}
+    page = manager_client.post(reverse("agreements:contribution_set", args=[luton.pk]), data).content.decode()
+    assert "the second year must follow the first" in page
+    page = manager_client.post(reverse("agreements:contribution_set", args=[luton.pk]),
+                               _contribution(luton, "(100.00)")).content.decode()
+    assert "<li>A contribution cannot be negative</li>" in page
+
+
+def test_record_an_approval(manager_client, luton):
+    data = {"party": str(luton.parties.get(is_host=True).pk), "decided_on-day": "25", "decided_on-month": "3",
+            "decided_on-year": "2013", "decision_maker": "Executive", "reference": "Item 10"}
+    response = manager_client.post(reverse("agreements:approval_record", args=[luton.pk]), data)
+    assert response.status_code == 302
+    approval = Approval.objects.get(agreement=luton)
+    assert (str(approval.decided_on), approval.decision_maker) == ("2013-03-25", "Executive")
+
+
+def test_an_approval_needs_the_manage_permission(board_client, luton):
+    assert board_client.get(reverse("agreements:approval_record", args=[luton.pk])).status_code == 403
+
+
+def test_changes_to_an_agreement_in_force_ask_for_the_variation(manager_client, luton_in_force):
+    url = reverse("agreements:schedule_create", args=[luton_in_force.pk])
+    form = manager_client.get(url).content.decode()
+    assert "Date the variation takes effect" in form
+    data = {"title": "Carers' support", "funding_type": "pooled"}
+    page = manager_client.post(url, data).content.decode()
+    assert '<a href="#id_variation_effective_from">Enter the date the variation takes effect</a>' in page
+    assert not Schedule.objects.filter(title="Carers' support").exists()
+
+    variation = {"variation_effective_from-day": "1", "variation_effective_from-month": "10",
+                 "variation_effective_from-year": "2014", "variation_description": "Adds carers' support",
+                 "variation_approval_reference": "Executive, 15 September 2014"}
+    response = manager_client.post(url, {**data, **variation})
+    assert response.status_code == 302
+    recorded = luton_in_force.variations.get(number=1)
+    assert (str(recorded.effective_from), recorded.description) == ("2014-10-01", "Adds carers' support")
+    assert [s["title"] for s in recorded.document_after["schedules"]][-1] == "Carers' support"
+
+
+def test_a_variation_outside_the_term_is_refused(manager_client, luton_in_force):
+    data = {"organisation": "QHG", "requires_prior_agreement": "yes", "variation_effective_from-day": "1",
+            "variation_effective_from-month": "4", "variation_effective_from-year": "2020",
+            "variation_description": "Adds the ICB"}
+    page = manager_client.post(reverse("agreements:party_add", args=[luton_in_force.pk]), data).content.decode()
+    assert "A variation must take effect within the term (01 April 2013 to 31 March 2016)" in page
+    assert not Party.objects.filter(agreement=luton_in_force, organisation__ods_code="QHG").exists()
+
+
+def test_varying_an_agreement_in_force_needs_the_vary_permission(client, luton_in_force):
+    finance_lead = UserFactory(role="Partner finance lead", organisation=luton_in_force.host.organisation)
+    client.force_login(finance_lead)
+    assert client.get(reverse("agreements:schedule_create", args=[luton_in_force.pk])).status_code == 403

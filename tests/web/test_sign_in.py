@@ -1,0 +1,41 @@
+"""Signing in and out, and that every page needs it."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_page_is_a_govuk_form(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert b'<label class="govuk-label govuk-label--s" for="id_username">' in response.content
+    assert b"s75 partnership agreements" in response.content
+
+
+def test_signing_in_goes_to_the_agreements(client, luton_manager):
+    response = client.post(reverse("login"), {"username": luton_manager.username, "password": "correct horse battery"})
+    assert response.status_code == 302
+    assert response.url == reverse("agreements:list")
+
+
+def test_a_wrong_password_shows_the_error_summary(client, luton_manager):
+    response = client.post(reverse("login"), {"username": luton_manager.username, "password": "wrong"})
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert "<title>Error: Sign in" in response.content.decode()
+
+
+def test_pages_need_signing_in(client, luton):
+    for url in [reverse("agreements:list"), reverse("agreements:detail", args=[luton.pk]),
+                reverse("budgets:financial_schedule", args=[luton.pk, "2013-14"])]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_signing_out_is_a_post_from_the_header(manager_client):
+    page = manager_client.get(reverse("agreements:list")).content.decode()
+    assert f'action="{reverse("logout")}"' in page
+    manager_client.post(reverse("logout"))
+    assert manager_client.get(reverse("agreements:list")).status_code == 302
