@@ -207,3 +207,34 @@ def test_renewal_alert_is_emailed_once_to_the_pooled_fund_manager(mailoutbox):
     assert mail.subject == "Renewal due: Joint equipment partnership"
     assert sorted(mail.to) == ["boss@council.example", "pfm@council.example"]
     assert "ends on 31 March 2027" in mail.body
+
+
+def test_what_the_database_would_refuse_is_refused_first_in_words():
+    with pytest.raises(ChangeRefused) as caught:
+        agreement_create(
+            actor=None, reference="bad", title="Bad", start_date=date(2025, 4, 1), end_date=date(2025, 4, 1),
+            basis_s75=False,
+        )
+    assert caught.value.problems == [
+        "the end date must be after the start date",
+        "choose at least one legal basis: s75, s76 or s256",
+    ]
+    agreement = complete_agreement()
+    from s75.agreements.services import agreement_update
+
+    with pytest.raises(ChangeRefused, match="at least one flexibility"):
+        agreement_update(actor=None, agreement=agreement, pooled_fund=False)
+    agreement.refresh_from_db()
+    assert agreement.pooled_fund
+
+
+def test_the_creators_organisation_joins_the_new_agreement_so_they_can_see_it():
+    user = UserFactory(role="Pooled fund manager")
+    agreement = agreement_create(
+        actor=user, reference="mine", title="Mine", start_date=date(2025, 4, 1), end_date=date(2026, 3, 31),
+        pooled_fund=True, first_party=user.organisation, first_party_is_host=True,
+    )
+    assert agreement.host.organisation == user.organisation
+    from s75.agreements.selectors import agreement_get
+
+    assert agreement_get(user=user, pk=agreement.pk) == agreement

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from s75.demo.services import DEMO_PASSWORD, demo_load
+from s75.organisations.selectors import organisation_get_by_code
 
 
 class Command(BaseCommand):
@@ -18,6 +19,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Already loaded: {reference}")
         self.stdout.write(f"\nDemo users (password for all: {DEMO_PASSWORD}):")
         for user in result.users:
-            role = "administrator (sees every agreement)" if user.is_superuser else user.role
-            where = user.organisation_code or "no organisation"
-            self.stdout.write(f"  {user.username:<22} {role} at {where}")
+            role = "Administrator (sees every agreement)" if user.is_superuser else user.role
+            where = organisation_get_by_code(code=user.organisation_code).name if user.organisation_code else "-"
+            self.stdout.write(f"  {user.username:<22} {role}, {where}")
