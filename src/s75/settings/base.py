@@ -62,7 +62,7 @@ TEMPLATES = [
 
 def database_from_env(default_url: str) -> dict:
     """The database named by ``DATABASE_URL``, else ``default_url``."""
-    config = dj_database_url.parse(os.environ.get("DATABASE_URL", default_url), conn_max_age=60)
+    config = dj_database_url.parse(os.environ.get("DATABASE_URL") or default_url, conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     return config
