@@ -3,6 +3,7 @@ loaded once with the public reference data and the roles, and factories for ever
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from tests.factories import UserFactory
 
@@ -11,6 +12,14 @@ from tests.factories import UserFactory
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
+    yield
+    if connection.vendor == "postgresql":
+        # The live server's thread keeps its own connection; end it so the test database can be dropped.
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture

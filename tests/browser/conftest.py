@@ -50,11 +50,13 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
-        with blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-            connection.creation.deserialize_db_from_string(item.stash[SESSION_DATA])
-            with connection.schema_editor() as editor:
-                append_only.forwards(None, editor)
+        # After the session's last test the test database is gone, so there is nothing to put back.
+        if nextitem is not None:
+            with blocker.unblock():
+                call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+                connection.creation.deserialize_db_from_string(item.stash[SESSION_DATA])
+                with connection.schema_editor() as editor:
+                    append_only.forwards(None, editor)
 
 
 @pytest.fixture
