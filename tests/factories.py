@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 
 from s75.accounts.models import User
 from s75.agreements.models import Agreement, Party, Schedule
+from s75.core.fiscal import FinancialYear
 from s75.organisations.models import Organisation, OrganisationKind
 
 
@@ -84,7 +85,7 @@ def complete_agreement(*, actor=None, approve: bool = False, **overrides) -> Agr
     """A draft agreement that satisfies every condition for coming into force, built through the services.
 
     A council hosts a pooled fund with one NHS partner; one schedule states everything the regulations ask;
-    each partner contributes to 2024-25. With ``approve`` both parties' approvals are recorded.
+    each partner contributes to the term's first financial year. With ``approve`` both parties' approvals are recorded.
     """
     from s75.agreements import services
     from s75.budgets.models import FundingStream
@@ -115,9 +116,11 @@ def complete_agreement(*, actor=None, approve: bool = False, **overrides) -> Agr
         resources="Store staff employed by the council.",
     )
     core = FundingStream.objects.get(code="core")
+    first_year = FinancialYear.containing(agreement.start_date).start_year
     for party, pence in ((council, 53500000), (nhs, 53500000)):
         services.contribution_set(
-            actor=actor, schedule=schedule, party=party, financial_year=2024, funding_stream=core, amount_pence=pence
+            actor=actor, schedule=schedule, party=party, financial_year=first_year, funding_stream=core,
+            amount_pence=pence,
         )
     if approve:
         for party in (council, nhs):

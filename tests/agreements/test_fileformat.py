@@ -380,6 +380,9 @@ def test_a_user_loads_only_with_the_permission_and_as_a_party(manager):
         agreement_load(actor=UserFactory(organisation=icb), document=luton())
     with pytest.raises(PermissionDenied, match="is not a party to this agreement"):
         agreement_load(actor=manager, document=luton())
+    commissioner = UserFactory(organisation=icb, role="Commissioner")  # may manage, may not move the lifecycle
+    with pytest.raises(PermissionDenied, match="may not load an agreement that is in_force"):
+        agreement_load(actor=commissioner, document=luton())
 
     successor = UserFactory(organisation=icb, role="Pooled fund manager")
     agreement = agreement_load(actor=successor, document=luton())

@@ -171,10 +171,68 @@ def test_superseded_once_the_renewal_is_approved():
     renewal = agreement_renew(
         actor=None, agreement=agreement, reference="renewed", start_date=date(2027, 4, 1), end_date=date(2030, 3, 31)
     )
+    assert refusal(agreement, S.ENDED, end_reason=EndReason.SUPERSEDED) == [
+        "no renewal of this agreement has been approved"
+    ]
     for party in renewal.parties.all():
-        approval_record(actor=None, agreement=renewal, party=party, decided_on=date(2027, 3, 1), decision_maker="Board")
+        approval_record(actor=None, agreement=renewal, party=party, decided_on=date(2026, 3, 1), decision_maker="Board")
     agreement_update(actor=None, agreement=renewal, consultation_exemption_reason="Renewal of the same services")
     agreement_transition(actor=None, agreement=renewal, to_status=S.APPROVED, reason="Approved")
     agreement_transition(
         actor=None, agreement=agreement, to_status=S.ENDED, end_reason=EndReason.SUPERSEDED, reason="Renewed"
     )
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.end_reason) == (S.ENDED, EndReason.SUPERSEDED)
+
+
+def test_in_force_needs_a_host_for_a_pooled_fund():
+    agreement = complete_agreement(approve=True)
+    from s75.agreements.services import party_update
+
+    party_update(actor=None, party=agreement.host, is_host=False)
+    agreement_transition(actor=None, agreement=agreement, to_status=S.APPROVED, reason="Approved")
+    assert refusal(agreement, S.IN_FORCE) == [
+        "content checklist (g) how the fund is managed and monitored: no party is named as host of the pooled fund",
+        "a pooled fund needs a host partner",
+    ]
+
+
+def test_approvals_count_only_once_decided():
+    agreement = complete_agreement(approve=True)  # approvals decided on 1 March 2024
+    host, partner = agreement.parties.all()
+    assert refusal(agreement, S.APPROVED, on=date(2024, 2, 29)) == [
+        f"{host} has not recorded its approval by 29 February 2024",
+        f"{partner} has not recorded its approval by 29 February 2024",
+    ]
+    agreement_transition(actor=None, agreement=agreement, to_status=S.APPROVED, reason="Approved", on=date(2024, 3, 1))
+
+
+def test_in_force_refuses_while_the_consultation_is_still_open():
+    agreement = complete_agreement(
+        approve=True, consultation_exemption_reason="", consultation_closed_on=date(2024, 3, 4)
+    )
+    agreement_transition(actor=None, agreement=agreement, to_status=S.CONSULTATION, reason="Consult")
+    assert refusal(agreement, S.APPROVED, on=date(2024, 3, 3)) == [
+        "the consultation does not close until 04 March 2024"
+    ]
+
+
+def test_consultation_can_go_back_to_draft_for_redrafting():
+    agreement = complete_agreement()
+    agreement_transition(actor=None, agreement=agreement, to_status=S.CONSULTATION, reason="Consult")
+    agreement_transition(actor=None, agreement=agreement, to_status=S.DRAFT, reason="Redraft after responses")
+    agreement.refresh_from_db()
+    assert agreement.status == S.DRAFT
+
+
+def test_reopening_an_approved_agreement_withdraws_the_approvals_and_audits_them():
+    agreement = complete_agreement(approve=True)
+    agreement_transition(actor=None, agreement=agreement, to_status=S.APPROVED, reason="Approved")
+    from s75.agreements.services import ChangeRefused, schedule_update
+
+    with pytest.raises(ChangeRefused, match="can no longer be changed|variation|directly"):
+        schedule_update(actor=None, schedule=agreement.schedules.get(), title="Changed after approval")
+    agreement_transition(actor=None, agreement=agreement, to_status=S.DRAFT, reason="Terms to change")
+    assert not agreement.approvals.exists()
+    assert AuditEvent.objects.filter(agreement=agreement, action="approval_withdraw").count() == 2
+    schedule_update(actor=None, schedule=agreement.schedules.get(), title="Changed after approval")

@@ -103,7 +103,11 @@ def test_several_changes_make_one_variation():
     core = FundingStream.objects.get(code="core")
 
     def add_service(locked):
-        schedule = schedule_create(actor=None, agreement=locked, title="Carers' breaks", aims_and_outcomes="Breaks")
+        schedule = schedule_create(
+            actor=None, agreement=locked, title="Carers' breaks", aims_and_outcomes="Breaks for carers",
+            health_related_functions="Carers' support", eligible_people="Carers", services="Short breaks",
+            resources="Commissioned providers",
+        )
         contribution_set(
             actor=None, schedule=schedule, party=locked.host, financial_year=2025, funding_stream=core,
             amount_pence=1000000,
@@ -195,14 +199,15 @@ def test_renewal_brings_in_each_partys_successor_and_the_schedules():
     assert not Contribution.objects.filter(schedule__agreement=renewal).exists()
 
 
-def test_renewal_alert_is_emailed_once_to_the_pooled_fund_manager(mailoutbox):
+def test_renewal_alert_is_emailed_once_to_the_pooled_fund_manager(mailoutbox, django_capture_on_commit_callbacks):
     from s75.agreements.services import renewal_alerts_send
 
     agreement = in_force(end_date=date(2027, 3, 31), pooled_fund_manager_email="pfm@council.example")
     UserFactory(organisation=agreement.host.organisation, role="Pooled fund manager", email="boss@council.example")
-    assert renewal_alerts_send(today=date(2026, 9, 29)) == []
-    assert renewal_alerts_send(today=date(2026, 9, 30)) == [agreement]
-    assert renewal_alerts_send(today=date(2026, 10, 1)) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert renewal_alerts_send(today=date(2026, 9, 29)) == []
+        assert renewal_alerts_send(today=date(2026, 9, 30)) == [agreement]
+        assert renewal_alerts_send(today=date(2026, 10, 1)) == []
     [mail] = mailoutbox
     assert mail.subject == "Renewal due: Joint equipment partnership"
     assert sorted(mail.to) == ["boss@council.example", "pfm@council.example"]
@@ -238,3 +243,40 @@ def test_the_creators_organisation_joins_the_new_agreement_so_they_can_see_it():
     from s75.agreements.selectors import agreement_get
 
     assert agreement_get(user=user, pk=agreement.pk) == agreement
+
+
+def test_a_variation_cannot_make_an_agreement_in_force_unfit_to_be_in_force():
+    agreement = in_force()
+    schedule = agreement.schedules.get()
+    with pytest.raises(ChangeRefused) as caught:
+        schedule_update(
+            actor=None, schedule=schedule, nhs_functions="Day-case surgery", aims_and_outcomes="",
+            variation=VariationDetails(date(2025, 1, 1), "Add surgery"),
+        )
+    assert caught.value.problems == [
+        "the agreement could no longer be in force: content checklist (a) aims and outcomes: "
+        "schedule 1 (Joint Equipment Store) has no aims and outcomes",
+        "the agreement could no longer be in force: schedule 1 (Joint Equipment Store) names 'Day-case surgery', "
+        "which falls under an excluded function: Surgery",
+    ]
+    schedule.refresh_from_db()
+    assert schedule.nhs_functions == "Community health equipment"
+    assert agreement.variations.count() == 1
+
+
+def test_contributions_fall_within_the_term_and_its_extensions():
+    agreement = complete_agreement(extension_months_available=12)  # 2024-25 to 2026-27, extendable to 2027-28
+    schedule, host = agreement.schedules.get(), agreement.host
+    core = FundingStream.objects.get(code="core")
+    contribution_set(actor=None, schedule=schedule, party=host, financial_year=2027, funding_stream=core,
+                     amount_pence=100)
+    with pytest.raises(ChangeRefused) as caught:
+        contribution_set(actor=None, schedule=schedule, party=host, financial_year=1980, funding_stream=core,
+                         amount_pence=100)
+    assert caught.value.problems == ["1980-81 is outside the agreement's term (2024-25 to 2027-28, with any extension)"]
+
+
+def test_references_are_slugs():
+    with pytest.raises(ChangeRefused, match="not a usable reference"):
+        agreement_create(actor=None, reference="Luton S75!", title="x", start_date=date(2024, 4, 1),
+                         end_date=date(2025, 3, 31), pooled_fund=True)

@@ -12,6 +12,8 @@ from s75.core.money import (
     format_finance,
     format_gbp,
     format_millions,
+    format_percent,
+    format_plain,
     parse_pence,
     pence_from_pounds,
     split_largest_remainder,
@@ -179,3 +181,14 @@ def test_whole_pound_format_rounds_half_away_from_zero(pence):
     shown = parse_pence(format_gbp(pence))
     assert abs(shown - pence) <= 50
     assert shown % 100 == 0
+
+
+def test_plain_and_percent_forms_for_files():
+    assert [format_plain(p) for p in (4450000, -5, 0, 1)] == ["44500.00", "-0.05", "0.00", "0.01"]
+    percents = [format_percent(Decimal(v)) for v in ("60.0000", "12.5000", "33.3333", "100")]
+    assert percents == ["60", "12.5", "33.3333", "100"]
+
+
+@given(st.integers(min_value=-10**13, max_value=10**13))
+def test_plain_form_reads_back_exactly(pence):
+    assert parse_pence(format_plain(pence)) == pence

@@ -8,6 +8,7 @@ from s75.agreements.services import (
     ChangeRefused,
     VariationDetails,
     agreement_create,
+    agreement_transition,
     agreement_vary,
     party_add,
     schedule_create,
@@ -16,7 +17,7 @@ from s75.audit.models import AuditEvent
 from s75.organisations.selectors import organisation_get_by_code
 from s75.riskshare.models import PartyTerm, RiskShareTerms
 from s75.riskshare.services import risk_share_summary, risk_share_terms_set
-from tests.factories import AgreementFactory, PartyFactory
+from tests.factories import AgreementFactory, PartyFactory, complete_agreement
 
 
 @pytest.fixture
@@ -136,14 +137,16 @@ def test_the_rules_must_be_known_and_have_someone_to_apply_to(agreement):
     assert refusal(agreement, contingency_reserve_pence=-1) == ["the contingency reserve cannot be negative"]
 
 
-def test_once_in_force_the_terms_change_only_by_a_variation(agreement):
-    Agreement.objects.filter(pk=agreement.pk).update(status="in_force")
+def test_once_in_force_the_terms_change_only_by_a_variation(db):
+    agreement = complete_agreement(approve=True)
+    agreement_transition(actor=None, agreement=agreement, to_status="approved", reason="Approved")
+    agreement_transition(actor=None, agreement=agreement, to_status="in_force", reason="Commenced")
 
     assert refusal(agreement) == ["the agreement is in force: record the change as a variation with its effective date"]
 
     variation = agreement_vary(
         actor=None, agreement=agreement,
-        variation=VariationDetails(effective_from=datetime.date(2014, 4, 1), description="Pool-share risk"),
+        variation=VariationDetails(effective_from=datetime.date(2025, 4, 1), description="Pool-share risk"),
         changes=lambda locked: set_terms(locked, overspend_rule="pool_share"),
     )
     assert variation.number == 1

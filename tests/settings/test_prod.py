@@ -13,13 +13,13 @@ def run_with(env: dict) -> subprocess.CompletedProcess:
 
 
 def test_refuses_without_a_secret_key():
-    result = run_with({})
+    result = run_with({"DATABASE_URL": "postgres://db/s75"})
     assert result.returncode != 0
     assert "refuses to start without S75_SECRET_KEY" in result.stderr
 
 
 def test_refuses_with_debug_on():
-    result = run_with({"S75_SECRET_KEY": "k" * 50, "S75_DEBUG": "true"})
+    result = run_with({"S75_SECRET_KEY": "k" * 50, "S75_DEBUG": "true", "DATABASE_URL": "postgres://db/s75"})
     assert result.returncode != 0
     assert "DEBUG must be off in production" in result.stderr
 
@@ -28,7 +28,12 @@ def test_refuses_a_short_key():
     assert "at least 32 characters" in run_with({"S75_SECRET_KEY": "short"}).stderr
 
 
+def test_refuses_without_a_database_url():
+    result = run_with({"S75_SECRET_KEY": "k" * 50, "DATABASE_URL": ""})
+    assert "refuses to start without DATABASE_URL" in result.stderr
+
+
 def test_starts_with_a_key_debug_off_in_british_english():
-    result = run_with({"S75_SECRET_KEY": "k" * 50})
+    result = run_with({"S75_SECRET_KEY": "k" * 50, "DATABASE_URL": "postgres://db/s75"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "en-gb", "Europe/London"]

@@ -1,20 +1,20 @@
 from django.contrib import admin
 
+from s75.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Agreement, Approval, ExcludedFunction, Party, Schedule, Transition, Variation
 
 
-class PartyInline(admin.TabularInline):
+class PartyInline(ReadOnlyInline):
     model = Party
-    extra = 0
 
 
-class ScheduleInline(admin.StackedInline):
+class ScheduleInline(ReadOnlyInline):
     model = Schedule
-    extra = 0
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ReadOnlyAdmin):
     list_display = ("title", "reference", "status", "start_date", "end_date")
     list_filter = ("status", "pooled_fund", "is_better_care_fund")
     search_fields = ("title", "reference")
@@ -23,19 +23,15 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExcludedFunction)
-class ExcludedFunctionAdmin(admin.ModelAdmin):
+class ExcludedFunctionAdmin(ReadOnlyAdmin):
     list_display = ("name", "keywords")
 
 
 @admin.register(Approval)
-class ApprovalAdmin(admin.ModelAdmin):
+class ApprovalAdmin(ReadOnlyAdmin):
     list_display = ("agreement", "party", "decided_on", "decision_maker")
 
 
 @admin.register(Transition, Variation)
-class HistoryAdmin(admin.ModelAdmin):
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class HistoryAdmin(ReadOnlyAdmin):
+    list_display = ("agreement", "__str__")

@@ -8,21 +8,12 @@ parties are named by their organisation's ODS or ONS code.
 from django.db.models import F
 
 from s75.core.fiscal import FinancialYear
+from s75.core.money import format_percent, format_plain
 from s75.riskshare.models import RiskShareTerms
 
 from .models import Agreement
 
 FORMAT = "s75-agreement/1"
-
-
-def pounds_text(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}{pounds}.{rest:02d}"
-
-
-def _percent_text(value) -> str:
-    return format(value.normalize(), "f")
 
 
 def _lines(text: str) -> list[str]:
@@ -102,7 +93,7 @@ def agreement_document(*, agreement: Agreement) -> dict:
                         "party": code_of[contribution.party_id],
                         "year": contribution.year.label,
                         "stream": contribution.funding_stream.code,
-                        "amount": pounds_text(contribution.amount_pence),
+                        "amount": format_plain(contribution.amount_pence),
                     }
                     for contribution in sorted(
                         schedule.contributions.all(),
@@ -129,14 +120,14 @@ def agreement_document(*, agreement: Agreement) -> dict:
                 "overspend_rule": terms.overspend_rule,
                 "underspend_rule": terms.underspend_rule,
                 "offset_first": terms.offset_first,
-                "contingency_reserve": pounds_text(terms.contingency_reserve_pence),
+                "contingency_reserve": format_plain(terms.contingency_reserve_pence),
                 "maladministration_borne_by_host": terms.maladministration_borne_by_host,
                 "parties": [
                     {
                         "party": code_of[term.party_id],
-                        "fixed_percent": None if term.fixed_percent is None else _percent_text(term.fixed_percent),
-                        "cap": None if term.cap_pence is None else pounds_text(term.cap_pence),
-                        "cap_percent": None if term.cap_percent is None else _percent_text(term.cap_percent),
+                        "fixed_percent": None if term.fixed_percent is None else format_percent(term.fixed_percent),
+                        "cap": None if term.cap_pence is None else format_plain(term.cap_pence),
+                        "cap_percent": None if term.cap_percent is None else format_percent(term.cap_percent),
                     }
                     for term in terms.party_terms.order_by("party__position")
                 ],

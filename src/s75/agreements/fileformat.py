@@ -24,7 +24,6 @@ import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
@@ -285,10 +284,6 @@ def _pence(value) -> int:
     return parse_pence(str(value))
 
 
-def _visible_agreements(actor) -> QuerySet[Agreement]:
-    return Agreement.objects.all() if actor is None else agreements_visible_to(user=actor)
-
-
 _ENDED = AgreementStatus.ENDED
 
 
@@ -404,7 +399,7 @@ class _Checks:
         self.date("agreement.consultation.closed_on", _mapping(agreement.get("consultation")).get("closed_on"))
         predecessor = agreement.get("predecessor")
         if isinstance(predecessor, str):
-            self.predecessor = _visible_agreements(self.actor).filter(reference=predecessor).first()
+            self.predecessor = agreements_visible_to(user=self.actor).filter(reference=predecessor).first()
             if self.predecessor is None:
                 self.add("agreement.predecessor", f"no agreement with the reference {predecessor!r} is in the "
                          f"register: load the agreement this one renews first")
@@ -584,9 +579,14 @@ class _Checks:
 
 
 def _check_may_load(actor, document: dict) -> None:
-    """A user loads an agreement only with the permission to manage agreements, and only as one of its parties."""
+    """A user loads an agreement only with the permission to manage agreements (and to move agreements through
+    their lifecycle, when the file's agreement is past draft), and only as one of its parties."""
     if not actor.has_perm("agreements.manage_agreement"):
         raise PermissionDenied(f"{actor} may not load agreements: that needs the permission to manage agreements")
+    agreement = document.get("agreement") if isinstance(document.get("agreement"), dict) else {}
+    if agreement.get("status", "draft") != "draft" and not actor.has_perm("agreements.transition_agreement"):
+        raise PermissionDenied(f"{actor} may not load an agreement that is {agreement.get('status')}: that needs "
+                               f"the permission to move agreements through their lifecycle")
     if actor.is_superuser:
         return
     lineage = organisation_lineage_ids(organisation=actor.organisation) if actor.organisation_id else set()

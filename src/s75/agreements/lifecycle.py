@@ -59,9 +59,13 @@ def consultation_closed_or_exempt(agreement: Agreement, context: TransitionConte
     return []
 
 
-def approved_by_every_party(agreement: Agreement, _: TransitionContext) -> list[str]:
-    approved = set(agreement.approvals.values_list("party_id", flat=True))
-    return [f"{party} has not recorded its approval" for party in agreement.parties.all() if party.pk not in approved]
+def approved_by_every_party(agreement: Agreement, context: TransitionContext) -> list[str]:
+    approved = set(agreement.approvals.filter(decided_on__lte=context.on).values_list("party_id", flat=True))
+    return [
+        f"{party} has not recorded its approval" + (f" by {context.on:%d %B %Y}" if party.approvals.exists() else "")
+        for party in agreement.parties.all()
+        if party.pk not in approved
+    ]
 
 
 def checklist_complete(agreement: Agreement, _: TransitionContext) -> list[str]:
@@ -100,25 +104,27 @@ def end_reason_holds(agreement: Agreement, context: TransitionContext) -> list[s
     return ["say why the agreement ended: expired, terminated or superseded"]
 
 
+# What must stay true of an agreement in force; a variation that would break one of these is refused.
+IN_FORCE_INVARIANTS: tuple[Condition, ...] = (
+    has_nhs_and_council_parties,
+    checklist_complete,
+    no_excluded_functions,
+    host_and_manager_for_pooled_fund,
+)
+
 TRANSITIONS: dict[tuple[str, str], tuple[Condition, ...]] = {
     (S.DRAFT, S.CONSULTATION): (has_nhs_and_council_parties, has_schedules),
     (S.CONSULTATION, S.DRAFT): (),
     (S.CONSULTATION, S.APPROVED): (consultation_closed, approved_by_every_party),
     (S.DRAFT, S.APPROVED): (has_nhs_and_council_parties, consultation_closed_or_exempt, approved_by_every_party),
     (S.APPROVED, S.DRAFT): (),
-    (S.APPROVED, S.IN_FORCE): (
-        has_nhs_and_council_parties,
-        consultation_closed_or_exempt,
-        approved_by_every_party,
-        checklist_complete,
-        no_excluded_functions,
-        host_and_manager_for_pooled_fund,
-    ),
+    (S.APPROVED, S.IN_FORCE): (consultation_closed_or_exempt, approved_by_every_party, *IN_FORCE_INVARIANTS),
     (S.IN_FORCE, S.ENDED): (end_reason_holds,),
 }
 
-# Statuses in which the agreement's terms may be edited directly; once in force they change only by variation.
-EDITABLE_STATUSES = frozenset({S.DRAFT, S.CONSULTATION, S.APPROVED})
+# Statuses in which the agreement's terms may be edited directly. Approved terms are frozen (reopening the
+# agreement as a draft withdraws the approvals); once in force they change only by variation.
+EDITABLE_STATUSES = frozenset({S.DRAFT, S.CONSULTATION})
 
 
 def transition_unmet(
@@ -137,6 +143,12 @@ def transition_unmet(
         "say why: the reason is recorded in the agreement's history"
     ]
     return unmet + [problem for condition in conditions for problem in condition(agreement, context)]
+
+
+def invariants_unmet(agreement: Agreement, on: date) -> list[str]:
+    """What an agreement in force would no longer satisfy, checked after each variation."""
+    context = TransitionContext(on=on)
+    return [problem for condition in IN_FORCE_INVARIANTS for problem in condition(agreement, context)]
 
 
 def transitions_from(status: str) -> list[str]:

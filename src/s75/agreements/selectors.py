@@ -14,9 +14,12 @@ from .models import Agreement, AgreementStatus, EndReason, Party, Variation
 def agreements_visible_to(*, user) -> QuerySet[Agreement]:
     """The one scoping rule: a user sees agreements their organisation, or one it succeeded, is party to.
 
-    Superusers (the system's administrators) see every agreement; a user with no organisation sees none.
+    Superusers (the system's administrators) see every agreement; a user with no organisation sees none;
+    ``None`` is the system operator (a command run from the server's shell) and sees every agreement.
     """
     agreements = Agreement.objects.all()
+    if user is None:
+        return agreements
     if not getattr(user, "is_authenticated", False):
         return agreements.none()
     if user.is_superuser:
@@ -139,3 +142,17 @@ def agreement_transition_options(*, agreement: Agreement, today: date) -> list[T
                 transition_unmet(agreement, to_status, context, require_reason=False),
             ))
     return options
+
+
+@dataclass(frozen=True)
+class RenewalChain:
+    """The agreement an agreement renews and the renewals drafted from it, as far as the user may see them."""
+
+    predecessor: Agreement | None
+    renewals: list[Agreement]
+
+
+def agreement_renewal_chain(*, user, agreement: Agreement) -> RenewalChain:
+    visible = agreements_visible_to(user=user)
+    predecessor = visible.filter(pk=agreement.predecessor_id).first() if agreement.predecessor_id else None
+    return RenewalChain(predecessor, list(visible.filter(predecessor=agreement).order_by("start_date", "reference")))

@@ -5,23 +5,28 @@ state, makes it, and writes the audit record. Once an agreement is in force its 
 dated variation, which keeps the whole agreement as it stood before and after.
 """
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from s75.accounts.models import User
 from s75.audit.services import audit_record, snapshot
 from s75.budgets.models import Contribution, FundingStream
+from s75.core.fiscal import FinancialYear, financial_years_between
 from s75.organisations.models import Organisation
 from s75.organisations.selectors import organisation_successors_as_at
 
 from .document import agreement_document
-from .lifecycle import EDITABLE_STATUSES, TransitionContext, transition_unmet
+from .lifecycle import EDITABLE_STATUSES, TransitionContext, invariants_unmet, transition_unmet
 from .models import Agreement, AgreementStatus, Approval, Party, Schedule, Transition, Variation
+from .selectors import agreements_due_for_renewal
 
 
 class AgreementError(Exception):
@@ -61,6 +66,8 @@ SCHEDULE_FIELDS = frozenset({
     "health_related_functions", "eligible_people", "services", "resources",
 })
 
+_REFERENCE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
 _open_variation: ContextVar[int | None] = ContextVar("open_variation", default=None)
 
 
@@ -91,6 +98,9 @@ def agreement_change(*, agreement: Agreement, actor, variation: VariationDetails
             yield locked
         finally:
             _open_variation.reset(token)
+        broken = invariants_unmet(locked, variation.effective_from)
+        if broken:
+            raise ChangeRefused([f"the agreement could no longer be in force: {problem}" for problem in broken])
         after = agreement_document(agreement=locked)
         recorded = Variation.objects.create(
             agreement=locked, number=(last.number + 1) if last else 1, effective_from=variation.effective_from,
@@ -122,6 +132,12 @@ def acting_user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def _term_end_with_extensions(agreement: Agreement) -> date:
+    months = agreement.end_date.month + agreement.extension_months_available
+    year, month = agreement.end_date.year + (months - 1) // 12, (months - 1) % 12 + 1
+    return date(year, month, 1)
+
+
 def _agreement_problems(agreement: Agreement) -> list[str]:
     """What the database would refuse about the agreement's own fields, in words (checked before saving)."""
     problems = []
@@ -151,7 +167,10 @@ def agreement_create(
         created_by=acting_user(actor), modified_by=acting_user(actor), **fields,
     )
     problems = _agreement_problems(agreement)
-    if Agreement.objects.filter(reference=reference).exists():
+    if not _REFERENCE.fullmatch(reference or ""):
+        problems.insert(0, f"{reference!r} is not a usable reference: use lower-case letters, digits and hyphens, "
+                           "like luton-s75-2013")
+    elif Agreement.objects.filter(reference=reference).exists():
         problems.insert(0, f"an agreement with the reference {reference!r} already exists")
     if problems:
         raise ChangeRefused(problems)
@@ -283,8 +302,13 @@ def contribution_set(
     if amount_pence < 0:
         raise ChangeRefused(["a contribution cannot be negative"])
     with agreement_change(agreement=schedule.agreement, actor=actor, variation=variation) as locked:
-        if party.agreement_id != locked.pk:
-            raise ChangeRefused([f"{party} is not a party to this agreement"])
+        problems = [] if party.agreement_id == locked.pk else [f"{party} is not a party to this agreement"]
+        years = financial_years_between(locked.start_date, _term_end_with_extensions(locked))
+        if FinancialYear(financial_year) not in years:
+            problems.append(f"{FinancialYear(financial_year).label} is outside the agreement's term "
+                            f"({years[0].label} to {years[-1].label}, with any extension)")
+        if problems:
+            raise ChangeRefused(problems)
         existing = Contribution.objects.select_for_update().filter(
             schedule=schedule, party=party, financial_year=financial_year, funding_stream=funding_stream
         ).first()
@@ -292,8 +316,8 @@ def contribution_set(
         if amount_pence == 0:
             if existing is None:
                 return None
-            existing.delete()
             audit_record(actor=actor, action="contribution_remove", obj=existing, agreement=locked, before=before)
+            existing.delete()
             return None
         if existing is None:
             existing = Contribution(
@@ -320,12 +344,15 @@ def approval_record(
             raise ChangeRefused([f"{party} is not a party to this agreement"])
         if not decision_maker.strip():
             raise ChangeRefused(["say who made the decision (board, cabinet, executive)"])
-        approval, _ = Approval.objects.update_or_create(
-            agreement=locked, party=party,
-            defaults={"decided_on": decided_on, "decision_maker": decision_maker, "reference": reference,
-                      "modified_by": acting_user(actor), "created_by": acting_user(actor)},
-        )
-        audit_record(actor=actor, action="approval_record", obj=approval, agreement=locked, after=snapshot(approval))
+        approval = Approval.objects.filter(agreement=locked, party=party).first()
+        before = snapshot(approval) if approval else None
+        if approval is None:
+            approval = Approval(agreement=locked, party=party, created_by=acting_user(actor))
+        approval.decided_on, approval.decision_maker, approval.reference = decided_on, decision_maker, reference
+        approval.modified_by = acting_user(actor)
+        approval.save()
+        audit_record(actor=actor, action="approval_record", obj=approval, agreement=locked, before=before,
+                     after=snapshot(approval))
     return approval
 
 
@@ -355,6 +382,11 @@ def agreement_transition(
             agreement=locked, from_status=from_status, to_status=to_status, end_reason=locked.end_reason,
             reason=reason, at=at or timezone.now(), by=acting_user(actor),
         )
+        if from_status == AgreementStatus.APPROVED and to_status == AgreementStatus.DRAFT:
+            for approval in locked.approvals.all():
+                audit_record(actor=actor, action="approval_withdraw", obj=approval, agreement=locked,
+                             before=snapshot(approval), reason="The approved agreement was reopened for changes")
+            locked.approvals.all().delete()
         if to_status == AgreementStatus.IN_FORCE:
             Variation.objects.create(
                 agreement=locked, number=0, effective_from=locked.start_date, description="As commenced",
@@ -420,18 +452,14 @@ def renewal_alerts_send(*, today: date) -> list[Agreement]:
 
     The alert goes to the pooled fund manager's address and to the host's pooled fund managers in the system.
     """
-    from django.core.mail import send_mail
-
-    from s75.accounts.models import User
-
-    from .selectors import renewal_due
-
     sent = []
-    for agreement in Agreement.objects.filter(status=AgreementStatus.IN_FORCE, renewal_alert_sent_on__isnull=True):
-        if not renewal_due(agreement=agreement, today=today):
+    for agreement in agreements_due_for_renewal(user=None, today=today):
+        if agreement.renewal_alert_sent_on is not None:
             continue
         with transaction.atomic():
             locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+            if locked.renewal_alert_sent_on is not None:
+                continue  # another run alerted it while this one was looking
             host = locked.host
             recipients = {locked.pooled_fund_manager_email} - {""}
             if host is not None:
@@ -439,7 +467,7 @@ def renewal_alerts_send(*, today: date) -> list[Agreement]:
                     User.objects.filter(organisation=host.organisation, groups__name="Pooled fund manager")
                     .exclude(email="").values_list("email", flat=True)
                 )
-            send_mail(
+            message = dict(
                 subject=f"Renewal due: {locked.title}",
                 message=(
                     f"{locked.title} ({locked.reference}) ends on {locked.end_date:%d %B %Y}. It is within its "
@@ -449,6 +477,7 @@ def renewal_alerts_send(*, today: date) -> list[Agreement]:
                 from_email=None,
                 recipient_list=sorted(recipients),
             )
+            transaction.on_commit(lambda message=message: send_mail(**message))
             locked.renewal_alert_sent_on = today
             locked.save(update_fields=["renewal_alert_sent_on"])
             audit_record(actor=None, action="renewal_alert_send", obj=locked, agreement=locked,

@@ -110,6 +110,19 @@ def format_finance(pence: int, *, show_pence: bool = False) -> str:
     return text
 
 
+def format_plain(pence: int) -> str:
+    """Exact pounds with no pound sign or grouping, as files carry them: ``44500.00``, ``-0.05``."""
+    _require_int(pence)
+    sign = "-" if pence < 0 else ""
+    pounds, rest = divmod(abs(pence), PENCE_PER_POUND)
+    return f"{sign}{pounds}.{rest:02d}"
+
+
+def format_percent(value: Decimal) -> str:
+    """A percentage as few digits as it needs: ``60``, ``12.5``, ``33.3333``."""
+    return format(value.normalize(), "f")
+
+
 def split_largest_remainder(amount: int, weights: Sequence[int | Decimal | Fraction]) -> list[int]:
     """Split ``amount`` pence by ``weights`` so the shares add up to ``amount`` exactly.
 

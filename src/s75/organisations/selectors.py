@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
-
 from .models import Organisation, Succession
 
 
@@ -49,12 +47,3 @@ def organisation_lineage_ids(*, organisation: Organisation) -> set[int]:
         ]
         ids.update(frontier)
     return ids
-
-
-def organisation_list(*, kind: str | None = None, search: str = "") -> QuerySet[Organisation]:
-    organisations = Organisation.objects.all()
-    if kind:
-        organisations = organisations.filter(kind=kind)
-    if search:
-        organisations = organisations.filter(name__icontains=search)
-    return organisations

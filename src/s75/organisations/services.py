@@ -37,6 +37,7 @@ def _rows(filename: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
+@transaction.atomic
 def organisation_upsert(
     *, actor, kind: str, name: str, ods_code: str | None = None, ons_code: str | None = None, **fields
 ) -> Organisation:
@@ -62,6 +63,7 @@ def organisation_upsert(
     return org
 
 
+@transaction.atomic
 def succession_record(*, actor, predecessor: Organisation, successor: Organisation, effective_on: date) -> Succession:
     succession, created = Succession.objects.get_or_create(
         predecessor=predecessor, successor=successor,

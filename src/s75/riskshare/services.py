@@ -11,7 +11,7 @@ from s75.agreements.models import Agreement, Party, Schedule
 from s75.agreements.services import ChangeRefused, VariationDetails, acting_user, agreement_change
 from s75.audit.services import audit_record, snapshot
 from s75.core.fiscal import FinancialYear
-from s75.core.money import format_gbp
+from s75.core.money import format_gbp, format_percent
 
 from .models import OverspendRule, PartyTerm, RiskShareTerms, UnderspendRule
 
@@ -19,17 +19,13 @@ PERCENT_PLACES = Decimal("0.0001")
 MAX_CAP_PERCENT = Decimal("999.9999")
 
 
-def _percent_text(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
 def _percent_problems(value, label: str, maximum: Decimal) -> list[str]:
     if not isinstance(value, Decimal) or not value.is_finite():
         return [f"{label} must be an exact number"]
     if not 0 <= value <= maximum:
-        return [f"{label} must be between 0 and {_percent_text(maximum)} per cent, not {_percent_text(value)}"]
+        return [f"{label} must be between 0 and {format_percent(maximum)} per cent, not {format_percent(value)}"]
     if value != value.quantize(PERCENT_PLACES):
-        return [f"{label} has at most four decimal places, not {_percent_text(value)}"]
+        return [f"{label} has at most four decimal places, not {format_percent(value)}"]
     return []
 
 
@@ -72,7 +68,7 @@ def risk_share_rule_problems(
     total = sum(given, Decimal(0))
     if fixed_rules and total != 100:
         problems.append(("parties", f"under the fixed {' and '.join(fixed_rules)} rule the partners' fixed "
-                         f"percentages must add up to exactly 100, not {_percent_text(total)}"))
+                         f"percentages must add up to exactly 100, not {format_percent(total)}"))
     if given and not fixed_rules:
         problems.append(("parties", "fixed percentages apply only under a fixed rule: remove them or make a rule "
                          "fixed"))
@@ -89,7 +85,7 @@ def risk_share_rule_problems(
 
 
 def _optional_text(value: Decimal | None) -> str | None:
-    return None if value is None else _percent_text(value)
+    return None if value is None else format_percent(value)
 
 
 def _terms_snapshot(terms: RiskShareTerms) -> dict:
@@ -190,7 +186,7 @@ def risk_share_summary(terms: RiskShareTerms) -> str:
     host = terms.agreement.host
     host_words = f"the host partner ({host})" if host else "the host partner"
     party_terms = list(terms.party_terms.select_related("party").order_by("party__position"))
-    fixed = ", ".join(f"{term.party} {_percent_text(term.fixed_percent)}%" for term in party_terms
+    fixed = ", ".join(f"{term.party} {format_percent(term.fixed_percent)}%" for term in party_terms
                       if term.fixed_percent is not None)
     if terms.overspend_rule == OverspendRule.FIXED:
         overspend = f"shared in fixed percentages ({fixed})"
@@ -213,7 +209,7 @@ def risk_share_summary(terms: RiskShareTerms) -> str:
     caps = [
         f"{term.party}'s share of overspends is capped at "
         + (_money(term.cap_pence) if term.cap_pence is not None
-           else f"{_percent_text(term.cap_percent)}% of its total pooled contribution")
+           else f"{format_percent(term.cap_percent)}% of its total pooled contribution")
         for term in party_terms if term.cap_pence is not None or term.cap_percent is not None
     ]
     if caps:

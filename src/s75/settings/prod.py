@@ -14,6 +14,8 @@ except KeyError as exc:
     raise ImproperlyConfigured("Production refuses to start without S75_SECRET_KEY in the environment.") from exc
 if len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("S75_SECRET_KEY must be at least 32 characters.")
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured("Production refuses to start without DATABASE_URL (PostgreSQL) in the environment.")
 
 DEBUG = False
 WHITENOISE_AUTOREFRESH = False

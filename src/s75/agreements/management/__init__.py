@@ -20,7 +20,7 @@ def add_user_argument(parser) -> None:
     parser.add_argument("--user", metavar="USERNAME", help=SYSTEM_OPERATOR_HELP)
 
 
-def acting_user(options: dict) -> User | None:
+def command_user(options: dict) -> User | None:
     """The user named by ``--user`` or ``S75_USER``; ``None`` for the system operator."""
     username = options.get("user") or os.environ.get("S75_USER") or None
     if username is None:

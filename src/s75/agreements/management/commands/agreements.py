@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.db.models import Prefetch
 
-from s75.agreements.management import acting_user, add_user_argument
+from s75.agreements.management import add_user_argument, command_user
 from s75.agreements.models import Agreement, Party
 from s75.agreements.selectors import agreements_visible_to
 
@@ -20,8 +20,8 @@ class Command(BaseCommand):
         add_user_argument(parser)
 
     def handle(self, *args, **options):
-        user = acting_user(options)
-        agreements = (Agreement.objects.all() if user is None else agreements_visible_to(user=user)).prefetch_related(
+        user = command_user(options)
+        agreements = agreements_visible_to(user=user).prefetch_related(
             Prefetch("parties", queryset=Party.objects.select_related("organisation"))
         ).order_by("title")
         if options["json"]:

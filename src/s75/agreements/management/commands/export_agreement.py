@@ -7,8 +7,7 @@ import yaml
 from django.core.management.base import BaseCommand, CommandError
 
 from s75.agreements.document import agreement_document
-from s75.agreements.management import acting_user, add_user_argument
-from s75.agreements.models import Agreement
+from s75.agreements.management import add_user_argument, command_user
 from s75.agreements.selectors import agreements_visible_to
 
 
@@ -40,8 +39,8 @@ class Command(BaseCommand):
         add_user_argument(parser)
 
     def handle(self, *args, **options):
-        user = acting_user(options)
-        agreements = Agreement.objects.all() if user is None else agreements_visible_to(user=user)
+        user = command_user(options)
+        agreements = agreements_visible_to(user=user)
         wanted = options["agreement"]
         lookup = {"pk": int(wanted)} if wanted.isdigit() else {"reference": wanted}
         agreement = agreements.filter(**lookup).first()

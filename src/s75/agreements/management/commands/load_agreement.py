@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from s75.agreements.fileformat import AgreementFileError, agreement_file_read, agreement_load
-from s75.agreements.management import acting_user, add_user_argument
+from s75.agreements.management import add_user_argument, command_user
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         add_user_argument(parser)
 
     def handle(self, *args, **options):
-        user = acting_user(options)
+        user = command_user(options)
         try:
             agreement = agreement_load(actor=user, document=agreement_file_read(options["file"]))
         except PermissionDenied as refused:
