@@ -181,3 +181,27 @@ def test_help_says_who_a_command_runs_as_without_a_user(db, capsys):
         with pytest.raises(SystemExit):
             call_command(command, "--help")
         assert "runs as the system operator" in " ".join(capsys.readouterr().out.split())
+
+
+def test_renew_agreement_drafts_the_renewal_with_the_successor_icb(outsider):
+    from datetime import date
+
+    from s75.agreements.models import Agreement
+    from s75.demo.services import demo_load
+
+    demo_load()
+    with pytest.raises(CommandError, match="No agreement 'bexley-s75-2021' was found"):
+        call_command("renew_agreement", "bexley-s75-2021", "--reference=x", "--start=2027-04-01",
+                     "--end=2030-03-31", f"--user={outsider.username}")
+    out = StringIO()
+    renew = ["renew_agreement", "bexley-s75-2021", "--reference=bexley-s75-2027", "--start=2027-04-01",
+             "--end=2030-03-31"]
+    call_command(*renew, stdout=out)
+    assert "Drafted bexley-s75-2027" in out.getvalue()
+    renewal = Agreement.objects.get(reference="bexley-s75-2027")
+    assert (renewal.start_date, renewal.status, renewal.predecessor.reference) == (
+        date(2027, 4, 1), "draft", "bexley-s75-2021"
+    )
+    assert [p.organisation.code for p in renewal.parties.all()] == ["E09000004", "QKK"]
+    with pytest.raises(CommandError, match="'bexley-s75-2027' is already in the register"):
+        call_command(*renew)

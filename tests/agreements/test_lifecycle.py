@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from s75.agreements.models import AgreementStatus, EndReason, Transition, Variation
+from s75.agreements.renewal import agreement_renew
 from s75.agreements.services import (
     TransitionRefused,
-    agreement_renew,
     agreement_transition,
     agreement_update,
     approval_record,

@@ -10,7 +10,6 @@ from s75.agreements.services import (
     ChangeRefused,
     VariationDetails,
     agreement_create,
-    agreement_renew,
     agreement_transition,
     agreement_vary,
     contribution_set,
@@ -20,7 +19,6 @@ from s75.agreements.services import (
 )
 from s75.audit.models import AuditEvent
 from s75.budgets.models import Contribution, FundingStream
-from s75.organisations.selectors import organisation_get_by_code
 from tests.factories import OrganisationFactory, UserFactory, complete_agreement
 
 pytestmark = pytest.mark.django_db
@@ -180,23 +178,6 @@ def test_unknown_fields_and_duplicate_references_are_refused():
     with pytest.raises(ChangeRefused, match="already exists"):
         agreement_create(actor=None, reference="taken", title="x", start_date=date(2024, 4, 1),
                          end_date=date(2025, 3, 31))
-
-
-def test_renewal_brings_in_each_partys_successor_and_the_schedules():
-    agreement = in_force(start_date=date(2019, 4, 1), end_date=date(2022, 3, 31))
-    ccg = organisation_get_by_code(code="06P")
-    party_nhs = agreement.parties.exclude(is_host=True).get()
-    party_nhs.organisation = ccg  # the partner was Luton CCG, succeeded by the BLMK ICB in July 2022
-    party_nhs.save()
-    renewal = agreement_renew(
-        actor=None, agreement=agreement, reference="renewal-2023", start_date=date(2023, 4, 1),
-        end_date=date(2026, 3, 31),
-    )
-    assert renewal.predecessor == agreement and renewal.status == S.DRAFT
-    assert [p.organisation.code for p in renewal.parties.all()] == [agreement.host.organisation.code, "QHG"]
-    assert [s.title for s in renewal.schedules.all()] == ["Joint Equipment Store"]
-    assert renewal.schedules.get().lead_commissioner.organisation == agreement.host.organisation
-    assert not Contribution.objects.filter(schedule__agreement=renewal).exists()
 
 
 def test_renewal_alert_is_emailed_once_to_the_pooled_fund_manager(mailoutbox, django_capture_on_commit_callbacks):

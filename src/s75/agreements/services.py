@@ -21,7 +21,6 @@ from s75.audit.services import audit_record, snapshot
 from s75.budgets.models import Contribution, FundingStream
 from s75.core.fiscal import FinancialYear, financial_years_between
 from s75.organisations.models import Organisation
-from s75.organisations.selectors import organisation_successors_as_at
 
 from .document import agreement_document
 from .lifecycle import EDITABLE_STATUSES, TransitionContext, invariants_unmet, transition_unmet
@@ -403,48 +402,6 @@ def agreement_vary(*, actor, agreement: Agreement, variation: VariationDetails, 
     with agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
         changes(locked)
     return locked.variations.order_by("-number").first()
-
-
-def agreement_renew(
-    *, actor, agreement: Agreement, reference: str, start_date: date, end_date: date, title: str = ""
-) -> Agreement:
-    """A draft successor agreement: the same schedules and terms, with each party's successor as at the start.
-
-    Contributions are not copied: the new term's budgets are agreed afresh.
-    """
-    if agreement.status not in {AgreementStatus.APPROVED, AgreementStatus.IN_FORCE}:
-        raise ChangeRefused(["only an approved agreement or one in force can be renewed"])
-    if start_date <= agreement.start_date:
-        raise ChangeRefused(["a renewal starts after the agreement it renews"])
-    copied = {name: getattr(agreement, name) for name in AGREEMENT_FIELDS - {
-        "title", "start_date", "end_date", "consultation_closed_on", "consultation_exemption_reason", "predecessor"}}
-    with transaction.atomic():
-        renewal = agreement_create(
-            actor=actor, reference=reference, title=title or agreement.title, start_date=start_date,
-            end_date=end_date, predecessor=agreement, **copied,
-        )
-        party_map = {}
-        for party in agreement.parties.select_related("organisation"):
-            successors = organisation_successors_as_at(organisation=party.organisation, as_at=start_date)
-            for organisation in successors:
-                existing = renewal.parties.filter(organisation=organisation).first()
-                party_map[party.pk] = existing or party_add(
-                    actor=actor, agreement=renewal, organisation=organisation,
-                    name_in_agreement=(
-                        party.name_in_agreement if organisation == party.organisation else organisation.name
-                    ),
-                    is_host=party.is_host, requires_prior_agreement=party.requires_prior_agreement,
-                )
-        for schedule in agreement.schedules.all():
-            schedule_create(
-                actor=actor, agreement=renewal, title=schedule.title,
-                **{name: getattr(schedule, name) for name in SCHEDULE_FIELDS - {"title", "lead_commissioner"}},
-                lead_commissioner=party_map.get(schedule.lead_commissioner_id),
-            )
-        audit_record(actor=actor, action="agreement_renew", obj=renewal, agreement=agreement,
-                     after={"renewal": renewal.reference})
-    return renewal
-
 
 
 def renewal_alerts_send(*, today: date) -> list[Agreement]:

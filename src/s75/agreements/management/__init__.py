@@ -9,6 +9,8 @@ import os
 from django.core.management.base import CommandError
 
 from s75.accounts.models import User
+from s75.agreements.models import Agreement
+from s75.agreements.selectors import agreements_visible_to
 
 SYSTEM_OPERATOR_HELP = (
     "Act as this user (default: the S75_USER environment variable). Without either, the command runs as the "
@@ -31,3 +33,12 @@ def command_user(options: dict) -> User | None:
     if not user.is_active:
         raise CommandError(f"The user {username!r} is not active.")
     return user
+
+
+def command_agreement(user: User | None, wanted: str) -> Agreement:
+    """The agreement with this id or reference, if ``user`` may see it; otherwise a ``CommandError``."""
+    lookup = {"pk": int(wanted)} if wanted.isdigit() else {"reference": wanted}
+    agreement = agreements_visible_to(user=user).filter(**lookup).first()
+    if agreement is None:
+        raise CommandError(f"No agreement {wanted!r} was found.")
+    return agreement

@@ -4,11 +4,10 @@ import json
 from pathlib import Path
 
 import yaml
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from s75.agreements.document import agreement_document
-from s75.agreements.management import add_user_argument, command_user
-from s75.agreements.selectors import agreements_visible_to
+from s75.agreements.management import add_user_argument, command_agreement, command_user
 
 
 class _Dumper(yaml.SafeDumper):
@@ -39,13 +38,7 @@ class Command(BaseCommand):
         add_user_argument(parser)
 
     def handle(self, *args, **options):
-        user = command_user(options)
-        agreements = agreements_visible_to(user=user)
-        wanted = options["agreement"]
-        lookup = {"pk": int(wanted)} if wanted.isdigit() else {"reference": wanted}
-        agreement = agreements.filter(**lookup).first()
-        if agreement is None:
-            raise CommandError(f"No agreement {wanted!r} was found.")
+        agreement = command_agreement(command_user(options), options["agreement"])
         out = options["out"]
         file_format = options["format"] or ("json" if out and out.lower().endswith(".json") else "yaml")
         text = _document_text(agreement_document(agreement=agreement), file_format=file_format)
