@@ -261,3 +261,18 @@ def test_references_are_slugs():
     with pytest.raises(ChangeRefused, match="not a usable reference"):
         agreement_create(actor=None, reference="Luton S75!", title="x", start_date=date(2024, 4, 1),
                          end_date=date(2025, 3, 31), pooled_fund=True)
+
+
+def test_a_schedule_added_by_variation_may_have_its_contributions_set_by_a_later_one():
+    agreement = in_force()
+    new = schedule_create(
+        actor=None, agreement=agreement, title="Carers' breaks", aims_and_outcomes="Breaks for carers",
+        health_related_functions="Carers' support", eligible_people="Carers", services="Short breaks",
+        resources="Commissioned providers", variation=VariationDetails(date(2025, 4, 1), "Carers' breaks added"),
+    )
+    contribution_set(
+        actor=None, schedule=new, party=agreement.host, financial_year=2025,
+        funding_stream=FundingStream.objects.get(code="core"), amount_pence=2500000,
+        variation=VariationDetails(date(2025, 4, 1), "Carers' breaks budget"),
+    )
+    assert agreement.variations.count() == 3

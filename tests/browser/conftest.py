@@ -25,7 +25,11 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run",
 ]
 SESSION_DATA = pytest.StashKey[str]()
-append_only = importlib.import_module("s75.audit.migrations.0002_append_only")
+# The migrations that install the database's guards (append-only tables, closed periods), lifted for the emptying.
+GUARDS = [
+    importlib.import_module("s75.audit.migrations.0002_append_only"),
+    importlib.import_module("s75.ledger.migrations.0002_database_guards"),
+]
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +50,8 @@ def pytest_runtest_teardown(item, nextitem):
         return (yield)
     blocker = item.funcargs["django_db_blocker"]
     with blocker.unblock(), connection.schema_editor() as editor:
-        append_only.backwards(None, editor)
+        for guard in GUARDS:
+            guard.backwards(None, editor)
     try:
         return (yield)
     finally:
@@ -56,7 +61,8 @@ def pytest_runtest_teardown(item, nextitem):
                 call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
                 connection.creation.deserialize_db_from_string(item.stash[SESSION_DATA])
                 with connection.schema_editor() as editor:
-                    append_only.forwards(None, editor)
+                    for guard in GUARDS:
+                        guard.forwards(None, editor)
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
 """The agreement page and the schedule pages: what they show, and who may see them."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from s75.agreements.services import schedule_update
+from s75.riskshare.services import risk_share_terms_set
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +46,36 @@ def test_history_shows_transitions_and_variations(manager_client, luton_in_force
     assert "Signed by both partners" in page
     assert "Maud O&#x27;Leary" in page
     assert "As commenced" in page
+
+
+def test_history_rows_are_headed_by_when_the_move_was_made(manager_client, luton_in_force):
+    page = manager_client.get(reverse("agreements:detail", args=[luton_in_force.pk])).content.decode()
+    history = page[page.index("Lifecycle moves"):]
+    history = history[:history.index("</table>")]
+    assert history.count('<th scope="row" class="govuk-table__header govuk-!-font-weight-regular">') == 2
+    assert luton_in_force.transitions.count() == 2
+
+
+def test_shows_each_set_of_risk_share_terms_in_words_with_what_it_covers(manager_client, luton, luton_manager):
+    page = manager_client.get(reverse("agreements:detail", args=[luton.pk])).content.decode()
+    assert "No risk-share terms are recorded." in page
+    council, ccg = luton.parties.order_by("position")
+    risk_share_terms_set(actor=luton_manager, agreement=luton, financial_year=None, overspend_rule="host",
+                         underspend_rule="contribution_share", party_terms=[])
+    risk_share_terms_set(
+        actor=luton_manager, agreement=luton, financial_year=2014, schedule=luton.schedules.get(number=4),
+        overspend_rule="fixed", underspend_rule="fixed", party_terms=[
+            {"party": council, "fixed_percent": Decimal("60")}, {"party": ccg, "fixed_percent": Decimal("40")}],
+    )
+    page = manager_client.get(reverse("agreements:detail", args=[luton.pk])).content.decode()
+    section = page[page.index(">Risk share</h2>"):page.index(">Content checklist</h2>")]
+    assert section.index("The whole fund") < section.index("Every year") < section.index("Schedule 4: LD Pooled")
+    assert "2014-15 only" in section
+    assert ("Overspends are borne by the host partner (Luton Borough Council); underspends are returned in "
+            "proportion to each partner&#x27;s contribution to the schedule") in section
+    assert ("For schedule 4 (LD Pooled Purchasing Budget) in 2014-15, overspends are shared in fixed percentages "
+            "(Luton Borough Council 60%, NHS Luton Clinical Commissioning Group 40%)") in section
+    assert reverse("agreements:schedule_detail", args=[luton.pk, 4]) in section
 
 
 def test_a_board_member_reads_the_page_without_forms_or_change_links(board_client, luton):

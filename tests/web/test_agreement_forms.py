@@ -39,7 +39,9 @@ def test_create_refuses_a_section_75_agreement_without_a_flexibility(manager_cli
 def test_create_shows_the_services_problems(manager_client, luton):
     data = {**AGREEMENT, "reference": luton.reference, "end_date-year": "2014"}
     page = manager_client.post(reverse("agreements:create"), data).content.decode()
-    assert "An agreement with the reference &#x27;luton-s75-s76-2013&#x27; already exists" in page
+    assert ('<a href="#id_reference">An agreement with the reference &#x27;luton-s75-s76-2013&#x27; already '
+            'exists</a>') in page
+    assert '<a href="#id_end_date">The end date must be after the start date</a>' in page
     assert Agreement.objects.count() == 1
 
 
@@ -109,7 +111,17 @@ def test_add_party_with_an_unknown_code_says_so(manager_client, luton):
 def test_add_party_refused_by_the_service_shows_why(manager_client, luton):
     data = {"organisation": "06P", "requires_prior_agreement": "yes"}
     page = manager_client.post(reverse("agreements:party_add", args=[luton.pk]), data).content.decode()
-    assert "NHS Luton CCG is already a party to this agreement" in page
+    assert '<a href="#id_organisation">NHS Luton CCG is already a party to this agreement</a>' in page
+
+
+def test_a_problem_with_a_single_checkbox_is_shown_at_it_and_described_by_it(manager_client, luton):
+    data = {"organisation": "QHG", "requires_prior_agreement": "no", "is_host": "on"}
+    page = manager_client.post(reverse("agreements:party_add", args=[luton.pk]), data).content.decode()
+    assert '<a href="#id_is_host">Luton Borough Council is already the host; an agreement has one host</a>' in page
+    assert '<p id="id_is_host-error" class="govuk-error-message">' in page
+    checkbox = page[page.index('<input class="govuk-checkboxes__input" id="id_is_host"'):]
+    assert 'aria-describedby="id_is_host-error"' in checkbox[:checkbox.index(">")]
+    assert luton.parties.count() == 2
 
 
 def test_add_and_change_a_schedule(manager_client, luton):
@@ -134,7 +146,8 @@ def test_add_and_change_a_schedule(manager_client, luton):
 def test_a_schedule_number_already_used_is_refused(manager_client, luton):
     data = {"title": "Carers' support", "number": "2", "funding_type": "pooled"}
     page = manager_client.post(reverse("agreements:schedule_create", args=[luton.pk]), data).content.decode()
-    assert "<li>Schedule number 2 is already used</li>" in page
+    assert '<li><a href="#id_number">Schedule number 2 is already used</a></li>' in page
+    assert '<span class="govuk-visually-hidden">Error:</span> Schedule number 2 is already used' in page
     assert luton.schedules.count() == 5
 
 
@@ -173,7 +186,7 @@ def test_a_bad_year_and_a_negative_amount_are_explained(manager_client, luton):
     assert "the second year must follow the first" in page
     page = manager_client.post(reverse("agreements:contribution_set", args=[luton.pk]),
                                _contribution(luton, "(100.00)")).content.decode()
-    assert "<li>A contribution cannot be negative</li>" in page
+    assert '<li><a href="#id_amount">A contribution cannot be negative</a></li>' in page
 
 
 def test_record_an_approval(manager_client, luton):
@@ -190,22 +203,24 @@ def test_an_approval_needs_the_manage_permission(board_client, luton):
 
 
 def test_changes_to_an_agreement_in_force_ask_for_the_variation(manager_client, luton_in_force):
-    url = reverse("agreements:schedule_create", args=[luton_in_force.pk])
+    url = reverse("agreements:schedule_edit", args=[luton_in_force.pk, 2])
     form = manager_client.get(url).content.decode()
     assert "Date the variation takes effect" in form
-    data = {"title": "Carers' support", "funding_type": "pooled"}
+    data = {"number": "2", "title": "Community Equipment Store", "funding_type": "pooled",
+            **{name: getattr(luton_in_force.schedules.get(number=2), name) for name in [
+                "aims_and_outcomes", "nhs_functions", "eligible_people", "services", "resources"]}}
     page = manager_client.post(url, data).content.decode()
     assert '<a href="#id_variation_effective_from">Enter the date the variation takes effect</a>' in page
-    assert not Schedule.objects.filter(title="Carers' support").exists()
+    assert not Schedule.objects.filter(title="Community Equipment Store").exists()
 
     variation = {"variation_effective_from-day": "1", "variation_effective_from-month": "10",
-                 "variation_effective_from-year": "2014", "variation_description": "Adds carers' support",
+                 "variation_effective_from-year": "2014", "variation_description": "Renames the equipment store",
                  "variation_approval_reference": "Executive, 15 September 2014"}
     response = manager_client.post(url, {**data, **variation})
     assert response.status_code == 302
     recorded = luton_in_force.variations.get(number=1)
-    assert (str(recorded.effective_from), recorded.description) == ("2014-10-01", "Adds carers' support")
-    assert [s["title"] for s in recorded.document_after["schedules"]][-1] == "Carers' support"
+    assert (str(recorded.effective_from), recorded.description) == ("2014-10-01", "Renames the equipment store")
+    assert [s["title"] for s in recorded.document_after["schedules"]][1] == "Community Equipment Store"
 
 
 def test_a_variation_outside_the_term_is_refused(manager_client, luton_in_force):

@@ -26,7 +26,7 @@ def test_a_refused_move_shows_its_reasons_and_changes_nothing(manager_client, lu
 def test_a_move_without_a_reason_is_refused(manager_client, luton, luton_manager):
     luton_approve(actor=luton_manager, agreement=luton)
     page = manager_client.post(reverse("agreements:transition", args=[luton.pk]), {"move": "approved"}).content
-    assert b"Say why: the reason is recorded in the agreement&#x27;s history" in page
+    assert b'<a href="#id_reason">Say why: the reason is recorded in the agreement&#x27;s history</a>' in page
     luton.refresh_from_db()
     assert luton.status == AgreementStatus.DRAFT
 

@@ -16,6 +16,8 @@ def test_lists_the_agreements_changes_newest_first(manager_client, luton_in_forc
     assert page.index("Signed by both partners") < page.index("Approved by both partners")
     assert "<strong>status</strong>: approved → in_force" in page
     assert "Maud O&#x27;Leary" in page
+    rows = page[page.index("<tbody"):page.index("</tbody>")].count('<tr class="govuk-table__row">')
+    assert page.count('<th scope="row" class="govuk-table__header govuk-!-font-weight-regular">') == rows > 0
 
 
 def test_the_audit_trail_downloads_as_a_workbook(manager_client, luton_in_force):

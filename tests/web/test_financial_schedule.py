@@ -25,6 +25,22 @@ def test_shows_each_partners_contributions_and_the_totals(manager_client, luton)
     assert "£4,182,000" in page  # LD Pooled Purchasing Budget, both partners
 
 
+def test_a_table_with_any_pence_shows_pence_throughout_so_that_it_adds_up(manager_client, luton, luton_manager):
+    contribution_set(actor=luton_manager, schedule=luton.schedules.get(number=1), party=luton.parties.get(is_host=True),
+                     financial_year=2013, funding_stream=FundingStream.objects.get(code="additional"),
+                     amount_pence=50)
+    page = manager_client.get(reverse("budgets:financial_schedule", args=[luton.pk, "2013-14"])).content.decode()
+    totals = page[page.index("<tfoot>"):page.index("</tfoot>")]
+    cells = [cell.split("</td>")[0] for cell in totals.split('govuk-table__cell--numeric">')[1:]]
+    assert cells == ["£3,102,500.50", "£3,493,500.00", "£6,596,000.50"]
+    assert "£44,500.50" in page and "£89,000.50" in page  # schedule 1: the council's share, and the row's total
+    assert "£535,000.00" in page
+    # Another year's table has only whole pounds, so it shows whole pounds.
+    page = manager_client.get(reverse("budgets:financial_schedule", args=[luton.pk, "2014-15"])).content.decode()
+    totals = page[page.index("<tfoot>"):page.index("</tfoot>")]
+    assert "£0<" in totals and "£0.00" not in totals
+
+
 def test_switches_between_the_years_of_the_term(manager_client, luton):
     page = manager_client.get(reverse("budgets:financial_schedule", args=[luton.pk, "2014-15"])).content.decode()
     assert 'aria-current="page">2014-15</a>' in page

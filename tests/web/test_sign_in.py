@@ -39,3 +39,12 @@ def test_signing_out_is_a_post_from_the_header(manager_client):
     assert f'action="{reverse("logout")}"' in page
     manager_client.post(reverse("logout"))
     assert manager_client.get(reverse("agreements:list")).status_code == 302
+
+
+def test_the_js_enabled_class_is_set_before_the_page_is_painted(client):
+    page = client.get(reverse("login")).content.decode()
+    body = page[page.index('<body class="govuk-template__body">'):]
+    script = body[body.index("<script>"):body.index("</script>")]
+    assert body.index("<script>") < body.index("govuk-skip-link")
+    assert "document.body.className += ' js-enabled'" in script
+    assert "'noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported'" in script

@@ -20,8 +20,12 @@ def _blank(text: str) -> bool:
     return not (text or "").strip()
 
 
-def agreement_checklist(*, agreement: Agreement) -> list[ChecklistItem]:
-    """Items (a) to (g) of DESIGN.md §3, each with the list of what is missing (empty when complete)."""
+def agreement_checklist(*, agreement: Agreement, schedules_need_contributions: bool = True) -> list[ChecklistItem]:
+    """Items (a) to (g) of DESIGN.md §3, each with the list of what is missing (empty when complete).
+
+    ``schedules_need_contributions=False`` is for variations: a schedule added to an agreement in force may have
+    its contributions set by a later variation.
+    """
     schedules = list(agreement.schedules.all())
     items = {
         key: ChecklistItem(key, title)
@@ -44,7 +48,8 @@ def agreement_checklist(*, agreement: Agreement) -> list[ChecklistItem]:
         name = f"schedule {schedule.number} ({schedule.title})"
         if _blank(schedule.aims_and_outcomes):
             items["a"].missing.append(f"{name} has no aims and outcomes")
-        if schedule.funding_type != FundingType.NON_POOLED and schedule.number not in contributed:
+        if (schedules_need_contributions and schedule.funding_type != FundingType.NON_POOLED
+                and schedule.number not in contributed):
             items["b"].missing.append(f"{name} has no contributions")
         if _blank(schedule.nhs_functions) and _blank(schedule.health_related_functions):
             items["c"].missing.append(f"{name} names no NHS or health-related functions")

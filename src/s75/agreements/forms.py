@@ -1,7 +1,7 @@
 """Forms of the agreement pages. They read and check what was typed; the services decide whether the change is
 allowed, and their problems are added to the form so the page shows them in its error summary."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.conf import settings
@@ -89,6 +89,43 @@ def _date(label: str, *, error: str = "", help_text: str = "") -> GovukDateField
     return GovukDateField(label=label, required=bool(error), help_text=help_text, error_messages={"required": error})
 
 
+# Words in a service's problem that tell which field it concerns, tried in order (so "the end date must be after
+# the start date" is the end date's). A problem no field of the form matches stays with the form as a whole.
+PROBLEM_FIELDS = [
+    ("schedule number", "number"),
+    ("reference", "reference"),
+    ("end date", "end_date"),
+    ("the end (", "end_date"),
+    ("start date", "start_date"),
+    ("the start (", "start_date"),
+    ("renewal starts", "start_date"),
+    ("legal basis", "legal_basis"),
+    ("flexibilit", "flexibilities"),
+    ("a schedule called", "title"),
+    ("lead commissioner", "lead_commissioner"),
+    ("variation must take effect", "variation_effective_from"),
+    ("variations are recorded in date order", "variation_effective_from"),
+    ("describe the variation", "variation_description"),
+    ("say why the agreement ended", "move"),
+    ("say why", "reason"),
+    ("who made the decision", "decision_maker"),
+    ("contribution cannot be negative", "amount"),
+    ("whole number of pence", "amount"),
+    ("outside the agreement's term", "financial_year"),
+    ("already a party", "organisation"),
+    ("already the host", "is_host"),
+]
+
+
+def _reference() -> forms.SlugField:
+    return forms.SlugField(
+        label="Reference", max_length=60, help_text="A short unique reference, for example luton-s75-2013.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+        error_messages={"required": "Enter a reference",
+                        "invalid": "A reference uses only letters, numbers, hyphens and underscores"},
+    )
+
+
 class GovukForm(forms.Form):
     """A form laid out in sections: ``sections`` names the fields under each heading, in order; fields in no
     section come first, under no heading."""
@@ -96,8 +133,14 @@ class GovukForm(forms.Form):
     sections: list[tuple[str, list[str]]] = []
 
     def add_problems(self, problems: list[str]) -> None:
+        """Add a service's problems: to the field a problem concerns, so the error summary links to it and the
+        field shows it, or else to the form as a whole."""
         for problem in problems:
-            self.add_error(None, problem[0].upper() + problem[1:])
+            self.add_error(self._field_of(problem), problem[0].upper() + problem[1:])
+
+    def _field_of(self, problem: str) -> str | None:
+        words = problem.lower()
+        return next((name for keyword, name in PROBLEM_FIELDS if keyword in words and name in self.fields), None)
 
     def grouped_fields(self) -> list[tuple[str, list[forms.BoundField]]]:
         placed = {name for _, names in self.sections for name in names}
@@ -242,12 +285,7 @@ class AgreementForm(ChangeForm):
 class AgreementCreateForm(AgreementForm):
     """A new agreement, with the user's organisation as its first party so that they can go on to see it."""
 
-    reference = forms.SlugField(
-        label="Reference", max_length=60, help_text="A short unique reference, for example luton-s75-2013.",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
-        error_messages={"required": "Enter a reference",
-                        "invalid": "A reference uses only letters, numbers, hyphens and underscores"},
-    )
+    reference = _reference()
 
     def __init__(self, *args, organisation: Organisation | None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -414,3 +452,17 @@ class TransitionForm(GovukForm):
 
 class AsAtForm(GovukForm):
     date = _date("Date", error="Enter the date", help_text="For example, 30 6 2014")
+
+
+class RenewalForm(GovukForm):
+    """A renewal: the new agreement's reference, title and term; the service copies the rest."""
+
+    reference = _reference()
+    title = _text("Title", error="Enter the renewal's title")
+    start_date = _date("Start date", error="Enter the start date", help_text="For example, 1 4 2016")
+    end_date = _date("End date", error="Enter the end date",
+                     help_text="The last day of the term, for example 31 3 2019")
+
+    @staticmethod
+    def initial_for(agreement: Agreement) -> dict:
+        return {"title": agreement.title, "start_date": agreement.end_date + timedelta(days=1)}

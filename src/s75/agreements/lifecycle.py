@@ -22,6 +22,7 @@ class TransitionContext:
     on: date
     end_reason: str = ""
     reason: str = ""
+    varying: bool = False  # judging a variation of an agreement in force, not a move of its lifecycle
 
 
 Condition = Callable[[Agreement, TransitionContext], list[str]]
@@ -68,10 +69,10 @@ def approved_by_every_party(agreement: Agreement, context: TransitionContext) ->
     ]
 
 
-def checklist_complete(agreement: Agreement, _: TransitionContext) -> list[str]:
+def checklist_complete(agreement: Agreement, context: TransitionContext) -> list[str]:
     return [
         f"content checklist ({item.key}) {item.title.lower()}: {missing}"
-        for item in agreement_checklist(agreement=agreement)
+        for item in agreement_checklist(agreement=agreement, schedules_need_contributions=not context.varying)
         for missing in item.missing
     ]
 
@@ -147,7 +148,7 @@ def transition_unmet(
 
 def invariants_unmet(agreement: Agreement, on: date) -> list[str]:
     """What an agreement in force would no longer satisfy, checked after each variation."""
-    context = TransitionContext(on=on)
+    context = TransitionContext(on=on, varying=True)
     return [problem for condition in IN_FORCE_INVARIANTS for problem in condition(agreement, context)]
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from s75.organisations.selectors import organisation_lineage_ids
 
@@ -156,3 +156,11 @@ def agreement_renewal_chain(*, user, agreement: Agreement) -> RenewalChain:
     visible = agreements_visible_to(user=user)
     predecessor = visible.filter(pk=agreement.predecessor_id).first() if agreement.predecessor_id else None
     return RenewalChain(predecessor, list(visible.filter(predecessor=agreement).order_by("start_date", "reference")))
+
+
+def agreement_risk_share_terms(*, agreement: Agreement) -> QuerySet:
+    """The agreement's risk-share terms: those for the whole fund first, then each schedule's overrides; terms for
+    every year before those for one year."""
+    return agreement.risk_share_terms.select_related("schedule", "agreement").order_by(
+        F("schedule__number").asc(nulls_first=True), F("financial_year").asc(nulls_first=True)
+    )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/schedules/<int:number>/edit/", views.schedule_edit_view, name="schedule_edit"),
     path("<int:pk>/contributions/new/", views.contribution_set_view, name="contribution_set"),
     path("<int:pk>/approvals/new/", views.approval_record_view, name="approval_record"),
+    path("<int:pk>/renew/", views.agreement_renew_view, name="renew"),
     path("<int:pk>/audit/", views.audit_view, name="audit"),
     path("<int:pk>/audit.xlsx", views.audit_xlsx, name="audit_xlsx"),
     path("<int:pk>/as-at/", views.agreement_as_at_view, name="as_at"),

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from s75.audit.selectors import audit_events_for_agreement
-from s75.budgets.selectors import FinancialScheduleRow, agreement_years
+from s75.budgets.selectors import agreement_years, document_financial_schedules
 from s75.core.exports import table_workbook, xlsx_response
-from s75.core.money import parse_pence
+from s75.core.fiscal import FinancialYear
+from s75.riskshare.services import risk_share_summary
 
 from .checklist import agreement_checklist, agreement_excluded_functions
 from .forms import (
@@ -29,16 +30,20 @@ from .forms import (
     AsAtForm,
     ContributionForm,
     PartyForm,
+    RenewalForm,
     ScheduleForm,
     TransitionForm,
 )
-from .models import Agreement, AgreementStatus, FundingType, Schedule
+from .models import Agreement, AgreementStatus, Schedule
+from .pages import visible_agreement_or_404
+from .renewal import agreement_renew
 from .selectors import (
     KeyDate,
     agreement_as_at,
-    agreement_get,
     agreement_list,
     agreement_next_key_date,
+    agreement_renewal_chain,
+    agreement_risk_share_terms,
     agreement_transition_options,
     renewal_due,
     user_may_change,
@@ -60,13 +65,7 @@ VARY = "agreements.vary_agreement"
 TRANSITION = "agreements.transition_agreement"
 VIEW_AUDIT = "audit.view_audit_trail"
 AUDIT_EVENTS_PER_PAGE = 50
-
-
-def _visible_agreement(request, pk: int) -> Agreement:
-    try:
-        return agreement_get(user=request.user, pk=pk)
-    except Agreement.DoesNotExist as exc:
-        raise Http404("No agreement found") from exc
+RENEWABLE = {AgreementStatus.APPROVED, AgreementStatus.IN_FORCE}
 
 
 def _may_edit(user, agreement: Agreement) -> bool:
@@ -77,7 +76,7 @@ def _may_edit(user, agreement: Agreement) -> bool:
 
 
 def _editable_agreement(request, pk: int) -> Agreement:
-    agreement = _visible_agreement(request, pk)
+    agreement = visible_agreement_or_404(request, pk)
     if not _may_edit(request.user, agreement):
         raise PermissionDenied
     return agreement
@@ -167,6 +166,25 @@ def agreement_create_view(request):
     return render(request, "agreements/agreement_form.html", {"form": form})
 
 
+@dataclass(frozen=True)
+class RiskShareLine:
+    """One set of risk-share terms as the agreement page states them: what it covers and the terms in words."""
+
+    schedule: Schedule | None
+    year: FinancialYear | None
+    summary: str
+
+
+def _risk_shares(agreement: Agreement) -> list[RiskShareLine]:
+    return [
+        RiskShareLine(
+            terms.schedule, None if terms.financial_year is None else FinancialYear(terms.financial_year),
+            risk_share_summary(terms),
+        )
+        for terms in agreement_risk_share_terms(agreement=agreement)
+    ]
+
+
 def _detail_context(request, agreement: Agreement, form: TransitionForm | None = None) -> dict:
     user, today = request.user, timezone.localdate()
     options = agreement_transition_options(agreement=agreement, today=today)
@@ -190,20 +208,24 @@ def _detail_context(request, agreement: Agreement, form: TransitionForm | None =
         "may_edit": agreement.status != AgreementStatus.ENDED and _may_edit(user, agreement),
         "may_record_approval": agreement.status not in {AgreementStatus.IN_FORCE, AgreementStatus.ENDED}
         and user_may_change(user=user, agreement=agreement, permission=MANAGE),
+        "may_renew": agreement.status in RENEWABLE
+        and user_may_change(user=user, agreement=agreement, permission=MANAGE),
+        "renewal_chain": agreement_renewal_chain(user=user, agreement=agreement),
+        "risk_shares": _risk_shares(agreement),
         "may_view_audit": user_may_change(user=user, agreement=agreement, permission=VIEW_AUDIT),
     }
 
 
 @login_required
 def agreement_detail_view(request, pk: int):
-    agreement = _visible_agreement(request, pk)
+    agreement = visible_agreement_or_404(request, pk)
     return render(request, "agreements/detail.html", _detail_context(request, agreement))
 
 
 @login_required
 @require_POST
 def agreement_transition_view(request, pk: int):
-    agreement = _visible_agreement(request, pk)
+    agreement = visible_agreement_or_404(request, pk)
     if not user_may_change(user=request.user, agreement=agreement, permission=TRANSITION):
         raise PermissionDenied
     options = agreement_transition_options(agreement=agreement, today=timezone.localdate())
@@ -263,7 +285,7 @@ def party_add_view(request, pk: int):
 
 @login_required
 def schedule_detail_view(request, pk: int, number: int):
-    agreement = _visible_agreement(request, pk)
+    agreement = visible_agreement_or_404(request, pk)
     schedule = _schedule_or_404(agreement, number)
     return render(request, "agreements/schedule_detail.html", {
         "agreement": agreement, "schedule": schedule,
@@ -335,7 +357,7 @@ def contribution_set_view(request, pk: int):
 
 @login_required
 def approval_record_view(request, pk: int):
-    agreement = _visible_agreement(request, pk)
+    agreement = visible_agreement_or_404(request, pk)
     if not user_may_change(user=request.user, agreement=agreement, permission=MANAGE):
         raise PermissionDenied
     form = ApprovalForm(_posted(request), agreement=agreement)
@@ -352,8 +374,31 @@ def approval_record_view(request, pk: int):
     })
 
 
+@login_required
+def agreement_renew_view(request, pk: int):
+    agreement = visible_agreement_or_404(request, pk)
+    if not user_may_change(user=request.user, agreement=agreement, permission=MANAGE):
+        raise PermissionDenied
+    form = RenewalForm(_posted(request), initial=RenewalForm.initial_for(agreement))
+    if request.method == "POST" and form.is_valid():
+        try:
+            renewal = agreement_renew(actor=request.user, agreement=agreement, **form.cleaned_data)
+        except AgreementError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"The renewal {renewal.reference} was drafted")
+            return redirect("agreements:detail", pk=renewal.pk)
+    return render(request, "agreements/change_form.html", {
+        "form": form, "agreement": agreement, "heading": "Renew the agreement", "submit": "Draft the renewal",
+        "intro": "The renewal starts as a draft with the same terms, schedules and risk-share terms for every "
+                 "year. Each partner that has been succeeded by another organisation by the start date is "
+                 "replaced by its successor. Contributions, approvals and terms for particular years are not "
+                 "copied: they belong to the new term.",
+    })
+
+
 def _auditable_agreement(request, pk: int) -> Agreement:
-    agreement = _visible_agreement(request, pk)
+    agreement = visible_agreement_or_404(request, pk)
     if not user_may_change(user=request.user, agreement=agreement, permission=VIEW_AUDIT):
         raise PermissionDenied
     return agreement
@@ -394,44 +439,9 @@ def _json_text(value) -> str:
     return "; ".join(f"{key}: {item}" for key, item in value.items()) if isinstance(value, dict) else str(value)
 
 
-@dataclass(frozen=True)
-class DocumentYear:
-    """One financial year of an agreement document's contributions, laid out like the financial schedule."""
-
-    label: str
-    columns: list[str]
-    rows: list[FinancialScheduleRow]
-    column_totals: list[int]
-    total: int
-
-
-def _document_years(document: dict) -> list[DocumentYear]:
-    """Per financial year in ``document``, each schedule's contributions summed by party, in pence."""
-    codes = [party["organisation"] for party in document["parties"]]
-    names = [party["name"] for party in document["parties"]]
-    labels = sorted({c["year"] for schedule in document["schedules"] for c in schedule["contributions"]})
-    years = []
-    for label in labels:
-        rows = []
-        for schedule in document["schedules"]:
-            sums: dict[str, int] = {}
-            for contribution in schedule["contributions"]:
-                if contribution["year"] == label:
-                    code = contribution["party"]
-                    sums[code] = sums.get(code, 0) + parse_pence(contribution["amount"])
-            amounts = [sums.get(code) for code in codes]
-            rows.append(FinancialScheduleRow(
-                schedule["number"], schedule["title"], FundingType(schedule["funding_type"]).label, amounts,
-                sum(amount or 0 for amount in amounts),
-            ))
-        column_totals = [sum(row.amounts[i] or 0 for row in rows) for i in range(len(codes))]
-        years.append(DocumentYear(label, names, rows, column_totals, sum(column_totals)))
-    return years
-
-
 @login_required
 def agreement_as_at_view(request, pk: int):
-    agreement = _visible_agreement(request, pk)
+    agreement = visible_agreement_or_404(request, pk)
     form = AsAtForm(request.GET or None)
     context = {"agreement": agreement, "form": form}
     if form.is_valid():
@@ -441,7 +451,7 @@ def agreement_as_at_view(request, pk: int):
         if document is not None:
             term = document["agreement"]["term"]
             context.update({
-                "years": _document_years(document),
+                "years": document_financial_schedules(document=document),
                 "status_label": AgreementStatus(document["agreement"]["status"]).label,
                 "term": (date.fromisoformat(term["start"]), date.fromisoformat(term["end"])),
             })

@@ -1,11 +1,13 @@
-"""Reads of budgets: the financial schedule of an agreement for a year, and the years it has figures for."""
+"""Reads of budgets: the financial schedule of an agreement for a year (from the database, or from an agreement
+document as a variation recorded it), and the years it has figures for."""
 
 from dataclasses import dataclass
 
 from django.db.models import Sum
 
-from s75.agreements.models import Agreement, Party
+from s75.agreements.models import Agreement, FundingType, Party
 from s75.core.fiscal import FinancialYear, financial_years_between
+from s75.core.money import parse_pence
 
 from .models import Contribution
 
@@ -55,3 +57,38 @@ def financial_schedule(*, agreement: Agreement, year: FinancialYear) -> Financia
         ))
     party_totals = [sum(row.amounts[i] or 0 for row in rows) for i in range(len(parties))]
     return FinancialSchedule(year, parties, rows, party_totals, sum(party_totals))
+
+
+@dataclass
+class DocumentFinancialSchedule:
+    """:class:`FinancialSchedule` read from an agreement document (what a variation recorded) rather than the
+    database: columns are the document's parties, by the names the agreement gives them; amounts in pence."""
+
+    year: FinancialYear
+    party_names: list[str]
+    rows: list[FinancialScheduleRow]
+    party_totals: list[int]
+    total: int
+
+
+def document_financial_schedules(*, document: dict) -> list[DocumentFinancialSchedule]:
+    """One financial schedule per year that ``document`` has contributions for, in year order."""
+    codes = [party["organisation"] for party in document["parties"]]
+    names = [party["name"] for party in document["parties"]]
+    sums: dict[tuple[str, int, str], int] = {}
+    for schedule in document["schedules"]:
+        for contribution in schedule["contributions"]:
+            key = (contribution["year"], schedule["number"], contribution["party"])
+            sums[key] = sums.get(key, 0) + parse_pence(contribution["amount"])
+    schedules = []
+    for year in sorted({FinancialYear.parse(label) for label, _, _ in sums}):
+        rows = []
+        for schedule in document["schedules"]:
+            amounts = [sums.get((year.label, schedule["number"], code)) for code in codes]
+            rows.append(FinancialScheduleRow(
+                schedule["number"], schedule["title"], FundingType(schedule["funding_type"]).label, amounts,
+                sum(amount or 0 for amount in amounts),
+            ))
+        party_totals = [sum(row.amounts[i] or 0 for row in rows) for i in range(len(codes))]
+        schedules.append(DocumentFinancialSchedule(year, names, rows, party_totals, sum(party_totals)))
+    return schedules

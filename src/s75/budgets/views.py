@@ -1,12 +1,10 @@
 """The financial schedule of an agreement for a year, as a page and as an Excel download."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.text import slugify
 
-from s75.agreements.models import Agreement
-from s75.agreements.selectors import agreement_get
+from s75.agreements.pages import visible_agreement_or_404
 from s75.core.exports import xlsx_response
 from s75.core.fiscal import FinancialYear
 
@@ -14,16 +12,9 @@ from .exports import financial_schedule_workbook
 from .selectors import agreement_years, financial_schedule
 
 
-def _visible_agreement(request, pk: int) -> Agreement:
-    try:
-        return agreement_get(user=request.user, pk=pk)
-    except Agreement.DoesNotExist as exc:
-        raise Http404("No agreement found") from exc
-
-
 @login_required
 def financial_schedule_view(request, pk: int, year: FinancialYear):
-    agreement = _visible_agreement(request, pk)
+    agreement = visible_agreement_or_404(request, pk)
     years = agreement_years(agreement=agreement)
     position = years.index(year) if year in years else None
     return render(request, "budgets/financial_schedule.html", {
@@ -37,7 +28,7 @@ def financial_schedule_view(request, pk: int, year: FinancialYear):
 
 @login_required
 def financial_schedule_xlsx(request, pk: int, year: FinancialYear):
-    agreement = _visible_agreement(request, pk)
+    agreement = visible_agreement_or_404(request, pk)
     workbook = financial_schedule_workbook(
         schedule=financial_schedule(agreement=agreement, year=year), agreement_title=agreement.title
     )

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "s75.agreements",
     "s75.budgets",
     "s75.riskshare",
+    "s75.ledger",
     "s75.demo",
 ]
 

@@ -1,0 +1,58 @@
+"""Reads of a fund's ledger. Totals come from the running balances, never from adding up the lines."""
+
+from django.db.models import QuerySet, Sum
+
+from s75.agreements.selectors import agreements_visible_to
+from s75.core.fiscal import FinancialYear
+
+from .models import Account, Balance, Fund, JournalLine, Period
+
+
+def fund_get(*, user, pk: int) -> Fund:
+    """A fund whose agreement the user may see; ``Fund.DoesNotExist`` otherwise."""
+    return Fund.objects.select_related("agreement").get(pk=pk, agreement__in=agreements_visible_to(user=user))
+
+
+def fund_period(*, fund: Fund, label: str) -> Period:
+    """The period written ``2024-25/M06``; ``ValueError`` saying what is wrong with the text, else DoesNotExist."""
+    year_text, _, month_text = label.partition("/")
+    year = FinancialYear.parse(year_text)
+    if not (month_text.upper().startswith("M") and month_text[1:].isdigit() and 1 <= int(month_text[1:]) <= 12):
+        raise ValueError(f"{label!r} is not a period: write it like 2024-25/M06")
+    return fund.periods.get(financial_year=year.start_year, number=int(month_text[1:]))
+
+
+def account_balances(*, fund: Fund, year: FinancialYear) -> dict[tuple[int, int], int]:
+    """Each account's balance in each period of the year, in pence: ``{(account_id, month): pence}``."""
+    rows = Balance.objects.filter(fund=fund, period__financial_year=year.start_year).values_list(
+        "account_id", "period__number", "amount_pence"
+    )
+    return {(account_id, month): amount for account_id, month, amount in rows}
+
+
+def trial_balance(*, fund: Fund, year: FinancialYear, up_to_month: int = 12) -> list[tuple[Account, int]]:
+    """Every account with its balance for the year to date, from the running balances."""
+    totals = dict(
+        Balance.objects.filter(fund=fund, period__financial_year=year.start_year, period__number__lte=up_to_month)
+        .values("account_id").annotate(total=Sum("amount_pence")).values_list("account_id", "total")
+    )
+    return [(account, totals.get(account.pk, 0)) for account in fund.accounts.all()]
+
+
+def ledger_lines(
+    *, fund: Fund, period: Period | None = None, account: Account | None = None, schedule_id: int | None = None,
+    party_id: int | None = None, cost_centre: str = "",
+) -> QuerySet[JournalLine]:
+    """The lines behind a balance, filtered as a finance officer drills down."""
+    lines = JournalLine.objects.filter(fund=fund).select_related("account", "period", "entry")
+    if period is not None:
+        lines = lines.filter(period=period)
+    if account is not None:
+        lines = lines.filter(account=account)
+    if schedule_id is not None:
+        lines = lines.filter(account__schedule_id=schedule_id)
+    if party_id is not None:
+        lines = lines.filter(account__party_id=party_id)
+    if cost_centre:
+        lines = lines.filter(cost_centre=cost_centre)
+    return lines.order_by("period__financial_year", "period__number", "id")

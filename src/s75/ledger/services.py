@@ -1,0 +1,223 @@
+"""Writes to a fund's ledger: opening the fund, posting and reversing entries, closing periods.
+
+Every posting goes through :func:`entry_post` (or, for a general-ledger file, the bulk path in ``importing``),
+which checks the rules the database also holds on PostgreSQL, and keeps the running balances in step with the
+lines in the same transaction, so that no page ever needs to add up the lines.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from s75.agreements.models import Agreement
+from s75.agreements.services import acting_user
+from s75.audit.services import audit_record
+from s75.core.fiscal import FinancialYear, financial_years_between
+
+from .models import (
+    Account,
+    AccountKind,
+    AccountRole,
+    EntryKind,
+    Fund,
+    JournalEntry,
+    JournalLine,
+    Period,
+    PeriodStatus,
+)
+
+
+class LedgerError(Exception):
+    """A refused posting or close; ``problems`` says every reason in words a finance officer can act on."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """One line to post: a debit (positive) or credit (negative) in pence to an account."""
+
+    account: Account
+    amount_pence: int
+    description: str = ""
+    posting_date: date | None = None
+    cost_centre: str = ""
+    subjective: str = ""
+    source_line_id: str | None = None
+
+
+def _chart(fund: Fund, agreement: Agreement) -> list[Account]:
+    accounts = [
+        Account(fund=fund, code="1000", name="Cash at bank", kind=AccountKind.ASSET, role=AccountRole.CASH),
+        Account(fund=fund, code="2000", name="Creditors", kind=AccountKind.LIABILITY, role=AccountRole.CREDITORS),
+        Account(fund=fund, code="3000", name="Contingency reserve", kind=AccountKind.RESERVE,
+                role=AccountRole.CONTINGENCY_RESERVE),
+        Account(fund=fund, code="3100", name="Carried forward", kind=AccountKind.RESERVE,
+                role=AccountRole.CARRY_FORWARD),
+    ]
+    for position, party in enumerate(agreement.parties.order_by("position", "id"), start=1):
+        accounts += [
+            Account(fund=fund, code=f"1100-{position:02d}", name=f"Contributions receivable: {party}",
+                    kind=AccountKind.ASSET, role=AccountRole.CONTRIBUTIONS_RECEIVABLE, party=party),
+            Account(fund=fund, code=f"4000-{position:02d}", name=f"Contributions: {party}",
+                    kind=AccountKind.INCOME, role=AccountRole.CONTRIBUTIONS, party=party),
+        ]
+    for schedule in agreement.schedules.order_by("number"):
+        accounts.append(Account(fund=fund, code=f"5000-{schedule.number:02d}", name=f"Expenditure: {schedule.title}",
+                                kind=AccountKind.EXPENDITURE, role=AccountRole.EXPENDITURE, schedule=schedule))
+    return accounts
+
+
+def _periods_for(fund: Fund, years: Iterable[FinancialYear]) -> list[Period]:
+    existing = set(fund.periods.values_list("financial_year", "number"))
+    return [
+        Period(fund=fund, financial_year=year.start_year, number=number)
+        for year in years
+        for number in range(1, 13)
+        if (year.start_year, number) not in existing
+    ]
+
+
+@transaction.atomic
+def fund_open(*, actor, agreement: Agreement) -> Fund:
+    """Open the ledger of an agreement's pooled fund: its chart of accounts and a period per month of the term.
+
+    Safe to call again: accounts for parties and schedules added since, and periods of a longer term, are added.
+    """
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    problems = []
+    if not agreement.pooled_fund:
+        problems.append("the agreement has no pooled fund")
+    if agreement.host is None:
+        problems.append("a pooled fund needs a host partner to hold its ledger")
+    if problems:
+        raise LedgerError(problems)
+    fund, created = Fund.objects.get_or_create(
+        agreement=agreement,
+        defaults={"name": f"Pooled fund: {agreement.title}", "created_by": acting_user(actor),
+                  "modified_by": acting_user(actor)},
+    )
+    have = set(fund.accounts.values_list("code", flat=True))
+    Account.objects.bulk_create([account for account in _chart(fund, agreement) if account.code not in have])
+    Period.objects.bulk_create(_periods_for(fund, financial_years_between(agreement.start_date, agreement.end_date)))
+    if created:
+        audit_record(actor=actor, action="fund_open", obj=fund, agreement=agreement, after={"fund": fund.name})
+    return fund
+
+
+def _posting_problems(fund: Fund, period: Period, lines: Sequence[LineSpec]) -> list[str]:
+    problems = []
+    if period.fund_id != fund.pk:
+        problems.append(f"period {period} belongs to another fund")
+    if period.status != PeriodStatus.OPEN:
+        problems.append(f"period {period} is closed: post to an open period")
+    if len(lines) < 2:
+        problems.append("an entry needs at least two lines")
+    total = sum(line.amount_pence for line in lines)
+    if total != 0:
+        problems.append(f"the lines add up to {total} pence, not zero: debits must equal credits")
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line.amount_pence, bool) or not isinstance(line.amount_pence, int):
+            problems.append(f"line {number}: the amount must be whole pence")
+        elif line.amount_pence == 0:
+            problems.append(f"line {number}: a line of zero posts nothing; leave it out")
+        if line.account.fund_id != fund.pk:
+            problems.append(f"line {number}: account {line.account.code} belongs to another fund")
+    return problems
+
+
+def balances_apply(*, entry_ids: Sequence[int]) -> None:
+    """Add the lines of these entries to the running balances, in the caller's transaction (one statement)."""
+    if not entry_ids:
+        return
+    placeholders = ", ".join(["%s"] * len(entry_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO ledger_balance (fund_id, account_id, period_id, amount_pence, line_count)
+            SELECT fund_id, account_id, period_id, SUM(amount_pence), COUNT(*)
+              FROM ledger_journalline
+             WHERE entry_id IN ({placeholders})
+             GROUP BY fund_id, account_id, period_id
+            ON CONFLICT (account_id, period_id) DO UPDATE
+               SET amount_pence = ledger_balance.amount_pence + excluded.amount_pence,
+                   line_count = ledger_balance.line_count + excluded.line_count
+            """,  # noqa: S608 - the placeholders are parameters, not values
+            list(entry_ids),
+        )
+
+
+def entry_post(
+    *, actor, fund: Fund, period: Period, description: str, lines: Sequence[LineSpec],
+    kind: str = EntryKind.MANUAL, reverses: JournalEntry | None = None, ledger_import=None,
+) -> JournalEntry:
+    """Post one balanced entry to an open period, with its lines, balances and audit record, or nothing."""
+    lines = list(lines)
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        problems = _posting_problems(fund, period, lines)
+        if not description.strip():
+            problems.insert(0, "describe the entry")
+        if problems:
+            raise LedgerError(problems)
+        entry = JournalEntry.objects.create(
+            fund=fund, period=period, kind=kind, description=description, posted_by=acting_user(actor),
+            reverses=reverses, ledger_import=ledger_import,
+        )
+        JournalLine.objects.bulk_create([
+            JournalLine(
+                entry=entry, fund=fund, period=period, account=line.account, amount_pence=line.amount_pence,
+                posting_date=line.posting_date, cost_centre=line.cost_centre, subjective=line.subjective,
+                description=line.description, source_line_id=line.source_line_id,
+            )
+            for line in lines
+        ])
+        balances_apply(entry_ids=[entry.pk])
+        audit_record(
+            actor=actor, action="entry_post", obj=entry, agreement=fund.agreement,
+            after={"period": period.label, "kind": kind, "lines": len(lines),
+                   "debits_pence": sum(line.amount_pence for line in lines if line.amount_pence > 0)},
+        )
+    return entry
+
+
+def entry_reverse(*, actor, entry: JournalEntry, period: Period | None = None, reason: str) -> JournalEntry:
+    """Put right an entry by posting its mirror image (to its own period, or to ``period`` when that is closed)."""
+    if not reason.strip():
+        raise LedgerError(["say why the entry is reversed"])
+    if JournalEntry.objects.filter(reverses=entry).exists():
+        raise LedgerError([f"entry {entry.pk} has already been reversed"])
+    if entry.kind == EntryKind.REVERSAL:
+        raise LedgerError(["a reversal cannot itself be reversed: post a new entry instead"])
+    lines = [
+        LineSpec(account=line.account, amount_pence=-line.amount_pence, description=line.description,
+                 posting_date=line.posting_date, cost_centre=line.cost_centre, subjective=line.subjective)
+        for line in entry.lines.select_related("account")
+    ]
+    return entry_post(
+        actor=actor, fund=entry.fund, period=period or entry.period, lines=lines, kind=EntryKind.REVERSAL,
+        description=f"Reversal of entry {entry.pk}: {reason}", reverses=entry,
+    )
+
+
+def period_close(*, actor, period: Period) -> Period:
+    """Close a period for good; later corrections go to an open period."""
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        if period.status == PeriodStatus.CLOSED:
+            raise LedgerError([f"period {period} is already closed"])
+        earlier_open = period.fund.periods.filter(
+            status=PeriodStatus.OPEN, financial_year__lte=period.financial_year
+        ).exclude(financial_year=period.financial_year, number__gte=period.number)
+        if earlier_open.exists():
+            raise LedgerError([f"close the earlier periods first: {', '.join(p.label for p in earlier_open)}"])
+        period.status, period.closed_at, period.closed_by = PeriodStatus.CLOSED, timezone.now(), acting_user(actor)
+        period.save(update_fields=["status", "closed_at", "closed_by"])
+        audit_record(actor=actor, action="period_close", obj=period, agreement=period.fund.agreement,
+                     after={"period": period.label})
+    return period

@@ -1,0 +1,131 @@
+"""Posting, reversing and closing: every refusal says why and leaves the ledger as it was."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from s75.ledger.models import AccountRole, Balance, JournalEntry, JournalLine, PeriodStatus
+from s75.ledger.services import LedgerError, LineSpec, entry_post, entry_reverse, fund_open, period_close
+from tests.factories import complete_agreement
+
+pytestmark = pytest.mark.django_db
+
+
+def account(fund, role, **where):
+    return fund.accounts.get(role=role, **where)
+
+
+def spend(fund, pence, period=None, **extra):
+    """Spend on the fund's schedule, owed to creditors."""
+    expenditure = account(fund, AccountRole.EXPENDITURE)
+    creditors = account(fund, AccountRole.CREDITORS)
+    return entry_post(
+        actor=None, fund=fund, period=period or fund.periods.first(), description="Care packages",
+        lines=[LineSpec(expenditure, pence, **extra), LineSpec(creditors, -pence)],
+    )
+
+
+def test_opening_a_fund_makes_its_chart_and_a_period_for_every_month_of_the_term(fund):
+    roles = sorted(fund.accounts.values_list("code", "role"))
+    assert roles == [
+        ("1000", "cash"), ("1100-01", "contributions_receivable"), ("1100-02", "contributions_receivable"),
+        ("2000", "creditors"), ("3000", "contingency_reserve"), ("3100", "carry_forward"),
+        ("4000-01", "contributions"), ("4000-02", "contributions"), ("5000-01", "expenditure"),
+    ]
+    assert fund.periods.count() == 36
+    assert [p.label for p in fund.periods.all()[:2]] == ["2024-25/M01", "2024-25/M02"]
+    assert fund_open(actor=None, agreement=fund.agreement) == fund
+    assert fund.accounts.count() == 9
+
+
+def test_only_a_pooled_fund_with_a_host_has_a_ledger():
+    agreement = complete_agreement(pooled_fund=False, lead_commissioning=True)
+    with pytest.raises(LedgerError, match="no pooled fund"):
+        fund_open(actor=None, agreement=agreement)
+
+
+def test_a_balanced_entry_posts_with_its_balances(fund):
+    entry = spend(fund, 12345)
+    assert entry.lines.count() == 2
+    balances = dict(Balance.objects.filter(fund=fund).values_list("account__role", "amount_pence"))
+    assert balances == {"expenditure": 12345, "creditors": -12345}
+
+
+@pytest.mark.parametrize(
+    ("amounts", "problems"),
+    [
+        ([100, -99], ["the lines add up to 1 pence, not zero: debits must equal credits"]),
+        ([100], ["an entry needs at least two lines",
+                 "the lines add up to 100 pence, not zero: debits must equal credits"]),
+        ([100, 0, -100], ["line 2: a line of zero posts nothing; leave it out"]),
+    ],
+)
+def test_an_unbalanced_entry_is_refused_and_nothing_is_posted(fund, amounts, problems):
+    accounts = list(fund.accounts.all())
+    with pytest.raises(LedgerError) as refused:
+        entry_post(actor=None, fund=fund, period=fund.periods.first(), description="x",
+                   lines=[LineSpec(accounts[i], amount) for i, amount in enumerate(amounts)])
+    assert refused.value.problems == problems
+    assert not JournalLine.objects.exists() and not Balance.objects.exists()
+
+
+def test_a_closed_period_refuses_postings_and_stays_closed(fund):
+    first, second = fund.periods.all()[:2]
+    with pytest.raises(LedgerError, match="close the earlier periods first: 2024-25/M01"):
+        period_close(actor=None, period=second)
+    period_close(actor=None, period=first)
+    with pytest.raises(LedgerError, match="period 2024-25/M01 is closed: post to an open period"):
+        spend(fund, 500, period=first)
+    with pytest.raises(DatabaseError, match="closed"), transaction.atomic():
+        type(first).objects.filter(pk=first.pk).update(status=PeriodStatus.OPEN)
+
+
+def test_a_mistake_is_put_right_by_a_reversal_and_only_once(fund):
+    entry = spend(fund, 700, cost_centre="CC10")
+    reversal = entry_reverse(actor=None, entry=entry, reason="Wrong cost centre")
+    assert sorted(reversal.lines.values_list("amount_pence", flat=True)) == [-700, 700]
+    assert set(Balance.objects.filter(fund=fund).values_list("amount_pence", flat=True)) == {0}
+    with pytest.raises(LedgerError, match="already been reversed"):
+        entry_reverse(actor=None, entry=entry, reason="again")
+    with pytest.raises(LedgerError, match="cannot itself be reversed"):
+        entry_reverse(actor=None, entry=reversal, reason="undo")
+
+
+def test_reversing_into_a_later_period_when_the_first_is_closed(fund):
+    first, second = fund.periods.all()[:2]
+    entry = spend(fund, 900, period=first)
+    period_close(actor=None, period=first)
+    reversal = entry_reverse(actor=None, entry=entry, period=second, reason="Posted in error")
+    assert reversal.period == second
+
+
+@pytest.mark.parametrize("statement", ["UPDATE {table} SET description = 'changed'", "DELETE FROM {table}"])
+def test_lines_and_entries_cannot_be_changed_or_removed_in_the_database(fund, statement):
+    spend(fund, 100)
+    for table in ("ledger_journalline", "ledger_journalentry"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement.format(table=table))
+    assert JournalLine.objects.count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no deferred triggers; the service holds it")
+def test_postgresql_refuses_an_unbalanced_entry_written_past_the_services(fund):
+    """On SQLite the same rule is the service's (tested above); here the database holds it too."""
+    expenditure = account(fund, AccountRole.EXPENDITURE)
+    with pytest.raises(DatabaseError, match="does not balance"), transaction.atomic():
+        entry = JournalEntry.objects.create(fund=fund, period=fund.periods.first(), kind="manual", description="x")
+        JournalLine.objects.create(entry=entry, fund=fund, period=entry.period, account=expenditure, amount_pence=5)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no statement triggers; the service holds it")
+def test_postgresql_refuses_lines_added_to_an_earlier_entry_or_a_closed_period(fund):
+    entry = spend(fund, 100)
+    expenditure, creditors = account(fund, AccountRole.EXPENDITURE), account(fund, AccountRole.CREDITORS)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_period SET status = 'closed' WHERE id = %s", [entry.period_id])
+    with pytest.raises(DatabaseError, match="is closed"), transaction.atomic():
+        JournalLine.objects.bulk_create([
+            JournalLine(entry=entry, fund=fund, period=entry.period, account=expenditure, amount_pence=1),
+            JournalLine(entry=entry, fund=fund, period=entry.period, account=creditors, amount_pence=-1),
+        ])
