@@ -17,5 +17,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("agreements/", include("s75.agreements.urls")),
     path("agreements/<int:pk>/finance/", include("s75.budgets.urls")),
+    path("funds/", include("s75.ledger.urls")),
+    path("funds/", include("s75.ledger.import_urls")),
     path("admin/", admin.site.urls),
 ]

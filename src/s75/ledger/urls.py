@@ -1,0 +1,7 @@
+"""Pages of a fund's ledger: balances, lines, periods, instalments."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "ledger"
+
+urlpatterns: list = []
