@@ -10,6 +10,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "agreements.transition_agreement",
         "agreements.vary_agreement",
         "audit.view_audit_trail",
+        "ledger.post_ledger",
+        "ledger.close_period",
     ),
     "Commissioner": ("agreements.manage_agreement", "agreements.vary_agreement"),
     "Partner finance lead": ("audit.view_audit_trail",),

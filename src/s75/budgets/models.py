@@ -46,3 +46,69 @@ class Contribution(TrackedModel):
     @property
     def year(self) -> FinancialYear:
         return FinancialYear(self.financial_year)
+
+
+class Instalment(TrackedModel):
+    """One payment a partner owes the pool for a financial year, due on a date, in pence.
+
+    A partner's instalments for a year split its contributions to the pooled schedules (all streams, or one
+    stream) by the largest-remainder method, so they add up to the contributions exactly. ``due_entry`` is the
+    ledger entry that raised the receivable (Dr contributions receivable, Cr contributions), once posted.
+    """
+
+    party = models.ForeignKey("agreements.Party", on_delete=models.PROTECT, related_name="instalments")
+    financial_year = models.PositiveSmallIntegerField(help_text="The calendar year the financial year starts in.")
+    number = models.PositiveSmallIntegerField(help_text="1, 2, … in due-date order within the partner's year.")
+    due_on = models.DateField()
+    amount_pence = models.BigIntegerField()
+    funding_stream = models.ForeignKey(
+        FundingStream, null=True, blank=True, on_delete=models.PROTECT, related_name="instalments",
+        help_text="Blank when the instalment covers every stream of the partner's contributions.",
+    )
+    due_entry = models.OneToOneField(
+        "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="instalment_due"
+    )
+
+    class Meta:
+        ordering = ["party__agreement", "financial_year", "party__position", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["party", "financial_year", "number"], name="instalment_number_unique"),
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="instalment_amount_positive"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="instalment_number_positive"),
+            models.CheckConstraint(
+                condition=Q(financial_year__gte=1990) & Q(financial_year__lte=2100), name="instalment_year_sane"
+            ),
+        ]
+        indexes = [models.Index(fields=["due_on"], name="instalment_due_on")]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.year.label} instalment {self.number}"
+
+    @property
+    def year(self) -> FinancialYear:
+        return FinancialYear(self.financial_year)
+
+
+class Receipt(TrackedModel):
+    """Money received from a partner against an instalment, in pence; ``entry`` is its ledger posting
+    (Dr cash, Cr contributions receivable) when the agreement has a fund."""
+
+    instalment = models.ForeignKey(Instalment, on_delete=models.PROTECT, related_name="receipts")
+    received_on = models.DateField()
+    amount_pence = models.BigIntegerField()
+    reference = models.CharField(max_length=100, blank=True, help_text="The remittance or bank reference.")
+    entry = models.OneToOneField(
+        "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="receipt"
+    )
+
+    class Meta:
+        ordering = ["instalment", "received_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="receipt_amount_positive"),
+            models.UniqueConstraint(
+                fields=["instalment", "reference"], condition=~Q(reference=""), name="receipt_reference_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Receipt {self.reference or self.pk} for {self.instalment}"

@@ -1,4 +1,5 @@
-"""Budget pages of one agreement, under ``/agreements/<pk>/finance/``; years are written as in ``2013-14``."""
+"""Budget pages of one agreement, under ``/agreements/<pk>/finance/``: financial schedules (years are written as in
+``2013-14``) and instalments."""
 
 from django.urls import path, register_converter
 
@@ -24,4 +25,8 @@ app_name = "budgets"
 urlpatterns = [
     path("<financial_year:year>/", views.financial_schedule_view, name="financial_schedule"),
     path("<financial_year:year>.xlsx", views.financial_schedule_xlsx, name="financial_schedule_xlsx"),
+    path("instalments/", views.instalments_view, name="instalments"),
+    path("instalments.xlsx", views.instalments_xlsx, name="instalments_xlsx"),
+    path("instalments/new/", views.instalments_generate_view, name="instalments_generate"),
+    path("instalments/<int:instalment_id>/receipts/new/", views.receipt_record_view, name="receipt_record"),
 ]

@@ -1,15 +1,37 @@
-"""The financial schedule of an agreement for a year, as a page and as an Excel download."""
+"""Budget pages of an agreement: the financial schedule for a year, and the partners' instalments with what has
+been received against them (and the overdue instalments of every agreement the user may see), each as a page and
+as an Excel download. Changes to instalments post to the ledger, so they need ``ledger.post_ledger``."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.text import slugify
 
 from s75.agreements.pages import visible_agreement_or_404
-from s75.core.exports import xlsx_response
+from s75.agreements.selectors import user_may_change
+from s75.core.exports import POUNDS_FORMAT, pounds, table_workbook, xlsx_response
 from s75.core.fiscal import FinancialYear
+from s75.core.money import format_gbp
+from s75.ledger.models import Fund
+from s75.ledger.services import LedgerError
 
 from .exports import financial_schedule_workbook
-from .selectors import agreement_years, financial_schedule
+from .forms import InstalmentGenerateForm, ReceiptForm
+from .models import Instalment
+from .selectors import (
+    InstalmentRow,
+    agreement_instalments,
+    agreement_years,
+    financial_schedule,
+    instalment_get,
+    instalment_row,
+    instalments_overdue,
+)
+from .services import InstalmentError, instalment_set, receipt_record
 
 
 @login_required
@@ -33,3 +55,128 @@ def financial_schedule_xlsx(request, pk: int, year: FinancialYear):
         schedule=financial_schedule(agreement=agreement, year=year), agreement_title=agreement.title
     )
     return xlsx_response(workbook, f"{slugify(agreement.reference)}-financial-schedule-{year.label}.xlsx")
+
+
+# Instalments and receipts ---------------------------------------------------------------------------------------
+
+POST_LEDGER = "ledger.post_ledger"
+
+
+def _may_post(request, agreement) -> bool:
+    return user_may_change(user=request.user, agreement=agreement, permission=POST_LEDGER)
+
+
+def _changeable_agreement(request, pk: int):
+    agreement = visible_agreement_or_404(request, pk)
+    if not _may_post(request, agreement):
+        raise PermissionDenied
+    return agreement
+
+
+@login_required
+def instalments_view(request, pk: int):
+    agreement = visible_agreement_or_404(request, pk)
+    return render(request, "budgets/instalments.html", {
+        "agreement": agreement,
+        "schedules": agreement_instalments(agreement=agreement, today=timezone.localdate()),
+        "may_change": _may_post(request, agreement),
+        "fund": Fund.objects.filter(agreement=agreement).first(),
+    })
+
+
+@login_required
+def instalments_xlsx(request, pk: int):
+    agreement = visible_agreement_or_404(request, pk)
+    schedules = agreement_instalments(agreement=agreement, today=timezone.localdate())
+    workbook = table_workbook(
+        title="Instalments",
+        headers=INSTALMENT_HEADERS,
+        rows=[_instalment_cells(row) for schedule in schedules for row in schedule.rows],
+    )
+    _money_columns(workbook, first=6, last=8)
+    return xlsx_response(workbook, f"{slugify(agreement.reference)}-instalments.xlsx")
+
+
+INSTALMENT_HEADERS = ["Partner", "Financial year", "No.", "Funding stream", "Due on", "Amount", "Received",
+                      "Outstanding", "Status"]
+
+
+def _instalment_cells(row: InstalmentRow) -> list:
+    instalment = row.instalment
+    return [
+        instalment.party.name_in_agreement, instalment.year.label, instalment.number,
+        str(instalment.funding_stream or "All streams"), instalment.due_on, pounds(instalment.amount_pence),
+        pounds(row.received_pence), pounds(row.outstanding_pence), row.status.label,
+    ]
+
+
+def _money_columns(workbook, *, first: int, last: int) -> None:
+    for cells in workbook.active.iter_rows(min_row=2, min_col=first, max_col=last):
+        for cell in cells:
+            cell.number_format = POUNDS_FORMAT
+
+
+@login_required
+def instalments_generate_view(request, pk: int):
+    agreement = _changeable_agreement(request, pk)
+    form = InstalmentGenerateForm(request.POST if request.method == "POST" else None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            instalments = instalment_set(
+                actor=request.user, agreement=agreement, party=data["party"], financial_year=data["financial_year"],
+                pattern=data["pattern"], replace=data["replace"],
+            )
+        except (InstalmentError, LedgerError) as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{len(instalments)} instalment{pluralize(len(instalments))} set for "
+                                      f"{data['party']} in {data['financial_year'].label}")
+            return redirect("budgets:instalments", pk=agreement.pk)
+    return render(request, "budgets/instalment_form.html", {
+        "agreement": agreement, "form": form, "heading": "Set a partner's instalments", "submit": "Set instalments",
+    })
+
+
+@login_required
+def receipt_record_view(request, pk: int, instalment_id: int):
+    agreement = _changeable_agreement(request, pk)
+    try:
+        instalment = instalment_get(user=request.user, agreement=agreement, pk=instalment_id)
+    except Instalment.DoesNotExist as exc:
+        raise Http404("No such instalment") from exc
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            receipt_record(actor=request.user, instalment=instalment, received_on=data["received_on"],
+                           amount_pence=data["amount"], reference=data["reference"])
+        except (InstalmentError, LedgerError) as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{format_gbp(data['amount'], show_pence=True)} received from "
+                                      f"{instalment.party} was recorded")
+            return redirect("budgets:instalments", pk=agreement.pk)
+    return render(request, "budgets/instalment_form.html", {
+        "agreement": agreement, "form": form, "heading": "Record a receipt", "submit": "Record receipt",
+        "row": instalment_row(instalment=instalment, today=timezone.localdate()),
+    })
+
+
+@login_required
+def instalments_overdue_view(request):
+    return render(request, "budgets/overdue.html", {
+        "rows": instalments_overdue(user=request.user, today=timezone.localdate()),
+    })
+
+
+@login_required
+def instalments_overdue_xlsx(request):
+    rows = instalments_overdue(user=request.user, today=timezone.localdate())
+    workbook = table_workbook(
+        title="Overdue instalments",
+        headers=["Agreement", *INSTALMENT_HEADERS, "Days overdue"],
+        rows=[[row.instalment.party.agreement.title, *_instalment_cells(row), row.days_overdue] for row in rows],
+    )
+    _money_columns(workbook, first=7, last=9)
+    return xlsx_response(workbook, "overdue-instalments.xlsx")

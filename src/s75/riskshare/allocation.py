@@ -1,7 +1,8 @@
 """Risk share and year-end settlement as pure functions: DESIGN.md §6, "The algorithm, step by step".
 
-No database, no rounding but largest remainder, no floats: money is whole pence (``int``), percentages are
-``Decimal``. Partners are identified by any hashable key and listed in the agreement's order, which decides ties.
+No database access (the rule names are the models' choices), no rounding but largest remainder, no floats:
+money is whole pence (``int``), percentages are ``Decimal``. Partners are identified by any hashable key and
+listed in the agreement's order, which decides ties.
 
 1. Variance per schedule, ``v = outturn - budget``. Aligned and non-pooled schedules stop here: each partner
    bears the variance of its own budget line.
@@ -19,33 +20,13 @@ No database, no rounding but largest remainder, no floats: money is whole pence 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 
+from s75.agreements.models import FundingType
 from s75.core.money import split_largest_remainder
 
+from .models import OverspendRule, UnderspendRule
+
 Partner = Hashable
-
-
-class OverspendRule(StrEnum):
-    CONTRIBUTION_SHARE = "contribution_share"
-    POOL_SHARE = "pool_share"
-    FIXED = "fixed"
-    HOST = "host"
-    LEAD_COMMISSIONER = "lead_commissioner"
-
-
-class UnderspendRule(StrEnum):
-    CONTRIBUTION_SHARE = "contribution_share"
-    POOL_SHARE = "pool_share"
-    FIXED = "fixed"
-    CARRY_FORWARD = "carry_forward"
-    HOST_RETAINS = "host_retains"
-
-
-class FundingType(StrEnum):
-    POOLED = "pooled"
-    ALIGNED = "aligned"
-    NON_POOLED = "non_pooled"
 
 
 class AllocationError(ValueError):
