@@ -58,6 +58,7 @@ def _demo_user(spec: DemoUser) -> User:
     first, last = spec.full_name.split(" ", 1)
     user, _ = User.objects.get_or_create(username=spec.username)
     user.first_name, user.last_name = first, last
+    user.email = f"{spec.username}@example.org"
     user.organisation = organisation_get_by_code(code=spec.organisation_code) if spec.organisation_code else None
     user.is_superuser = user.is_staff = spec.is_superuser
     user.set_password(DEMO_PASSWORD)

@@ -1,0 +1,73 @@
+"""The forecast methods and RAG of DESIGN.md §5 as pure functions of pence; no database.
+
+- ``manual``: the pooled fund manager's figure for the month.
+- ``run_rate``: actual to date ÷ months elapsed × 12.
+- ``profile``: actual to date + the rest of the budget's monthly profile.
+- ``commitments``: actual to date + known committed costs to the year end.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from s75.core.money import round_half_away, split_largest_remainder
+
+FLAT = (1,) * 12
+
+
+def monthly_budget(annual: int, profile: Sequence[int | Decimal] | None = None) -> list[int]:
+    """The annual budget spread over M01..M12 by the profile's weights (flat twelfths by default), to the penny."""
+    weights = list(profile) if profile else list(FLAT)
+    if len(weights) != 12:
+        raise ValueError("a monthly profile has twelve weights, M01 to M12")
+    return split_largest_remainder(annual, weights)
+
+
+def budget_to_date(annual: int, month: int, profile: Sequence[int | Decimal] | None = None) -> int:
+    return sum(monthly_budget(annual, profile)[:month])
+
+
+def run_rate(actual_to_date: int, month: int) -> int:
+    return round_half_away(actual_to_date * 12, month)
+
+
+def profile_forecast(
+    actual_to_date: int, annual: int, month: int, profile: Sequence[int | Decimal] | None = None
+) -> int:
+    return actual_to_date + sum(monthly_budget(annual, profile)[month:])
+
+
+@dataclass(frozen=True)
+class CommitmentTerms:
+    """A known cost running at a weekly rate, e.g. a care package, from ``start`` to ``end`` (open-ended: None)."""
+
+    weekly_pence: int
+    start: date
+    end: date | None = None
+
+
+def committed_cost(commitments: Sequence[CommitmentTerms], after: date, year_end: date) -> int:
+    """What the commitments will cost from the day after ``after`` to ``year_end``, both counted whole days."""
+    total = Fraction(0)
+    for commitment in commitments:
+        first = max(commitment.start, date.fromordinal(after.toordinal() + 1))
+        last = min(commitment.end or year_end, year_end)
+        days = (last - first).days + 1
+        if days > 0:
+            total += Fraction(commitment.weekly_pence * days, 7)
+    return round_half_away(total.numerator, total.denominator)
+
+
+def commitments_forecast(
+    actual_to_date: int, commitments: Sequence[CommitmentTerms], after: date, year_end: date
+) -> int:
+    return actual_to_date + committed_cost(commitments, after, year_end)
+
+
+def rag(variance: int, budget: int, amber_threshold_percent: Decimal = Decimal("1")) -> str:
+    """Green at or under budget; amber for an overspend up to the threshold (a percentage of budget); red above."""
+    if variance <= 0:
+        return "green"
+    return "amber" if variance * 100 <= budget * amber_threshold_percent else "red"

@@ -1,0 +1,174 @@
+"""The monthly monitoring report: per schedule and partner, budget, actual, forecast outturn, variance, RAG and
+the prior-agreement (consent) state. Actuals come from the ledger's running balances, never from its lines."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from s75.agreements.models import Agreement, Party
+from s75.budgets.models import Contribution
+from s75.core.fiscal import FinancialYear
+from s75.ledger.models import AccountRole, Balance
+from s75.riskshare.allocation import ScheduleFigures, allocate
+from s75.riskshare.selectors import allocation_terms
+
+from . import forecasting
+from .models import (
+    Commitment,
+    Consent,
+    ConsentDecision,
+    ForecastMethod,
+    ManualForecast,
+    MonitoringSettings,
+    ScheduleYear,
+)
+
+
+@dataclass
+class ScheduleLine:
+    number: int
+    title: str
+    funding_type: str
+    annual_budget: int
+    budget_to_date: int
+    actual_to_date: int
+    forecast: int
+    method: str
+    variance: int
+    rag: str
+    commentary: str
+
+
+class ConsentState:
+    WITHIN = "within contribution"
+    REQUIRED = "consent required"
+    GIVEN = "consent given"
+    DECLINED = "declined"
+
+
+@dataclass
+class PartnerLine:
+    party: Party
+    contributions: int
+    projected_share_of_spend: int
+    projected_excess: int  # share of spend above its contributions; negative when within them
+    consent_state: str | None  # None for a partner not bound by a prior-agreement clause
+    consent_up_to: int | None
+
+
+@dataclass
+class MonitoringReport:
+    agreement: Agreement
+    year: FinancialYear
+    month: int
+    schedules: list[ScheduleLine]
+    partners: list[PartnerLine]
+    amber_threshold_percent: Decimal
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year.label}/M{self.month:02d}"
+
+    def total(self, attribute: str) -> int:
+        return sum(getattr(line, attribute) for line in self.schedules)
+
+
+def _month_end(year: FinancialYear, month: int) -> date:
+    calendar_month = (month + 2) % 12 + 1
+    calendar_year = year.start_year + (1 if month >= 10 else 0)
+    following = date(calendar_year + (calendar_month == 12), calendar_month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def _actuals(agreement: Agreement, year: FinancialYear, month: int) -> dict[int, int]:
+    """Expenditure to date per schedule id, from the running balances."""
+    rows = (
+        Balance.objects.filter(
+            fund__agreement=agreement, account__role=AccountRole.EXPENDITURE,
+            period__financial_year=year.start_year, period__number__lte=month,
+        )
+        .values("account__schedule_id").annotate(total=Sum("amount_pence"))
+    )
+    return {row["account__schedule_id"]: row["total"] for row in rows}
+
+
+def partner_consent(*, party: Party, year: FinancialYear, excess: int) -> tuple[str | None, int | None]:
+    """The consent state of a partner whose agreement requires its prior agreement, and the amount agreed."""
+    if not party.requires_prior_agreement:
+        return None, None
+    if excess <= 0:
+        return ConsentState.WITHIN, None
+    latest = Consent.objects.filter(party=party, financial_year=year.start_year).order_by("decided_on", "id").last()
+    if latest is None:
+        return ConsentState.REQUIRED, None
+    if latest.decision == ConsentDecision.DECLINE:
+        return ConsentState.DECLINED, None
+    if latest.up_to_pence >= excess:
+        return ConsentState.GIVEN, latest.up_to_pence
+    return ConsentState.REQUIRED, latest.up_to_pence
+
+
+def monitoring_report(*, agreement: Agreement, year: FinancialYear, month: int) -> MonitoringReport:
+    if not 1 <= month <= 12:
+        raise ValueError("the month is M01 to M12")
+    settings_row = MonitoringSettings.objects.filter(agreement=agreement).first()
+    amber = settings_row.amber_threshold_percent if settings_row else Decimal("1.00")
+    parties = list(agreement.parties.order_by("position", "id"))
+    schedules = list(agreement.schedules.order_by("number"))
+    contributions: dict[int, dict[int, int]] = {}
+    for row in (Contribution.objects.filter(schedule__agreement=agreement, financial_year=year.start_year)
+                .values("schedule_id", "party_id").annotate(total=Sum("amount_pence"))):
+        contributions.setdefault(row["schedule_id"], {})[row["party_id"]] = row["total"]
+    actuals = _actuals(agreement, year, month)
+    choices = {row.schedule_id: row for row in ScheduleYear.objects.filter(
+        schedule__agreement=agreement, financial_year=year.start_year)}
+    manual = {row.schedule_id: row for row in ManualForecast.objects.filter(
+        schedule__agreement=agreement, financial_year=year.start_year, month=month)}
+    month_end = _month_end(year, month)
+
+    lines, figures = [], []
+    for schedule in schedules:
+        annual = sum(contributions.get(schedule.pk, {}).values())
+        actual = actuals.get(schedule.pk, 0)
+        choice = choices.get(schedule.pk)
+        profile = choice.profile if choice else None
+        method = (choice.method if choice and choice.method else "") or (
+            ForecastMethod.MANUAL if schedule.pk in manual else ForecastMethod.RUN_RATE
+        )
+        if method == ForecastMethod.MANUAL and schedule.pk in manual:
+            forecast = manual[schedule.pk].amount_pence
+        elif method == ForecastMethod.PROFILE:
+            forecast = forecasting.profile_forecast(actual, annual, month, profile)
+        elif method == ForecastMethod.COMMITMENTS:
+            terms = [forecasting.CommitmentTerms(c.weekly_cost_pence, c.start_date, c.end_date)
+                     for c in Commitment.objects.filter(schedule=schedule)]
+            forecast = forecasting.commitments_forecast(actual, terms, month_end, year.ends_on)
+        else:
+            method, forecast = ForecastMethod.RUN_RATE, forecasting.run_rate(actual, month)
+        variance = forecast - annual
+        lines.append(ScheduleLine(
+            schedule.number, schedule.title, schedule.funding_type, annual,
+            forecasting.budget_to_date(annual, month, profile), actual, forecast, method, variance,
+            forecasting.rag(variance, annual, amber),
+            manual[schedule.pk].commentary if schedule.pk in manual else "",
+        ))
+        figures.append(ScheduleFigures(
+            schedule.number, contributions.get(schedule.pk, {}), forecast, schedule.funding_type,
+            lead_commissioner=schedule.lead_commissioner_id,
+        ))
+
+    host = next((party.pk for party in parties if party.is_host), parties[0].pk if parties else None)
+    partners = []
+    if parties and any(figure.budget for figure in figures):
+        allocation = allocate(
+            partners=[party.pk for party in parties], host=host, schedules=figures,
+            terms=allocation_terms(agreement=agreement, financial_year=year.start_year),
+        )
+        for party in parties:
+            result = allocation.partner(party.pk)
+            excess = result.final_share_of_spend - result.contributions
+            state, up_to = partner_consent(party=party, year=year, excess=excess)
+            partners.append(PartnerLine(party, result.contributions, result.final_share_of_spend, excess, state, up_to))
+    return MonitoringReport(agreement, year, month, lines, partners, amber)

@@ -1,0 +1,210 @@
+"""Writes for monitoring: forecasts, profiles, commitments, commentary, consent decisions, recovery plans, and
+the consent alerts that follow a change of a partner's state."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from s75.accounts.models import User
+from s75.agreements.models import Agreement, Party, Schedule
+from s75.agreements.services import acting_user
+from s75.audit.services import audit_record, snapshot
+from s75.core.fiscal import FinancialYear
+from s75.core.money import format_gbp
+from s75.organisations.selectors import organisation_successors_as_at
+
+from .models import (
+    Commentary,
+    Commitment,
+    Consent,
+    ConsentAlert,
+    ConsentDecision,
+    ManualForecast,
+    RecoveryAction,
+    RecoveryPlan,
+    ScheduleYear,
+)
+from .selectors import ConsentState, monitoring_report
+
+
+class MonitoringError(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+def _check_month(month: int) -> None:
+    if not 1 <= month <= 12:
+        raise MonitoringError(["the month is M01 (April) to M12 (March)"])
+
+
+@transaction.atomic
+def manual_forecast_set(
+    *, actor, schedule: Schedule, financial_year: int, month: int, amount_pence: int, commentary: str = ""
+) -> ManualForecast:
+    """The manager's forecast outturn for the schedule as at the month's end; then the consent states are reviewed."""
+    _check_month(month)
+    if isinstance(amount_pence, bool) or not isinstance(amount_pence, int) or amount_pence < 0:
+        raise MonitoringError(["a forecast outturn is a whole number of pence, not negative"])
+    forecast = ManualForecast.objects.filter(schedule=schedule, financial_year=financial_year, month=month).first()
+    before = snapshot(forecast, "amount_pence", "commentary") if forecast else None
+    if forecast is None:
+        forecast = ManualForecast(schedule=schedule, financial_year=financial_year, month=month,
+                                  created_by=acting_user(actor))
+    forecast.amount_pence, forecast.commentary, forecast.modified_by = amount_pence, commentary, acting_user(actor)
+    forecast.save()
+    audit_record(actor=actor, action="manual_forecast_set", obj=forecast, agreement=schedule.agreement,
+                 before=before, after=snapshot(forecast, "amount_pence", "commentary"))
+    consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
+    return forecast
+
+
+@transaction.atomic
+def schedule_year_set(
+    *, actor, schedule: Schedule, financial_year: int, method: str = "", profile: list | None = None
+) -> ScheduleYear:
+    problems = []
+    if profile is not None and (len(profile) != 12 or any(Decimal(str(w)) < 0 for w in profile) or not any(profile)):
+        problems.append("a monthly profile has twelve weights, none negative and not all zero")
+    if problems:
+        raise MonitoringError(problems)
+    row, _ = ScheduleYear.objects.update_or_create(
+        schedule=schedule, financial_year=financial_year,
+        defaults={"method": method, "profile": profile, "modified_by": acting_user(actor)},
+    )
+    audit_record(actor=actor, action="schedule_year_set", obj=row, agreement=schedule.agreement,
+                 after={"method": method, "profile": profile})
+    return row
+
+
+@transaction.atomic
+def commitment_add(
+    *, actor, schedule: Schedule, description: str, weekly_cost_pence: int, start_date: date,
+    end_date: date | None = None,
+) -> Commitment:
+    problems = []
+    if weekly_cost_pence <= 0:
+        problems.append("a commitment's weekly cost is more than zero")
+    if end_date is not None and end_date < start_date:
+        problems.append("a commitment ends on or after it starts")
+    if not description.strip():
+        problems.append("describe the commitment, e.g. the care package")
+    if problems:
+        raise MonitoringError(problems)
+    commitment = Commitment.objects.create(
+        schedule=schedule, description=description, weekly_cost_pence=weekly_cost_pence, start_date=start_date,
+        end_date=end_date, created_by=acting_user(actor), modified_by=acting_user(actor),
+    )
+    audit_record(actor=actor, action="commitment_add", obj=commitment, agreement=schedule.agreement,
+                 after=snapshot(commitment))
+    return commitment
+
+
+@transaction.atomic
+def commentary_set(*, actor, agreement: Agreement, financial_year: int, month: int, text: str) -> Commentary:
+    _check_month(month)
+    row, _ = Commentary.objects.update_or_create(
+        agreement=agreement, financial_year=financial_year, month=month,
+        defaults={"text": text, "modified_by": acting_user(actor)},
+    )
+    audit_record(actor=actor, action="commentary_set", obj=row, agreement=agreement, after={"text": text})
+    return row
+
+
+@transaction.atomic
+def consent_record(
+    *, actor, party: Party, financial_year: int, decision: str, decided_on: date, up_to_pence: int | None = None,
+    note: str = "",
+) -> Consent:
+    """A partner's finance lead agrees to fund its share of a projected overspend up to an amount, or declines."""
+    problems = []
+    if decision == ConsentDecision.AGREE and (up_to_pence is None or up_to_pence <= 0):
+        problems.append("say how much the partner agrees to fund")
+    if decision == ConsentDecision.DECLINE and up_to_pence is not None:
+        problems.append("a refusal has no amount")
+    if not party.requires_prior_agreement:
+        problems.append(f"{party} is not bound by a prior-agreement clause")
+    if problems:
+        raise MonitoringError(problems)
+    consent = Consent.objects.create(
+        agreement=party.agreement, party=party, financial_year=financial_year, decision=decision,
+        up_to_pence=up_to_pence, decided_on=decided_on, note=note, created_by=acting_user(actor),
+        modified_by=acting_user(actor),
+    )
+    audit_record(actor=actor, action="consent_record", obj=consent, agreement=party.agreement,
+                 after=snapshot(consent, "decision", "up_to_pence", "decided_on", "financial_year"))
+    return consent
+
+
+@transaction.atomic
+def recovery_action_add(
+    *, actor, party: Party, financial_year: int, description: str, saving_pence: int, owner: str, due_date: date,
+) -> RecoveryAction:
+    """An action in the plan to restore balance for a partner whose contribution is projected to be overspent."""
+    if saving_pence <= 0 or not description.strip() or not owner.strip():
+        raise MonitoringError(["an action needs a description, a saving above zero and an owner"])
+    plan, _ = RecoveryPlan.objects.get_or_create(
+        agreement=party.agreement, party=party, financial_year=financial_year,
+        defaults={"created_by": acting_user(actor), "modified_by": acting_user(actor)},
+    )
+    action = RecoveryAction.objects.create(
+        plan=plan, description=description, saving_pence=saving_pence, owner=owner, due_date=due_date,
+        created_by=acting_user(actor), modified_by=acting_user(actor),
+    )
+    audit_record(actor=actor, action="recovery_action_add", obj=action, agreement=party.agreement,
+                 after=snapshot(action, "description", "saving_pence", "owner", "due_date"))
+    return action
+
+
+def _alert_recipients(agreement: Agreement, party: Party) -> list[str]:
+    """The pooled fund manager and the partner's finance lead, wherever its functions now sit (CCG → ICB)."""
+    host, today = agreement.host, timezone.localdate()
+    wanted = {agreement.pooled_fund_manager_email} - {""}
+    organisations = [
+        successor.pk
+        for member in [party] + ([host] if host else [])
+        for successor in [member.organisation, *organisation_successors_as_at(organisation=member.organisation,
+                                                                              as_at=today)]
+    ]
+    wanted |= set(
+        User.objects.filter(organisation_id__in=organisations, groups__name__in=["Pooled fund manager",
+                                                                              "Partner finance lead"])
+        .exclude(email="").values_list("email", flat=True)
+    )
+    return sorted(wanted)
+
+
+def consent_review(*, agreement: Agreement, year: FinancialYear, month: int) -> list[ConsentAlert]:
+    """Compare each partner's consent state with the last one alerted; alert the manager and the partner's
+    finance lead once for each change into ``consent required`` (and record every change)."""
+    report = monitoring_report(agreement=agreement, year=year, month=month)
+    alerts = []
+    for line in report.partners:
+        if line.consent_state is None:
+            continue
+        last = ConsentAlert.objects.filter(party=line.party, financial_year=year.start_year).last()
+        if (last.state if last else ConsentState.WITHIN) == line.consent_state:
+            continue
+        recipients = _alert_recipients(agreement, line.party) if line.consent_state == ConsentState.REQUIRED else []
+        alert = ConsentAlert.objects.create(agreement=agreement, party=line.party, financial_year=year.start_year,
+                                            state=line.consent_state, recipients=recipients)
+        if recipients:
+            message = {
+                "subject": f"Consent required: {line.party} in {agreement.title} ({report.period_label})",
+                "message": (
+                    f"As at {report.period_label}, {line.party}'s projected share of spend is "
+                    f"{format_gbp(line.projected_share_of_spend, show_pence=True)}, "
+                    f"{format_gbp(line.projected_excess, show_pence=True)} more than its contributions of "
+                    f"{format_gbp(line.contributions, show_pence=True)}. Its prior agreement is needed before its "
+                    "contribution is overspent: the pooled fund manager must attach a recovery plan and the "
+                    "partner's finance lead record a decision."
+                ),
+                "from_email": None,
+                "recipient_list": recipients,
+            }
+            transaction.on_commit(lambda message=message: send_mail(**message))
+        alerts.append(alert)
+    return alerts

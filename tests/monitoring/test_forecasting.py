@@ -1,0 +1,67 @@
+"""Each forecast method and the RAG thresholds against figures worked by hand."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from s75.monitoring.forecasting import (
+    CommitmentTerms,
+    budget_to_date,
+    committed_cost,
+    monthly_budget,
+    profile_forecast,
+    rag,
+    run_rate,
+)
+
+
+def test_flat_twelfths_to_the_penny():
+    # £1,000.00 over twelve months: 8,333.33p each; the 4 leftover pennies go to the first four months.
+    assert monthly_budget(100_000) == [8334] * 4 + [8333] * 8
+    assert budget_to_date(100_000, 6) == 4 * 8334 + 2 * 8333
+
+
+def test_run_rate_is_actual_to_date_over_months_times_twelve():
+    assert run_rate(250_000_00, 5) == 600_000_00  # £250,000 in five months runs at £600,000 a year
+    assert run_rate(100, 7) == 171  # 171.43p rounds to 171p
+    assert run_rate(0, 1) == 0
+
+
+def test_profile_adds_the_rest_of_the_profiled_budget():
+    profile = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]  # winter costs twice as much
+    # Budget £180,000: months 1-6 £10,000 each, 7-12 £20,000 each. After M06 with £70,000 spent:
+    assert profile_forecast(70_000_00, 180_000_00, 6, profile) == 70_000_00 + 120_000_00
+
+
+def test_commitments_add_care_packages_to_the_year_end():
+    # At 30 September 2024: a £700/week package running on (182 days to 31 March = 26 weeks = £18,200) and one
+    # ending on 31 October (31 days = £3,100 at £700/week), and one that started after the year end counts nothing.
+    packages = [
+        CommitmentTerms(700_00, date(2024, 4, 1)),
+        CommitmentTerms(700_00, date(2024, 5, 1), date(2024, 10, 31)),
+        CommitmentTerms(700_00, date(2025, 4, 2)),
+    ]
+    assert committed_cost(packages, date(2024, 9, 30), date(2025, 3, 31)) == 18_200_00 + 3_100_00
+
+
+@pytest.mark.parametrize(
+    ("variance", "budget", "expected"),
+    [(0, 100_000, "green"), (-5, 100_000, "green"), (1_000, 100_000, "amber"), (1_001, 100_000, "red")],
+)
+def test_rag_at_the_default_one_per_cent(variance, budget, expected):
+    assert rag(variance, budget) == expected
+
+
+def test_rag_threshold_is_per_agreement():
+    assert rag(2_500, 100_000, Decimal("2.5")) == "amber"
+    assert rag(2_501, 100_000, Decimal("2.5")) == "red"
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12),
+       st.lists(st.integers(min_value=0, max_value=100), min_size=12, max_size=12).filter(any))
+def test_a_profiled_budget_adds_up_to_the_annual_budget(annual, profile):
+    assert sum(monthly_budget(annual, profile)) == annual
+    assert budget_to_date(annual, 12, profile) == annual
