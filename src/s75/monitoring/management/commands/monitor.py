@@ -1,0 +1,91 @@
+"""`s75 monitor --fund ID --period 2024-25/M06 --format json|csv|xlsx`: the monthly monitoring report."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from s75.agreements.management import add_user_argument, command_user
+from s75.core.exports import pounds, table_workbook
+from s75.core.fiscal import FinancialYear
+from s75.ledger.models import Fund
+from s75.ledger.selectors import fund_get
+from s75.monitoring.selectors import MonitoringReport, monitoring_report
+
+SCHEDULE_COLUMNS = ["number", "title", "funding_type", "annual_budget", "budget_to_date", "actual_to_date",
+                    "forecast", "method", "variance", "rag"]
+MONEY = {"annual_budget", "budget_to_date", "actual_to_date", "forecast", "variance"}
+
+
+def report_document(report: MonitoringReport) -> dict:
+    """The report as plain data, every amount in pence."""
+    return {
+        "agreement": report.agreement.reference,
+        "period": report.period_label,
+        "amber_threshold_percent": str(report.amber_threshold_percent),
+        "schedules": [{column: getattr(line, column) for column in SCHEDULE_COLUMNS} for line in report.schedules],
+        "totals": {column: report.total(column) for column in SCHEDULE_COLUMNS if column in MONEY},
+        "partners": [
+            {
+                "partner": line.party.name_in_agreement,
+                "contributions": line.contributions,
+                "projected_share_of_spend": line.projected_share_of_spend,
+                "projected_excess": line.projected_excess,
+                "consent_state": line.consent_state,
+                "consent_up_to": line.consent_up_to,
+            }
+            for line in report.partners
+        ],
+    }
+
+
+class Command(BaseCommand):
+    help = "The monthly monitoring report of a fund: per schedule and partner, with the prior-agreement states."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fund", type=int, required=True, help="The fund's id.")
+        parser.add_argument("--period", required=True, help="The period, e.g. 2024-25/M06.")
+        parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+        parser.add_argument("--out", help="Write to this file (needed for xlsx).")
+        add_user_argument(parser)
+
+    def handle(self, *args, **options):
+        user = command_user(options)
+        try:
+            fund = fund_get(user=user, pk=options["fund"])
+        except Fund.DoesNotExist as missing:
+            raise CommandError(f"No fund {options['fund']} was found.") from missing
+        year_text, _, month_text = options["period"].partition("/")
+        try:
+            year = FinancialYear.parse(year_text)
+            month = int(month_text.upper().removeprefix("M"))
+            report = monitoring_report(agreement=fund.agreement, year=year, month=month)
+        except ValueError as bad:
+            raise CommandError(f"{options['period']!r} is not a period: write it like 2024-25/M06 ({bad}).") from bad
+        document = report_document(report)
+        if options["format"] == "json":
+            self._write(json.dumps(document, indent=2) + "\n", options["out"])
+        elif options["format"] == "csv":
+            lines = io.StringIO()
+            writer = csv.writer(lines)
+            writer.writerow(SCHEDULE_COLUMNS)
+            writer.writerows([row[column] for column in SCHEDULE_COLUMNS] for row in document["schedules"])
+            self._write(lines.getvalue(), options["out"])
+        else:
+            if not options["out"]:
+                raise CommandError("An Excel report needs --out FILE.xlsx.")
+            rows = [[pounds(row[c]) if c in MONEY else row[c] for c in SCHEDULE_COLUMNS]
+                    for row in document["schedules"]]
+            table_workbook(title=report.period_label.replace("/", " "), headers=SCHEDULE_COLUMNS, rows=rows).save(
+                Path(options["out"])
+            )
+            self.stdout.write(f"Wrote {options['out']}.")
+
+    def _write(self, text: str, out: str | None) -> None:
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+            self.stdout.write(f"Wrote {out}.")
+        else:
+            self.stdout.write(text, ending="")
