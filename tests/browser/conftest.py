@@ -13,7 +13,9 @@ import importlib
 import os
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
@@ -60,6 +62,11 @@ def pytest_runtest_teardown(item, nextitem):
             with blocker.unblock():
                 call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
                 connection.creation.deserialize_db_from_string(item.stash[SESSION_DATA])
+                # The flush restarted PostgreSQL's sequences and the rows came back with their ids: move the
+                # sequences past them, or the next test's first insert collides with a restored row.
+                with connection.cursor() as cursor:
+                    for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                        cursor.execute(statement)
                 with connection.schema_editor() as editor:
                     for guard in GUARDS:
                         guard.forwards(None, editor)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/periods/close/", views.period_close_view, name="period_close"),
     path("<int:pk>/lines/", views.lines_view, name="lines"),
     path("<int:pk>/lines.xlsx", views.lines_xlsx, name="lines_xlsx"),
+    path("<int:pk>/lines.csv", views.lines_csv, name="lines_csv"),
     path("<int:pk>/entries/<int:entry_id>/", views.entry_view, name="entry"),
     path("<int:pk>/entries/<int:entry_id>/reverse/", views.entry_reverse_view, name="entry_reverse"),
 ]

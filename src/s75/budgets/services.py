@@ -1,0 +1,366 @@
+"""Writes for contributions in practice: instalment schedules, receipts against them, and their ledger postings.
+
+When the agreement has a pooled fund, the ledger follows the instalments (accrual accounting):
+
+- **When an instalment falls due**, the partner owes it: Dr contributions receivable (the partner's), Cr
+  contributions (the partner's income account). This is posted *when the schedule is set*, to the period of each
+  instalment's due date, so the ledger holds the year's contributions month by month as they fall due and no
+  scheduler has to remember to post them. An instalment whose due period is already closed is posted to the
+  fund's first open period after it (its lines keep the due date as their posting date).
+- **When money arrives**: Dr cash, Cr contributions receivable (the partner's), in the period of the receipt
+  date (or the first open period after it, when that one is closed).
+- Instalments set, or receipts recorded, before the fund's ledger was opened are posted by
+  :func:`instalments_post`, which the page that opens the ledger calls, and which is safe to call at any time.
+
+Every operation is one transaction with its audit records; a refusal says every reason and changes nothing.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from s75.agreements.models import Agreement, FundingType, Party
+from s75.agreements.services import acting_user
+from s75.audit.services import audit_record, snapshot
+from s75.core.fiscal import FinancialYear
+from s75.core.money import format_gbp, split_largest_remainder
+from s75.ledger.models import AccountRole, EntryKind, Fund, JournalEntry, Period, PeriodStatus
+from s75.ledger.services import LedgerError, LineSpec, entry_post, entry_reverse, fund_open
+
+from .models import Contribution, FundingStream, Instalment, Receipt
+
+
+class InstalmentError(Exception):
+    """A refused instalment schedule or receipt; ``problems`` says every reason in words a finance officer can
+    act on."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+# Due dates of the named patterns, as (month, day) in financial-year order. A pattern is configurable: pass
+# ``pattern`` a list of (due date, share) pairs for any other timetable.
+PATTERNS: dict[str, tuple[tuple[int, int], ...]] = {
+    "quarterly": ((4, 1), (7, 1), (10, 1), (1, 1)),
+    "monthly": tuple((month, 1) for month in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)),
+    "annual": ((4, 1),),
+}
+PATTERN_LABELS = {
+    "quarterly": "Four equal quarterly instalments (1 April, 1 July, 1 October, 1 January)",
+    "monthly": "Twelve equal monthly instalments (on the 1st of each month)",
+    "annual": "One instalment on 1 April",
+}
+
+Pattern = str | Sequence[tuple[date, int | Decimal | Fraction]]
+
+
+@dataclass(frozen=True)
+class InstalmentPlan:
+    due_on: date
+    amount_pence: int
+
+
+def pattern_due_dates(*, pattern: str, year: FinancialYear) -> list[tuple[date, int]]:
+    """The due dates of a named pattern in a financial year, each with an equal share."""
+    if pattern not in PATTERNS:
+        raise InstalmentError([f"{pattern!r} is not a pattern: choose one of {', '.join(PATTERNS)}"])
+    return [
+        (date(year.start_year if month >= 4 else year.start_year + 1, month, day), 1)
+        for month, day in PATTERNS[pattern]
+    ]
+
+
+def instalments_plan(*, total_pence: int, pattern: Pattern, year: FinancialYear) -> list[InstalmentPlan]:
+    """Split ``total_pence`` over the pattern's due dates by the largest-remainder method: the instalments add up
+    to the total exactly, the odd pennies going to the earliest instalments (of the largest shares). An
+    instalment that would be nothing (a total of fewer pence than instalments) is left out."""
+    dated = pattern_due_dates(pattern=pattern, year=year) if isinstance(pattern, str) else list(pattern)
+    problems = []
+    if not dated:
+        problems.append("the pattern has no due dates")
+    if len({due_on for due_on, _ in dated}) != len(dated):
+        problems.append("two instalments fall due on the same date: give each a different date")
+    for due_on, share in dated:
+        if isinstance(share, float) or Fraction(share) < 0:
+            problems.append(f"the share due on {due_on:%-d %B %Y} must be a whole number or a decimal, not negative")
+    if not problems and sum(Fraction(share) for _, share in dated) == 0:
+        problems.append("the shares add up to nothing")
+    if problems:
+        raise InstalmentError(problems)
+    dated.sort(key=lambda pair: pair[0])
+    amounts = split_largest_remainder(total_pence, [share for _, share in dated])
+    return [InstalmentPlan(due_on, amount) for (due_on, _), amount in zip(dated, amounts, strict=True) if amount]
+
+
+def contribution_total(*, party: Party, year: FinancialYear, funding_stream: FundingStream | None = None) -> int:
+    """What the partner puts into the pool for the year: its contributions to pooled schedules, in pence."""
+    contributions = Contribution.objects.filter(
+        party=party, financial_year=year.start_year, schedule__funding_type=FundingType.POOLED
+    )
+    if funding_stream is not None:
+        contributions = contributions.filter(funding_stream=funding_stream)
+    return contributions.aggregate(total=Sum("amount_pence"))["total"] or 0
+
+
+def _fund_of(agreement: Agreement) -> Fund | None:
+    return Fund.objects.filter(agreement=agreement).first()
+
+
+def _open_period_for(fund: Fund, day: date) -> Period:
+    """The period of ``day``, or the first open period after it when that one is closed."""
+    year = FinancialYear.containing(day)
+    month = (day.month - 4) % 12 + 1
+    period = fund.periods.filter(financial_year=year.start_year, number=month).first()
+    if period is None:
+        raise LedgerError([f"the fund's ledger has no period for {day:%-d %B %Y}: it is outside the agreement's term"])
+    if period.status == PeriodStatus.OPEN:
+        return period
+    later = (
+        fund.periods.filter(status=PeriodStatus.OPEN)
+        .filter(financial_year__gte=period.financial_year)
+        .exclude(financial_year=period.financial_year, number__lt=period.number)
+        .order_by("financial_year", "number")
+        .first()
+    )
+    if later is None:
+        raise LedgerError([f"period {period} is closed, and so is every period after it: nothing can be posted"])
+    return later
+
+
+def _party_account(fund: Fund, party: Party, role: str, *, actor):
+    account = fund.accounts.filter(role=role, party=party).first()
+    if account is None:  # a partner added after the ledger was opened: opening again adds its accounts
+        fund_open(actor=actor, agreement=fund.agreement)
+        account = fund.accounts.get(role=role, party=party)
+    return account
+
+
+def _post_due(*, actor, fund: Fund, instalment: Instalment) -> JournalEntry:
+    party = instalment.party
+    receivable = _party_account(fund, party, AccountRole.CONTRIBUTIONS_RECEIVABLE, actor=actor)
+    income = _party_account(fund, party, AccountRole.CONTRIBUTIONS, actor=actor)
+    description = f"{party}: {instalment.year.label} instalment {instalment.number} due"
+    entry = entry_post(
+        actor=actor, fund=fund, period=_open_period_for(fund, instalment.due_on), description=description,
+        kind=EntryKind.CONTRIBUTION_DUE,
+        lines=[
+            LineSpec(receivable, instalment.amount_pence, description=description, posting_date=instalment.due_on),
+            LineSpec(income, -instalment.amount_pence, description=description, posting_date=instalment.due_on),
+        ],
+    )
+    instalment.due_entry = entry
+    instalment.save(update_fields=["due_entry", "modified_at"])
+    return entry
+
+
+def _post_receipt(*, actor, fund: Fund, receipt: Receipt) -> JournalEntry:
+    instalment = receipt.instalment
+    party = instalment.party
+    cash = fund.accounts.get(role=AccountRole.CASH, party__isnull=True, schedule__isnull=True)
+    receivable = _party_account(fund, party, AccountRole.CONTRIBUTIONS_RECEIVABLE, actor=actor)
+    description = f"{party}: received against {instalment.year.label} instalment {instalment.number}"
+    if receipt.reference:
+        description += f" ({receipt.reference})"
+    entry = entry_post(
+        actor=actor, fund=fund, period=_open_period_for(fund, receipt.received_on), description=description,
+        kind=EntryKind.RECEIPT,
+        lines=[
+            LineSpec(cash, receipt.amount_pence, description=description, posting_date=receipt.received_on),
+            LineSpec(receivable, -receipt.amount_pence, description=description, posting_date=receipt.received_on),
+        ],
+    )
+    receipt.entry = entry
+    receipt.save(update_fields=["entry", "modified_at"])
+    return entry
+
+
+def _schedule_problems(
+    agreement: Agreement, party: Party, year: FinancialYear, stream: FundingStream | None
+) -> list[str]:
+    problems = []
+    if party.agreement_id != agreement.pk:
+        problems.append(f"{party} is not a party to this agreement")
+    existing = Instalment.objects.filter(party=party, financial_year=year.start_year)
+    if stream is None and existing.exists():
+        problems.append(f"{party} already has instalments for {year.label}: replace them instead")
+    elif stream is not None and existing.filter(funding_stream__isnull=True).exists():
+        problems.append(f"{party}'s {year.label} instalments already cover every funding stream: replace them "
+                        "instead")
+    elif stream is not None and existing.filter(funding_stream=stream).exists():
+        problems.append(f"{party} already has {stream} instalments for {year.label}: replace them instead")
+    return problems
+
+
+def _instalments_remove(*, actor, agreement: Agreement, instalments: list[Instalment], reason: str) -> None:
+    """Take instalments away (nothing received against them): reverse their receivables, then delete them."""
+    received = [instalment for instalment in instalments if instalment.receipts.exists()]
+    if received:
+        raise InstalmentError([
+            f"money has been received against {', '.join(f'instalment {i.number}' for i in received)}: "
+            "instalments with receipts cannot be replaced"
+        ])
+    fund = _fund_of(agreement)
+    for instalment in instalments:
+        if instalment.due_entry_id is not None:
+            entry = instalment.due_entry
+            period = _open_period_for(fund, instalment.due_on) if entry.period.status != PeriodStatus.OPEN else None
+            entry_reverse(actor=actor, entry=entry, period=period, reason=reason)
+        audit_record(actor=actor, action="instalment_remove", obj=instalment, agreement=agreement,
+                     before=snapshot(instalment, "financial_year", "number", "due_on", "amount_pence"), reason=reason)
+        instalment.delete()
+
+
+def instalment_set(
+    *, actor, agreement: Agreement, party: Party, financial_year: int | FinancialYear, pattern: Pattern = "quarterly",
+    funding_stream: FundingStream | None = None, replace: bool = False,
+) -> list[Instalment]:
+    """Set a partner's instalments for a year: its pooled contributions (one stream, or all) split over
+    ``pattern`` by the largest-remainder method, so that they add up exactly.
+
+    ``pattern`` is a named timetable (``quarterly``, the default: four equal instalments due 1 April, 1 July,
+    1 October and 1 January; ``monthly``; ``annual``) or any list of ``(due date, share)`` pairs, so each
+    agreement's own terms can be followed. With ``replace``, the partner's existing instalments for the year (of
+    that stream) are replaced, their receivables reversed, provided nothing has been received against them.
+    Where the agreement has a fund, each instalment's receivable is posted to the period it falls due in.
+    """
+    year = financial_year if isinstance(financial_year, FinancialYear) else FinancialYear(financial_year)
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        existing = list(
+            Instalment.objects.select_for_update().filter(party=party, financial_year=year.start_year)
+            .filter(**({} if funding_stream is None else {"funding_stream": funding_stream}))
+        )
+        if replace and existing:
+            _instalments_remove(actor=actor, agreement=agreement, instalments=existing,
+                                reason=f"replaced by a new {year.label} instalment schedule")
+        problems = _schedule_problems(agreement, party, year, funding_stream)
+        total = contribution_total(party=party, year=year, funding_stream=funding_stream)
+        if total == 0 and not problems:
+            stream = f" from {funding_stream}" if funding_stream else ""
+            problems.append(f"{party} has no contribution{stream} to a pooled schedule for {year.label}: set its "
+                            "contributions first")
+        plans = instalments_plan(total_pence=total, pattern=pattern, year=year) if not problems else []
+        outside = [plan.due_on for plan in plans if not agreement.start_date <= plan.due_on <= agreement.end_date]
+        if outside:
+            problems.append(f"{', '.join(f'{day:%-d %B %Y}' for day in outside)} "
+                            f"{'is' if len(outside) == 1 else 'are'} outside the agreement's term "
+                            f"({agreement.start_date:%-d %B %Y} to {agreement.end_date:%-d %B %Y})")
+        if problems:
+            raise InstalmentError(problems)
+        first_number = (
+            Instalment.objects.filter(party=party, financial_year=year.start_year).order_by("-number")
+            .values_list("number", flat=True).first() or 0
+        ) + 1
+        user = acting_user(actor)
+        instalments = [
+            Instalment.objects.create(
+                party=party, financial_year=year.start_year, number=first_number + index, due_on=plan.due_on,
+                amount_pence=plan.amount_pence, funding_stream=funding_stream, created_by=user, modified_by=user,
+            )
+            for index, plan in enumerate(plans)
+        ]
+        audit_record(
+            actor=actor, action="instalment_set", obj=party, agreement=agreement,
+            after={"year": year.label, "pattern": pattern if isinstance(pattern, str) else "custom",
+                   "funding_stream": str(funding_stream or "all"), "total_pence": total,
+                   "instalments": [[f"{i.due_on:%Y-%m-%d}", i.amount_pence] for i in instalments]},
+        )
+        fund = _fund_of(agreement)
+        if fund is not None:
+            for instalment in instalments:
+                _post_due(actor=actor, fund=fund, instalment=instalment)
+    return instalments
+
+
+def instalments_generate(
+    *, actor, agreement: Agreement, party: Party, financial_year: int | FinancialYear, pattern: Pattern = "quarterly",
+    funding_stream: FundingStream | None = None,
+) -> list[Instalment]:
+    """Generate a partner's instalments for a year: four equal quarterly instalments by default (due 1 April,
+    1 July, 1 October and 1 January); the pattern is configurable (``monthly``, ``annual`` or a list of
+    ``(due date, share)`` pairs). See :func:`instalment_set`, which this calls."""
+    return instalment_set(actor=actor, agreement=agreement, party=party, financial_year=financial_year,
+                          pattern=pattern, funding_stream=funding_stream)
+
+
+def instalment_received_pence(instalment: Instalment) -> int:
+    return instalment.receipts.aggregate(total=Sum("amount_pence"))["total"] or 0
+
+
+def receipt_record(
+    *, actor, instalment: Instalment, received_on: date, amount_pence: int, reference: str = "",
+) -> Receipt:
+    """Record money received from a partner against an instalment, and post it to the fund's ledger if there is
+    one (Dr cash, Cr the partner's contributions receivable, in the period of the receipt date).
+
+    A receipt may pay part of an instalment; it may not pay more than is outstanding (record the rest against
+    the next instalment), be dated in the future, or repeat a reference already recorded for the instalment.
+    """
+    reference = reference.strip()
+    with transaction.atomic():
+        instalment = (
+            Instalment.objects.select_for_update(of=("self",)).select_related("party__agreement").get(pk=instalment.pk)
+        )
+        agreement = instalment.party.agreement
+        problems = []
+        if isinstance(amount_pence, bool) or not isinstance(amount_pence, int):
+            problems.append("the amount must be a whole number of pence")
+        elif amount_pence <= 0:
+            problems.append("the amount received must be more than nothing")
+        else:
+            outstanding = instalment.amount_pence - instalment_received_pence(instalment)
+            if outstanding == 0:
+                problems.append(f"instalment {instalment.number} has been paid in full")
+            elif amount_pence > outstanding:
+                problems.append(
+                    f"the amount is more than the {format_gbp(outstanding, show_pence=True)} outstanding on "
+                    f"instalment {instalment.number}: record the rest against the next instalment"
+                )
+        if received_on > timezone.localdate():
+            problems.append(f"the receipt date {received_on:%-d %B %Y} is in the future")
+        if reference and instalment.receipts.filter(reference=reference).exists():
+            problems.append(f"a receipt with the reference {reference} is already recorded for this instalment")
+        if problems:
+            raise InstalmentError(problems)
+        user = acting_user(actor)
+        receipt = Receipt.objects.create(
+            instalment=instalment, received_on=received_on, amount_pence=amount_pence, reference=reference,
+            created_by=user, modified_by=user,
+        )
+        audit_record(actor=actor, action="receipt_record", obj=receipt, agreement=agreement,
+                     after=snapshot(receipt, "instalment_id", "received_on", "amount_pence", "reference"))
+        fund = _fund_of(agreement)
+        if fund is not None:
+            if instalment.due_entry_id is None:
+                _post_due(actor=actor, fund=fund, instalment=instalment)
+            _post_receipt(actor=actor, fund=fund, receipt=receipt)
+    return receipt
+
+
+def instalments_post(*, actor, agreement: Agreement) -> int:
+    """Post to the fund's ledger every instalment receivable and every receipt not yet in it (those set or
+    recorded before the ledger was opened); returns how many entries were posted. Safe to call at any time."""
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        fund = _fund_of(agreement)
+        if fund is None:
+            return 0
+        posted = 0
+        for instalment in Instalment.objects.select_for_update(of=("self",)).filter(
+            party__agreement=agreement, due_entry__isnull=True
+        ).select_related("party").order_by("due_on", "id"):
+            _post_due(actor=actor, fund=fund, instalment=instalment)
+            posted += 1
+        for receipt in Receipt.objects.select_for_update(of=("self",)).filter(
+            instalment__party__agreement=agreement, entry__isnull=True
+        ).select_related("instalment__party").order_by("received_on", "id"):
+            _post_receipt(actor=actor, fund=fund, receipt=receipt)
+            posted += 1
+    return posted

@@ -1,0 +1,485 @@
+"""Pages of a fund's ledger: the fund's year (headline, trial balance, expenditure by schedule and month, periods),
+the lines behind any balance, one journal entry, and opening the ledger. Thin: parse input, call a service or
+selector, render.
+
+Every page finds its fund through ``fund_get``, so a fund whose agreement the user's organisation is not party to
+is a 404. A change needs the domain permission (``ledger.post_ledger``, ``ledger.close_period``), else 403.
+Totals come from the running balances; only the lines listing reads lines, a page at a time.
+"""
+
+import csv
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+
+from s75.agreements.models import Schedule
+from s75.agreements.pages import visible_agreement_or_404
+from s75.agreements.selectors import user_may_change
+from s75.budgets.services import instalments_post
+from s75.core.exports import BOLD, POUNDS_FORMAT, pounds, table_workbook, xlsx_response
+from s75.core.fiscal import FinancialYear
+from s75.core.money import format_plain
+
+from .forms import MONTHS, EntryReverseForm, LinesFilterForm, PeriodCloseForm, fund_years
+from .models import Account, AccountRole, EntryKind, Fund, JournalEntry, JournalLine
+from .selectors import account_balances, fund_get, ledger_lines, trial_balance
+from .services import LedgerError, entry_reverse, fund_open, period_close
+
+POST_LEDGER = "ledger.post_ledger"
+CLOSE_PERIOD = "ledger.close_period"
+LINES_PER_PAGE = 50
+LINES_EXPORT_LIMIT = 100_000
+LATEST_ENTRIES = 10
+ENTRY_LINES_PER_PAGE = 100
+FROM_INSTALMENTS = {EntryKind.CONTRIBUTION_DUE, EntryKind.RECEIPT}
+
+
+def _fund_or_404(request, pk: int) -> Fund:
+    try:
+        return fund_get(user=request.user, pk=pk)
+    except Fund.DoesNotExist as exc:
+        raise Http404("No fund found") from exc
+
+
+def _may(request, fund: Fund, permission: str) -> bool:
+    return user_may_change(user=request.user, agreement=fund.agreement, permission=permission)
+
+
+def _lines_url(fund: Fund, **filters) -> str:
+    query = {name: value for name, value in filters.items() if value not in (None, "")}
+    return f"{reverse('ledger:lines', args=[fund.pk])}?{urlencode(query)}"
+
+
+# The fund's year ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrialBalanceRow:
+    account: Account
+    amount_pence: int
+    url: str
+
+    @property
+    def debit_pence(self) -> int | None:
+        return self.amount_pence if self.amount_pence > 0 else None
+
+    @property
+    def credit_pence(self) -> int | None:
+        return -self.amount_pence if self.amount_pence < 0 else None
+
+
+@dataclass(frozen=True)
+class ExpenditureCell:
+    amount_pence: int
+    url: str
+    month: str = ""
+
+
+@dataclass(frozen=True)
+class ExpenditureRow:
+    schedule: Schedule
+    account: Account
+    cells: list[ExpenditureCell]
+    total: ExpenditureCell
+
+    @property
+    def amounts(self) -> list[int]:
+        return [cell.amount_pence for cell in self.cells]
+
+
+@dataclass(frozen=True)
+class Headline:
+    contributions_pence: int
+    receivable_pence: int
+    cash_pence: int
+    expenditure_pence: int
+
+    @property
+    def surplus_pence(self) -> int:
+        return self.contributions_pence - self.expenditure_pence
+
+    @property
+    def surplus_size_pence(self) -> int:
+        """The surplus, or the deficit, without its sign: the page says which."""
+        return abs(self.surplus_pence)
+
+
+def _year_of(request, years: list[FinancialYear]) -> FinancialYear:
+    """The year asked for (``?year=2024-25``), else the current one, else the nearest the fund has."""
+    text = request.GET.get("year", "")
+    if text:
+        try:
+            year = FinancialYear.parse(text)
+        except ValueError as exc:
+            raise Http404(str(exc)) from exc
+        if year not in years:
+            raise Http404("The fund has no such year")
+        return year
+    today = FinancialYear.containing(timezone.localdate())
+    if not years or today in years:
+        return today
+    return years[0] if today < years[0] else years[-1]
+
+
+def _trial_balance_rows(fund: Fund, year: FinancialYear) -> list[TrialBalanceRow]:
+    return [
+        TrialBalanceRow(account, amount, _lines_url(fund, year=year.label, account=account.pk))
+        for account, amount in trial_balance(fund=fund, year=year)
+    ]
+
+
+def _headline(rows: list[TrialBalanceRow]) -> Headline:
+    def total(role: str) -> int:
+        return sum(row.amount_pence for row in rows if row.account.role == role)
+
+    return Headline(
+        contributions_pence=-total(AccountRole.CONTRIBUTIONS),
+        receivable_pence=total(AccountRole.CONTRIBUTIONS_RECEIVABLE),
+        cash_pence=total(AccountRole.CASH),
+        expenditure_pence=total(AccountRole.EXPENDITURE),
+    )
+
+
+def _expenditure_rows(fund: Fund, year: FinancialYear) -> list[ExpenditureRow]:
+    balances = account_balances(fund=fund, year=year)
+    rows = []
+    for account in fund.accounts.filter(role=AccountRole.EXPENDITURE).select_related("schedule").order_by(
+        "schedule__number"
+    ):
+        schedule = account.schedule
+        cells = [
+            ExpenditureCell(balances.get((account.pk, month), 0),
+                            _lines_url(fund, year=year.label, period=f"M{month:02d}", schedule=schedule.pk),
+                            f"M{month:02d}")
+            for month in range(1, 13)
+        ]
+        total = ExpenditureCell(sum(cell.amount_pence for cell in cells),
+                                _lines_url(fund, year=year.label, schedule=schedule.pk))
+        rows.append(ExpenditureRow(schedule, account, cells, total))
+    return rows
+
+
+def _fund_context(request, fund: Fund, year: FinancialYear | None = None, close_form=None) -> dict:
+    years = fund_years(fund)
+    year = year or _year_of(request, years)
+    position = years.index(year) if year in years else None
+    rows = _trial_balance_rows(fund, year)
+    expenditure = _expenditure_rows(fund, year)
+    return {
+        "fund": fund,
+        "agreement": fund.agreement,
+        "year": year,
+        "years": years,
+        "previous_year": years[position - 1] if position else None,
+        "next_year": years[position + 1] if position is not None and position + 1 < len(years) else None,
+        "headline": _headline(rows),
+        "trial_balance": rows,
+        "debits_pence": sum(row.debit_pence or 0 for row in rows),
+        "credits_pence": sum(row.credit_pence or 0 for row in rows),
+        "expenditure": expenditure,
+        "months": [label for label, _ in MONTHS],
+        "month_totals": [sum(row.cells[month].amount_pence for row in expenditure) for month in range(12)],
+        "expenditure_total_pence": sum(row.total.amount_pence for row in expenditure),
+        "periods": fund.periods.filter(financial_year=year.start_year).select_related("closed_by"),
+        "may_close": _may(request, fund, CLOSE_PERIOD),
+        "form": close_form,
+        "latest_entries": fund.entries.select_related("period", "posted_by").order_by("-id")[:LATEST_ENTRIES],
+    }
+
+
+@login_required
+def fund_view(request, pk: int):
+    fund = _fund_or_404(request, pk)
+    return render(request, "ledger/fund.html", _fund_context(request, fund))
+
+
+@login_required
+@require_POST
+def period_close_view(request, pk: int):
+    fund = _fund_or_404(request, pk)
+    if not _may(request, fund, CLOSE_PERIOD):
+        raise PermissionDenied
+    form = PeriodCloseForm(request.POST, fund=fund)
+    if form.is_valid():
+        period = form.cleaned_data["period"]
+        try:
+            period_close(actor=request.user, period=period)
+        except LedgerError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"Period {period} is closed")
+            return redirect(f"{reverse('ledger:fund', args=[fund.pk])}?year={period.year.label}#periods")
+        return render(request, "ledger/fund.html", _fund_context(request, fund, period.year, form))
+    return render(request, "ledger/fund.html", _fund_context(request, fund, close_form=form))
+
+
+@login_required
+def trial_balance_xlsx(request, pk: int, year: FinancialYear):
+    fund = _fund_or_404(request, pk)
+    if year not in fund_years(fund):
+        raise Http404("The fund has no such year")
+    rows = _trial_balance_rows(fund, year)
+    workbook = table_workbook(
+        title=f"Trial balance {year.label}",
+        headers=["Code", "Account", "Debit", "Credit"],
+        rows=[
+            [row.account.code, row.account.name,
+             None if row.debit_pence is None else pounds(row.debit_pence),
+             None if row.credit_pence is None else pounds(row.credit_pence)]
+            for row in rows
+        ],
+    )
+    sheet = workbook.active
+    last = len(rows) + 1
+    sheet.append(["", "Total", f"=SUM(C2:C{last})" if rows else 0, f"=SUM(D2:D{last})" if rows else 0])
+    for cell in sheet[last + 1]:
+        cell.font = BOLD
+    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=4):
+        for cell in row:
+            cell.number_format = POUNDS_FORMAT
+    sheet.column_dimensions["B"].width = 50
+    return xlsx_response(workbook, f"{fund.agreement.reference}-trial-balance-{year.label}.xlsx")
+
+
+@login_required
+def expenditure_xlsx(request, pk: int, year: FinancialYear):
+    fund = _fund_or_404(request, pk)
+    if year not in fund_years(fund):
+        raise Http404("The fund has no such year")
+    rows = _expenditure_rows(fund, year)
+    months = [label for label, _ in MONTHS]
+    workbook = table_workbook(
+        title=f"Expenditure {year.label}",
+        headers=["No.", "Schedule", *months, "Total"],
+        rows=[
+            [row.schedule.number, row.schedule.title, *[pounds(amount) for amount in row.amounts],
+             f"=SUM(C{index}:N{index})"]
+            for index, row in enumerate(rows, start=2)
+        ],
+    )
+    sheet = workbook.active
+    last = len(rows) + 1
+    sheet.append(["", "Total", *[f"=SUM({column}2:{column}{last})" if rows else 0 for column in "CDEFGHIJKLMNO"]])
+    for cell in sheet[last + 1]:
+        cell.font = BOLD
+    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=15):
+        for cell in row:
+            cell.number_format = POUNDS_FORMAT
+    sheet.column_dimensions["B"].width = 40
+    return xlsx_response(workbook, f"{fund.agreement.reference}-expenditure-{year.label}.xlsx")
+
+
+# The lines behind a balance -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LineRow:
+    line: JournalLine
+
+    @property
+    def debit_pence(self) -> int | None:
+        return self.line.amount_pence if self.line.amount_pence > 0 else None
+
+    @property
+    def credit_pence(self) -> int | None:
+        return -self.line.amount_pence if self.line.amount_pence < 0 else None
+
+
+def _filtered_lines(fund: Fund, form: LinesFilterForm) -> QuerySet[JournalLine]:
+    data = form.cleaned_data
+    lines = ledger_lines(
+        fund=fund, period=form.selected_period(), account=data.get("account"),
+        schedule_id=data["schedule"].pk if data.get("schedule") else None,
+        party_id=data["partner"].pk if data.get("partner") else None, cost_centre=data.get("cost_centre", ""),
+    )
+    year = form.selected_year()
+    if year is not None and form.selected_period() is None:
+        lines = lines.filter(period__financial_year=year.start_year)
+    return _in_period_order(fund, lines)
+
+
+def _in_period_order(fund: Fund, lines: QuerySet[JournalLine]) -> QuerySet[JournalLine]:
+    """The lines in period order, then as posted. Ordering by the periods' year and month sorts every line of
+    the listing before a page can be cut (1.5 s at a million lines); where the fund's periods were made in date
+    order (as opening the ledger makes them) ordering by period id is the same order, and the database reads
+    only the page it shows from the index."""
+    ids = list(fund.periods.order_by("financial_year", "number").values_list("id", flat=True))
+    return lines.order_by("period_id", "id") if ids == sorted(ids) else lines
+
+
+@login_required
+def lines_view(request, pk: int):
+    fund = _fund_or_404(request, pk)
+    form = LinesFilterForm(request.GET, fund=fund)
+    context = {"fund": fund, "agreement": fund.agreement, "form": form, "export_limit": LINES_EXPORT_LIMIT}
+    if form.is_valid():
+        lines = _filtered_lines(fund, form).select_related("account__schedule", "account__party", "entry")
+        page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update({
+            "page": page, "rows": [LineRow(line) for line in page.object_list], "filters": form.active(),
+            "query": query.urlencode(),
+        })
+    return render(request, "ledger/lines.html", context)
+
+
+LINE_HEADERS = ["Period", "Posting date", "Entry", "Kind", "Account code", "Account", "Schedule", "Partner",
+                "Cost centre", "Subjective", "Description", "Debit", "Credit"]
+
+
+@login_required
+def lines_csv(request, pk: int):
+    """Every line of the filtered listing as CSV, streamed a chunk at a time however many there are."""
+    fund = _fund_or_404(request, pk)
+    form = LinesFilterForm(request.GET, fund=fund)
+    if not form.is_valid():
+        raise Http404("Those filters cannot be read")
+    kinds = dict(JournalEntry._meta.get_field("kind").choices)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff" + writer.writerow(LINE_HEADERS)
+        for values in _line_values(_filtered_lines(fund, form)).iterator(chunk_size=5000):
+            cells = _line_cells(values, kinds)
+            yield writer.writerow([
+                *cells[:-2], *("" if cell is None else format_plain(cell) for cell in cells[-2:])
+            ])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{fund.agreement.reference}-ledger-lines.csv"'
+    return response
+
+
+class _Echo:
+    """A file that hands back what is written, so csv.writer can feed a streaming response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _line_values(lines: QuerySet[JournalLine]):
+    return lines.values_list(
+        "period__financial_year", "period__number", "posting_date", "entry_id", "entry__kind", "account__code",
+        "account__name", "account__schedule__title", "account__party__name_in_agreement", "cost_centre",
+        "subjective", "description", "amount_pence",
+    )
+
+
+def _line_cells(values: tuple, kinds: dict) -> list:
+    """One line as the downloads show it; the last two cells are the debit and the credit in pence (or None)."""
+    (year, month, posting_date, entry_id, kind, code, name, schedule, party, cost_centre, subjective, description,
+     amount) = values
+    return [
+        f"{FinancialYear(year).label}/M{month:02d}", posting_date, entry_id, kinds.get(kind, kind), code, name,
+        schedule or "", party or "", cost_centre, subjective, description,
+        amount if amount > 0 else None, -amount if amount < 0 else None,
+    ]
+
+
+@login_required
+def lines_xlsx(request, pk: int):
+    fund = _fund_or_404(request, pk)
+    form = LinesFilterForm(request.GET, fund=fund)
+    if not form.is_valid():
+        raise Http404("Those filters cannot be read")
+    lines = _filtered_lines(fund, form)
+    count = lines.count()
+    kinds = dict(JournalEntry._meta.get_field("kind").choices)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Ledger lines")
+    if count > LINES_EXPORT_LIMIT:
+        sheet.append([f"The filtered listing has {count:,} lines; this file holds the first "
+                      f"{LINES_EXPORT_LIMIT:,}. Narrow the filters (a period, a schedule) to export the rest, "
+                      "or download every line as CSV."])
+    sheet.append(LINE_HEADERS)
+    for values in _line_values(lines)[:LINES_EXPORT_LIMIT].iterator(chunk_size=5000):
+        cells = _line_cells(values, kinds)
+        sheet.append([*cells[:-2], *(None if cell is None else pounds(cell) for cell in cells[-2:])])
+    return xlsx_response(workbook, f"{fund.agreement.reference}-ledger-lines.xlsx")
+
+
+# One entry ------------------------------------------------------------------------------------------------------
+
+def _entry_or_404(fund: Fund, entry_id: int) -> JournalEntry:
+    try:
+        return fund.entries.select_related("period", "posted_by", "reverses", "ledger_import").get(pk=entry_id)
+    except JournalEntry.DoesNotExist as exc:
+        raise Http404("No such entry") from exc
+
+
+def _entry_context(request, fund: Fund, entry: JournalEntry, form: EntryReverseForm | None = None) -> dict:
+    reversed_by = JournalEntry.objects.filter(reverses=entry).first()
+    reversible = reversed_by is None and entry.kind != EntryKind.REVERSAL and entry.kind not in FROM_INSTALMENTS
+    may_reverse = reversible and _may(request, fund, POST_LEDGER)
+    if form is None and may_reverse:
+        form = EntryReverseForm(entry=entry)
+    # An imported entry may hold a whole file's lines, so they are shown a page at a time.
+    page = Paginator(entry.lines.select_related("account").order_by("id"), ENTRY_LINES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [LineRow(line) for line in page.object_list]
+    return {
+        "fund": fund, "agreement": fund.agreement, "entry": entry, "reversed_by": reversed_by,
+        "page": page, "rows": rows,
+        "debits_pence": sum(row.debit_pence or 0 for row in rows),
+        "credits_pence": sum(row.credit_pence or 0 for row in rows),
+        "form": form, "may_reverse": may_reverse,
+        "from_instalments": entry.kind in FROM_INSTALMENTS,
+    }
+
+
+@login_required
+def entry_view(request, pk: int, entry_id: int):
+    fund = _fund_or_404(request, pk)
+    entry = _entry_or_404(fund, entry_id)
+    return render(request, "ledger/entry.html", _entry_context(request, fund, entry))
+
+
+@login_required
+@require_POST
+def entry_reverse_view(request, pk: int, entry_id: int):
+    fund = _fund_or_404(request, pk)
+    entry = _entry_or_404(fund, entry_id)
+    if not _may(request, fund, POST_LEDGER):
+        raise PermissionDenied
+    form = EntryReverseForm(request.POST, entry=entry)
+    if form.is_valid():
+        try:
+            reversal = entry_reverse(actor=request.user, entry=entry, reason=form.cleaned_data["reason"],
+                                     period=form.cleaned_data["period"])
+        except LedgerError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"Entry {entry.pk} was reversed by entry {reversal.pk}")
+            return redirect("ledger:entry", pk=fund.pk, entry_id=reversal.pk)
+    return render(request, "ledger/entry.html", _entry_context(request, fund, entry, form))
+
+
+# Opening the ledger -----------------------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def fund_open_view(request, agreement_pk: int):
+    agreement = visible_agreement_or_404(request, agreement_pk)
+    if not user_may_change(user=request.user, agreement=agreement, permission=POST_LEDGER):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            fund = fund_open(actor=request.user, agreement=agreement)
+            instalments_post(actor=request.user, agreement=agreement)
+    except LedgerError as error:
+        return render(request, "ledger/fund_open_refused.html", {"agreement": agreement, "problems": error.problems})
+    messages.success(request, "The fund's ledger is open")
+    return redirect("ledger:fund", pk=fund.pk)
+

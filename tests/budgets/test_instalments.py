@@ -1,0 +1,283 @@
+"""Instalment schedules: a partner's year split to the penny over any pattern, set once, replaced only while
+nothing has been received, and each instalment's receivable raised in the ledger in the period it falls due."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from s75.agreements.services import contribution_set
+from s75.audit.models import AuditEvent
+from s75.budgets.models import FundingStream, Instalment
+from s75.budgets.services import (
+    InstalmentError,
+    instalment_set,
+    instalments_generate,
+    instalments_plan,
+    instalments_post,
+    receipt_record,
+)
+from s75.core.fiscal import FinancialYear
+from s75.ledger.models import AccountRole, Balance, EntryKind, JournalEntry
+from s75.ledger.services import fund_open, period_close
+from tests.factories import complete_agreement
+
+YEAR = FinancialYear(2024)
+
+
+def planned(instalments):
+    return [(instalment.due_on, instalment.amount_pence) for instalment in instalments]
+
+
+def balance(fund, role, party=None, year=2024, month=None):
+    balances = Balance.objects.filter(fund=fund, account__role=role, period__financial_year=year)
+    if party is not None:
+        balances = balances.filter(account__party=party)
+    if month is not None:
+        balances = balances.filter(period__number=month)
+    return sum(balances.values_list("amount_pence", flat=True))
+
+
+# The split, without a database ------------------------------------------------------------------------------
+
+@given(
+    total=st.integers(min_value=0, max_value=10**13),
+    pattern=st.one_of(
+        st.sampled_from(["quarterly", "monthly", "annual"]),
+        st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=15)
+        .filter(any).map(lambda shares: [(date(2024, 4, 1 + i), share) for i, share in enumerate(shares)]),
+        st.lists(st.decimals(min_value=0, max_value=100, places=2), min_size=1, max_size=12)
+        .filter(any).map(lambda shares: [(date(2024, 5, 1 + i), share) for i, share in enumerate(shares)]),
+    ),
+)
+def test_any_total_over_any_pattern_splits_to_the_penny(total, pattern):
+    plans = instalments_plan(total_pence=total, pattern=pattern, year=YEAR)
+    assert sum(plan.amount_pence for plan in plans) == total
+    assert all(isinstance(plan.amount_pence, int) and plan.amount_pence > 0 for plan in plans)
+    assert [plan.due_on for plan in plans] == sorted(plan.due_on for plan in plans)
+    if isinstance(pattern, str):
+        amounts = [plan.amount_pence for plan in plans]
+        assert not amounts or max(amounts) - min(amounts) <= 1  # equal instalments, but for the odd pennies
+        assert amounts == sorted(amounts, reverse=True)  # the odd pennies go to the earliest
+
+
+def test_the_named_patterns_fall_due_on_their_days():
+    quarterly = instalments_plan(total_pence=100_003, pattern="quarterly", year=YEAR)
+    assert [(plan.due_on, plan.amount_pence) for plan in quarterly] == [
+        (date(2024, 4, 1), 25_001), (date(2024, 7, 1), 25_001), (date(2024, 10, 1), 25_001),
+        (date(2025, 1, 1), 25_000),
+    ]
+    monthly = instalments_plan(total_pence=1200, pattern="monthly", year=YEAR)
+    assert [plan.due_on.month for plan in monthly] == [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+    assert {plan.amount_pence for plan in monthly} == {100}
+    assert planned_dates(instalments_plan(total_pence=5, pattern="annual", year=YEAR)) == [date(2024, 4, 1)]
+
+
+def planned_dates(plans):
+    return [plan.due_on for plan in plans]
+
+
+def test_a_total_of_fewer_pence_than_instalments_leaves_out_the_empty_ones():
+    plans = instalments_plan(total_pence=2, pattern="quarterly", year=YEAR)
+    assert [(plan.due_on, plan.amount_pence) for plan in plans] == [(date(2024, 4, 1), 1), (date(2024, 7, 1), 1)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        ("fortnightly", "'fortnightly' is not a pattern: choose one of quarterly, monthly, annual"),
+        ([], "the pattern has no due dates"),
+        ([(date(2024, 4, 1), 1), (date(2024, 4, 1), 1)], "two instalments fall due on the same date"),
+        ([(date(2024, 4, 1), 0)], "the shares add up to nothing"),
+        ([(date(2024, 4, 1), -1), (date(2024, 5, 1), 2)], "must be a whole number or a decimal, not negative"),
+    ],
+)
+def test_a_pattern_that_cannot_be_followed_is_refused(pattern, problem):
+    with pytest.raises(InstalmentError, match=problem):
+        instalments_plan(total_pence=100, pattern=pattern, year=YEAR)
+
+
+# Setting a partner's instalments --------------------------------------------------------------------------
+
+def test_four_equal_quarterly_instalments_by_default(agreement, nhs, finance_officer):
+    instalments = instalments_generate(actor=finance_officer, agreement=agreement, party=nhs, financial_year=2024)
+    assert planned(instalments) == [
+        (date(2024, 4, 1), 13_375_000), (date(2024, 7, 1), 13_375_000), (date(2024, 10, 1), 13_375_000),
+        (date(2025, 1, 1), 13_375_000),
+    ]
+    assert [instalment.number for instalment in instalments] == [1, 2, 3, 4]
+    assert all(instalment.funding_stream is None and instalment.due_entry is None for instalment in instalments)
+    event = AuditEvent.objects.get(action="instalment_set")
+    assert event.agreement == agreement and event.actor == finance_officer
+    assert event.after["total_pence"] == 53_500_000 and event.after["pattern"] == "quarterly"
+
+
+def test_a_custom_pattern_splits_by_its_shares(agreement, nhs):
+    pattern = [(date(2024, 5, 15), Decimal("50")), (date(2024, 11, 15), Decimal("25")), (date(2025, 2, 15), 25)]
+    instalments = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=YEAR, pattern=pattern)
+    assert planned(instalments) == [
+        (date(2024, 5, 15), 26_750_000), (date(2024, 11, 15), 13_375_000), (date(2025, 2, 15), 13_375_000),
+    ]
+
+
+def test_only_pooled_contributions_of_the_stream_asked_for_are_split(agreement, nhs):
+    schedule = agreement.schedules.get()
+    dfg = FundingStream.objects.get(code="dfg")
+    contribution_set(actor=None, schedule=schedule, party=nhs, financial_year=2024, funding_stream=dfg,
+                     amount_pence=1_001)
+    core = FundingStream.objects.get(code="core")
+    by_stream = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024,
+                               funding_stream=dfg, pattern="annual")
+    assert planned(by_stream) == [(date(2024, 4, 1), 1_001)]
+    other = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024, funding_stream=core)
+    assert [instalment.number for instalment in other] == [2, 3, 4, 5]
+    assert sum(instalment.amount_pence for instalment in other) == 53_500_000
+
+
+@pytest.mark.parametrize(
+    ("year", "pattern", "problem"),
+    [
+        (2025, "quarterly", "has no contribution to a pooled schedule for 2025-26: set its contributions first"),
+        (2026, [(date(2027, 4, 1), 1)], "has no contribution"),
+    ],
+)
+def test_a_year_without_contributions_has_no_instalments(agreement, nhs, year, pattern, problem):
+    with pytest.raises(InstalmentError, match=problem):
+        instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=year, pattern=pattern)
+    assert not Instalment.objects.exists()
+
+
+def test_due_dates_outside_the_term_are_refused(agreement, nhs):
+    with pytest.raises(InstalmentError, match=r"1 April 2027 is outside the agreement's term \(1 April 2024 to 31 "):
+        instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024,
+                       pattern=[(date(2024, 4, 1), 1), (date(2027, 4, 1), 1)])
+    assert not Instalment.objects.exists()
+
+
+def test_a_year_is_set_once_unless_replaced(agreement, nhs):
+    instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
+    with pytest.raises(InstalmentError, match="already has instalments for 2024-25: replace them instead"):
+        instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024, pattern="monthly")
+    monthly = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024, pattern="monthly",
+                             replace=True)
+    assert len(monthly) == 12 and Instalment.objects.count() == 12
+    assert AuditEvent.objects.filter(action="instalment_remove").count() == 4
+
+
+def test_instalments_with_receipts_cannot_be_replaced(agreement, nhs):
+    first = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)[0]
+    receipt_record(actor=None, instalment=first, received_on=date(2024, 4, 2), amount_pence=100)
+    with pytest.raises(InstalmentError, match="money has been received against instalment 1"):
+        instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024, pattern="annual", replace=True)
+    assert Instalment.objects.count() == 4
+
+
+def test_only_a_party_to_the_agreement_has_instalments(agreement):
+    stranger = complete_agreement().parties.get(is_host=False)
+    with pytest.raises(InstalmentError, match="is not a party to this agreement"):
+        instalment_set(actor=None, agreement=agreement, party=stranger, financial_year=2024)
+
+
+# The receivable in the ledger -----------------------------------------------------------------------------
+
+def test_with_a_fund_each_instalment_raises_its_receivable_in_the_period_it_falls_due(agreement, nhs):
+    fund = fund_open(actor=None, agreement=agreement)
+    instalments = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
+    entries = [instalment.due_entry for instalment in instalments]
+    assert [entry.period.label for entry in entries] == ["2024-25/M01", "2024-25/M04", "2024-25/M07", "2024-25/M10"]
+    assert {entry.kind for entry in entries} == {EntryKind.CONTRIBUTION_DUE}
+    for month in (1, 4, 7, 10):
+        assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs, month=month) == 13_375_000
+        assert balance(fund, AccountRole.CONTRIBUTIONS, nhs, month=month) == -13_375_000
+    assert balance(fund, AccountRole.CONTRIBUTIONS, nhs) == -53_500_000
+    line = entries[0].lines.get(amount_pence__gt=0)
+    assert line.account.party == nhs and line.posting_date == date(2024, 4, 1)
+
+
+def test_an_instalment_due_in_a_closed_period_is_posted_to_the_next_open_one(agreement, nhs):
+    fund = fund_open(actor=None, agreement=agreement)
+    for period in fund.periods.filter(financial_year=2024, number__lte=4):
+        period_close(actor=None, period=period)
+    instalments = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
+    assert [i.due_entry.period.label for i in instalments] == [
+        "2024-25/M05", "2024-25/M05", "2024-25/M07", "2024-25/M10"
+    ]
+
+
+def test_replacing_reverses_the_old_receivables(agreement, nhs):
+    fund = fund_open(actor=None, agreement=agreement)
+    instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
+    instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024, pattern="annual", replace=True)
+    assert JournalEntry.objects.filter(kind=EntryKind.REVERSAL).count() == 4
+    assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs) == 53_500_000
+    assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs, month=1) == 53_500_000
+    assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs, month=4) == 0
+
+
+def test_a_refused_posting_leaves_no_instalments(agreement, nhs):
+    fund = fund_open(actor=None, agreement=agreement)
+    for period in fund.periods.order_by("financial_year", "number"):
+        period_close(actor=None, period=period)
+    from s75.ledger.services import LedgerError
+
+    with pytest.raises(LedgerError, match="is closed, and so is every period after it"):
+        instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
+    assert not Instalment.objects.exists()
+    assert not AuditEvent.objects.filter(action="instalment_set").exists()
+
+
+def test_instalments_set_before_the_fund_was_opened_are_posted_when_it_is(agreement, nhs, council):
+    instalments = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
+    instalment_set(actor=None, agreement=agreement, party=council, financial_year=2024, pattern="annual")
+    receipt_record(actor=None, instalment=instalments[0], received_on=date(2024, 4, 3), amount_pence=13_375_000)
+    fund = fund_open(actor=None, agreement=agreement)
+    assert instalments_post(actor=None, agreement=agreement) == 6
+    assert instalments_post(actor=None, agreement=agreement) == 0
+    assert balance(fund, AccountRole.CONTRIBUTIONS, nhs) == -53_500_000
+    assert balance(fund, AccountRole.CONTRIBUTIONS, council) == -53_500_000
+    assert balance(fund, AccountRole.CASH) == 13_375_000
+    assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs) == 53_500_000 - 13_375_000
+
+
+# In the database, end to end ------------------------------------------------------------------------------------
+
+shares_in_the_year = st.lists(
+    st.tuples(st.integers(min_value=0, max_value=364), st.integers(min_value=0, max_value=1000)),
+    min_size=1, max_size=12, unique_by=lambda pair: pair[0],
+).filter(lambda pairs: any(share for _, share in pairs)).map(
+    lambda pairs: [(date.fromordinal(date(2024, 4, 1).toordinal() + day), share) for day, share in pairs]
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    total=st.integers(min_value=1, max_value=10**12),
+    pattern=st.one_of(st.sampled_from(["quarterly", "monthly", "annual"]), shares_in_the_year),
+    paid=st.lists(st.integers(min_value=1, max_value=10**12), max_size=4),
+)
+def test_any_contribution_and_pattern_reach_the_ledger_to_the_penny(db, total, pattern, paid):
+    with transaction.atomic():
+        agreement = complete_agreement()
+        nhs = agreement.parties.get(is_host=False)
+        contribution_set(actor=None, schedule=agreement.schedules.get(), party=nhs, financial_year=2024,
+                         funding_stream=FundingStream.objects.get(code="core"), amount_pence=total)
+        fund = fund_open(actor=None, agreement=agreement)
+        instalments = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024,
+                                     pattern=pattern)
+        assert sum(instalment.amount_pence for instalment in instalments) == total
+        received = 0
+        for index, amount in enumerate(paid):
+            instalment = instalments[index % len(instalments)]
+            outstanding = instalment.amount_pence - sum(r.amount_pence for r in instalment.receipts.all())
+            if outstanding:
+                amount = min(amount, outstanding)
+                receipt_record(actor=None, instalment=instalment, received_on=date(2024, 6, 30),
+                               amount_pence=amount)
+                received += amount
+        assert balance(fund, AccountRole.CONTRIBUTIONS, nhs) == -total
+        assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs) == total - received
+        assert balance(fund, AccountRole.CASH) == received
+        transaction.set_rollback(True)

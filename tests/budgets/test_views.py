@@ -1,0 +1,193 @@
+"""The instalment pages: each partner's schedule with what has been received, setting instalments, recording a
+receipt typed as £1,234.56, and the overdue instalments of every agreement the user may see; with downloads."""
+
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from s75.budgets.models import Instalment, Receipt
+from s75.budgets.services import instalment_set, receipt_record
+from s75.ledger.models import AccountRole, Balance
+from s75.ledger.services import fund_open
+from tests.factories import UserFactory, complete_agreement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer_client(client, finance_officer):
+    client.force_login(finance_officer)
+    return client
+
+
+@pytest.fixture
+def reader_client(client, council):
+    client.force_login(UserFactory(role="Board member", organisation=council.organisation))
+    return client
+
+
+@pytest.fixture
+def instalments(agreement, nhs):
+    return instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
+
+
+def url(name, agreement, *args):
+    return reverse(f"budgets:{name}", args=[agreement.pk, *args])
+
+
+def test_the_schedule_shows_each_instalment_with_its_status(officer_client, agreement, nhs, instalments):
+    receipt_record(actor=None, instalment=instalments[0], received_on=date(2024, 4, 1), amount_pence=13_375_000)
+    receipt_record(actor=None, instalment=instalments[1], received_on=date(2024, 7, 1), amount_pence=123_456)
+    response = officer_client.get(url("instalments", agreement))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"{nhs}, 2024-25" in page
+    assert "1 April 2024" in page and "1 January 2025" in page
+    assert "£133,750.00" in page and "£1,234.56" in page and "£132,515.44" in page
+    assert 'govuk-tag--green">Paid' in page
+    # The agreement's dates are long past, so what is still owed is overdue.
+    assert page.count('govuk-tag--red">Overdue') == 3
+    assert page.count("Record a receipt<span") == 3  # not for the instalment paid in full
+    assert "£535,000.00" in page and "£134,984.56" in page and "£400,015.44" in page  # the year's totals
+    assert url("instalments_xlsx", agreement) in page and url("instalments_generate", agreement) in page
+
+
+def test_instalments_that_no_longer_match_the_contributions_are_flagged(officer_client, agreement, nhs, instalments):
+    from s75.agreements.services import contribution_set
+    from s75.budgets.models import FundingStream
+
+    contribution_set(actor=None, schedule=agreement.schedules.get(), party=nhs, financial_year=2024,
+                     funding_stream=FundingStream.objects.get(code="dfg"), amount_pence=50_000)
+    page = officer_client.get(url("instalments", agreement)).content.decode()
+    assert "The instalments add up to £535,000.00, but" in page and "are £535,500.00" in page
+
+
+def test_a_board_member_may_read_but_not_change_and_others_cannot_find_it(reader_client, agreement, instalments,
+                                                                         client, manager):
+    page = reader_client.get(url("instalments", agreement)).content.decode()
+    assert "Record a receipt" not in page and "Set a partner" not in page
+    assert reader_client.get(url("instalments_generate", agreement)).status_code == 403
+    assert reader_client.post(url("instalments_generate", agreement), {}).status_code == 403
+    receipt = url("receipt_record", agreement, instalments[0].pk)
+    assert reader_client.get(receipt).status_code == 403
+    assert reader_client.post(receipt, {"amount": "1.00"}).status_code == 403
+    client.force_login(manager)
+    for each in (url("instalments", agreement), url("instalments_xlsx", agreement),
+                 url("instalments_generate", agreement), receipt):
+        assert client.get(each).status_code == 404, each
+    assert not Receipt.objects.exists()
+
+
+def test_a_manager_sets_quarterly_instalments_and_they_post_to_the_ledger(officer_client, agreement, council):
+    fund = fund_open(actor=None, agreement=agreement)
+    form = officer_client.get(url("instalments_generate", agreement)).content.decode()
+    assert 'value="quarterly"' in form and "checked" in form and '<option value="2024-25"' in form
+    response = officer_client.post(url("instalments_generate", agreement), {
+        "party": council.pk, "financial_year": "2024-25", "pattern": "quarterly",
+    })
+    assert response.status_code == 302 and response["Location"] == url("instalments", agreement)
+    assert [i.amount_pence for i in Instalment.objects.filter(party=council)] == [13_375_000] * 4
+    assert "4 instalments set for" in officer_client.get(response["Location"]).content.decode()
+    income = Balance.objects.filter(fund=fund, account__role=AccountRole.CONTRIBUTIONS, account__party=council)
+    assert sum(income.values_list("amount_pence", flat=True)) == -53_500_000
+
+
+def test_a_year_without_contributions_or_already_set_is_refused_in_the_error_summary(officer_client, agreement,
+                                                                                    nhs, instalments):
+    response = officer_client.post(url("instalments_generate", agreement), {
+        "party": nhs.pk, "financial_year": "2025-26", "pattern": "annual",
+    })
+    page = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in page
+    assert "has no contribution to a pooled schedule for 2025-26" in page
+    response = officer_client.post(url("instalments_generate", agreement), {
+        "party": nhs.pk, "financial_year": "2024-25", "pattern": "monthly",
+    })
+    assert "already has instalments for 2024-25: replace them instead" in response.content.decode()
+    response = officer_client.post(url("instalments_generate", agreement), {
+        "party": nhs.pk, "financial_year": "2024-25", "pattern": "monthly", "replace": "on",
+    })
+    assert response.status_code == 302 and Instalment.objects.filter(party=nhs).count() == 12
+
+
+def test_a_receipt_typed_in_pounds_is_recorded_and_posted(officer_client, agreement, nhs, instalments):
+    fund = fund_open(actor=None, agreement=agreement)
+    from s75.budgets.services import instalments_post
+
+    instalments_post(actor=None, agreement=agreement)
+    receipt_url = url("receipt_record", agreement, instalments[0].pk)
+    page = officer_client.get(receipt_url).content.decode()
+    assert "Record a receipt" in page and "£133,750.00" in page
+    response = officer_client.post(receipt_url, {
+        "received_on-day": "15", "received_on-month": "4", "received_on-year": "2024", "amount": "£1,234.56",
+        "reference": "REM-1",
+    })
+    assert response.status_code == 302
+    receipt = Receipt.objects.get()
+    assert (receipt.amount_pence, receipt.received_on, receipt.reference) == (123_456, date(2024, 4, 15), "REM-1")
+    cash = Balance.objects.get(fund=fund, account__role=AccountRole.CASH)
+    assert (cash.amount_pence, cash.period.label) == (123_456, "2024-25/M01")
+    assert "£1,234.56 received from" in officer_client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("amount", "problem"),
+    [
+        ("12.345", "has fractions of a penny"),
+        ("", "Enter the amount received"),
+        ("twelve", "is not an amount"),
+        ("-5", "The amount received must be more than nothing"),
+        ("£133,750.01", "The amount is more than the £133,750.00 outstanding on instalment 1"),
+    ],
+)
+def test_a_bad_amount_shows_the_error_and_saves_nothing(officer_client, agreement, instalments, amount, problem):
+    response = officer_client.post(url("receipt_record", agreement, instalments[0].pk), {
+        "received_on-day": "15", "received_on-month": "4", "received_on-year": "2024", "amount": amount,
+    })
+    page = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in page
+    assert problem in page
+    assert '<a href="#id_amount">' in page  # the summary links to the amount
+    assert not Receipt.objects.exists()
+
+
+def test_a_receipt_for_an_instalment_of_another_agreement_is_not_found(officer_client, agreement):
+    other = complete_agreement()
+    foreign = instalment_set(actor=None, agreement=other, party=other.parties.get(is_host=False),
+                             financial_year=2024)[0]
+    assert officer_client.get(url("receipt_record", agreement, foreign.pk)).status_code == 404
+
+
+def test_the_instalments_download_as_a_workbook(officer_client, agreement, nhs, instalments):
+    receipt_record(actor=None, instalment=instalments[0], received_on=date(2024, 4, 1), amount_pence=50)
+    response = officer_client.get(url("instalments_xlsx", agreement))
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("Partner", "Financial year", "No.", "Funding stream", "Due on", "Amount", "Received",
+                       "Outstanding", "Status")
+    assert rows[1][:4] == (str(nhs), "2024-25", 1, "All streams")
+    assert rows[1][4].date() == date(2024, 4, 1)
+    assert rows[1][5:] == (133_750, Decimal("0.50"), Decimal("133749.50"), "Overdue")
+    assert len(rows) == 5
+
+
+def test_overdue_instalments_of_every_visible_agreement(officer_client, agreement, nhs, instalments, client,
+                                                        manager):
+    receipt_record(actor=None, instalment=instalments[0], received_on=date(2024, 4, 1), amount_pence=13_375_000)
+    response = officer_client.get(reverse("ledger:instalments_overdue"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "3 overdue instalments" in page and agreement.title in page
+    assert "1 July 2024" not in page and "1 Jul 2024" in page
+    response = officer_client.get(reverse("ledger:instalments_overdue_xlsx"))
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Agreement" and rows[0][-1] == "Days overdue"
+    assert [row[3] for row in rows[1:]] == [2, 3, 4]
+    client.force_login(manager)
+    assert "No instalment is overdue" in client.get(reverse("ledger:instalments_overdue")).content.decode()
+    rows = list(load_workbook(BytesIO(client.get(reverse("ledger:instalments_overdue_xlsx")).content))
+                .active.iter_rows(values_only=True))
+    assert len(rows) == 1
