@@ -40,13 +40,20 @@ def trial_balance(*, fund: Fund, year: FinancialYear, up_to_month: int = 12) -> 
 
 
 def ledger_lines(
-    *, fund: Fund, period: Period | None = None, account: Account | None = None, schedule_id: int | None = None,
-    party_id: int | None = None, cost_centre: str = "",
+    *, fund: Fund, period: Period | None = None, year: FinancialYear | None = None, account: Account | None = None,
+    schedule_id: int | None = None, party_id: int | None = None, cost_centre: str = "",
 ) -> QuerySet[JournalLine]:
-    """The lines behind a balance, filtered as a finance officer drills down."""
+    """The lines behind a balance, filtered as a finance officer drills down, in period order then as posted.
+
+    Ordering by the periods' year and month would sort every matching line before a page can be cut (1.5 s at a
+    million lines); where the fund's periods were made in date order, as opening the ledger makes them, period id
+    order is the same, and the database reads only the page it shows from the index.
+    """
     lines = JournalLine.objects.filter(fund=fund).select_related("account", "period", "entry")
     if period is not None:
         lines = lines.filter(period=period)
+    elif year is not None:
+        lines = lines.filter(period__financial_year=year.start_year)
     if account is not None:
         lines = lines.filter(account=account)
     if schedule_id is not None:
@@ -55,4 +62,7 @@ def ledger_lines(
         lines = lines.filter(account__party_id=party_id)
     if cost_centre:
         lines = lines.filter(cost_centre=cost_centre)
+    ids = list(fund.periods.order_by("financial_year", "number").values_list("id", flat=True))
+    if ids == sorted(ids):
+        return lines.order_by("period_id", "id")
     return lines.order_by("period__financial_year", "period__number", "id")

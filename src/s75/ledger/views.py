@@ -297,24 +297,11 @@ class LineRow:
 
 def _filtered_lines(fund: Fund, form: LinesFilterForm) -> QuerySet[JournalLine]:
     data = form.cleaned_data
-    lines = ledger_lines(
-        fund=fund, period=form.selected_period(), account=data.get("account"),
+    return ledger_lines(
+        fund=fund, period=form.selected_period(), year=form.selected_year(), account=data.get("account"),
         schedule_id=data["schedule"].pk if data.get("schedule") else None,
         party_id=data["partner"].pk if data.get("partner") else None, cost_centre=data.get("cost_centre", ""),
     )
-    year = form.selected_year()
-    if year is not None and form.selected_period() is None:
-        lines = lines.filter(period__financial_year=year.start_year)
-    return _in_period_order(fund, lines)
-
-
-def _in_period_order(fund: Fund, lines: QuerySet[JournalLine]) -> QuerySet[JournalLine]:
-    """The lines in period order, then as posted. Ordering by the periods' year and month sorts every line of
-    the listing before a page can be cut (1.5 s at a million lines); where the fund's periods were made in date
-    order (as opening the ledger makes them) ordering by period id is the same order, and the database reads
-    only the page it shows from the index."""
-    ids = list(fund.periods.order_by("financial_year", "number").values_list("id", flat=True))
-    return lines.order_by("period_id", "id") if ids == sorted(ids) else lines
 
 
 @login_required
