@@ -19,5 +19,6 @@ urlpatterns = [
     path("agreements/<int:pk>/finance/", include("s75.budgets.urls")),
     path("funds/", include("s75.ledger.urls")),
     path("funds/", include("s75.ledger.import_urls")),
+    path("funds/", include("s75.monitoring.urls")),
     path("admin/", admin.site.urls),
 ]
