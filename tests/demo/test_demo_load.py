@@ -107,3 +107,21 @@ def test_each_demo_file_survives_export_and_load_unchanged(filename):
     Agreement.objects.filter(reference=exported["agreement"]["reference"]).update(reference="moved-aside")
     reloaded = agreement_load(actor=None, document=copy.deepcopy(exported))
     assert agreement_document(agreement=reloaded) == exported
+
+
+def test_lutons_fund_holds_its_2013_14_ledger_through_the_real_import(demo):
+    from django.db.models import Sum
+
+    from s75.demo.services import LUTON_OUTTURN_2013_14
+    from s75.ledger.models import Balance
+
+    luton = Agreement.objects.get(reference="luton-s75-s76-2013")
+    [posted] = luton.fund.imports.filter(status="posted")
+    assert (posted.rows_total, posted.rows_posted) == (120, 120)
+    spend = dict(
+        Balance.objects.filter(fund=luton.fund, account__role="expenditure", period__financial_year=2013)
+        .values_list("account__schedule__number").annotate(total=Sum("amount_pence"))
+    )
+    assert spend == LUTON_OUTTURN_2013_14
+    demo_load()
+    assert luton.fund.imports.count() == 1

@@ -1,8 +1,11 @@
 """The demo: the four seed partnerships loaded as agreement files, the predecessor PCT, one user per role."""
 
+import csv
+import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
+from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -10,6 +13,10 @@ from django.db import transaction
 from s75.accounts.models import User
 from s75.agreements.fileformat import agreement_file_read, agreement_load
 from s75.agreements.models import Agreement
+from s75.core.money import format_plain, split_largest_remainder
+from s75.ledger.importing import column_mapping_save, cost_centre_mappings_save, ledger_import
+from s75.ledger.models import ImportStatus
+from s75.ledger.services import fund_open
 from s75.organisations.models import OrganisationKind
 from s75.organisations.selectors import organisation_get_by_code
 from s75.organisations.services import organisation_upsert, succession_record
@@ -67,6 +74,53 @@ def _demo_user(spec: DemoUser) -> User:
     return user
 
 
+# DESIGN.md §6's illustrative outturn for Luton's 2013/14 schedules, in pence, by schedule number.
+LUTON_OUTTURN_2013_14 = {1: 89_000_00, 2: 1_130_000_00, 3: 700_000_00, 4: 4_300_000_00, 5: 520_000_00}
+# Winter months cost more: April to March.
+LUTON_SPEND_PROFILE = (8, 8, 8, 8, 8, 8, 9, 9, 10, 9, 8, 7)
+LUTON_GL_COLUMNS = {"posting_date": "Date", "cost_centre": "Cost Centre", "subjective": "Subjective",
+                    "description": "Description", "amount": "Amount", "source_line_id": "Line ID"}
+
+
+def _luton_ledger_file(path: Path) -> None:
+    """The council's general-ledger export for 2013/14 as its finance system writes it: two lines a month per
+    schedule (invoices and internal recharges), adding up to the year's outturn to the penny."""
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(LUTON_GL_COLUMNS.values())
+        line = 0
+        for number, outturn in LUTON_OUTTURN_2013_14.items():
+            for month, monthly in enumerate(split_largest_remainder(outturn, LUTON_SPEND_PROFILE), start=1):
+                year, calendar_month = (2013, month + 3) if month <= 9 else (2014, month - 9)
+                month_end = date(year + (calendar_month == 12), calendar_month % 12 + 1, 1) - timedelta(days=1)
+                for part, (what, amount) in enumerate(zip(("Invoices", "Recharges"), split_largest_remainder(
+                        monthly, [3, 1]), strict=True)):
+                    line += 1
+                    writer.writerow([month_end.strftime("%d/%m/%Y"), f"LJ{number}{part}", "5100",
+                                     f"{what} {month_end:%B %Y}", format_plain(amount), f"LBC-1314-{line:05d}"])
+
+
+def _luton_ledger() -> None:
+    """Open Luton's pooled fund and post its 2013/14 general-ledger export through the import (once)."""
+    agreement = Agreement.objects.get(reference="luton-s75-s76-2013")
+    fund = fund_open(actor=None, agreement=agreement)
+    if fund.imports.filter(status=ImportStatus.POSTED).exists():
+        return
+    mapping = fund.column_mappings.filter(name="Luton finance system").first() or column_mapping_save(
+        actor=None, fund=fund, name="Luton finance system", columns=LUTON_GL_COLUMNS
+    )
+    schedules = {schedule.number: schedule for schedule in agreement.schedules.all()}
+    cost_centre_mappings_save(actor=None, fund=fund, mappings={
+        f"LJ{number}{part}": schedules[number] for number in LUTON_OUTTURN_2013_14 for part in (0, 1)
+    })
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "luton-general-ledger-2013-14.csv"
+        _luton_ledger_file(path)
+        outcome = ledger_import(actor=None, fund=fund, path=path, mapping=mapping)
+    if outcome.problems:
+        raise RuntimeError(f"the demo ledger file was refused: {outcome.problems[:3]}")
+
+
 @transaction.atomic
 def demo_load() -> DemoResult:
     """Load what is missing of the demo; safe to run again (existing agreements are left as they are)."""
@@ -82,4 +136,5 @@ def demo_load() -> DemoResult:
         loaded.append(reference)
     for spec in DEMO_USERS:
         _demo_user(spec)
+    _luton_ledger()
     return DemoResult(loaded, already_there, DEMO_USERS)
