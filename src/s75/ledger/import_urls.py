@@ -1,7 +1,22 @@
 """Pages of general-ledger imports: upload, progress, result, history, mappings."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import import_views as views
 
 app_name = "imports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:fund_pk>/imports/", views.history_view, name="history"),
+    path("<int:fund_pk>/imports.xlsx", views.history_xlsx, name="history_xlsx"),
+    path("<int:fund_pk>/imports/new/", views.upload_view, name="upload"),
+    path("<int:fund_pk>/imports/jobs/<int:job_pk>/", views.job_view, name="job"),
+    path("<int:fund_pk>/imports/jobs/<int:job_pk>/progress.json", views.job_progress_json, name="job_progress"),
+    path("<int:fund_pk>/imports/jobs/<int:job_pk>/problems.csv", views.job_problems_csv, name="job_problems"),
+    path("<int:fund_pk>/imports/<int:import_pk>/", views.import_view, name="import"),
+    path("<int:fund_pk>/imports/<int:import_pk>/problems.csv", views.import_problems_csv, name="import_problems"),
+    path("<int:fund_pk>/imports/mappings/", views.mappings_view, name="mappings"),
+    path("<int:fund_pk>/imports/mappings/new/", views.mapping_edit_view, name="mapping_new"),
+    path("<int:fund_pk>/imports/mappings/<int:mapping_pk>/", views.mapping_edit_view, name="mapping_edit"),
+    path("<int:fund_pk>/imports/cost-centres/", views.cost_centres_view, name="cost_centres"),
+]

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "s75.budgets",
     "s75.riskshare",
     "s75.ledger",
+    "s75.jobs",
+    "s75.monitoring",
     "s75.demo",
 ]
 

@@ -1,0 +1,261 @@
+"""Pages of general-ledger imports, under ``/funds/<fund>/imports/``: the history, the upload, the job's progress
+and result, an import's record, the column and cost-centre mappings. Thin: parse input, call ``importing``, render.
+
+A fund whose agreement the user may not see is a 404, so another organisation cannot learn that it exists.
+Uploading and changing mappings need ``ledger.post_ledger``, else 403; anyone who sees the fund sees its history.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from s75.core.exports import pounds, table_workbook, xlsx_response
+from s75.jobs.models import Job
+from s75.jobs.selectors import job_state
+
+from .import_forms import ColumnMappingForm, CostCentreForm, UploadForm
+from .importing import (
+    FIELDS,
+    JOB_KIND,
+    REJECTED,
+    column_mapping_save,
+    cost_centre_mappings_save,
+    ledger_import_start,
+    ledger_imports,
+)
+from .models import ColumnMapping, Fund, ImportStatus, LedgerImport
+from .selectors import fund_get
+from .services import LedgerError
+
+POST_LEDGER = "ledger.post_ledger"
+PROBLEMS_SHOWN = 500  # on a page; the CSV report has them all
+
+
+def _fund_or_404(request, pk: int) -> Fund:
+    try:
+        return fund_get(user=request.user, pk=pk)
+    except Fund.DoesNotExist as exc:
+        raise Http404("No fund found") from exc
+
+
+def _fund_to_change(request, pk: int) -> Fund:
+    fund = _fund_or_404(request, pk)
+    if not request.user.has_perm(POST_LEDGER):
+        raise PermissionDenied
+    return fund
+
+
+def _context(fund: Fund, request, **extra) -> dict:
+    return {"fund": fund, "agreement": fund.agreement, "may_import": request.user.has_perm(POST_LEDGER), **extra}
+
+
+def _posted(request, *, files: bool = False) -> tuple:
+    """A form's data: what was posted (even nothing), or none for a page that is only being shown."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
+def _job_or_404(fund: Fund, pk: int) -> Job:
+    job = Job.objects.filter(pk=pk, kind=JOB_KIND).select_related("created_by").first()
+    if job is None or job.payload.get("fund_id") != fund.pk:
+        raise Http404("No such import")
+    return job
+
+
+def _import_or_404(fund: Fund, pk: int) -> LedgerImport:
+    record = ledger_imports(fund=fund).filter(pk=pk).first()
+    if record is None:
+        raise Http404("No such import")
+    return record
+
+
+@login_required
+def history_view(request, fund_pk: int):
+    fund = _fund_or_404(request, fund_pk)
+    return render(request, "imports/history.html", _context(fund, request, imports=ledger_imports(fund=fund)))
+
+
+@login_required
+def history_xlsx(request, fund_pk: int):
+    fund = _fund_or_404(request, fund_pk)
+    workbook = table_workbook(
+        title="Imports",
+        headers=["Started", "Finished", "By", "File", "Mapping", "Status", "Rows", "Posted", "Already posted",
+                 "Total (£)", "Problems", "SHA-256"],
+        rows=[
+            [timezone.localtime(record.started_at).replace(tzinfo=None),
+             timezone.localtime(record.finished_at).replace(tzinfo=None),
+             _who(record.created_by), record.filename, record.mapping_name, record.get_status_display(),
+             record.rows_total, record.rows_posted, record.rows_already_posted, pounds(record.total_pence),
+             len(record.problems), record.sha256]
+            for record in ledger_imports(fund=fund)
+        ],
+    )
+    return xlsx_response(workbook, f"fund-{fund.pk}-imports.xlsx")
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.username) if user else "System operator"
+
+
+@login_required
+def upload_view(request, fund_pk: int):
+    fund = _fund_to_change(request, fund_pk)
+    form = UploadForm(*_posted(request, files=True), fund=fund)
+    if request.method == "POST" and form.is_valid():
+        job = ledger_import_start(actor=request.user, fund=fund, mapping=form.cleaned_data["mapping"],
+                                  upload=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"])
+        return redirect("imports:job", fund.pk, job.pk)
+    return render(request, "imports/upload.html", _context(fund, request, form=form))
+
+
+@login_required
+def job_view(request, fund_pk: int, job_pk: int):
+    fund = _fund_or_404(request, fund_pk)
+    job = _job_or_404(fund, job_pk)
+    state = job_state(job=job)
+    result = job.result or {}
+    context = _context(fund, request, job=job, state=state, result=result,
+                       matrix=totals_matrix(result.get("totals", [])),
+                       problems=result.get("problems", [])[:PROBLEMS_SHOWN],
+                       problems_count=len(result.get("problems", [])) + result.get("problems_not_listed", 0))
+    return render(request, "imports/job.html", context)
+
+
+@dataclass(frozen=True)
+class TotalsRow:
+    schedule: str
+    amounts: list[int | None]
+    total: int
+
+
+@dataclass(frozen=True)
+class TotalsMatrix:
+    periods: list[str]
+    rows: list[TotalsRow]
+    column_totals: list[int]
+    total: int
+
+
+def totals_matrix(totals: list[dict]) -> TotalsMatrix:
+    """An outcome's totals as a table: a row per schedule, a column per period (labels sort in time order)."""
+    periods = sorted({total["period"] for total in totals})
+    schedules = sorted({(total["schedule_number"], total["schedule"]) for total in totals})
+    cells = {(total["schedule_number"], total["period"]): total["pence"] for total in totals}
+    rows = [
+        TotalsRow(f"{number}. {title}", [cells.get((number, period)) for period in periods],
+                  sum(cells.get((number, period), 0) for period in periods))
+        for number, title in schedules
+    ]
+    column_totals = [sum(cells.get((number, period), 0) for number, _ in schedules) for period in periods]
+    return TotalsMatrix(periods, rows, column_totals, sum(column_totals))
+
+
+@login_required
+def job_progress_json(request, fund_pk: int, job_pk: int):
+    fund = _fund_or_404(request, fund_pk)
+    return JsonResponse(job_state(job=_job_or_404(fund, job_pk)).as_json())
+
+
+@login_required
+def job_problems_csv(request, fund_pk: int, job_pk: int):
+    fund = _fund_or_404(request, fund_pk)
+    result = _job_or_404(fund, job_pk).result or {}
+    if result.get("status") != REJECTED:
+        raise Http404("The import has no problems")
+    return _problems_csv(result["problems"], result.get("problems_not_listed", 0), result.get("filename", "file"))
+
+
+@login_required
+def import_view(request, fund_pk: int, import_pk: int):
+    fund = _fund_or_404(request, fund_pk)
+    record = _import_or_404(fund, import_pk)
+    entries = record.entries.select_related("period").order_by("period__financial_year", "period__number")
+    return render(request, "imports/import.html", _context(
+        fund, request, record=record, entries=entries, problems=record.problems[:PROBLEMS_SHOWN],
+        problems_count=len(record.problems)))
+
+
+@login_required
+def import_problems_csv(request, fund_pk: int, import_pk: int):
+    fund = _fund_or_404(request, fund_pk)
+    record = _import_or_404(fund, import_pk)
+    if record.status != ImportStatus.REJECTED:
+        raise Http404("The import has no problems")
+    return _problems_csv(record.problems, 0, record.filename)
+
+
+def _problems_csv(problems: list[dict], not_listed: int, filename: str) -> HttpResponse:
+    """The error report: one row a problem, as the finance officer needs it to put the file right."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so that Excel reads the file as UTF-8
+    writer = csv.writer(buffer)
+    writer.writerow(["Row", "Column", "Value", "Problem"])
+    for problem in problems:
+        writer.writerow([problem.get("row") or "", problem.get("column", ""), problem.get("value", ""),
+                         problem.get("reason", "")])
+    if not_listed:
+        writer.writerow(["", "", "", f"and {not_listed:,} more problems not listed"])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    stem = filename.rsplit(".", 1)[0].replace('"', "")[:100] or "file"
+    response["Content-Disposition"] = f'attachment; filename="{stem}-problems.csv"'
+    return response
+
+
+@login_required
+def mappings_view(request, fund_pk: int):
+    fund = _fund_or_404(request, fund_pk)
+    mappings = [(mapping, [(label, mapping.columns[name]) for name, label in FIELDS.items() if name in mapping.columns])
+                for mapping in fund.column_mappings.order_by("name")]
+    cost_centres = fund.cost_centres.select_related("schedule").order_by("cost_centre")
+    return render(request, "imports/mappings.html", _context(
+        fund, request, mappings=mappings, cost_centres=cost_centres))
+
+
+@login_required
+def mapping_edit_view(request, fund_pk: int, mapping_pk: int | None = None):
+    fund = _fund_to_change(request, fund_pk)
+    mapping = None
+    if mapping_pk is not None:
+        mapping = ColumnMapping.objects.filter(fund=fund, pk=mapping_pk).first()
+        if mapping is None:
+            raise Http404("No such mapping")
+    initial = {"name": mapping.name, **mapping.columns} if mapping else {}
+    form = ColumnMappingForm(*_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = column_mapping_save(actor=request.user, fund=fund, name=form.cleaned_data["name"],
+                                        columns=form.columns(), mapping=mapping)
+        except LedgerError as exc:
+            form.add_problems(exc.problems)
+        else:
+            messages.success(request, f"The column mapping ‘{saved.name}’ is saved.")
+            return redirect("imports:mappings", fund.pk)
+    return render(request, "imports/mapping_form.html", _context(fund, request, form=form, mapping=mapping))
+
+
+@login_required
+def cost_centres_view(request, fund_pk: int):
+    fund = _fund_to_change(request, fund_pk)
+    current = "\n".join(f"{row.cost_centre}, {row.schedule.number}"
+                        for row in fund.cost_centres.select_related("schedule").order_by("cost_centre"))
+    form = CostCentreForm(*_posted(request), initial={"lines": current}, fund=fund)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = cost_centre_mappings_save(actor=request.user, fund=fund, mappings=form.mappings, replace=True)
+        except LedgerError as exc:
+            form.add_problems(exc.problems)
+        else:
+            messages.success(request, f"The cost-centre mapping is saved: {change.added} added, {change.changed} "
+                                      f"changed, {change.removed} removed.")
+            return redirect("imports:mappings", fund.pk)
+    schedules = fund.agreement.schedules.order_by("number")
+    return render(request, "imports/cost_centres.html", _context(fund, request, form=form, schedules=schedules))

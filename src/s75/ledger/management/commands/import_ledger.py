@@ -1,0 +1,83 @@
+"""`s75 import-ledger FILE --fund ID`: post a general-ledger export (CSV or XLSX) to a fund, whole or not at all."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from s75.agreements.management import add_user_argument, command_user
+from s75.core.money import format_gbp
+from s75.jobs.progress import ProgressFile, ProgressLine
+from s75.ledger.importing import CHECKED, POSTED, column_mapping_for, ledger_import
+from s75.ledger.management import command_fund
+from s75.ledger.services import LedgerError
+
+POST_LEDGER = "ledger.post_ledger"
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a general-ledger file (CSV or XLSX) into a fund's ledger. Every row is checked first; if any has "
+        "a problem, each is printed as 'row N, column C, value V: reason' and nothing is posted. A file posted "
+        "before is refused, and rows whose source line id the fund already holds are left out."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The CSV or XLSX file exported from the finance system.")
+        parser.add_argument("--fund", required=True, metavar="ID", help="The fund's id.")
+        parser.add_argument("--mapping", metavar="NAME",
+                            help="The fund's column mapping to read the file with (needed when it has several).")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Check the file and show what it would post, posting nothing.")
+        parser.add_argument("--progress-file", metavar="PATH",
+                            help="Also write the progress as JSON to this file (rows done, total, rate, time left).")
+        parser.add_argument("--quiet", action="store_true", help="No progress line on stderr.")
+        add_user_argument(parser)
+
+    def handle(self, *args, **options):
+        user = command_user(options)
+        fund = command_fund(user, options["fund"])
+        if user is not None and not options["dry_run"] and not user.has_perm(POST_LEDGER):
+            raise CommandError(f"{user.username} may not post to the ledger (it needs the {POST_LEDGER} permission).")
+        try:
+            mapping = column_mapping_for(fund=fund, name=options["mapping"])
+        except LedgerError as exc:
+            raise CommandError(f"{exc}.") from exc
+        line = None if options["quiet"] else ProgressLine(self.stderr._out)
+        progress_file = ProgressFile(options["progress_file"]) if options["progress_file"] else None
+
+        def progress(done, total, stage="reading"):
+            if line is not None:
+                line(done, total, stage)
+            if progress_file is not None:
+                progress_file(done, total, stage)
+
+        try:
+            outcome = ledger_import(actor=user, fund=fund, path=options["file"], mapping=mapping,
+                                    dry_run=options["dry_run"], progress=progress)
+        finally:
+            if line is not None:
+                line.end()
+        if outcome.status not in {POSTED, CHECKED}:
+            for problem in outcome.problems:
+                self.stderr.write(str(problem))
+            if outcome.problems_not_listed:
+                self.stderr.write(f"… and {outcome.problems_not_listed:,} more problems not listed.")
+            count = len(outcome.problems) + outcome.problems_not_listed
+            raise CommandError(f"{outcome.filename} was rejected ({count:,} problem{'' if count == 1 else 's'}): "
+                               "nothing was posted.")
+        self._summary(outcome)
+
+    def _summary(self, outcome):
+        write = self.stdout.write
+        verb = "would post" if outcome.status == CHECKED else "posted"
+        heading = "Dry run: nothing was posted." if outcome.status == CHECKED else (
+            f"Posted as import {outcome.ledger_import.pk}.")
+        write(heading)
+        total = format_gbp(outcome.total_pence, show_pence=True)
+        write(f"Rows: {outcome.rows_total:,}; {verb}: {outcome.rows_posted:,}; "
+              f"already posted: {outcome.rows_already_posted:,}; total: {total}")
+        if outcome.totals:
+            width = max(len(f"{total.schedule_number} {total.schedule}") for total in outcome.totals)
+            write("")
+            write(f"{'Schedule'.ljust(width)}  {'Period':<11}  {'Rows':>9}  {'Amount':>16}")
+            for total in outcome.totals:
+                write(f"{f'{total.schedule_number} {total.schedule}'.ljust(width)}  {total.period:<11}  "
+                      f"{total.rows:>9,}  {format_gbp(total.pence, show_pence=True):>16}")

@@ -1,0 +1,153 @@
+"""General-ledger files and funds for the import tests.
+
+``ledger_csv`` and ``ledger_xlsx`` write files as finance systems export them; ``import_fund`` is a fund with two
+schedules, a column mapping and cost centres mapped. ``python -m tests.ledger.importfiles setup`` makes the same
+fund in whatever database ``DATABASE_URL`` names and prints its id, for tests that run the import in another
+process against a database of their own.
+"""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADINGS = ["Posting Date", "Cost Centre", "Subjective", "Description", "Amount", "Line Id"]
+COLUMNS = {
+    "posting_date": "Posting Date", "cost_centre": "Cost Centre", "subjective": "Subjective",
+    "description": "Description", "amount": "Amount", "source_line_id": "Line Id",
+}
+# Cost centre → schedule number: CC100 and CC101 are schedule 1, CC200 schedule 2.
+COST_CENTRES = {"CC100": 1, "CC101": 1, "CC200": 2}
+
+
+def row(day: str = "2024-04-30", centre: str = "CC100", amount: str = "100.00", line_id: str = "L1",
+        subjective: str = "5010", description: str = "Care package") -> list[str]:
+    return [day, centre, subjective, description, amount, line_id]
+
+
+def ledger_csv(path: Path, rows: list[list[str]], *, headings: list[str] = HEADINGS, bom: bool = False,
+               line_end: str = "\r\n", above: list[list[str]] = ()) -> Path:
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator=line_end)
+        writer.writerows(above)
+        writer.writerow(headings)
+        writer.writerows(rows)
+    return path
+
+
+def ledger_xlsx(path: Path, rows: list[list], *, headings: list[str] = HEADINGS) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(headings)
+    for cells in rows:
+        sheet.append(cells)
+    workbook.save(path)
+    return path
+
+
+def generated_rows(count: int, *, start: int = 1, prefix: str = "GL", months: int = 12) -> list[list[str]]:
+    """``count`` good rows over the first ``months`` months of 2024-25, source line ids ``GL000001``…"""
+    first = date(2024, 4, 1)
+    centres = list(COST_CENTRES)
+    rows = []
+    for number in range(start, start + count):
+        day = first + timedelta(days=(number * 7) % (months * 30))
+        pence = (number * 7919) % 250_000 + 1
+        rows.append([day.isoformat(), centres[number % len(centres)], "5010", f"Payment {number}",
+                     f"{pence // 100}.{pence % 100:02d}", f"{prefix}{number:06d}"])
+    return rows
+
+
+def rows_total(rows: list[list[str]]) -> int:
+    return sum(int(cells[4].replace(".", "")) for cells in rows)
+
+
+def import_fund(*, actor=None):
+    """A fund whose agreement has two schedules, with the mapping ``finance`` and the cost centres mapped."""
+    from s75.agreements.services import schedule_create
+    from s75.ledger.importing import column_mapping_save, cost_centre_mappings_save
+    from s75.ledger.services import fund_open
+    from tests.factories import complete_agreement
+
+    agreement = complete_agreement(actor=actor)
+    schedule_create(actor=actor, agreement=agreement, title="Reablement")
+    fund = fund_open(actor=actor, agreement=agreement)
+    schedules = {schedule.number: schedule for schedule in agreement.schedules.all()}
+    column_mapping_save(actor=actor, fund=fund, name="finance", columns=COLUMNS)
+    cost_centre_mappings_save(actor=actor, fund=fund,
+                              mappings={code: schedules[number] for code, number in COST_CENTRES.items()})
+    return fund
+
+
+# A database of a test's own, for imports run in other processes --------------------------------------------------
+
+
+@dataclass
+class Scratch:
+    url: str
+    fund_id: int
+    env: dict
+
+    def s75(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "s75", *args], env=self.env, cwd=ROOT, capture_output=True,
+                              text=True, **kwargs)
+
+    def popen(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "s75", *args], env=self.env, cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def query(self, sql: str) -> list[tuple]:
+        if self.url.startswith("sqlite"):
+            import sqlite3
+
+            with sqlite3.connect(self.url.removeprefix("sqlite:///")) as connection:
+                return connection.execute(sql).fetchall()
+        import psycopg
+
+        with psycopg.connect(self.url) as connection:
+            return connection.execute(sql).fetchall()
+
+
+def scratch_database(vendor: str, folder: Path, name: str):
+    """Make, migrate and set up a database of the same kind as the test database; yield it, then drop it."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "s75.settings.test", "S75_JOBS_DIR": str(folder / "jobs")}
+    if vendor == "postgresql":
+        import psycopg
+        from psycopg import sql
+
+        server = os.environ["DATABASE_URL"]
+        url = server.rsplit("/", 1)[0] + f"/{name}"
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    else:
+        url = f"sqlite:///{folder / (name + '.sqlite3')}"
+    env["DATABASE_URL"] = url
+    try:
+        for command in (["-m", "s75", "migrate", "--no-input", "-v0"], ["-m", "tests.ledger.importfiles", "setup"]):
+            done = subprocess.run([sys.executable, *command], env=env, cwd=ROOT, capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+        fund_id = json.loads(done.stdout.strip().splitlines()[-1])["fund"]
+        yield Scratch(url=url, fund_id=fund_id, env=env)
+    finally:
+        if vendor == "postgresql":
+            with psycopg.connect(server, autocommit=True) as admin:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _setup() -> None:
+    import django
+
+    django.setup()
+    print(json.dumps({"fund": import_fund().pk}))
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["setup"]:
+    _setup()

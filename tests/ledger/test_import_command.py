@@ -1,0 +1,138 @@
+"""`s75 import-ledger` and `s75 ledger-mapping`: the same service as the pages, with the user's scope."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from s75.ledger.models import JournalLine, LedgerImport
+from tests.factories import UserFactory
+
+from .importfiles import generated_rows, import_fund, ledger_csv, row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fund():
+    return import_fund()
+
+
+def command(command_name, *args, **options):
+    out, err = StringIO(), StringIO()
+    call_command(command_name, *args, stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def test_an_import_prints_what_it_posted_per_schedule_and_period(fund, tmp_path):
+    path = ledger_csv(tmp_path / "gl.csv", [
+        row("2024-04-01", "CC100", "1,000.00", "A"), row("2024-05-01", "CC200", "250.50", "B"),
+        row("2024-05-02", "CC101", "(0.50)", "C"),
+    ])
+    out, _ = command("import_ledger", str(path), fund=str(fund.pk))
+    record = LedgerImport.objects.get()
+    assert out.splitlines() == [
+        f"Posted as import {record.pk}.",
+        "Rows: 3; posted: 3; already posted: 0; total: £1,250.00",
+        "",
+        "Schedule                 Period            Rows            Amount",
+        "1 Joint Equipment Store  2024-25/M01          1         £1,000.00",
+        "1 Joint Equipment Store  2024-25/M02          1            -£0.50",
+        "2 Reablement             2024-25/M02          1           £250.50",
+    ]
+
+
+def test_a_rejected_file_prints_every_problem_and_fails(fund, tmp_path):
+    path = ledger_csv(tmp_path / "gl.csv", [row(amount="12.345", line_id="A"), row(day="2024-13-01", line_id="B")])
+    with pytest.raises(CommandError, match=r"gl.csv was rejected \(2 problems\): nothing was posted."):
+        _, err = command("import_ledger", str(path), fund=str(fund.pk), quiet=True)
+    assert not JournalLine.objects.exists()
+
+
+def test_problems_go_to_stderr_one_a_line(fund, tmp_path, capsys):
+    path = ledger_csv(tmp_path / "gl.csv", [row(amount="12.345", line_id="A"), row(day="2024-13-01", line_id="B")])
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_ledger", str(path), fund=str(fund.pk), quiet=True, stdout=StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [
+        "row 2, column Amount, value 12.345: the value has fractions of a penny: give at most two decimal places",
+        "row 3, column Posting Date, value 2024-13-01: not a date: write it like 2024-04-30, 30/04/2024 or "
+        "30-Apr-2024",
+    ]
+
+
+def test_a_dry_run_shows_the_totals_and_posts_nothing(fund, tmp_path):
+    out, _ = command("import_ledger", str(ledger_csv(tmp_path / "gl.csv", generated_rows(12))), fund=str(fund.pk),
+                     dry_run=True, quiet=True)
+    assert out.startswith("Dry run: nothing was posted.\nRows: 12; would post: 12; already posted: 0;")
+    assert not JournalLine.objects.exists() and not LedgerImport.objects.exists()
+
+
+def test_progress_goes_to_stderr_and_to_a_progress_file(fund, tmp_path, monkeypatch):
+    monkeypatch.setattr("s75.ledger.importing.PROGRESS_EVERY", 50)
+    progress_file = tmp_path / "progress.json"
+    _, err = command("import_ledger", str(ledger_csv(tmp_path / "gl.csv", generated_rows(200))), fund=str(fund.pk),
+                     progress_file=str(progress_file))
+    assert "200 rows checked; posting them to the ledger" in err
+    progress = json.loads(progress_file.read_text())
+    assert (progress["stage"], progress["done"]) == ("posting", 200)
+
+
+def test_the_mapping_is_chosen_by_name_when_the_fund_has_several(fund, tmp_path):
+    call_command("ledger_mapping", fund=str(fund.pk), name="second", columns="posting_date=Date,cost_centre=CC,"
+                 "amount=Value", stdout=StringIO())
+    path = ledger_csv(tmp_path / "gl.csv", [row()])
+    with pytest.raises(CommandError, match="say which column mapping to use: 'finance', 'second'"):
+        command("import_ledger", str(path), fund=str(fund.pk))
+    with pytest.raises(CommandError, match=r"no column mapping called 'third' \(its mappings: 'finance', 'second'\)"):
+        command("import_ledger", str(path), fund=str(fund.pk), mapping="third")
+    command("import_ledger", str(path), fund=str(fund.pk), mapping="finance", quiet=True)
+    assert LedgerImport.objects.get().mapping_name == "finance"
+
+
+def test_a_user_sees_only_their_funds_and_needs_the_permission_to_post(fund, tmp_path):
+    party = fund.agreement.parties.get(is_host=True)
+    path = ledger_csv(tmp_path / "gl.csv", [row()])
+    outsider = UserFactory(role="Pooled fund manager")
+    with pytest.raises(CommandError, match=f"No fund {fund.pk} was found."):
+        command("import_ledger", str(path), fund=str(fund.pk), user=outsider.username)
+    board = UserFactory(role="Board member", organisation=party.organisation)
+    with pytest.raises(CommandError, match="may not post to the ledger"):
+        command("import_ledger", str(path), fund=str(fund.pk), user=board.username)
+    command("import_ledger", str(path), fund=str(fund.pk), user=board.username, dry_run=True, quiet=True)
+    manager = UserFactory(role="Pooled fund manager", organisation=party.organisation)
+    command("import_ledger", str(path), fund=str(fund.pk), user=manager.username, quiet=True)
+    assert LedgerImport.objects.get().created_by == manager
+
+
+def test_ledger_mapping_saves_columns_and_cost_centres_and_shows_them(fund, tmp_path):
+    centres = tmp_path / "centres.csv"
+    centres.write_text("cost centre,schedule\nCC300,2\nCC100,Reablement\n", encoding="utf-8")
+    out, _ = command("ledger_mapping", fund=str(fund.pk), name="finance",
+                     columns="posting_date=Date, cost_centre=Cost Centre,amount=Net", cost_centres=str(centres))
+    assert out.splitlines() == ["Column mapping 'finance' saved.", "Cost centres: 1 added, 1 changed, 0 removed."]
+    out, _ = command("ledger_mapping", fund=str(fund.pk))
+    assert out.splitlines() == [
+        "Column mapping 'finance': posting_date=Date, cost_centre=Cost Centre, amount=Net",
+        "Cost centre CC100 → schedule 2 Reablement",
+        "Cost centre CC101 → schedule 1 Joint Equipment Store",
+        "Cost centre CC200 → schedule 2 Reablement",
+        "Cost centre CC300 → schedule 2 Reablement",
+    ]
+
+
+def test_ledger_mapping_says_what_is_wrong(fund, tmp_path):
+    with pytest.raises(CommandError, match="'amount' is not field=Heading"):
+        command("ledger_mapping", fund=str(fund.pk), columns="posting_date=Date,amount")
+    with pytest.raises(CommandError, match="say which column holds the cost centre"):
+        command("ledger_mapping", fund=str(fund.pk), columns="posting_date=Date,amount=Amount")
+    centres = tmp_path / "centres.csv"
+    centres.write_text("CC1,9\nCC2\n", encoding="utf-8")
+    with pytest.raises(CommandError) as refused:
+        command("ledger_mapping", fund=str(fund.pk), cost_centres=str(centres))
+    assert str(refused.value).splitlines() == [
+        "line 1: the agreement has no schedule '9' (its schedules: 1 Joint Equipment Store; 2 Reablement)",
+        "line 2: give a cost centre and a schedule, separated by a comma",
+    ]

@@ -1,0 +1,267 @@
+"""The import pages: upload, progress, result, error report, history, mappings; 403 and 404 for each."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from s75.jobs.models import Job, JobStatus
+from s75.jobs.progress import ProgressFile
+from s75.jobs.services import job_create, job_progress_path
+from s75.ledger.models import CostCentreMapping, JournalLine, LedgerImport
+from tests.factories import UserFactory
+
+from .importfiles import generated_rows, import_fund, ledger_csv, row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def jobs_inline(settings, tmp_path):
+    settings.S75_JOBS_RUN_INLINE = True
+    settings.S75_JOBS_DIR = tmp_path / "jobs"
+
+
+@pytest.fixture
+def fund():
+    return import_fund()
+
+
+@pytest.fixture
+def host(fund):
+    return fund.agreement.parties.get(is_host=True).organisation
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def manager_client(host):
+    return signed_in(UserFactory(role="Pooled fund manager", organisation=host, first_name="Maud", last_name="O'Leary"))
+
+
+@pytest.fixture
+def board_client(host):
+    """Sees the fund, may not import."""
+    return signed_in(UserFactory(role="Board member", organisation=host))
+
+
+@pytest.fixture
+def outsider_client():
+    """A pooled fund manager of another council: the fund is not theirs to see."""
+    return signed_in(UserFactory(role="Pooled fund manager"))
+
+
+def upload(client, fund, path, *, dry_run=False, mapping=None):
+    data = {"file": SimpleUploadedFile(path.name, path.read_bytes()),
+            "mapping": (mapping or fund.column_mappings.get()).pk}
+    if dry_run:
+        data["dry_run"] = "on"
+    return client.post(reverse("imports:upload", args=[fund.pk]), data)
+
+
+def a_job(fund, **payload):
+    return job_create(actor=None, kind="ledger_import", payload={"fund_id": fund.pk, "filename": "gl.csv",
+                                                                 "dry_run": False, **payload})
+
+
+READ_PAGES = ["imports:history", "imports:history_xlsx", "imports:mappings"]
+CHANGE_PAGES = ["imports:upload", "imports:mapping_new", "imports:cost_centres"]
+
+
+@pytest.mark.parametrize("name", READ_PAGES + CHANGE_PAGES)
+def test_a_fund_another_organisation_cannot_see_is_not_found(outsider_client, fund, name):
+    assert outsider_client.get(reverse(name, args=[fund.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", READ_PAGES + CHANGE_PAGES)
+def test_signing_in_comes_first(client, fund, name):
+    response = client.get(reverse(name, args=[fund.pk]))
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+@pytest.mark.parametrize("name", READ_PAGES)
+def test_anyone_who_sees_the_fund_sees_its_imports(board_client, fund, name):
+    assert board_client.get(reverse(name, args=[fund.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("name", CHANGE_PAGES)
+def test_importing_and_changing_mappings_need_the_permission_to_post(board_client, fund, name):
+    assert board_client.get(reverse(name, args=[fund.pk])).status_code == 403
+    assert board_client.post(reverse(name, args=[fund.pk]), {}).status_code == 403
+
+
+def test_a_mapping_of_the_fund_can_be_changed_only_with_the_permission(board_client, fund):
+    mapping = fund.column_mappings.get()
+    assert board_client.get(reverse("imports:mapping_edit", args=[fund.pk, mapping.pk])).status_code == 403
+
+
+def test_an_upload_runs_as_a_job_and_its_page_shows_what_was_posted(manager_client, fund, tmp_path):
+    path = ledger_csv(tmp_path / "april.csv", [row("2024-04-02", "CC100", "1,000.00", "A"),
+                                               row("2024-05-02", "CC200", "20.00", "B")])
+    response = upload(manager_client, fund, path)
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("imports:job", args=[fund.pk, job.pk])
+    assert job.status == JobStatus.DONE and job.result["status"] == "posted"
+    page = manager_client.get(response["Location"]).content.decode()
+    assert "File posted" in page and "2 rows, £1,020.00" in page
+    assert "Totals by schedule and period" in page and "2024-25/M01" in page and "1. Joint Equipment Store" in page
+    assert JournalLine.objects.filter(source_line_id__in=["A", "B"]).count() == 2
+    record = LedgerImport.objects.get()
+    assert record.created_by.username == job.created_by.username
+    assert not list((tmp_path / "jobs" / "uploads").iterdir()), "the upload is deleted once imported"
+
+
+def test_a_rejected_upload_shows_each_problem_and_gives_the_report_as_csv(manager_client, fund, tmp_path):
+    path = ledger_csv(tmp_path / "bad.csv", [row(amount="12.345", line_id="A"), row(centre="ZZ9", line_id="B")])
+    job_url = upload(manager_client, fund, path)["Location"]
+    page = manager_client.get(job_url).content.decode()
+    assert "The file was not imported" in page and "Nothing was posted." in page and "2 problems" in page
+    assert "Cost centre ZZ9 is not mapped to a schedule: 1 row, the first on row 3" in page
+    job = Job.objects.get()
+    report = manager_client.get(reverse("imports:job_problems", args=[fund.pk, job.pk]))
+    assert report["Content-Type"] == "text/csv; charset=utf-8"
+    assert report["Content-Disposition"] == 'attachment; filename="bad-problems.csv"'
+    rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
+    assert rows == [
+        ["Row", "Column", "Value", "Problem"],
+        ["3", "Cost Centre", "ZZ9", "cost centre ZZ9 is not mapped to a schedule: 1 row, the first on row 3; map it "
+                                    "on the fund's cost-centre mapping"],
+        ["2", "Amount", "12.345", "the value has fractions of a penny: give at most two decimal places"],
+    ]
+    record = LedgerImport.objects.get()
+    assert record.status == "rejected"
+    same = manager_client.get(reverse("imports:import_problems", args=[fund.pk, record.pk]))
+    assert same.content == report.content
+    assert not JournalLine.objects.exists()
+
+
+def test_a_dry_run_shows_the_totals_and_posts_nothing(manager_client, fund, tmp_path):
+    path = ledger_csv(tmp_path / "gl.csv", generated_rows(30))
+    page = manager_client.get(upload(manager_client, fund, path, dry_run=True)["Location"]).content.decode()
+    assert "The file can be posted" in page and "This was a dry run: nothing was posted." in page
+    assert not JournalLine.objects.exists() and not LedgerImport.objects.exists()
+    job = Job.objects.get()
+    assert manager_client.get(reverse("imports:job_problems", args=[fund.pk, job.pk])).status_code == 404
+
+
+def test_the_upload_form_says_what_is_missing(manager_client, fund, tmp_path):
+    response = manager_client.post(reverse("imports:upload", args=[fund.pk]), {})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Select the file to import" in page and "Select the column mapping" in page
+    (tmp_path / "gl.pdf").write_bytes(b"%PDF")
+    response = manager_client.post(reverse("imports:upload", args=[fund.pk]), {
+        "file": SimpleUploadedFile("gl.pdf", b"%PDF"), "mapping": fund.column_mappings.get().pk})
+    assert "The file must be a CSV or an Excel workbook" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_the_progress_page_has_a_bar_that_works_with_and_without_javascript(manager_client, fund, settings):
+    job = a_job(fund)
+    ProgressFile(job_progress_path(job.pk)).write(
+        {"stage": "reading", "done": 2500, "total": 10000, "rate": 5000, "seconds_left": 2, "percent": 25})
+    page = manager_client.get(reverse("imports:job", args=[fund.pk, job.pk])).content.decode()
+    assert '<progress id="import-progress" class="s75-progress__bar" max="10000" value="2500">25%</progress>' in page
+    assert "2,500 of 10,000 rows (25%), 5,000 rows a second, about 2 seconds left" in page
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
+    assert "s75/import-progress.mjs" in page
+    state = manager_client.get(reverse("imports:job_progress", args=[fund.pk, job.pk])).json()
+    assert state == {"status": "queued", "finished": False, "stage": "reading", "done": 2500, "total": 10000,
+                     "rate": 5000, "seconds_left": 2, "percent": 25,
+                     "text": "2,500 of 10,000 rows (25%), 5,000 rows a second, about 2 seconds left"}
+
+
+def test_a_job_whose_process_has_died_says_so_and_that_nothing_was_posted(manager_client, fund):
+    job = a_job(fund)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    ProgressFile(job_progress_path(job.pk), extra={"pid": dead.pid}).write({"stage": "reading", "done": 5,
+                                                                             "total": 10})
+    page = manager_client.get(reverse("imports:job", args=[fund.pk, job.pk])).content.decode()
+    assert "The import stopped before it finished" in page and "Nothing was posted" in page
+    assert manager_client.get(reverse("imports:job_progress", args=[fund.pk, job.pk])).json()["status"] == "stopped"
+
+
+@pytest.mark.parametrize("name", ["imports:job", "imports:job_progress", "imports:job_problems"])
+def test_a_job_is_found_only_under_its_own_fund_and_by_those_who_see_it(manager_client, outsider_client, fund,
+                                                                         name):
+    job = a_job(fund)
+    other = import_fund()
+    assert manager_client.get(reverse(name, args=[other.pk, job.pk])).status_code == 404
+    assert outsider_client.get(reverse(name, args=[fund.pk, job.pk])).status_code == 404
+
+
+def test_the_history_lists_every_import_and_downloads_as_excel(manager_client, fund, tmp_path):
+    upload(manager_client, fund, ledger_csv(tmp_path / "good.csv", [row(line_id="A")]))
+    upload(manager_client, fund, ledger_csv(tmp_path / "bad.csv", [row(amount="x", line_id="B")]))
+    page = manager_client.get(reverse("imports:history", args=[fund.pk])).content.decode()
+    assert "2 imports" in page and "good.csv" in page and "bad.csv" in page and "Maud O&#x27;Leary" in page
+    response = manager_client.get(reverse("imports:history_xlsx", args=[fund.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:10] == ("Started", "Finished", "By", "File", "Mapping", "Status", "Rows", "Posted",
+                            "Already posted", "Total (£)")
+    assert sorted((r[3], r[5], r[6], r[7], r[9]) for r in rows[1:]) == [
+        ("bad.csv", "Rejected", 1, 0, 0), ("good.csv", "Posted", 1, 1, 100)]
+
+
+def test_an_imports_page_shows_its_record_and_entries(manager_client, board_client, fund, tmp_path):
+    upload(manager_client, fund, ledger_csv(tmp_path / "good.csv", [row(line_id="A")]))
+    record = LedgerImport.objects.get()
+    page = board_client.get(reverse("imports:import", args=[fund.pk, record.pk])).content.decode()
+    assert f"Import {record.pk}: good.csv" in page and "2024-25/M01" in page and record.sha256 in page
+    assert board_client.get(reverse("imports:import_problems", args=[fund.pk, record.pk])).status_code == 404
+    other = import_fund()
+    assert board_client.get(reverse("imports:import", args=[other.pk, record.pk])).status_code == 404
+
+
+def test_a_column_mapping_is_added_and_changed_on_its_page(manager_client, fund):
+    response = manager_client.post(reverse("imports:mapping_new", args=[fund.pk]), {
+        "name": "Oracle", "posting_date": "GL Date", "cost_centre": "Cost Centre", "debit": "Dr", "credit": "Cr"})
+    assert response.status_code == 302
+    mapping = fund.column_mappings.get(name="Oracle")
+    assert mapping.columns == {"posting_date": "GL Date", "cost_centre": "Cost Centre", "debit": "Dr", "credit": "Cr"}
+    url = reverse("imports:mapping_edit", args=[fund.pk, mapping.pk])
+    assert 'value="GL Date"' in manager_client.get(url).content.decode()
+    page = manager_client.post(url, {"name": "Oracle", "posting_date": "GL Date", "cost_centre": "Cost Centre",
+                                     "amount": "Net", "debit": "Dr", "credit": "Cr"}).content.decode()
+    assert "Give either an amount column or debit and credit columns, not both" in page
+    page = manager_client.post(url, {"name": "finance", "posting_date": "D", "cost_centre": "C",
+                                     "amount": "A"}).content.decode()
+    assert "A mapping called &#x27;finance&#x27; already exists" in page
+    listing = manager_client.get(reverse("imports:mappings", args=[fund.pk])).content.decode()
+    assert "Oracle" in listing and "GL Date" in listing
+    other = import_fund()
+    assert manager_client.get(reverse("imports:mapping_edit", args=[other.pk, mapping.pk])).status_code == 404
+
+
+def test_the_cost_centre_mapping_is_replaced_from_its_page(manager_client, fund):
+    url = reverse("imports:cost_centres", args=[fund.pk])
+    page = manager_client.get(url).content.decode()
+    assert "CC100, 1\nCC101, 1\nCC200, 2" in page
+    page = manager_client.post(url, {"lines": "CC100, 2\nCC300, 9\nCC400"}).content.decode()
+    assert "Line 2: the agreement has no schedule &#x27;9&#x27;" in page
+    assert "Line 3: give a cost centre and a schedule, separated by a comma" in page
+    response = manager_client.post(url, {"lines": "CC100, 2\nCC300, Joint Equipment Store\n"})
+    assert response.status_code == 302
+    assert dict(CostCentreMapping.objects.filter(fund=fund).values_list("cost_centre", "schedule__number")) == {
+        "CC100": 2, "CC300": 1}
+    page = manager_client.get(response["Location"]).content.decode()
+    assert "The cost-centre mapping is saved: 1 added, 1 changed, 2 removed." in page
+
+
+def test_the_progress_endpoint_is_plain_json(manager_client, fund):
+    job = a_job(fund)
+    response = manager_client.get(reverse("imports:job_progress", args=[fund.pk, job.pk]))
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content)["text"] == "Waiting to start"

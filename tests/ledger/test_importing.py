@@ -1,0 +1,387 @@
+"""General-ledger imports: files as finance systems export them, posted whole or not at all, and only once."""
+
+from datetime import date
+
+import pytest
+from django.db.models import Count, Sum
+
+from s75.audit.models import AuditEvent
+from s75.ledger.importing import CHECKED, POSTED, REJECTED, column_mapping_save, ledger_import, parse_ledger_date
+from s75.ledger.models import AccountRole, Balance, ImportStatus, JournalEntry, JournalLine, LedgerImport
+from s75.ledger.services import LedgerError, period_close
+from tests.factories import UserFactory
+
+from .importfiles import (
+    COLUMNS,
+    HEADINGS,
+    generated_rows,
+    import_fund,
+    ledger_csv,
+    ledger_xlsx,
+    row,
+    rows_total,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fund():
+    return import_fund()
+
+
+@pytest.fixture
+def mapping(fund):
+    return fund.column_mappings.get(name="finance")
+
+
+def run(fund, mapping, path, **options):
+    return ledger_import(actor=options.pop("actor", None), fund=fund, path=path, mapping=mapping, **options)
+
+
+def expenditure(fund, number):
+    return fund.accounts.get(role=AccountRole.EXPENDITURE, schedule__number=number)
+
+
+def assert_ledger_consistent(fund):
+    """Every entry adds up to zero and every running balance equals the sum of its lines."""
+    totals = JournalEntry.objects.filter(fund=fund).annotate(total=Sum("lines__amount_pence"))
+    assert not totals.exclude(total=0).exists()
+    from_lines = {
+        (row["account_id"], row["period_id"]): (row["total"], row["n"])
+        for row in JournalLine.objects.filter(fund=fund).values("account_id", "period_id")
+        .annotate(total=Sum("amount_pence"), n=Count("id"))
+    }
+    running = {(b.account_id, b.period_id): (b.amount_pence, b.line_count) for b in Balance.objects.filter(fund=fund)}
+    assert running == from_lines
+
+
+def test_a_csv_posts_one_balanced_entry_per_period_with_its_balances(fund, mapping, tmp_path):
+    path = ledger_csv(tmp_path / "april-may.csv", [
+        row("2024-04-03", "CC100", "1,234.56", "L1"),
+        row("2024-04-30", "CC200", "100.00", "L2"),
+        row("2024-05-01", "CC101", "(20.00)", "L3"),
+    ])
+    outcome = run(fund, mapping, path)
+    assert (outcome.status, outcome.rows_total, outcome.rows_posted, outcome.total_pence) == (POSTED, 3, 3, 131456)
+    assert [(t.schedule_number, t.period, t.rows, t.pence) for t in outcome.totals] == [
+        (1, "2024-25/M01", 1, 123456), (1, "2024-25/M02", 1, -2000), (2, "2024-25/M01", 1, 10000),
+    ]
+    entries = JournalEntry.objects.filter(fund=fund).order_by("period__number")
+    assert [(e.kind, e.period.label, e.ledger_import_id) for e in entries] == [
+        ("import", "2024-25/M01", outcome.ledger_import.pk), ("import", "2024-25/M02", outcome.ledger_import.pk),
+    ]
+    creditors = fund.accounts.get(role=AccountRole.CREDITORS)
+    lines = {(line.account_id, line.period.number): line.amount_pence for line in JournalLine.objects.filter(fund=fund)}
+    assert lines == {
+        (expenditure(fund, 1).pk, 1): 123456, (expenditure(fund, 2).pk, 1): 10000, (creditors.pk, 1): -133456,
+        (expenditure(fund, 1).pk, 2): -2000, (creditors.pk, 2): 2000,
+    }
+    line = JournalLine.objects.get(source_line_id="L1")
+    assert (line.posting_date, line.cost_centre, line.subjective, line.description) == (
+        date(2024, 4, 3), "CC100", "5010", "Care package")
+    assert_ledger_consistent(fund)
+    record = outcome.ledger_import
+    assert (record.status, record.rows_total, record.rows_posted, record.total_pence) == ("posted", 3, 3, 131456)
+    assert AuditEvent.objects.filter(action="ledger_import", object_id=str(record.pk)).exists()
+
+
+@pytest.mark.parametrize("bom", [False, True])
+@pytest.mark.parametrize("line_end", ["\r\n", "\n"])
+def test_utf8_with_or_without_a_byte_order_mark_and_either_line_end(fund, mapping, tmp_path, bom, line_end):
+    path = ledger_csv(tmp_path / "gl.csv", [row(line_id="L1", description="Café £ supplies"), row(line_id="L2")],
+                      bom=bom, line_end=line_end)
+    outcome = run(fund, mapping, path)
+    assert outcome.status == POSTED, outcome.problems
+    assert JournalLine.objects.get(source_line_id="L1").description == "Café £ supplies"
+
+
+def test_the_date_forms_finance_systems_write(fund, mapping, tmp_path):
+    path = ledger_csv(tmp_path / "dates.csv", [
+        row("2024-04-30", line_id="A"), row("30/04/2024", line_id="B"), row("30-Apr-2024", line_id="C"),
+        row("30-APR-24", line_id="D"), row("01/05/2024 00:00:00", line_id="E"),
+    ])
+    assert run(fund, mapping, path).status == POSTED
+    dates = dict(JournalLine.objects.filter(fund=fund).exclude(source_line_id=None)
+                 .values_list("source_line_id", "posting_date"))
+    assert dates == {"A": date(2024, 4, 30), "B": date(2024, 4, 30), "C": date(2024, 4, 30), "D": date(2024, 4, 30),
+                     "E": date(2024, 5, 1)}
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [("2024-04-30", date(2024, 4, 30)), ("30/04/2024", date(2024, 4, 30)), ("30-Apr-2024", date(2024, 4, 30)),
+     ("1-sept-2024", date(2024, 9, 1)), ("2024-02-30", None), ("30/04/24", None), ("April 30", None),
+     ("2024-04-30 12:00", None), ("", None)],
+)
+def test_dates_are_read_in_three_forms_and_nothing_else(text, parsed):
+    assert parse_ledger_date(text) == parsed
+
+
+def test_the_amount_forms_finance_systems_write(fund, mapping, tmp_path):
+    amounts = {"A": "£1,234.56", "B": "(1,234.56)", "C": "-1234.5", "D": "1234", "E": " 12.30 "}
+    path = ledger_csv(tmp_path / "amounts.csv", [row(amount=text, line_id=key) for key, text in amounts.items()])
+    assert run(fund, mapping, path).status == POSTED
+    posted = dict(JournalLine.objects.exclude(source_line_id=None).values_list("source_line_id", "amount_pence"))
+    assert posted == {"A": 123456, "B": -123456, "C": -123450, "D": 123400, "E": 1230}
+
+
+def test_separate_debit_and_credit_columns(fund, tmp_path):
+    mapping = column_mapping_save(actor=None, fund=fund, name="oracle", columns={
+        "posting_date": "GL Date", "cost_centre": "Cost Centre", "debit": "Debit", "credit": "Credit",
+        "source_line_id": "Journal Line",
+    })
+    path = ledger_csv(tmp_path / "oracle.csv", [
+        ["2024-04-01", "CC100", "500.00", "", "J1"],
+        ["2024-04-02", "CC100", "", "75.25", "J2"],
+        ["2024-04-03", "CC200", "10.00", "0.00", "J3"],
+    ], headings=["GL Date", "Cost Centre", "Debit", "Credit", "Journal Line"])
+    outcome = run(fund, mapping, path)
+    assert outcome.status == POSTED
+    assert dict(JournalLine.objects.exclude(source_line_id=None).values_list("source_line_id", "amount_pence")) == {
+        "J1": 50000, "J2": -7525, "J3": 1000}
+
+
+def test_an_xlsx_workbook_with_dates_numbers_and_text(fund, mapping, tmp_path):
+    path = ledger_xlsx(tmp_path / "gl.xlsx", [
+        [date(2024, 4, 30), "CC100", 5010, "Equipment", 1234.56, "X1"],
+        ["30/05/2024", "CC200", "5010", "Agency staff", "(99.99)", "X2"],
+        [],
+        [date(2024, 6, 1), "CC101", 5010, "Rounding noise", 0.1 + 0.2, 3],
+    ])
+    outcome = run(fund, mapping, path)
+    assert outcome.status == POSTED, outcome.problems
+    posted = dict(JournalLine.objects.exclude(source_line_id=None).values_list("source_line_id", "amount_pence"))
+    assert posted == {"X1": 123456, "X2": -9999, "3": 30}
+    assert JournalLine.objects.get(source_line_id="X1").subjective == "5010"
+
+
+def test_a_problem_in_a_workbook_names_the_row_excel_shows(fund, mapping, tmp_path):
+    path = ledger_xlsx(tmp_path / "gl.xlsx", [
+        [date(2024, 4, 30), "CC100", "5010", "ok", 10, "X1"], [], [date(2024, 4, 30), "CC100", "5010", "bad", "ten",
+                                                                   "X2"],
+    ])
+    outcome = run(fund, mapping, path)
+    assert [(p.row, p.column, p.value) for p in outcome.problems] == [(4, "Amount", "ten")]
+
+
+def test_the_same_file_imported_twice_posts_once(fund, mapping, tmp_path):
+    manager = UserFactory(role="Pooled fund manager", first_name="Maud", last_name="O'Leary")
+    path = ledger_csv(tmp_path / "april.csv", generated_rows(20))
+    first = run(fund, mapping, path, actor=manager)
+    lines = JournalLine.objects.count()
+    again = run(fund, mapping, path, filename="april-again.csv")
+    assert first.status == POSTED and again.status == REJECTED
+    assert JournalLine.objects.count() == lines
+    assert len(again.problems) == 1
+    message = str(again.problems[0])
+    assert "this file was posted already, by Maud O'Leary on" in message
+    assert f"(import {first.ledger_import.pk}, 'april.csv', 20 rows): it is not posted twice" in message
+    assert again.ledger_import.status == ImportStatus.REJECTED
+    assert LedgerImport.objects.filter(fund=fund, status="posted").count() == 1
+
+
+def test_lines_already_posted_by_source_line_id_are_left_out_and_the_rest_post(fund, mapping, tmp_path):
+    rows = generated_rows(30)
+    run(fund, mapping, ledger_csv(tmp_path / "first.csv", rows[:20]))
+    outcome = run(fund, mapping, ledger_csv(tmp_path / "second.csv", rows[10:]))
+    assert (outcome.status, outcome.rows_total, outcome.rows_posted, outcome.rows_already_posted) == (
+        POSTED, 20, 10, 10)
+    assert outcome.total_pence == rows_total(rows[20:])
+    expenditure_lines = JournalLine.objects.filter(fund=fund, account__role=AccountRole.EXPENDITURE)
+    assert expenditure_lines.count() == 30
+    assert set(expenditure_lines.values_list("source_line_id", flat=True)) == {cells[5] for cells in rows}
+    assert expenditure_lines.aggregate(total=Sum("amount_pence"))["total"] == rows_total(rows)
+    assert_ledger_consistent(fund)
+
+
+def test_a_file_whose_lines_are_all_posted_already_posts_nothing_new(fund, mapping, tmp_path):
+    rows = generated_rows(5)
+    run(fund, mapping, ledger_csv(tmp_path / "a.csv", rows))
+    outcome = run(fund, mapping, ledger_csv(tmp_path / "b.csv", rows, line_end="\n"))
+    assert (outcome.status, outcome.rows_posted, outcome.rows_already_posted) == (POSTED, 0, 5)
+    assert outcome.ledger_import.entries.count() == 0
+    assert_ledger_consistent(fund)
+
+
+def test_ten_thousand_rows_with_three_bad_ones_post_nothing_and_name_exactly_those_three(fund, mapping, tmp_path):
+    rows = generated_rows(10_000)
+    rows[1_233][0] = "31/02/2024"  # file row 1,235
+    rows[5_677][4] = "12.345"  # file row 5,679
+    rows[9_998][1] = ""  # file row 10,000
+    outcome = run(fund, mapping, ledger_csv(tmp_path / "year.csv", rows))
+    assert outcome.status == REJECTED
+    assert [(p.row, p.column, p.value, p.reason) for p in outcome.problems] == [
+        (1235, "Posting Date", "31/02/2024", "not a date: write it like 2024-04-30, 30/04/2024 or 30-Apr-2024"),
+        (5679, "Amount", "12.345", "the value has fractions of a penny: give at most two decimal places"),
+        (10_000, "Cost Centre", "", "the cost centre is blank"),
+    ]
+    assert not JournalLine.objects.exists() and not Balance.objects.exists() and not JournalEntry.objects.exists()
+    record = outcome.ledger_import
+    assert (record.status, record.rows_total, record.rows_posted) == ("rejected", 10_000, 0)
+    assert [problem["row"] for problem in record.problems] == [1235, 5679, 10_000]
+
+
+def test_unmapped_cost_centres_are_listed_once_each_with_their_row_counts(fund, mapping, tmp_path):
+    path = ledger_csv(tmp_path / "gl.csv", [
+        row(centre="CC100", line_id="1"), row(centre="ZZ9", line_id="2"), row(centre="AB1", line_id="3"),
+        row(centre="ZZ9", line_id="4"), row(centre="ZZ9", line_id="5"), row(amount="x", line_id="6"),
+    ])
+    outcome = run(fund, mapping, path)
+    assert [str(problem) for problem in outcome.problems] == [
+        "row 4, column Cost Centre, value AB1: cost centre AB1 is not mapped to a schedule: 1 row, the first on row "
+        "4; map it on the fund's cost-centre mapping",
+        "row 3, column Cost Centre, value ZZ9: cost centre ZZ9 is not mapped to a schedule: 3 rows, the first on row "
+        "3; map it on the fund's cost-centre mapping",
+        "row 7, column Amount, value x: the value is not an amount: write it like £1,234.56, 1234.56 or (1,234.56)",
+    ]
+    assert not JournalLine.objects.exists()
+
+
+def test_rows_in_a_closed_period_or_outside_the_funds_periods_are_refused(fund, mapping, tmp_path):
+    period_close(actor=None, period=fund.periods.get(financial_year=2024, number=1))
+    path = ledger_csv(tmp_path / "gl.csv", [
+        row("2024-04-15", line_id="1"), row("2024-05-15", line_id="2"), row("2023-03-31", line_id="3"),
+    ])
+    outcome = run(fund, mapping, path)
+    assert [(p.row, p.reason) for p in outcome.problems] == [
+        (2, "period 2024-25/M01 is closed: post the line to an open period"),
+        (4, "31 March 2023 is outside the fund's periods (2024-25/M01 to 2026-27/M12)"),
+    ]
+    assert not JournalLine.objects.exists()
+
+
+def test_a_dry_run_gives_the_totals_per_schedule_and_period_and_posts_nothing(fund, mapping, tmp_path):
+    rows = generated_rows(200, months=3)
+    run(fund, mapping, ledger_csv(tmp_path / "first.csv", rows[:50]))
+    lines = JournalLine.objects.count()
+    outcome = run(fund, mapping, ledger_csv(tmp_path / "gl.csv", rows), dry_run=True)
+    assert (outcome.status, outcome.rows_total, outcome.rows_posted, outcome.rows_already_posted) == (
+        CHECKED, 200, 150, 50)
+    assert outcome.total_pence == rows_total(rows[50:])
+    assert {t.period for t in outcome.totals} == {"2024-25/M01", "2024-25/M02", "2024-25/M03"}
+    assert {t.schedule_number for t in outcome.totals} == {1, 2}
+    assert sum(t.rows for t in outcome.totals) == 150
+    assert JournalLine.objects.count() == lines
+    assert LedgerImport.objects.count() == 1  # the first file's; a dry run leaves no record
+
+
+def test_a_dry_run_with_problems_lists_them_and_keeps_no_record(fund, mapping, tmp_path):
+    outcome = run(fund, mapping, ledger_csv(tmp_path / "gl.csv", [row(amount="")]), dry_run=True)
+    assert outcome.status == REJECTED and outcome.ledger_import is None
+    assert [p.reason for p in outcome.problems] == ["the amount is blank: enter a figure such as 1,234.56 or 0"]
+    assert not LedgerImport.objects.exists()
+
+
+def test_a_source_line_id_twice_in_one_file_is_a_problem(fund, mapping, tmp_path):
+    path = ledger_csv(tmp_path / "gl.csv", [row(line_id="A"), row(line_id="B"), row(line_id="A")])
+    outcome = run(fund, mapping, path)
+    assert [str(p) for p in outcome.problems] == [
+        "row 4, column Line Id, value A: row 2 has the same source line id: each line needs its own"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "problem"),
+    [
+        (row(amount="0.00"), "row 2, column Amount, value 0.00: the amount is zero: a line of zero posts nothing, "
+                             "so leave the row out"),
+        (row(line_id=""), "row 2, column Line Id: the source line id is blank: every row needs one, so that it "
+                          "posts only once"),
+        (row(day=""), "row 2, column Posting Date: the posting date is blank"),
+        (row(description="x" * 501), "row 2, column Description, value " + "x" * 60 + "…: longer than 500 "
+                                     "characters"),
+    ],
+)
+def test_each_kind_of_row_problem_says_what_to_do(fund, mapping, tmp_path, cells, problem):
+    outcome = run(fund, mapping, ledger_csv(tmp_path / "gl.csv", [cells]))
+    assert [str(p) for p in outcome.problems] == [problem]
+
+
+def test_blank_rows_are_skipped_and_a_title_above_the_headings_is_allowed(fund, mapping, tmp_path):
+    path = ledger_csv(tmp_path / "gl.csv", [row(line_id="1"), [], ["", "", "", "", "", ""], row(line_id="2")],
+                      above=[["General ledger transactions"], ["Run on 1 May 2024"], []])
+    outcome = run(fund, mapping, path)
+    assert (outcome.status, outcome.rows_total) == (POSTED, 2)
+    bad = ledger_csv(tmp_path / "bad.csv", [row(line_id="3"), row(amount="?", line_id="4")], above=[["Title"]])
+    assert [p.row for p in run(fund, mapping, bad).problems] == [4]
+
+
+def test_semicolons_and_headings_in_any_case_are_read(fund, mapping, tmp_path):
+    path = tmp_path / "gl.csv"
+    path.write_text("posting date;COST CENTRE;Subjective;Description;Amount;Line  Id\n"
+                    "2024-04-01;CC100;5010;Rent;1234.00;S1\n", encoding="utf-8")
+    assert run(fund, mapping, path).status == POSTED
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("Date,Centre\n2024-04-01,CC100\n", "no row near the top of the file has the headings the mapping "
+                                            "'finance' expects ('Posting Date', 'Cost Centre', "),
+        ("Posting Date,Cost Centre,Subjective,Description,Amount\n", "row 1, column Line Id: the file has no column "
+         "headed 'Line Id', which the mapping 'finance' reads the source line id from: check the mapping or the file"),
+        (",".join(HEADINGS) + "\n", "the file has no rows below its headings"),
+        (b"Posting Date,Cost Centre,Subjective,Description,Amount,Line Id\n2024-04-01,CC100,5010,Caf\xe9,1.00,A\n",
+         "the file is not UTF-8 text (at line 2): save it from the finance system or Excel as 'CSV UTF-8'"),
+    ],
+)
+def test_a_file_that_cannot_be_read_says_why(fund, mapping, tmp_path, content, problem):
+    path = tmp_path / "gl.csv"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    outcome = run(fund, mapping, path)
+    assert outcome.status == REJECTED
+    assert problem in str(outcome.problems[0])
+    assert not JournalLine.objects.exists()
+
+
+def test_a_file_found_unreadable_far_down_posts_nothing_and_says_where(fund, mapping, tmp_path):
+    path = ledger_csv(tmp_path / "gl.csv", generated_rows(3_000))
+    with path.open("ab") as stream:
+        stream.write(b"2024-04-01,CC100,5010,Caf\xe9,1.00,LATE\r\n")
+    outcome = run(fund, mapping, path)
+    assert [str(problem) for problem in outcome.problems] == [
+        "the file is not UTF-8 text (at line 3002): save it from the finance system or Excel as 'CSV UTF-8'"]
+    assert not JournalLine.objects.exists()
+    assert LedgerImport.objects.get().status == "rejected"
+
+
+def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused(fund, mapping, tmp_path):
+    path = tmp_path / "gl.xlsx"
+    path.write_text("not a workbook")
+    outcome = run(fund, mapping, path)
+    assert "is named as an Excel workbook but is not one" in str(outcome.problems[0])
+
+
+def test_a_mapping_of_another_fund_is_refused(fund, tmp_path):
+    other = import_fund()
+    with pytest.raises(LedgerError, match="belongs to another fund"):
+        run(fund, other.column_mappings.get(), ledger_csv(tmp_path / "gl.csv", [row()]))
+
+
+def test_a_file_with_more_problems_than_are_listed_counts_the_rest(fund, mapping, tmp_path, monkeypatch):
+    monkeypatch.setattr("s75.ledger.importing.PROBLEMS_LISTED", 5)
+    outcome = run(fund, mapping, ledger_csv(tmp_path / "gl.csv", [row(amount="x", line_id=str(n)) for n in range(8)]))
+    assert (len(outcome.problems), outcome.problems_not_listed) == (5, 3)
+    assert outcome.ledger_import.problems[-1]["reason"] == "and 3 more problems not listed"
+
+
+def test_progress_is_reported_as_rows_are_read_and_posted(fund, mapping, tmp_path, monkeypatch):
+    monkeypatch.setattr("s75.ledger.importing.PROGRESS_EVERY", 100)
+    seen = []
+    outcome = run(fund, mapping, ledger_csv(tmp_path / "gl.csv", generated_rows(450)),
+                  progress=lambda done, total, stage: seen.append((done, total, stage)))
+    assert outcome.status == POSTED
+    assert [done for done, _, stage in seen if stage == "reading"][:4] == [100, 200, 300, 400]
+    assert all(total >= done for done, total, _ in seen)
+    assert seen[-1] == (450, 450, "posting")
+
+
+def test_columns_mapping_names_what_is_missing(fund):
+    with pytest.raises(LedgerError) as refused:
+        column_mapping_save(actor=None, fund=fund, name="partial", columns={"posting_date": "Date", "debit": "Dr"})
+    assert refused.value.problems == [
+        "say which column holds the cost centre",
+        "say which column holds the amount, or which columns hold the debit and the credit",
+    ]
+    with pytest.raises(LedgerError, match="a mapping called 'finance' already exists"):
+        column_mapping_save(actor=None, fund=fund, name="finance", columns=COLUMNS)
