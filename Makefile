@@ -30,7 +30,7 @@ run: demo
 	$(S75) runserver --noreload $(HOST):$(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench scripts
 	DJANGO_SETTINGS_MODULE=s75.settings.test $(S75) makemigrations --check --dry-run -v1
 
 test-sqlite: install

@@ -20,8 +20,7 @@ def test_luton_manager_runs_the_ccgs_instalments_through_the_ledger(live_server,
     page.get_by_label("Password").fill("s75-demo-password")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Luton").click()
-    page.get_by_role("button", name="Open the fund's ledger").click()
-    page.get_by_text("The fund's ledger is open").wait_for()
+    page.get_by_role("link", name="Pooled fund ledger").click()  # the demo opened Luton's fund
     page.get_by_role("heading", name="Pooled fund ledger 2015-16").wait_for()  # the agreement's last year
 
     page.get_by_role("link", name="Partners' instalments and receipts").click()
@@ -56,7 +55,8 @@ def test_luton_manager_runs_the_ccgs_instalments_through_the_ledger(live_server,
     page.get_by_role("navigation", name="Financial years").get_by_role("link", name="2013-14").click()
     page.get_by_role("heading", name="Pooled fund ledger 2013-14").wait_for()
     trial = page.locator("#trial-balance + table")
-    assert trial.locator("tfoot td").all_inner_texts()[-2:] == ["£3,493,500.00", "£3,493,500.00"]
+    # Debits equal credits: the CCG's instalments (£3,493,500) and the demo's imported spend (£6,739,000).
+    assert trial.locator("tfoot td").all_inner_texts()[-2:] == ["£10,232,500.00", "£10,232,500.00"]
     page.screenshot(path=ARTIFACTS / "luton-fund-ledger.png", full_page=True)
     trial.screenshot(path=ARTIFACTS / "luton-trial-balance.png")
 

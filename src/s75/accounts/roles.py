@@ -14,7 +14,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "ledger.close_period",
     ),
     "Commissioner": ("agreements.manage_agreement", "agreements.vary_agreement"),
-    "Partner finance lead": ("audit.view_audit_trail",),
+    "Partner finance lead": ("audit.view_audit_trail", "monitoring.record_consent"),
     "Board member": (),
     "Auditor": ("audit.view_audit_trail",),
 }

@@ -136,6 +136,7 @@ class Consent(TrackedModel):
 
     class Meta:
         ordering = ["decided_on", "id"]
+        permissions = [("record_consent", "Record a partner's prior agreement to an overspend")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(decision="agree") & Q(up_to_pence__gt=0)) | (Q(decision="decline") & Q(up_to_pence=None)),

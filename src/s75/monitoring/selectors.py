@@ -10,20 +10,26 @@ from django.db.models import Sum
 from s75.agreements.models import Agreement, Party
 from s75.budgets.models import Contribution
 from s75.core.fiscal import FinancialYear
+from s75.core.money import split_largest_remainder
 from s75.ledger.models import AccountRole, Balance
+from s75.organisations.selectors import organisation_lineage_ids
 from s75.riskshare.allocation import ScheduleFigures, allocate
 from s75.riskshare.selectors import allocation_terms
 
 from . import forecasting
 from .models import (
+    Commentary,
     Commitment,
     Consent,
     ConsentDecision,
     ForecastMethod,
     ManualForecast,
     MonitoringSettings,
+    RecoveryAction,
     ScheduleYear,
 )
+
+RECORD_CONSENT = "monitoring.record_consent"
 
 
 @dataclass
@@ -172,3 +178,104 @@ def monitoring_report(*, agreement: Agreement, year: FinancialYear, month: int) 
             state, up_to = partner_consent(party=party, year=year, excess=excess)
             partners.append(PartnerLine(party, result.contributions, result.final_share_of_spend, excess, state, up_to))
     return MonitoringReport(agreement, year, month, lines, partners, amber)
+
+
+# For the pages ---------------------------------------------------------------------------------------------------
+
+def monitoring_latest_period(*, agreement: Agreement) -> tuple[FinancialYear, int] | None:
+    """The latest month with expenditure posted, a manual forecast or the manager's commentary; None if none has."""
+    posted = (
+        Balance.objects.filter(fund__agreement=agreement, account__role=AccountRole.EXPENDITURE, line_count__gt=0)
+        .order_by("-period__financial_year", "-period__number")
+        .values_list("period__financial_year", "period__number").first()
+    )
+    forecast = (ManualForecast.objects.filter(schedule__agreement=agreement).order_by("-financial_year", "-month")
+                .values_list("financial_year", "month").first())
+    commentary = (Commentary.objects.filter(agreement=agreement).order_by("-financial_year", "-month")
+                  .values_list("financial_year", "month").first())
+    latest = max((found for found in (posted, forecast, commentary) if found), default=None)
+    return (FinancialYear(latest[0]), latest[1]) if latest else None
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    """The fund's cumulative position at a month's end: budget to date; actual to date up to the report's month;
+    the forecast from the report's month to the year end (the rest of each schedule's forecast spread by its
+    budget profile)."""
+
+    month: int
+    budget: int
+    actual: int | None
+    forecast: int | None
+
+
+def monitoring_trend(*, report: MonitoringReport) -> list[MonthPoint]:
+    """The cumulative budget, actual and forecast of the report's schedules, month by month, in pence."""
+    year, month = report.year, report.month
+    spent = dict(
+        Balance.objects.filter(
+            fund__agreement=report.agreement, account__role=AccountRole.EXPENDITURE,
+            account__schedule__isnull=False, period__financial_year=year.start_year,
+            period__number__lte=month,
+        ).values_list("period__number").annotate(total=Sum("amount_pence"))
+    )
+    profiles = dict(ScheduleYear.objects.filter(schedule__agreement=report.agreement,
+                                                financial_year=year.start_year)
+                    .values_list("schedule__number", "profile"))
+    budget_by_month, forecast_by_month = [0] * 12, [0] * 12
+    for line in report.schedules:
+        profile = profiles.get(line.number)
+        for index, amount in enumerate(forecasting.monthly_budget(line.annual_budget, profile)):
+            budget_by_month[index] += amount
+        later = list(profile or forecasting.FLAT)[month:]
+        if later and not any(later):
+            later = [1] * len(later)
+        if later:
+            for index, amount in enumerate(split_largest_remainder(line.forecast - line.actual_to_date, later)):
+                forecast_by_month[month + index] += amount
+    points, budget, actual, forecast = [], 0, 0, report.total("actual_to_date")
+    for number in range(1, 13):
+        budget += budget_by_month[number - 1]
+        if number <= month:
+            actual += spent.get(number, 0)
+        if number > month:
+            forecast += forecast_by_month[number - 1]
+        if number == month == 12:
+            forecast = report.total("forecast")  # no month is left to spread the rest over
+        points.append(MonthPoint(number, budget, actual if number <= month else None,
+                                 forecast if number >= month else None))
+    return points
+
+
+def consent_may_record(*, user, party: Party) -> bool:
+    """Whether ``user`` may record ``party``'s prior-agreement decision: a partner's finance lead (the permission)
+    at the party's organisation or one that took on its functions (a CCG's ICB); administrators may too."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.has_perm(RECORD_CONSENT):
+        return False
+    if user.is_superuser:
+        return True
+    return user.organisation_id is not None and party.organisation_id in organisation_lineage_ids(
+        organisation=user.organisation
+    )
+
+
+def recovery_actions(*, agreement: Agreement, year: FinancialYear) -> dict[int, list[RecoveryAction]]:
+    """Each partner's recovery plan actions for the year, by party id, in due-date order."""
+    plans: dict[int, list[RecoveryAction]] = {}
+    for action in RecoveryAction.objects.filter(
+        plan__agreement=agreement, plan__financial_year=year.start_year
+    ).select_related("plan"):
+        plans.setdefault(action.plan.party_id, []).append(action)
+    return plans
+
+
+def schedule_commitments(*, schedule, year: FinancialYear, month: int) -> list[tuple[Commitment, int]]:
+    """Each commitment of the schedule, with what it costs from the month's end to the year end, in pence."""
+    after = _month_end(year, month)
+    return [
+        (commitment, forecasting.committed_cost(
+            [forecasting.CommitmentTerms(commitment.weekly_cost_pence, commitment.start_date, commitment.end_date)],
+            after, year.ends_on,
+        ))
+        for commitment in Commitment.objects.filter(schedule=schedule).order_by("start_date", "id")
+    ]

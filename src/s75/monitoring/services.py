@@ -17,17 +17,19 @@ from s75.core.money import format_gbp
 from s75.organisations.selectors import organisation_successors_as_at
 
 from .models import (
+    ActionStatus,
     Commentary,
     Commitment,
     Consent,
     ConsentAlert,
     ConsentDecision,
+    ForecastMethod,
     ManualForecast,
     RecoveryAction,
     RecoveryPlan,
     ScheduleYear,
 )
-from .selectors import ConsentState, monitoring_report
+from .selectors import ConsentState, consent_may_record, monitoring_report
 
 
 class MonitoringError(Exception):
@@ -117,9 +119,14 @@ def commentary_set(*, actor, agreement: Agreement, financial_year: int, month: i
 @transaction.atomic
 def consent_record(
     *, actor, party: Party, financial_year: int, decision: str, decided_on: date, up_to_pence: int | None = None,
-    note: str = "",
+    note: str = "", check_finance_lead: bool = False,
 ) -> Consent:
-    """A partner's finance lead agrees to fund its share of a projected overspend up to an amount, or declines."""
+    """A partner's finance lead agrees to fund its share of a projected overspend up to an amount, or declines.
+    With ``check_finance_lead``, the actor must be one (``selectors.consent_may_record``): pages and commands that
+    act for a person ask for it; the system operator does not."""
+    if check_finance_lead and not consent_may_record(user=actor, party=party):
+        raise MonitoringError([f"only a finance lead of {party}, or of the body that took on its functions, may record "
+                               "its decision"])
     problems = []
     if decision == ConsentDecision.AGREE and (up_to_pence is None or up_to_pence <= 0):
         problems.append("say how much the partner agrees to fund")
@@ -208,3 +215,89 @@ def consent_review(*, agreement: Agreement, year: FinancialYear, month: int) -> 
             transaction.on_commit(lambda message=message: send_mail(**message))
         alerts.append(alert)
     return alerts
+
+
+# What the pages change: each change reviews the consent states as at the month the manager is looking at, so a
+# partner entering ``consent required`` is alerted whichever forecast input moved it there.
+
+@transaction.atomic
+def schedule_forecast_set(
+    *, actor, schedule: Schedule, financial_year: int, month: int, method: str, amount_pence: int | None = None,
+    commentary: str = "",
+) -> None:
+    """The schedule's forecast method for the year and, with the manager's figure, the month's figure and reasons."""
+    _check_month(month)
+    problems = []
+    if method not in {"", *ForecastMethod.values}:
+        problems.append("choose a forecast method")
+    if method == ForecastMethod.MANUAL and amount_pence is None:
+        problems.append("enter the forecast outturn, or choose another method")
+    if amount_pence is not None and method not in {"", ForecastMethod.MANUAL}:
+        problems.append("a forecast outturn figure is used only with the manager's figure: choose that method, or "
+                        "clear the figure")
+    if commentary.strip() and amount_pence is None:
+        problems.append("the commentary explains the manager's forecast outturn: enter the figure too")
+    if problems:
+        raise MonitoringError(problems)
+    current = ScheduleYear.objects.filter(schedule=schedule, financial_year=financial_year).first()
+    if (current.method if current else "") != method:
+        schedule_year_set(actor=actor, schedule=schedule, financial_year=financial_year, method=method,
+                          profile=current.profile if current else None)
+    if amount_pence is not None:
+        manual_forecast_set(actor=actor, schedule=schedule, financial_year=financial_year, month=month,
+                            amount_pence=amount_pence, commentary=commentary.strip())
+    else:
+        consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
+
+
+@transaction.atomic
+def schedule_profile_set(
+    *, actor, schedule: Schedule, financial_year: int, month: int, profile: list | None
+) -> ScheduleYear:
+    """The schedule's monthly budget profile for the year (None: flat twelfths), keeping its forecast method."""
+    _check_month(month)
+    current = ScheduleYear.objects.filter(schedule=schedule, financial_year=financial_year).first()
+    row = schedule_year_set(actor=actor, schedule=schedule, financial_year=financial_year,
+                            method=current.method if current else "", profile=profile)
+    consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
+    return row
+
+
+@transaction.atomic
+def commitment_register(
+    *, actor, schedule: Schedule, financial_year: int, month: int, description: str, weekly_cost_pence: int,
+    start_date: date, end_date: date | None = None,
+) -> Commitment:
+    """``commitment_add``, then the consent states are reviewed as at the month."""
+    _check_month(month)
+    commitment = commitment_add(actor=actor, schedule=schedule, description=description,
+                                weekly_cost_pence=weekly_cost_pence, start_date=start_date, end_date=end_date)
+    consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
+    return commitment
+
+
+@transaction.atomic
+def consent_decision_record(
+    *, actor, party: Party, financial_year: int, month: int, decision: str, decided_on: date,
+    up_to_pence: int | None = None, note: str = "",
+) -> Consent:
+    """A finance lead's decision for their partner (``consent_record`` with the check), then the review, so that
+    the alert log knows the new state and a later overspend past the agreed amount is alerted again."""
+    _check_month(month)
+    consent = consent_record(actor=actor, party=party, financial_year=financial_year, decision=decision,
+                             decided_on=decided_on, up_to_pence=up_to_pence, note=note, check_finance_lead=True)
+    consent_review(agreement=party.agreement, year=FinancialYear(financial_year), month=month)
+    return consent
+
+
+@transaction.atomic
+def recovery_action_status_set(*, actor, action: RecoveryAction, status: str) -> RecoveryAction:
+    if status not in ActionStatus.values:
+        raise MonitoringError(["an action is planned, done or dropped"])
+    action = RecoveryAction.objects.select_for_update().get(pk=action.pk)
+    before = snapshot(action, "status")
+    action.status, action.modified_by = status, acting_user(actor)
+    action.save(update_fields=["status", "modified_by", "modified_at"])
+    audit_record(actor=actor, action="recovery_action_status_set", obj=action, agreement=action.plan.agreement,
+                 before=before, after=snapshot(action, "status"))
+    return action

@@ -1,7 +1,39 @@
-"""Pages of budget monitoring: the fund dashboard, the consent panel, recovery plans, commentary."""
+"""Pages of budget monitoring, under ``/funds/<id>/monitoring/``: the fund dashboard (``?period=2024-25/M06``), its
+tables as Excel, and the forms of a month (written ``2024-25/M06`` in the path): a schedule's forecast, profile and
+commitments, the commentary, a partner's consent decision and recovery plan."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
+
+from . import views
+from .forms import ReportPeriod
+
+
+class ReportPeriodConverter:
+    regex = r"\d{4}-\d{2}/M\d{2}"
+
+    def to_python(self, value: str) -> ReportPeriod:
+        return ReportPeriod.parse(value)  # a ValueError (2013-15/M13) is a 404
+
+    def to_url(self, value: ReportPeriod | str) -> str:
+        return value.label if isinstance(value, ReportPeriod) else ReportPeriod.parse(value).label
+
+
+register_converter(ReportPeriodConverter, "report_period")
 
 app_name = "monitoring"
 
-urlpatterns: list = []
+MONTH = "<int:pk>/monitoring/<report_period:period>"
+
+urlpatterns = [
+    path("<int:pk>/monitoring/", views.dashboard_view, name="dashboard"),
+    path(f"{MONTH}/<slug:table>.xlsx", views.table_xlsx, name="table_xlsx"),
+    path(f"{MONTH}/commentary/", views.commentary_view, name="commentary"),
+    path(f"{MONTH}/schedules/<int:number>/forecast/", views.forecast_view, name="forecast"),
+    path(f"{MONTH}/schedules/<int:number>/profile/", views.profile_view, name="profile"),
+    path(f"{MONTH}/schedules/<int:number>/commitments/", views.commitments_view, name="commitments"),
+    path(f"{MONTH}/schedules/<int:number>/commitments.xlsx", views.commitments_xlsx, name="commitments_xlsx"),
+    path(f"{MONTH}/partners/<int:party_id>/consent/", views.consent_view, name="consent"),
+    path(f"{MONTH}/partners/<int:party_id>/recovery/", views.recovery_view, name="recovery"),
+    path(f"{MONTH}/partners/<int:party_id>/recovery/<int:action_id>/status/", views.action_status_view,
+         name="action_status"),
+]

@@ -1,0 +1,226 @@
+"""Forms of the monitoring pages. They read what was typed (amounts such as ``£1,234.56`` through ``parse_pence``);
+the services decide whether the change is allowed, and their problems go to the error summary, on the field each
+one concerns."""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from s75.agreements.forms import GovukDateField, GovukForm
+from s75.core.fiscal import FinancialYear
+from s75.core.money import MoneyError, parse_pence
+
+from .charts import MONTH_NAMES
+from .models import ActionStatus, ConsentDecision, ForecastMethod
+
+
+@dataclass(frozen=True, order=True)
+class ReportPeriod:
+    """A month of a financial year, written ``2024-25/M06``."""
+
+    year: FinancialYear
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> "ReportPeriod":
+        year_text, _, month_text = str(text).strip().partition("/")
+        month_text = month_text.upper()
+        if not (month_text.startswith("M") and month_text[1:].isdigit() and 1 <= int(month_text[1:]) <= 12):
+            raise ValueError(f"{text!r} is not a period: write it like 2024-25/M06")
+        return cls(FinancialYear.parse(year_text), int(month_text[1:]))
+
+    @property
+    def label(self) -> str:
+        return f"{self.year.label}/M{self.month:02d}"
+
+    @property
+    def month_name(self) -> str:
+        return MONTH_NAMES[self.month - 1]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _money(label: str, *, help_text: str = "", required: bool = True, error: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, help_text=help_text, required=required, error_messages={"required": error},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal",
+                                      "spellcheck": "false"}),
+    )
+
+
+def _pence(text: str) -> int:
+    try:
+        return parse_pence(text)
+    except MoneyError as exc:
+        raise ValidationError(str(exc)[0].upper() + str(exc)[1:]) from exc
+
+
+class MonitoringForm(GovukForm):
+    """Puts a service's problem on the field it concerns, by the words in it; the rest go to the form."""
+
+    problem_fields: list[tuple[str, str]] = []
+
+    def _field_of(self, problem: str) -> str | None:
+        words = problem.lower()
+        return next((name for keyword, name in self.problem_fields if keyword in words and name in self.fields),
+                    None)
+
+
+class PeriodForm(forms.Form):
+    """The month the dashboard shows, from the query string."""
+
+    period = forms.ChoiceField(label="Month")
+
+    def __init__(self, *args, years: list[FinancialYear], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [
+            (f"{year.label}/M{month:02d}", f"{year.label} M{month:02d} ({MONTH_NAMES[month - 1]})")
+            for year in years for month in range(1, 13)
+        ]
+
+
+METHOD_CHOICES = [("", "The manager's figure when one is entered for the month, else the run rate"),
+                  *ForecastMethod.choices]
+
+
+class ForecastForm(MonitoringForm):
+    method = forms.ChoiceField(
+        label="Forecast method", choices=METHOD_CHOICES, required=False, widget=forms.RadioSelect,
+        help_text="The method is the schedule's for the whole year; the figure is this month's.",
+    )
+    amount = _money(
+        "Forecast outturn for the year", required=False,
+        help_text="The manager's figure, for example £1,130,000.00. Leave it blank to use the method's own figure.",
+    )
+    commentary = forms.CharField(
+        label="Commentary", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why the forecast is what it is: shown beside the schedule on the dashboard.",
+    )
+
+    problem_fields = [
+        ("enter the forecast outturn", "amount"),
+        ("figure is used only", "amount"),
+        ("whole number of pence", "amount"),
+        ("commentary explains", "commentary"),
+        ("forecast method", "method"),
+    ]
+
+    def clean_amount(self) -> int | None:
+        text = self.cleaned_data["amount"].strip()
+        return _pence(text) if text else None
+
+
+class ProfileForm(MonitoringForm):
+    """Twelve weights, one a month; all blank means flat twelfths."""
+
+    problem_fields = [("profile", "M01")]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for month, name in enumerate(MONTH_NAMES, start=1):
+            self.fields[f"M{month:02d}"] = forms.CharField(
+                label=f"M{month:02d} ({name})", required=False,
+                widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "decimal",
+                                              "spellcheck": "false"}),
+            )
+
+    @classmethod
+    def initial_for(cls, profile: list | None) -> dict:
+        return {f"M{month:02d}": str(weight) for month, weight in enumerate(profile or [], start=1)}
+
+    def clean(self):
+        cleaned = super().clean()
+        texts = [cleaned.get(f"M{month:02d}", "").strip() for month in range(1, 13)]
+        if not any(texts):
+            cleaned["profile"] = None
+            return cleaned
+        weights = []
+        for month, text in enumerate(texts, start=1):
+            try:
+                weight = Decimal(text.rstrip("%") or "x")
+            except InvalidOperation:
+                self.add_error(f"M{month:02d}", f"Enter a weight for M{month:02d}, for example 8.5 or 0")
+                continue
+            if not weight.is_finite() or weight < 0 or weight.as_tuple().exponent < -4:
+                self.add_error(f"M{month:02d}", f"The weight for M{month:02d} is a number of at most four decimal "
+                                                "places, not negative")
+            weights.append(weight)
+        if len(weights) == 12 and not self.errors and not any(weights):
+            self.add_error("M01", "A profile's weights cannot all be zero: leave every month blank for flat twelfths")
+        if not self.errors:
+            # JSON holds exact weights: whole numbers as numbers, others as text, read back by Fraction.
+            cleaned["profile"] = [int(w) if w == w.to_integral_value() else str(w.normalize()) for w in weights]
+        return cleaned
+
+
+class CommitmentForm(MonitoringForm):
+    description = forms.CharField(
+        label="Description", max_length=300, help_text="For example, the care package and its reference.",
+        error_messages={"required": "Describe the commitment"},
+    )
+    weekly_cost = _money("Weekly cost", help_text="For example, £1,234.56", error="Enter the weekly cost")
+    start_date = GovukDateField(label="Starts on", help_text="For example, 1 4 2024",
+                                error_messages={"required": "Enter the date the commitment starts"})
+    end_date = GovukDateField(label="Ends on (optional)", required=False,
+                              help_text="Leave it blank for a commitment that runs on past the year end.")
+
+    problem_fields = [("weekly cost", "weekly_cost"), ("ends on or after", "end_date"), ("describe", "description")]
+
+    def clean_weekly_cost(self) -> int:
+        return _pence(self.cleaned_data["weekly_cost"])
+
+
+class CommentaryForm(MonitoringForm):
+    text = forms.CharField(
+        label="Commentary", widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="The month's position, its risks and what is being done about them.",
+        error_messages={"required": "Enter the commentary"},
+    )
+
+
+class ConsentForm(MonitoringForm):
+    decision = forms.ChoiceField(
+        label="The partner's decision", choices=ConsentDecision.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select the partner's decision"},
+    )
+    up_to = _money("Agrees to fund up to", required=False,
+                   help_text="Only when the partner agrees: the most it will fund above its contributions, for "
+                             "example £70,000.00.")
+    decided_on = GovukDateField(label="Date of the decision", help_text="For example, 20 3 2014",
+                                error_messages={"required": "Enter the date of the decision"})
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="For example, who decided and where it is minuted.")
+
+    problem_fields = [("how much", "up_to"), ("has no amount", "up_to"), ("finance lead", "decision"),
+                      ("prior-agreement clause", "decision")]
+
+    def clean_up_to(self) -> int | None:
+        text = self.cleaned_data["up_to"].strip()
+        return _pence(text) if text else None
+
+
+class RecoveryActionForm(MonitoringForm):
+    description = forms.CharField(label="Action", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                                  error_messages={"required": "Describe the action"})
+    saving = _money("Saving", help_text="What the action saves this year, for example £12,500.00",
+                    error="Enter the saving")
+    owner = forms.CharField(label="Owner", max_length=200, help_text="Who is responsible for it.",
+                            widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+                            error_messages={"required": "Enter who owns the action"})
+    due_date = GovukDateField(label="Due by", help_text="For example, 31 1 2014",
+                              error_messages={"required": "Enter the date the action is due"})
+
+    problem_fields = [("saving", "saving")]
+
+    def clean_saving(self) -> int:
+        saving = _pence(self.cleaned_data["saving"])
+        if saving <= 0:
+            raise ValidationError("Enter a saving of more than £0")
+        return saving
+
+
+class ActionStatusForm(MonitoringForm):
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)

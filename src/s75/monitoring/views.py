@@ -1,0 +1,613 @@
+"""Pages of budget monitoring, under ``/funds/<id>/monitoring/``: the fund's dashboard for a month (headline, RAG by
+schedule, charts, the schedule table with drill-down to the ledger, the consent panel per partner, the month's
+commentary) and the forms behind it: each schedule's forecast, monthly profile and commitments, the commentary, a
+partner's consent decision and its recovery plan. Every table downloads as Excel. Thin: parse input, call a
+service or selector, render.
+
+Every page finds its fund through ``fund_get``, so a fund whose agreement the user's organisation is not party to
+is a 404. A change needs the pooled fund manager's permission (``ledger.post_ledger``), or for a consent decision a
+finance lead of that partner (``selectors.consent_may_record``), else 403. Figures come from the monitoring report,
+which reads the ledger's running balances.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from s75.agreements.models import Party, Schedule
+from s75.agreements.selectors import user_may_change
+from s75.core.exports import POUNDS_FORMAT, pounds, table_workbook, xlsx_response
+from s75.core.fiscal import FinancialYear, financial_years_between
+from s75.core.money import format_gbp
+from s75.ledger.forms import fund_years
+from s75.ledger.models import Fund
+from s75.ledger.selectors import fund_get
+
+from . import forecasting
+from .charts import MONTH_NAMES, VarianceBar, cumulative_chart, variance_chart
+from .forms import (
+    ActionStatusForm,
+    CommentaryForm,
+    CommitmentForm,
+    ConsentForm,
+    ForecastForm,
+    PeriodForm,
+    ProfileForm,
+    RecoveryActionForm,
+    ReportPeriod,
+)
+from .models import (
+    ActionStatus,
+    Commentary,
+    Consent,
+    ForecastMethod,
+    ManualForecast,
+    RecoveryAction,
+    ScheduleYear,
+)
+from .selectors import (
+    ConsentState,
+    MonitoringReport,
+    MonthPoint,
+    PartnerLine,
+    ScheduleLine,
+    consent_may_record,
+    monitoring_latest_period,
+    monitoring_report,
+    monitoring_trend,
+    recovery_actions,
+    schedule_commitments,
+)
+from .services import (
+    MonitoringError,
+    commentary_set,
+    commitment_register,
+    consent_decision_record,
+    recovery_action_add,
+    recovery_action_status_set,
+    schedule_forecast_set,
+    schedule_profile_set,
+)
+
+POST_LEDGER = "ledger.post_ledger"
+METHOD_SHORT = {
+    ForecastMethod.MANUAL: "Manager's figure",
+    ForecastMethod.RUN_RATE: "Run rate",
+    ForecastMethod.PROFILE: "Profile",
+    ForecastMethod.COMMITMENTS: "Commitments",
+}
+RAG_TAGS = {"green": ("Green", "govuk-tag--green"), "amber": ("Amber", "govuk-tag--yellow"),
+            "red": ("Red", "govuk-tag--red")}
+CONSENT_TAGS = {
+    ConsentState.WITHIN: "govuk-tag--green",
+    ConsentState.REQUIRED: "govuk-tag--red",
+    ConsentState.GIVEN: "govuk-tag--blue",
+    ConsentState.DECLINED: "govuk-tag--orange",
+}
+
+
+# Finding the fund and the month --------------------------------------------------------------------------------
+
+def _fund_or_404(request, pk: int) -> Fund:
+    try:
+        return fund_get(user=request.user, pk=pk)
+    except Fund.DoesNotExist as exc:
+        raise Http404("No fund found") from exc
+
+
+def _may_change(request, fund: Fund) -> bool:
+    return user_may_change(user=request.user, agreement=fund.agreement, permission=POST_LEDGER)
+
+
+def _changeable_fund(request, pk: int) -> Fund:
+    fund = _fund_or_404(request, pk)
+    if not _may_change(request, fund):
+        raise PermissionDenied
+    return fund
+
+
+def _years(fund: Fund) -> list[FinancialYear]:
+    agreement = fund.agreement
+    return fund_years(fund) or financial_years_between(agreement.start_date, agreement.end_date)
+
+
+def _checked_period(fund: Fund, period: ReportPeriod) -> ReportPeriod:
+    if not 1 <= period.month <= 12 or period.year not in _years(fund):
+        raise Http404("The fund has no such month")
+    return period
+
+
+def _default_period(fund: Fund, years: list[FinancialYear]) -> ReportPeriod:
+    """The latest month with postings, forecasts or commentary; else M01 of the current year of the term."""
+    latest = monitoring_latest_period(agreement=fund.agreement)
+    if latest and latest[0] in years:
+        return ReportPeriod(*latest)
+    today = FinancialYear.containing(timezone.localdate())
+    year = today if today in years else (years[0] if today < years[0] else years[-1])
+    return ReportPeriod(year, 1)
+
+
+def _requested_period(request, fund: Fund) -> ReportPeriod:
+    years = _years(fund)
+    text = request.GET.get("period", "")
+    if not text:
+        return _default_period(fund, years)
+    try:
+        period = ReportPeriod.parse(text)
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    return _checked_period(fund, period)
+
+
+def _schedule_or_404(fund: Fund, number: int) -> Schedule:
+    try:
+        return fund.agreement.schedules.get(number=number)
+    except Schedule.DoesNotExist as exc:
+        raise Http404("No such schedule") from exc
+
+
+def _party_or_404(fund: Fund, party_id: int) -> Party:
+    try:
+        return fund.agreement.parties.select_related("organisation").get(pk=party_id)
+    except Party.DoesNotExist as exc:
+        raise Http404("No such partner") from exc
+
+
+def dashboard_url(fund: Fund, period: ReportPeriod, anchor: str = "") -> str:
+    url = f"{reverse('monitoring:dashboard', args=[fund.pk])}?period={period.label}"  # 2024-25/M06 is URL-safe
+    return f"{url}#{anchor}" if anchor else url
+
+
+# The dashboard ---------------------------------------------------------------------------------------------------
+
+@dataclass
+class ScheduleRow:
+    line: ScheduleLine
+    schedule: Schedule
+    lines_url: str
+    method_label: str
+    rag_label: str
+    rag_class: str
+
+    @property
+    def amounts(self) -> list[int]:
+        line = self.line
+        return [line.annual_budget, line.budget_to_date, line.actual_to_date, line.forecast, line.variance]
+
+
+@dataclass
+class PartnerPanel:
+    line: PartnerLine
+    state_class: str
+    actions: list[RecoveryAction] = field(default_factory=list)
+    may_record_consent: bool = False
+
+    @property
+    def gap(self) -> int:
+        """What the recovery plan has to find: the projected excess over the partner's contributions."""
+        return max(self.line.projected_excess, 0)
+
+    @property
+    def plan_expected(self) -> bool:
+        """A partner bound by a prior-agreement clause whose contributions are projected to be overspent."""
+        return self.line.consent_state is not None and self.gap > 0
+
+    @property
+    def plan_missing(self) -> bool:
+        return self.plan_expected and not self.actions and self.line.consent_state != ConsentState.GIVEN
+
+    @property
+    def within(self) -> int:
+        """How far the projected share of spend is below the contributions."""
+        return max(-self.line.projected_excess, 0)
+
+    @property
+    def planned_savings(self) -> int:
+        return sum(action.saving_pence for action in self.actions if action.status != ActionStatus.DROPPED)
+
+    @property
+    def still_to_find(self) -> int:
+        return max(self.gap - self.planned_savings, 0)
+
+    @property
+    def amounts(self) -> list[int]:
+        line = self.line
+        return [line.contributions, line.projected_share_of_spend, line.projected_excess]
+
+
+def _schedule_rows(fund: Fund, report: MonitoringReport) -> list[ScheduleRow]:
+    schedules = {schedule.number: schedule for schedule in fund.agreement.schedules.all()}
+    lines_url = reverse("ledger:lines", args=[fund.pk])
+    rows = []
+    for line in report.schedules:
+        schedule = schedules[line.number]
+        rag_label, rag_class = RAG_TAGS[line.rag]
+        rows.append(ScheduleRow(
+            line, schedule, f"{lines_url}?{urlencode({'year': report.year.label, 'schedule': schedule.pk})}",
+            METHOD_SHORT.get(line.method, line.method), rag_label, rag_class,
+        ))
+    return rows
+
+
+def _partner_panels(request, report: MonitoringReport) -> list[PartnerPanel]:
+    actions = recovery_actions(agreement=report.agreement, year=report.year)
+    return [
+        PartnerPanel(
+            line, CONSENT_TAGS.get(line.consent_state, ""), actions.get(line.party.pk, []),
+            line.consent_state is not None and consent_may_record(user=request.user, party=line.party),
+        )
+        for line in report.partners
+    ]
+
+
+def _money_description(points: list[MonthPoint], report: MonitoringReport) -> str:
+    final = points[-1]
+    at_month = points[report.month - 1]
+    return (
+        f"At the end of {report.period_label} the budget to date is {format_gbp(at_month.budget)} and the actual "
+        f"to date {format_gbp(at_month.actual or 0)}; the annual budget is {format_gbp(final.budget)} and the "
+        f"forecast outturn {format_gbp(final.forecast or 0)}. The table after the chart gives every month's figures."
+    )
+
+
+def _dashboard_context(request, fund: Fund, period: ReportPeriod) -> dict:
+    report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
+    years = _years(fund)
+    periods = [ReportPeriod(year, month) for year in years for month in range(1, 13)]
+    position = periods.index(period)
+    rows = _schedule_rows(fund, report)
+    points = monitoring_trend(report=report)
+    budget, forecast, variance = report.total("annual_budget"), report.total("forecast"), report.total("variance")
+    rag_label, rag_class = RAG_TAGS[forecasting.rag(variance, budget, report.amber_threshold_percent)]
+    title = f"Cumulative budget, actual and forecast by month, {period.year.label}"
+    return {
+        "fund": fund,
+        "agreement": fund.agreement,
+        "period": period,
+        "period_form": PeriodForm(initial={"period": period.label}, years=years),
+        "previous_period": periods[position - 1] if position else None,
+        "next_period": periods[position + 1] if position + 1 < len(periods) else None,
+        "report": report,
+        "headline": {
+            "budget": budget, "budget_to_date": report.total("budget_to_date"),
+            "actual_to_date": report.total("actual_to_date"), "forecast": forecast, "variance": variance,
+            "variance_size": abs(variance), "rag_label": rag_label, "rag_class": rag_class,
+        },
+        "rows": rows,
+        "totals": {name: report.total(name) for name in
+                   ("annual_budget", "budget_to_date", "actual_to_date", "forecast", "variance")},
+        "points": points,
+        "month_names": MONTH_NAMES,
+        "cumulative_chart": cumulative_chart(
+            chart_id="cumulative-chart", points=points, title=title,
+            description=_money_description(points, report),
+        ),
+        "variance_chart": variance_chart(
+            chart_id="variance-chart",
+            bars=[VarianceBar(f"{row.line.number}. {row.line.title}", row.line.variance, row.line.rag) for row in rows],
+            title=f"Forecast variance by schedule, {period.label}",
+            description=(
+                f"A bar for each of the {len(rows)} schedules, to the right for a forecast overspend and to the "
+                f"left for an underspend, coloured by RAG status; in all {format_gbp(abs(variance))} "
+                f"{'over' if variance > 0 else 'under'} budget. The schedule table gives each figure."
+            ),
+        ),
+        "partners": _partner_panels(request, report),
+        "commentary": Commentary.objects.filter(
+            agreement=fund.agreement, financial_year=period.year.start_year, month=period.month
+        ).select_related("modified_by").first(),
+        "schedule_commentary": [row for row in rows if row.line.commentary],
+        "may_change": _may_change(request, fund),
+        "consent_states": ConsentState,
+    }
+
+
+@login_required
+def dashboard_view(request, pk: int):
+    fund = _fund_or_404(request, pk)
+    period = _requested_period(request, fund)
+    return render(request, "monitoring/dashboard.html", _dashboard_context(request, fund, period))
+
+
+# Excel downloads of the dashboard's tables ---------------------------------------------------------------------
+
+def _money_cells(workbook, columns: list[int]) -> None:
+    for row in workbook.active.iter_rows(min_row=2):
+        for cell in row:
+            if cell.column in columns:
+                cell.number_format = POUNDS_FORMAT
+
+
+def _schedules_workbook(fund: Fund, report: MonitoringReport):
+    headers = ["No.", "Schedule", "Funding", "Annual budget", "Budget to date", "Actual to date", "Forecast outturn",
+               "Method", "Variance", "RAG", "Commentary"]
+    rows = [[line.number, line.title, line.funding_type, pounds(line.annual_budget), pounds(line.budget_to_date),
+             pounds(line.actual_to_date), pounds(line.forecast), METHOD_SHORT.get(line.method, line.method),
+             pounds(line.variance), RAG_TAGS[line.rag][0], line.commentary] for line in report.schedules]
+    rows.append(["", "Total", "", *[pounds(report.total(name)) for name in
+                                    ("annual_budget", "budget_to_date", "actual_to_date", "forecast")],
+                 "", pounds(report.total("variance")), "", ""])
+    workbook = table_workbook(title=f"Schedules {report.year.label} M{report.month:02d}", headers=headers, rows=rows)
+    _money_cells(workbook, [4, 5, 6, 7, 9])
+    return workbook
+
+
+def _partners_workbook(fund: Fund, report: MonitoringReport):
+    headers = ["Partner", "Contributions", "Projected share of spend", "Projected excess", "Consent state",
+               "Consent given up to"]
+    rows = [[line.party.name_in_agreement, pounds(line.contributions), pounds(line.projected_share_of_spend),
+             pounds(line.projected_excess), line.consent_state or "not bound by a prior-agreement clause",
+             None if line.consent_up_to is None else pounds(line.consent_up_to)] for line in report.partners]
+    workbook = table_workbook(title=f"Partners {report.year.label} M{report.month:02d}", headers=headers, rows=rows)
+    _money_cells(workbook, [2, 3, 4, 6])
+    return workbook
+
+
+def _months_workbook(fund: Fund, report: MonitoringReport):
+    headers = ["Month", "Budget to date", "Actual to date", "Forecast"]
+    rows = [[f"M{point.month:02d} ({MONTH_NAMES[point.month - 1]})", pounds(point.budget),
+             None if point.actual is None else pounds(point.actual),
+             None if point.forecast is None else pounds(point.forecast)]
+            for point in monitoring_trend(report=report)]
+    workbook = table_workbook(title=f"By month {report.year.label}", headers=headers, rows=rows)
+    _money_cells(workbook, [2, 3, 4])
+    return workbook
+
+
+def _recovery_workbook(fund: Fund, report: MonitoringReport):
+    headers = ["Partner", "Action", "Saving", "Owner", "Due by", "Status"]
+    parties = {line.party.pk: line.party for line in report.partners}
+    rows = [[str(parties.get(party_id, "")), action.description, pounds(action.saving_pence), action.owner,
+             action.due_date, action.get_status_display()]
+            for party_id, actions in recovery_actions(agreement=fund.agreement, year=report.year).items()
+            for action in actions]
+    workbook = table_workbook(title=f"Recovery plans {report.year.label}", headers=headers, rows=rows)
+    _money_cells(workbook, [3])
+    return workbook
+
+
+TABLES = {
+    "schedules": _schedules_workbook,
+    "partners": _partners_workbook,
+    "months": _months_workbook,
+    "recovery": _recovery_workbook,
+}
+
+
+@login_required
+def table_xlsx(request, pk: int, period: ReportPeriod, table: str):
+    fund = _fund_or_404(request, pk)
+    period = _checked_period(fund, period)
+    if table not in TABLES:
+        raise Http404("No such table")
+    report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
+    workbook = TABLES[table](fund, report)
+    return xlsx_response(workbook, f"{fund.agreement.reference}-monitoring-{period.year.label}-"
+                                   f"M{period.month:02d}-{table}.xlsx")
+
+
+# A schedule's forecast, profile and commitments ------------------------------------------------------------------
+
+def _schedule_line(fund: Fund, period: ReportPeriod, schedule: Schedule) -> ScheduleLine:
+    report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
+    return next(line for line in report.schedules if line.number == schedule.number)
+
+
+def _form_page(request, template: str, fund: Fund, period: ReportPeriod, **context):
+    return render(request, template, {"fund": fund, "agreement": fund.agreement, "period": period,
+                                      "back_url": dashboard_url(fund, period), **context})
+
+
+@login_required
+def forecast_view(request, pk: int, period: ReportPeriod, number: int):
+    fund = _changeable_fund(request, pk)
+    period = _checked_period(fund, period)
+    schedule = _schedule_or_404(fund, number)
+    choice = ScheduleYear.objects.filter(schedule=schedule, financial_year=period.year.start_year).first()
+    manual = ManualForecast.objects.filter(schedule=schedule, financial_year=period.year.start_year,
+                                           month=period.month).first()
+    initial = {"method": choice.method if choice else "",
+               "amount": format_gbp(manual.amount_pence, show_pence=True) if manual else "",
+               "commentary": manual.commentary if manual else ""}
+    form = ForecastForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            schedule_forecast_set(actor=request.user, schedule=schedule, financial_year=period.year.start_year,
+                                  month=period.month, method=data["method"], amount_pence=data["amount"],
+                                  commentary=data["commentary"])
+        except MonitoringError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"The forecast for {schedule.number}. {schedule.title} in {period.label} "
+                                      "was saved")
+            return redirect(dashboard_url(fund, period, "schedules"))
+    line = _schedule_line(fund, period, schedule)
+    return _form_page(request, "monitoring/forecast_form.html", fund, period, schedule=schedule, form=form,
+                      line=line, method_label=METHOD_SHORT.get(line.method, line.method),
+                      caption=f"{schedule.number}. {schedule.title}", heading=f"Forecast for {period.label}",
+                      submit="Save the forecast")
+
+
+@login_required
+def profile_view(request, pk: int, period: ReportPeriod, number: int):
+    fund = _changeable_fund(request, pk)
+    period = _checked_period(fund, period)
+    schedule = _schedule_or_404(fund, number)
+    choice = ScheduleYear.objects.filter(schedule=schedule, financial_year=period.year.start_year).first()
+    form = ProfileForm(request.POST if request.method == "POST" else None,
+                       initial=ProfileForm.initial_for(choice.profile if choice else None))
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule_profile_set(actor=request.user, schedule=schedule, financial_year=period.year.start_year,
+                                 month=period.month, profile=form.cleaned_data["profile"])
+        except MonitoringError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"The monthly profile of {schedule.number}. {schedule.title} for "
+                                      f"{period.year.label} was saved")
+            return redirect(dashboard_url(fund, period, "schedules"))
+    line = _schedule_line(fund, period, schedule)
+    monthly = forecasting.monthly_budget(line.annual_budget, choice.profile if choice and choice.profile else None)
+    return _form_page(request, "monitoring/profile_form.html", fund, period, schedule=schedule, form=form,
+                      line=line, monthly=list(zip(MONTH_NAMES, monthly, strict=True)),
+                      caption=f"{schedule.number}. {schedule.title}",
+                      heading=f"Monthly budget profile for {period.year.label}", submit="Save the profile")
+
+
+@login_required
+def commitments_view(request, pk: int, period: ReportPeriod, number: int):
+    fund = _fund_or_404(request, pk)
+    period = _checked_period(fund, period)
+    schedule = _schedule_or_404(fund, number)
+    may_change = _may_change(request, fund)
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    form = CommitmentForm(request.POST if request.method == "POST" else None) if may_change else None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            commitment_register(actor=request.user, schedule=schedule, financial_year=period.year.start_year,
+                                month=period.month, description=data["description"],
+                                weekly_cost_pence=data["weekly_cost"], start_date=data["start_date"],
+                                end_date=data["end_date"])
+        except MonitoringError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"The commitment “{data['description']}” was added")
+            return redirect("monitoring:commitments", pk=fund.pk, period=period, number=schedule.number)
+    rows = schedule_commitments(schedule=schedule, year=period.year, month=period.month)
+    return _form_page(request, "monitoring/commitments.html", fund, period, schedule=schedule, form=form,
+                      rows=rows, total=sum(cost for _, cost in rows), may_change=may_change,
+                      caption=f"{schedule.number}. {schedule.title}", heading="Commitments",
+                      submit="Add the commitment")
+
+
+@login_required
+def commitments_xlsx(request, pk: int, period: ReportPeriod, number: int):
+    fund = _fund_or_404(request, pk)
+    period = _checked_period(fund, period)
+    schedule = _schedule_or_404(fund, number)
+    workbook = table_workbook(
+        title=f"Commitments {period.year.label}",
+        headers=["Description", "Weekly cost", "Starts on", "Ends on", f"Cost after {period.label}"],
+        rows=[[c.description, pounds(c.weekly_cost_pence), c.start_date, c.end_date, pounds(cost)]
+              for c, cost in schedule_commitments(schedule=schedule, year=period.year, month=period.month)],
+    )
+    _money_cells(workbook, [2, 5])
+    return xlsx_response(workbook, f"{fund.agreement.reference}-schedule-{schedule.number}-commitments.xlsx")
+
+
+# The month's commentary ------------------------------------------------------------------------------------------
+
+@login_required
+def commentary_view(request, pk: int, period: ReportPeriod):
+    fund = _changeable_fund(request, pk)
+    period = _checked_period(fund, period)
+    current = Commentary.objects.filter(agreement=fund.agreement, financial_year=period.year.start_year,
+                                        month=period.month).first()
+    form = CommentaryForm(request.POST if request.method == "POST" else None,
+                          initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            commentary_set(actor=request.user, agreement=fund.agreement, financial_year=period.year.start_year,
+                           month=period.month, text=form.cleaned_data["text"])
+        except MonitoringError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"The commentary for {period.label} was saved")
+            return redirect(dashboard_url(fund, period, "commentary"))
+    return _form_page(request, "monitoring/commentary_form.html", fund, period, form=form,
+                      caption=fund.agreement.title, heading=f"Commentary for {period.label}",
+                      submit="Save the commentary")
+
+
+# A partner's consent decision and recovery plan ------------------------------------------------------------------
+
+def _partner_panel(fund: Fund, period: ReportPeriod, party: Party) -> PartnerPanel | None:
+    """The partner's figures as at the month (None when the year has no contributions) and its recovery plan."""
+    report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
+    line = next((line for line in report.partners if line.party.pk == party.pk), None)
+    if line is None:
+        return None
+    actions = recovery_actions(agreement=fund.agreement, year=period.year).get(party.pk, [])
+    return PartnerPanel(line, CONSENT_TAGS.get(line.consent_state, ""), actions)
+
+
+@login_required
+def consent_view(request, pk: int, period: ReportPeriod, party_id: int):
+    fund = _fund_or_404(request, pk)
+    period = _checked_period(fund, period)
+    party = _party_or_404(fund, party_id)
+    if not consent_may_record(user=request.user, party=party):
+        raise PermissionDenied
+    form = ConsentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent_decision_record(actor=request.user, party=party, financial_year=period.year.start_year,
+                                    month=period.month, decision=data["decision"], decided_on=data["decided_on"],
+                                    up_to_pence=data["up_to"], note=data["note"])
+        except MonitoringError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{party}'s decision for {period.year.label} was recorded")
+            return redirect(dashboard_url(fund, period, "partners"))
+    return _form_page(request, "monitoring/consent_form.html", fund, period, party=party, form=form,
+                      panel=_partner_panel(fund, period, party),
+                      decisions=Consent.objects.filter(party=party, financial_year=period.year.start_year)
+                      .select_related("created_by").order_by("-decided_on", "-id"),
+                      caption=party.name_in_agreement, heading=f"Prior agreement for {period.year.label}",
+                      submit="Record the decision")
+
+
+@login_required
+def recovery_view(request, pk: int, period: ReportPeriod, party_id: int):
+    fund = _fund_or_404(request, pk)
+    period = _checked_period(fund, period)
+    party = _party_or_404(fund, party_id)
+    may_change = _may_change(request, fund)
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    form = RecoveryActionForm(request.POST if request.method == "POST" else None) if may_change else None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recovery_action_add(actor=request.user, party=party, financial_year=period.year.start_year,
+                                description=data["description"], saving_pence=data["saving"], owner=data["owner"],
+                                due_date=data["due_date"])
+        except MonitoringError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"The action was added to {party}'s recovery plan")
+            return redirect("monitoring:recovery", pk=fund.pk, period=period, party_id=party.pk)
+    return _form_page(request, "monitoring/recovery.html", fund, period, party=party, form=form,
+                      panel=_partner_panel(fund, period, party), may_change=may_change,
+                      statuses=ActionStatus.choices, caption=party.name_in_agreement,
+                      heading=f"Recovery plan for {period.year.label}", submit="Add the action")
+
+
+@login_required
+@require_POST
+def action_status_view(request, pk: int, period: ReportPeriod, party_id: int, action_id: int):
+    fund = _changeable_fund(request, pk)
+    period = _checked_period(fund, period)
+    party = _party_or_404(fund, party_id)
+    try:
+        action = RecoveryAction.objects.select_related("plan").get(pk=action_id, plan__party=party)
+    except RecoveryAction.DoesNotExist as exc:
+        raise Http404("No such action") from exc
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        recovery_action_status_set(actor=request.user, action=action, status=form.cleaned_data["status"])
+        status = ActionStatus(form.cleaned_data["status"]).label.lower()
+        messages.success(request, f"“{action.description}” is now {status}")
+    return redirect("monitoring:recovery", pk=fund.pk, period=period, party_id=party.pk)
