@@ -63,9 +63,10 @@ TEMPLATES = [
 ]
 
 
-def database_from_env(default_url: str) -> dict:
-    """The database named by ``DATABASE_URL``, else ``default_url``."""
-    config = dj_database_url.parse(os.environ.get("DATABASE_URL") or default_url, conn_max_age=60)
+def database_from_env(default_url: str, *, conn_max_age: int = 0) -> dict:
+    """The database named by ``DATABASE_URL``, else ``default_url``. Connections close after each request unless
+    ``conn_max_age`` says otherwise (production keeps them; a threaded development server must not)."""
+    config = dj_database_url.parse(os.environ.get("DATABASE_URL") or default_url, conn_max_age=conn_max_age)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     return config

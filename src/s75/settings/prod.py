@@ -5,6 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import database_from_env
 
 if os.environ.get("S75_DEBUG", "").lower() in {"1", "true", "yes", "on"}:
     raise ImproperlyConfigured("DEBUG must be off in production: unset S75_DEBUG.")
@@ -18,6 +19,7 @@ if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("Production refuses to start without DATABASE_URL (PostgreSQL) in the environment.")
 
 DEBUG = False
+DATABASES = {"default": database_from_env("", conn_max_age=60)}
 WHITENOISE_AUTOREFRESH = False
 WHITENOISE_USE_FINDERS = False
 SECURE_SSL_REDIRECT = os.environ.get("S75_SECURE_SSL_REDIRECT", "true").lower() == "true"
