@@ -360,3 +360,15 @@ def test_every_filtered_line_streams_as_csv_in_exact_pounds(reader_client, fund,
     assert rows[1].startswith("2024-25/M01,2024-04-15,") and rows[1].endswith(",1000.50,")
     assert rows[2].endswith(",,1000.50")
     assert reader_client.get(reverse("ledger:lines_csv", args=[fund.pk]), {"period": "M01"}).status_code == 404
+
+
+def test_the_fund_page_opens_on_the_latest_year_with_postings_when_today_is_outside_the_term(client, django_user_model):
+    """Luton's term ended in 2016; its demo ledger has 2013-14 postings, so that is the year a user lands on."""
+    from s75.agreements.models import Agreement
+    from s75.demo.services import demo_load
+
+    demo_load()
+    luton = Agreement.objects.get(reference="luton-s75-s76-2013")
+    client.force_login(django_user_model.objects.get(username="luton.manager"))
+    page = client.get(f"/funds/{luton.fund.pk}/").content.decode()
+    assert "Pooled fund ledger 2013-14" in page

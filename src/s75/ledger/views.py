@@ -115,8 +115,9 @@ class Headline:
         return abs(self.surplus_pence)
 
 
-def _year_of(request, years: list[FinancialYear]) -> FinancialYear:
-    """The year asked for (``?year=2024-25``), else the current one, else the nearest the fund has."""
+def _year_of(request, years: list[FinancialYear], fund: Fund) -> FinancialYear:
+    """The year asked for (``?year=2024-25``), else the current one, else the latest with postings, else the
+    nearest the fund has."""
     text = request.GET.get("year", "")
     if text:
         try:
@@ -129,6 +130,10 @@ def _year_of(request, years: list[FinancialYear]) -> FinancialYear:
     today = FinancialYear.containing(timezone.localdate())
     if not years or today in years:
         return today
+    posted = fund.balances.order_by("-period__financial_year").values_list("period__financial_year", flat=True)
+    latest = posted.first()
+    if latest is not None:
+        return FinancialYear(latest)
     return years[0] if today < years[0] else years[-1]
 
 
@@ -172,7 +177,7 @@ def _expenditure_rows(fund: Fund, year: FinancialYear) -> list[ExpenditureRow]:
 
 def _fund_context(request, fund: Fund, year: FinancialYear | None = None, close_form=None) -> dict:
     years = fund_years(fund)
-    year = year or _year_of(request, years)
+    year = year or _year_of(request, years, fund)
     position = years.index(year) if year in years else None
     rows = _trial_balance_rows(fund, year)
     expenditure = _expenditure_rows(fund, year)
