@@ -86,3 +86,9 @@ def test_the_workbook_holds_pounds_as_numbers_and_totals_as_sums(manager_client,
     money = [cell for row in sheet.iter_rows(min_row=2, max_row=6, min_col=4, max_col=5, values_only=True)
              for cell in row if cell is not None]
     assert sum(Decimal(str(value)) for value in money) == Decimal("6596000.50")
+
+
+def test_the_year_pagination_links_to_each_year_of_the_term(manager_client, luton):
+    page = manager_client.get(f"/agreements/{luton.pk}/finance/2013-14/").content.decode()
+    assert f'href="/agreements/{luton.pk}/finance/2014-15/" rel="next"' in page
+    assert 'aria-current="page">2013-14</a>' in page

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -16,6 +17,7 @@ from s75.agreements.selectors import user_may_change
 from s75.core.exports import POUNDS_FORMAT, pounds, table_workbook, xlsx_response
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
+from s75.core.pages import year_pagination
 from s75.ledger.models import Fund
 from s75.ledger.services import LedgerError
 
@@ -38,13 +40,13 @@ from .services import InstalmentError, instalment_set, receipt_record
 def financial_schedule_view(request, pk: int, year: FinancialYear):
     agreement = visible_agreement_or_404(request, pk)
     years = agreement_years(agreement=agreement)
-    position = years.index(year) if year in years else None
     return render(request, "budgets/financial_schedule.html", {
         "agreement": agreement,
         "schedule": financial_schedule(agreement=agreement, year=year),
         "years": years,
-        "previous_year": years[position - 1] if position else None,
-        "next_year": years[position + 1] if position is not None and position + 1 < len(years) else None,
+        "year_pagination": year_pagination(
+            years, year, lambda each: reverse("budgets:financial_schedule", args=[agreement.pk, each])
+        ),
     })
 
 

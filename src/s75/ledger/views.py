@@ -31,6 +31,7 @@ from s75.budgets.services import instalments_post
 from s75.core.exports import BOLD, POUNDS_FORMAT, pounds, table_workbook, xlsx_response
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_plain
+from s75.core.pages import year_pagination
 
 from .forms import MONTHS, EntryReverseForm, LinesFilterForm, PeriodCloseForm, fund_years
 from .models import Account, AccountRole, EntryKind, Fund, JournalEntry, JournalLine
@@ -178,7 +179,6 @@ def _expenditure_rows(fund: Fund, year: FinancialYear) -> list[ExpenditureRow]:
 def _fund_context(request, fund: Fund, year: FinancialYear | None = None, close_form=None) -> dict:
     years = fund_years(fund)
     year = year or _year_of(request, years, fund)
-    position = years.index(year) if year in years else None
     rows = _trial_balance_rows(fund, year)
     expenditure = _expenditure_rows(fund, year)
     return {
@@ -186,8 +186,9 @@ def _fund_context(request, fund: Fund, year: FinancialYear | None = None, close_
         "agreement": fund.agreement,
         "year": year,
         "years": years,
-        "previous_year": years[position - 1] if position else None,
-        "next_year": years[position + 1] if position is not None and position + 1 < len(years) else None,
+        "year_pagination": year_pagination(
+            years, year, lambda each: f"{reverse('ledger:fund', args=[fund.pk])}?year={each.label}"
+        ),
         "headline": _headline(rows),
         "trial_balance": rows,
         "debits_pence": sum(row.debit_pence or 0 for row in rows),
