@@ -1,4 +1,5 @@
-# s75: `make run` sets up and serves the demo; `make test` runs the whole suite on SQLite and PostgreSQL.
+# s75: `make run` sets up and serves the demo; `make serve` serves production with gunicorn; `make test` runs the whole
+# suite on SQLite and PostgreSQL.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo run test test-sqlite test-postgres lint clean
+.PHONY: install demo run serve test test-sqlite test-postgres lint clean
 
 $(BIN)/activate: pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "s75 needs Python 3.11 or newer")'
@@ -28,6 +29,11 @@ run: demo
 	@echo "s75 is at http://$(HOST):$(PORT)/ (stop with Ctrl+C)"
 	@echo ""
 	$(S75) runserver --noreload $(HOST):$(PORT)
+
+# Production: S75_SECRET_KEY and DATABASE_URL from the environment (see README.md, "Serve in production").
+serve: install
+	DJANGO_SETTINGS_MODULE=s75.settings.prod $(S75) collectstatic --no-input -v0
+	$(BIN)/gunicorn --config python:s75.settings.gunicorn s75.wsgi
 
 lint: install
 	$(BIN)/ruff check src tests bench scripts

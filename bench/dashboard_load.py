@@ -1,13 +1,16 @@
 """Benchmark: the fund dashboard under 20 concurrent clients (issue 4, item 5).
 
 Builds the fund of ``monitoring_report.py`` (N imported lines, default 1,000,000, in a throwaway PostgreSQL
-database; or reuses one kept with ``monitoring_report.py --keep`` via ``--database``), serves the project with
-``s75 runserver --noreload`` on a free loopback port (production settings, but plain static storage and no HTTPS
-redirect), signs in 20 clients as the fund's pooled fund manager, each with its own session cookie, and has them
-fetch ``/funds/<id>/monitoring/?period=2024-25/M12`` back to back for a bounded time (default 20 s). Then it stops
-the server and prints the number of requests and p50/p95/p99 latency.
+database; or reuses one kept with ``monitoring_report.py --keep`` via ``--database``) and serves it as production
+does: ``collectstatic``, then ``gunicorn --config python:s75.settings.gunicorn s75.wsgi`` with the production
+settings, on a free loopback port over plain HTTP (so without the HTTPS redirect a proxy would make) and with its
+control socket in a temporary folder (so that it cannot clash with another gunicorn's). It signs in
+20 clients as the fund's pooled fund manager through the sign-in form, each with its own session cookie, and has
+Debian's ``wrk`` hold one connection per client, each fetching ``/funds/<id>/monitoring/?period=2024-25/M12`` back
+to back, first for a short warm-up and then for a bounded time (default 20 s). It prints the requests, p50/p95/p99
+latency, the CPU time per request of the gunicorn workers and of PostgreSQL, and the machine's load average.
 
-    .venv/bin/python bench/dashboard_load.py [--lines N] [--seconds S] [--clients C] [--database URL]
+    .venv/bin/python bench/dashboard_load.py [--lines N] [--seconds S] [--clients C] [--workers W] [--database URL]
 
 Target: p95 under 100 ms.
 """
@@ -16,17 +19,15 @@ import argparse
 import http.client
 import os
 import re
-import secrets
+import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -38,16 +39,35 @@ import monitoring_report  # noqa: E402
 
 HOST = "127.0.0.1"
 PERIOD = "2024-25/M12"
-SETTINGS = '''from s75.settings.prod import *  # noqa: F403
+# One wrk thread per client, each with its client's session cookie; a response other than the dashboard is a
+# failure. wrk reports latency in microseconds.
+WRK_SCRIPT = """
+local sessions = {%s}
+local threads, started = {}, 0
 
-STORAGES = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-# runserver starts a thread per request, so a persistent connection (CONN_MAX_AGE) per thread is never reused and
-# the threads' connections pile up until PostgreSQL refuses more ("too many clients"): close each after its request.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
-LOGGING = {"version": 1, "disable_existing_loggers": False, "handlers": {"console": {"class": "logging.StreamHandler"}},
-           "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}}}
-'''
+function setup(thread)
+  started = started + 1
+  thread:set("session", sessions[started])
+  table.insert(threads, thread)
+end
+
+function init(args)
+  wrk.headers["Cookie"] = "sessionid=" .. session
+  failed = 0
+end
+
+function response(status, headers, body)
+  if status ~= 200 or not body:find("Forecast variance by schedule", 1, true) then failed = failed + 1 end
+end
+
+function done(summary, latency, requests)
+  local failed, errors = 0, summary.errors
+  for _, thread in ipairs(threads) do failed = failed + thread:get("failed") end
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    failed, errors.connect + errors.read + errors.write + errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.mean, latency.max))
+end
+"""
 
 
 def free_port() -> int:
@@ -73,7 +93,8 @@ def request(port: int, method: str, path: str, cookies: dict, body: str | None =
         connection.close()
 
 
-def sign_in(port: int) -> dict:
+def sign_in(port: int) -> str:
+    """A new session of the pooled fund manager, through the sign-in form: its session id."""
     cookies: dict = {}
     status, page = request(port, "GET", "/sign-in/", cookies)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
@@ -84,7 +105,7 @@ def sign_in(port: int) -> dict:
     status, _ = request(port, "POST", "/sign-in/", cookies, form)
     if status != 302 or "sessionid" not in cookies:
         sys.exit(f"signing in answered {status}")
-    return {"sessionid": cookies["sessionid"]}
+    return cookies["sessionid"]
 
 
 def wait_for(port: int, server: subprocess.Popen, log, limit: float = 60) -> None:
@@ -101,24 +122,42 @@ def wait_for(port: int, server: subprocess.Popen, log, limit: float = 60) -> Non
     sys.exit("the server did not start within a minute")
 
 
-def drive(port: int, path: str, cookies: dict, until: float, latencies: list, failures: list) -> None:
-    while time.monotonic() < until:
-        started = time.perf_counter()
-        try:
-            status, page = request(port, "GET", path, dict(cookies))
-        except OSError as error:
-            failures.append(type(error).__name__)
-            continue
-        elapsed = time.perf_counter() - started
-        if status != 200 or b"Schedule" not in page:
-            failures.append(f"HTTP {status}")
-        else:
-            latencies.append(elapsed)
+def run_wrk(wrk: str, script: Path, url: str, clients: int, seconds: int) -> dict:
+    done = subprocess.run([wrk, "-t", str(clients), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "30s",
+                           "-s", str(script), url], capture_output=True, text=True)
+    found = re.search(r"^RESULT (.*)$", done.stdout, re.MULTILINE)
+    if done.returncode or not found:
+        sys.exit(f"wrk failed:\n{done.stdout}\n{done.stderr}")
+    names = ("requests", "microseconds", "failed", "errors", "p50", "p95", "p99", "mean", "max")
+    return dict(zip(names, (float(value) for value in found[1].split()), strict=True))
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time used so far by those of these processes still running (from /proc: Linux)."""
+    ticks = 0
+    for pid in pids:
+        with suppress(FileNotFoundError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime and stime, the stat file's 14th and 15th fields
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def workers_of(server: subprocess.Popen) -> list[int]:
+    return sorted(int(pid) for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split())
+
+
+def database_backends(database_url: str) -> list[int]:
+    """The PostgreSQL server processes serving the database's other connections (the workers' connections)."""
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        return [pid for (pid,) in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "ORDER BY pid")]
+
+
+def load() -> str:
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
 def fund_of(database_url: str) -> int:
@@ -134,67 +173,76 @@ def fund_of(database_url: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--warm-up", type=int, default=3, help="Seconds of load before the measured run.")
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--workers", type=int, help="Gunicorn workers (default: its setting, 2 x cores + 1).")
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL") or ledger_import.DEFAULT_POSTGRES,
                         help="A PostgreSQL server URL; the benchmark creates and drops its own database there.")
     parser.add_argument("--database", help="A database kept by monitoring_report.py --keep, used as it is.")
     parser.add_argument("--keep", action="store_true", help="Keep the database it builds.")
     options = parser.parse_args()
+    wrk = shutil.which("wrk") or sys.exit("wrk is not on PATH: apt-get install -y wrk")
     built = (nullcontext((options.database, fund_of(options.database), None, None, None)) if options.database
              else monitoring_report.bench_fund(options.postgres, options.lines, keep=options.keep))
     with built as (database_url, fund, *_), tempfile.TemporaryDirectory(prefix="s75-bench-web-") as folder:
-        (Path(folder) / "bench_web_settings.py").write_text(SETTINGS)
         port = free_port()
-        env = {**ledger_import.child_env(database_url), "DJANGO_SETTINGS_MODULE": "bench_web_settings",
-               "PYTHONPATH": os.pathsep.join([folder, str(ledger_import.ROOT / "src")]),
-               "S75_SECURE_SSL_REDIRECT": "false", "S75_SECRET_KEY": secrets.token_urlsafe(40)}
+        env = {**ledger_import.child_env(database_url), "S75_VAR_DIR": folder, "S75_BIND": f"{HOST}:{port}",
+               "S75_SECURE_SSL_REDIRECT": "false"}
+        if options.workers:
+            env["S75_WORKERS"] = str(options.workers)
+        subprocess.run([sys.executable, "-m", "s75", "collectstatic", "--no-input", "-v0"], env=env,
+                       cwd=ledger_import.ROOT, check=True)
         log = (Path(folder) / "server.log").open("w+")
-        server = subprocess.Popen([sys.executable, "-m", "s75", "runserver", "--noreload", f"{HOST}:{port}"],
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "python:s75.settings.gunicorn",
+                                   "--control-socket", str(Path(folder) / "gunicorn.ctl"), "s75.wsgi"],
                                   env=env, cwd=ledger_import.ROOT, stdout=log, stderr=log)
         try:
             wait_for(port, server, log)
             sessions = [sign_in(port) for _ in range(options.clients)]
             path = f"/funds/{fund}/monitoring/?{urlencode({'period': PERIOD})}"
-            status, page = request(port, "GET", path, dict(sessions[0]))
+            status, _ = request(port, "GET", path, {"sessionid": sessions[0]})
             if status != 200:
                 sys.exit(f"{path} answered {status}")
-            print(f"Serving {path} with runserver on {HOST}:{port}; {options.clients} clients for "
-                  f"{options.seconds:g} s", flush=True)
-            latencies: list[float] = []
-            failures: list[str] = []
-            until = time.monotonic() + options.seconds
-            threads = [threading.Thread(target=drive, args=(port, path, cookies, until, latencies, failures))
-                       for cookies in sessions]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            wall = time.perf_counter() - started
+            script = Path(folder) / "dashboard.lua"
+            script.write_text(WRK_SCRIPT % ", ".join(f'"{session}"' for session in sessions))
+            workers = workers_of(server)
+            print(f"Serving {path} with gunicorn ({len(workers)} workers) on {HOST}:{port}; {options.clients} "
+                  f"clients (wrk, a connection each) for {options.seconds} s after {options.warm_up} s of warm-up",
+                  flush=True)
+            run_wrk(wrk, script, f"http://{HOST}:{port}{path}", options.clients, options.warm_up)
+            backends = database_backends(database_url)
+            load_before, cpu_before = load(), (cpu_seconds(workers), cpu_seconds(backends))
+            result = run_wrk(wrk, script, f"http://{HOST}:{port}{path}", options.clients, options.seconds)
+            load_after, cpu_after = load(), (cpu_seconds(workers), cpu_seconds(backends))
+            replaced = workers_of(server) != workers or database_backends(database_url) != backends
         finally:
-            server.send_signal(signal.SIGINT)
+            server.send_signal(signal.SIGTERM)
             try:
-                server.wait(timeout=10)
+                server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
             log.seek(0)
-            text = log.read()
-            errors = Counter(line for line in text.splitlines() if re.match(r"^[\w.]+(Error|Exception): ", line))
+            errors = Counter(line for line in log.read().splitlines()
+                             if re.match(r"^[\w.]+(Error|Exception): ", line))
             log.close()
-    if not latencies:
-        sys.exit(f"no request succeeded: {failures[:5]}")
+    requests = result["requests"]
+    if not requests:
+        sys.exit("no request was answered")
+    server_cpu, database_cpu = ((after - before) / requests * 1000 for before, after in zip(cpu_before, cpu_after,
+                                                                                              strict=True))
     print()
-    print(f"requests  {len(latencies):,} ok, {len(failures)} failed, {len(latencies) / wall:.1f} per second")
-    print(f"latency   p50 {percentile(latencies, 0.50) * 1000:.1f} ms   p95 {percentile(latencies, 0.95) * 1000:.1f} ms"
-          f"   p99 {percentile(latencies, 0.99) * 1000:.1f} ms   (mean {statistics.fmean(latencies) * 1000:.1f} ms,"
-          f" max {max(latencies) * 1000:.1f} ms)")
-    if failures:
-        kinds = Counter(failures).most_common(3)
-        print("failures  " + "; ".join(f"{count} x {kind}" for kind, count in kinds))
-        for line, count in errors.most_common(3):
-            print(f"server    {count} x {line[:200]}")
+    print(f"requests  {requests:,.0f} answered, {result['failed']:.0f} not the dashboard, {result['errors']:.0f} "
+          f"socket errors or timeouts; {requests / result['microseconds'] * 1e6:.1f} per second")
+    p50, p95, p99, mean, longest = (result[name] / 1000 for name in ("p50", "p95", "p99", "mean", "max"))
+    print(f"latency   p50 {p50:.1f} ms   p95 {p95:.1f} ms   p99 {p99:.1f} ms   (mean {mean:.1f} ms, "
+          f"max {longest:.1f} ms)")
+    print(f"cpu       {server_cpu:.1f} ms per request in the gunicorn workers, {database_cpu:.1f} ms in PostgreSQL"
+          + ("   (incomplete: a worker or connection was replaced during the run)" if replaced else ""))
+    print(f"load      {load_before} before, {load_after} after (1, 5 and 15 minute averages; {os.cpu_count()} cores)")
+    for line, count in errors.most_common(3):
+        print(f"server    {count} x {line[:200]}")
     print("Target: p95 under 100 ms.")
 
 

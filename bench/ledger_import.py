@@ -7,8 +7,9 @@ folder, then in one run:
   columns, then times ``s75 import-ledger`` of the same file (checked, double entry, running balances updated);
 - SQLite: a fresh database file, a plain ``executemany`` load of the CSV into an unindexed table, then the import.
 
-It prints each time, the ratio of the import to the raw load, and the import process's peak memory (its own
-maximum resident set, from ``wait4``), checks that the ledger holds what the file says, and drops what it made.
+It prints each time, the ratio of the import to the raw load, the import process's peak memory (its own
+maximum resident set, from ``wait4``) and the machine's load average before the raw load and after the import (the
+figures mean less on a busy machine), checks that the ledger holds what the file says, and drops what it made.
 
     .venv/bin/python bench/ledger_import.py [--lines N] [--postgres URL] [--only postgresql|sqlite]
 
@@ -143,6 +144,7 @@ def postgres(url: str, ledger: Path, cost_centres: Path, total: int, lines: int)
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
         fund = prepare(bench_url, cost_centres)
+        load_before = os.getloadavg()[0]
         with psycopg.connect(bench_url, autocommit=True) as raw:
             raw.execute("CREATE TABLE raw_ledger (posting_date text, cost_centre text, subjective text, "
                         "description text, amount text, line_id text)")
@@ -156,6 +158,7 @@ def postgres(url: str, ledger: Path, cost_centres: Path, total: int, lines: int)
             raw.execute("DROP TABLE raw_ledger")
             raw.execute("VACUUM ANALYZE")
         seconds, memory, summary = timed_import(bench_url, fund, ledger)
+        load_after = os.getloadavg()[0]
         with psycopg.connect(bench_url) as check:
             posted, expenditure, unbalanced, drift = check.execute(f"""
                 SELECT (SELECT COUNT(*) FROM ledger_journalline l JOIN ledger_account a ON a.id = l.account_id
@@ -173,7 +176,7 @@ def postgres(url: str, ledger: Path, cost_centres: Path, total: int, lines: int)
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return {"database": "PostgreSQL", "raw": raw_seconds, "raw_name": "COPY", "import": seconds, "memory": memory,
-            "summary": summary}
+            "summary": summary, "load": (load_before, load_after)}
 
 
 def sqlite(folder: Path, ledger: Path, cost_centres: Path, total: int, lines: int) -> dict:
@@ -183,6 +186,7 @@ def sqlite(folder: Path, ledger: Path, cost_centres: Path, total: int, lines: in
     url = f"sqlite:///{database}"
     fund = prepare(url, cost_centres)
     raw_database = folder / "raw.sqlite3"
+    load_before = os.getloadavg()[0]
     with sqlite3.connect(raw_database) as raw:
         raw.execute("PRAGMA journal_mode=WAL")
         raw.execute("CREATE TABLE raw_ledger (posting_date text, cost_centre text, subjective text, "
@@ -195,6 +199,7 @@ def sqlite(folder: Path, ledger: Path, cost_centres: Path, total: int, lines: in
         raw.commit()
         raw_seconds = time.perf_counter() - started
     seconds, memory, summary = timed_import(url, fund, ledger)
+    load_after = os.getloadavg()[0]
     with sqlite3.connect(database) as check:
         posted, expenditure, unbalanced, drift = check.execute(f"""
             SELECT (SELECT COUNT(*) FROM ledger_journalline l JOIN ledger_account a ON a.id = l.account_id
@@ -209,7 +214,7 @@ def sqlite(folder: Path, ledger: Path, cost_centres: Path, total: int, lines: in
         """).fetchone()  # noqa: S608
     verify(posted, expenditure, unbalanced, drift, lines, total)
     return {"database": "SQLite", "raw": raw_seconds, "raw_name": "executemany", "import": seconds,
-            "memory": memory, "summary": summary}
+            "memory": memory, "summary": summary, "load": (load_before, load_after)}
 
 
 def verify(posted: int, expenditure: int, unbalanced: int, drift: int, lines: int, total: int) -> None:
@@ -250,15 +255,17 @@ def main() -> None:
         if options.only in {None, "sqlite"}:
             results.append(sqlite(folder, ledger, cost_centres, total, options.lines))
     print()
-    print(f"{'database':<11} {'raw load':>22} {'s75 import-ledger':>18} {'ratio':>7} {'peak memory':>12}")
+    print(f"{'database':<11} {'raw load':>22} {'s75 import-ledger':>18} {'ratio':>7} {'peak memory':>12}"
+          f" {'load average':>13}")
     for result in results:
         raw = f"{result['raw_name']} {result['raw']:.2f} s"
         ratio = result["import"] / result["raw"]
         print(f"{result['database']:<11} {raw:>22} {result['import']:>16.2f} s {ratio:>6.2f}x"
-              f" {result['memory'] / 2**20:>9.0f} MB")
+              f" {result['memory'] / 2**20:>9.0f} MB {result['load'][0]:>6.2f}, {result['load'][1]:.2f}")
     print()
-    print("Targets: the import within 2x the raw load; peak memory under 500 MB. The ledger was checked after each "
-          "import: every line posted once, entries balanced, balances equal to their lines.")
+    print(f"Targets: the import within 2x the raw load; peak memory under 500 MB. The ledger was checked after each "
+          f"import: every line posted once, entries balanced, balances equal to their lines. Load average: the "
+          f"machine's (1 minute, {os.cpu_count()} CPUs) before the raw load and after the import.")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Site map: sign-in, the agreement register and the admin."""
+"""Site map: sign-in, the agreement register, governance and the admin."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -17,8 +17,13 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("agreements/", include("s75.agreements.urls")),
     path("agreements/<int:pk>/finance/", include("s75.budgets.urls")),
+    path("agreements/<int:pk>/risk-share/", include("s75.riskshare.urls")),
+    path("governance/", include("s75.governance.urls")),
     path("funds/", include("s75.ledger.urls")),
     path("funds/", include("s75.ledger.import_urls")),
     path("funds/", include("s75.monitoring.urls")),
+    path("funds/", include("s75.settlement.urls")),
+    path("funds/", include("s75.reports.urls")),
+    path("documents/", include("s75.documents.urls")),
     path("admin/", admin.site.urls),
 ]

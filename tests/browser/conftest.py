@@ -31,6 +31,9 @@ SESSION_DATA = pytest.StashKey[str]()
 GUARDS = [
     importlib.import_module("s75.audit.migrations.0002_append_only"),
     importlib.import_module("s75.ledger.migrations.0002_database_guards"),
+    importlib.import_module("s75.ledger.migrations.0004_line_references_checked_per_statement"),
+    importlib.import_module("s75.reports.migrations.0002_append_only"),
+    importlib.import_module("s75.settlement.migrations.0002_final_runs_locked"),
 ]
 
 
@@ -52,7 +55,7 @@ def pytest_runtest_teardown(item, nextitem):
         return (yield)
     blocker = item.funcargs["django_db_blocker"]
     with blocker.unblock(), connection.schema_editor() as editor:
-        for guard in GUARDS:
+        for guard in reversed(GUARDS):  # later guards use earlier ones' functions (the audit's refusal)
             guard.backwards(None, editor)
     try:
         return (yield)

@@ -280,6 +280,15 @@ def test_a_source_line_id_twice_in_one_file_is_a_problem(fund, mapping, tmp_path
         "row 4, column Line Id, value A: row 2 has the same source line id: each line needs its own"]
 
 
+def test_a_repeated_source_line_id_is_a_problem_when_it_was_posted_before_as_well(fund, mapping, tmp_path):
+    run(fund, mapping, ledger_csv(tmp_path / "first.csv", [row(line_id="A")]))
+    outcome = run(fund, mapping, ledger_csv(tmp_path / "gl.csv", [row(line_id="A"), row(line_id="B"),
+                                                                  row(line_id="A")]))
+    assert [str(p) for p in outcome.problems] == [
+        "row 4, column Line Id, value A: row 2 has the same source line id: each line needs its own"]
+    assert JournalLine.objects.filter(source_line_id="B").count() == 0
+
+
 @pytest.mark.parametrize(
     ("cells", "problem"),
     [
@@ -385,3 +394,21 @@ def test_columns_mapping_names_what_is_missing(fund):
     ]
     with pytest.raises(LedgerError, match="a mapping called 'finance' already exists"):
         column_mapping_save(actor=None, fund=fund, name="finance", columns=COLUMNS)
+
+
+def test_a_csv_with_ragged_rows_or_a_backslash_dot_is_read_row_by_row_and_posts_the_same(fund, mapping, tmp_path):
+    """PostgreSQL reads a plain CSV itself; a file it would read otherwise than Python's csv module is read by
+    Python instead, with the same result."""
+    path = ledger_csv(tmp_path / "gl.csv", [row(line_id="L1"), [*row(line_id="L2"), ""],
+                                            row(line_id="L3", description="\\.")])
+    outcome = run(fund, mapping, path)
+    assert (outcome.status, outcome.rows_posted) == (POSTED, 3), outcome.problems
+    assert JournalLine.objects.get(source_line_id="L3").description == "\\."
+
+
+def test_text_is_trimmed_as_python_trims_it(fund, mapping, tmp_path):
+    path = ledger_csv(tmp_path / "gl.csv", [row(line_id=" S1\u00a0", description="\tRent\u3000", subjective=" 5010")])
+    outcome = run(fund, mapping, path)
+    assert outcome.status == POSTED, outcome.problems
+    line = JournalLine.objects.get(source_line_id="S1")
+    assert (line.description, line.subjective) == ("Rent", "5010")

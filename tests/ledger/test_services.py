@@ -29,12 +29,13 @@ def test_opening_a_fund_makes_its_chart_and_a_period_for_every_month_of_the_term
     assert roles == [
         ("1000", "cash"), ("1100-01", "contributions_receivable"), ("1100-02", "contributions_receivable"),
         ("2000", "creditors"), ("3000", "contingency_reserve"), ("3100", "carry_forward"),
-        ("4000-01", "contributions"), ("4000-02", "contributions"), ("5000-01", "expenditure"),
+        ("4000-01", "contributions"), ("4000-02", "contributions"), ("4900", "reserve_transfers"),
+        ("5000-01", "expenditure"),
     ]
     assert fund.periods.count() == 36
     assert [p.label for p in fund.periods.all()[:2]] == ["2024-25/M01", "2024-25/M02"]
     assert fund_open(actor=None, agreement=fund.agreement) == fund
-    assert fund.accounts.count() == 9
+    assert fund.accounts.count() == 10
 
 
 def test_only_a_pooled_fund_with_a_host_has_a_ledger():
@@ -129,3 +130,28 @@ def test_postgresql_refuses_lines_added_to_an_earlier_entry_or_a_closed_period(f
             JournalLine(entry=entry, fund=fund, period=entry.period, account=expenditure, amount_pence=1),
             JournalLine(entry=entry, fund=fund, period=entry.period, account=creditors, amount_pence=-1),
         ])
+
+
+@pytest.mark.parametrize("reference", ["entry_id", "account_id", "period_id", "account of another fund"])
+def test_the_database_refuses_a_line_whose_entry_account_or_period_is_missing_or_of_another_fund(fund, reference):
+    """Lines have no foreign keys (a million of them would mean millions of look-ups at commit): the database checks
+    their references once per statement on PostgreSQL and per line on SQLite instead."""
+    expenditure = account(fund, AccountRole.EXPENDITURE)
+    other_fund = fund_open(actor=None, agreement=complete_agreement())
+    wrong = {"entry_id": 10**9, "account_id": 10**9, "period_id": 10**9,
+             "account of another fund": account(other_fund, AccountRole.EXPENDITURE).pk}[reference]
+    with pytest.raises(DatabaseError, match="does not exist|must belong to its fund|must be on an entry"), \
+            transaction.atomic():
+        entry = JournalEntry.objects.create(fund=fund, period=fund.periods.first(), kind="manual", description="x")
+        line = {"entry_id": entry.pk, "account_id": expenditure.pk, "period_id": entry.period_id}
+        line["account_id" if reference == "account of another fund" else reference] = wrong
+        JournalLine.objects.create(fund=fund, amount_pence=5, **line)
+    assert not JournalLine.objects.exists()
+
+
+@pytest.mark.parametrize("table", ["ledger_account", "ledger_period"])
+def test_the_database_keeps_accounts_and_periods_that_lines_refer_to(fund, table):
+    line = spend(fund, 100).lines.get(amount_pence=100)
+    referred = line.account_id if table == "ledger_account" else line.period_id
+    with pytest.raises(DatabaseError, match="journal lines"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [referred])  # noqa: S608 - a table name of the test's

@@ -158,6 +158,25 @@ def test_host_and_lead_commissioner_rules_put_it_all_on_one_partner():
     assert lead.schedule("Care at home").overspend_shares == {CCG: 500}
 
 
+def test_spend_outside_the_agreement_is_borne_by_the_host_alone():
+    """A council spends £12,000 of the equipment store's outturn on something the agreement does not cover: it is
+    taken out before the shares, the remaining £48,000 overspend is shared 50/50, the host bears the £12,000."""
+    schedules = [ScheduleFigures("Joint Equipment Store", {COUNCIL: pounds("535000"), CCG: pounds("535000")},
+                                 pounds("1130000"), outside_agreement=pounds("12000"))]
+    result = allocate(partners=[COUNCIL, CCG], host=COUNCIL, schedules=schedules, terms=Terms())
+    council, ccg = result.partner(COUNCIL), result.partner(CCG)
+    assert (council.overspend_share, ccg.overspend_share) == (pounds("24000"), pounds("24000"))
+    assert (council.outside_agreement, ccg.outside_agreement) == (pounds("12000"), 0)
+    assert council.final_share_of_spend == pounds("535000") + pounds("24000") + pounds("12000")
+    assert ccg.final_share_of_spend == pounds("559000")
+    assert result.schedule("Joint Equipment Store").outside_agreement == pounds("12000")
+
+    shared = allocate(partners=[COUNCIL, CCG], host=COUNCIL, schedules=schedules,
+                      terms=Terms(maladministration_borne_by_host=False))
+    assert shared.partner(COUNCIL).overspend_share == shared.partner(CCG).overspend_share == pounds("30000")
+    assert shared.partner(COUNCIL).outside_agreement == 0
+
+
 def test_terms_that_cannot_apply_say_why():
     schedules = [ScheduleFigures("Pool", {COUNCIL: 100, CCG: 100}, 300)]
     with pytest.raises(AllocationError, match="add up to 90, not 100"):
@@ -166,6 +185,9 @@ def test_terms_that_cannot_apply_say_why():
     with pytest.raises(AllocationError, match="no lead commissioner"):
         allocate(partners=[COUNCIL, CCG], host=COUNCIL, schedules=schedules,
                  terms=Terms(rules=Rules(overspend=OverspendRule.LEAD_COMMISSIONER)))
+    with pytest.raises(AllocationError, match="between nothing and the outturn"):
+        allocate(partners=[COUNCIL, CCG], host=COUNCIL, terms=Terms(),
+                 schedules=[ScheduleFigures("Pool", {COUNCIL: 100, CCG: 100}, 300, outside_agreement=301)])
 
 
 # Properties ------------------------------------------------------------------------------------------------
@@ -183,12 +205,15 @@ def years(draw):
         contributions = {p: draw(money) for p in partners}
         assume(sum(contributions.values()) > 0)
         outturn = draw(st.integers(min_value=0, max_value=2 * sum(contributions.values()) + 10**6))
-        schedules.append(ScheduleFigures(number, contributions, outturn, lead_commissioner=partners[0]))
+        outside = draw(st.integers(min_value=0, max_value=outturn)) if draw(st.booleans()) else 0
+        schedules.append(ScheduleFigures(number, contributions, outturn, lead_commissioner=partners[0],
+                                         outside_agreement=outside))
     caps = {p: Cap(pence=draw(money)) for p in partners if draw(st.booleans())}
     terms = Terms(
         rules=Rules(overspend=draw(st.sampled_from([r for r in OverspendRule if r != OverspendRule.FIXED])),
                     underspend=draw(st.sampled_from([r for r in UnderspendRule if r != UnderspendRule.FIXED]))),
         offset_first=draw(st.booleans()), contingency_reserve=draw(money), caps=caps,
+        maladministration_borne_by_host=draw(st.booleans()),
     )
     received = {p: draw(money) for p in partners}
     return partners, schedules, terms, received

@@ -12,9 +12,16 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "audit.view_audit_trail",
         "ledger.post_ledger",
         "ledger.close_period",
+        "governance.manage_governance",
+        "governance.record_decision",
+        "documents.edit_clause_templates",
+        "settlement.settle_fund",
     ),
-    "Commissioner": ("agreements.manage_agreement", "agreements.vary_agreement"),
-    "Partner finance lead": ("audit.view_audit_trail", "monitoring.record_consent"),
+    "Commissioner": (
+        "agreements.manage_agreement", "agreements.vary_agreement", "governance.manage_governance",
+        "governance.record_decision",
+    ),
+    "Partner finance lead": ("audit.view_audit_trail", "monitoring.record_consent", "settlement.approve_settlement"),
     "Board member": (),
     "Auditor": ("audit.view_audit_trail",),
 }

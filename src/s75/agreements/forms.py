@@ -437,9 +437,14 @@ class TransitionForm(GovukForm):
         help_text="Recorded in the agreement's history with your name and the time.",
     )
 
-    def __init__(self, *args, options: list[TransitionOption], **kwargs):
+    def __init__(self, *args, options: list[TransitionOption], decisions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["move"].choices = [(self.value_of(option), option.label) for option in options]
+        if decisions is not None and decisions.exists():
+            self.fields["decision"] = forms.ModelChoiceField(
+                label="Board decision that authorised the move", queryset=decisions, required=False,
+                empty_label="None cited", help_text="An approved decision on this agreement, made on or before today.",
+            )
 
     @staticmethod
     def value_of(option: TransitionOption) -> str:
@@ -447,7 +452,8 @@ class TransitionForm(GovukForm):
 
     def transition(self) -> dict:
         to_status, _, end_reason = self.cleaned_data["move"].partition(":")
-        return {"to_status": to_status, "end_reason": end_reason, "reason": self.cleaned_data["reason"]}
+        return {"to_status": to_status, "end_reason": end_reason, "reason": self.cleaned_data["reason"],
+                "decision": self.cleaned_data.get("decision")}
 
 
 class AsAtForm(GovukForm):

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from s75.governance.evidence import decision_evidence_unmet
+from s75.governance.models import Decision
 from s75.organisations.models import LOCAL_AUTHORITY_KINDS, NHS_KINDS
 
 from .checklist import agreement_checklist, agreement_excluded_functions
@@ -23,6 +25,7 @@ class TransitionContext:
     end_reason: str = ""
     reason: str = ""
     varying: bool = False  # judging a variation of an agreement in force, not a move of its lifecycle
+    decision: Decision | None = None  # the board decision the move cites as its evidence, if any
 
 
 Condition = Callable[[Agreement, TransitionContext], list[str]]
@@ -105,6 +108,12 @@ def end_reason_holds(agreement: Agreement, context: TransitionContext) -> list[s
     return ["say why the agreement ended: expired, terminated or superseded"]
 
 
+def cited_decision_authorises(agreement: Agreement, context: TransitionContext) -> list[str]:
+    if context.decision is None:
+        return []
+    return decision_evidence_unmet(decision=context.decision, agreement=agreement, on=context.on, act="the move")
+
+
 # What must stay true of an agreement in force; a variation that would break one of these is refused.
 IN_FORCE_INVARIANTS: tuple[Condition, ...] = (
     has_nhs_and_council_parties,
@@ -113,14 +122,17 @@ IN_FORCE_INVARIANTS: tuple[Condition, ...] = (
     host_and_manager_for_pooled_fund,
 )
 
+# Every move may cite the board decision that authorised it (``cited_decision_authorises``, a no-op otherwise).
 TRANSITIONS: dict[tuple[str, str], tuple[Condition, ...]] = {
-    (S.DRAFT, S.CONSULTATION): (has_nhs_and_council_parties, has_schedules),
-    (S.CONSULTATION, S.DRAFT): (),
-    (S.CONSULTATION, S.APPROVED): (consultation_closed, approved_by_every_party),
-    (S.DRAFT, S.APPROVED): (has_nhs_and_council_parties, consultation_closed_or_exempt, approved_by_every_party),
-    (S.APPROVED, S.DRAFT): (),
-    (S.APPROVED, S.IN_FORCE): (consultation_closed_or_exempt, approved_by_every_party, *IN_FORCE_INVARIANTS),
-    (S.IN_FORCE, S.ENDED): (end_reason_holds,),
+    (S.DRAFT, S.CONSULTATION): (has_nhs_and_council_parties, has_schedules, cited_decision_authorises),
+    (S.CONSULTATION, S.DRAFT): (cited_decision_authorises,),
+    (S.CONSULTATION, S.APPROVED): (consultation_closed, approved_by_every_party, cited_decision_authorises),
+    (S.DRAFT, S.APPROVED): (has_nhs_and_council_parties, consultation_closed_or_exempt, approved_by_every_party,
+                            cited_decision_authorises),
+    (S.APPROVED, S.DRAFT): (cited_decision_authorises,),
+    (S.APPROVED, S.IN_FORCE): (consultation_closed_or_exempt, approved_by_every_party, *IN_FORCE_INVARIANTS,
+                               cited_decision_authorises),
+    (S.IN_FORCE, S.ENDED): (end_reason_holds, cited_decision_authorises),
 }
 
 # Statuses in which the agreement's terms may be edited directly. Approved terms are frozen (reopening the

@@ -184,6 +184,10 @@ class Approval(TrackedModel):
     decided_on = models.DateField()
     decision_maker = models.CharField(max_length=300, help_text="e.g. Executive, Governing Body, Cabinet.")
     reference = models.CharField(max_length=300, blank=True, help_text="Minute or agenda item reference.")
+    decision = models.ForeignKey(
+        "governance.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="approvals",
+        help_text="The recorded board decision the approval cites as its evidence.",
+    )
 
     class Meta:
         ordering = ["decided_on"]
@@ -202,6 +206,10 @@ class Transition(models.Model):
     reason = models.TextField()
     at = models.DateTimeField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        "governance.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="transitions",
+        help_text="The recorded board decision that authorised the move.",
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -221,6 +229,10 @@ class Variation(models.Model):
     effective_from = models.DateField()
     description = models.TextField()
     approval_reference = models.CharField(max_length=300, blank=True)
+    decision = models.ForeignKey(
+        "governance.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="authorised_variations",
+        help_text="The recorded board decision that authorised the variation.",
+    )
     document_before = models.JSONField(null=True, blank=True)
     document_after = models.JSONField()
     recorded_at = models.DateTimeField(auto_now_add=True)

@@ -39,6 +39,18 @@ def agreement_list(*, user, status: str | None = None) -> QuerySet[Agreement]:
     return agreements.order_by("title")
 
 
+def user_acts_for_party(*, user, party: Party, permission: str) -> bool:
+    """Whether ``user`` may act for ``party`` in what ``permission`` allows: someone holding it at the party's
+    organisation or at one that took on its functions (a CCG's ICB); administrators may too."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.has_perm(permission):
+        return False
+    if user.is_superuser:
+        return True
+    return user.organisation_id is not None and party.organisation_id in organisation_lineage_ids(
+        organisation=user.organisation
+    )
+
+
 def agreement_get(*, user, pk: int | None = None, reference: str | None = None) -> Agreement:
     """One agreement the user may see; ``Agreement.DoesNotExist`` otherwise (pages answer 404 either way)."""
     lookup = {"pk": pk} if pk is not None else {"reference": reference}

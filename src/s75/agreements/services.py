@@ -20,6 +20,8 @@ from s75.accounts.models import User
 from s75.audit.services import audit_record, snapshot
 from s75.budgets.models import Contribution, FundingStream
 from s75.core.fiscal import FinancialYear, financial_years_between
+from s75.governance.evidence import decision_evidence_unmet
+from s75.governance.models import Decision
 from s75.organisations.models import Organisation
 
 from .document import agreement_document
@@ -51,6 +53,7 @@ class VariationDetails:
     effective_from: date
     description: str
     approval_reference: str = ""
+    decision: Decision | None = None  # the board decision that authorised the variation, if one is cited
 
 
 AGREEMENT_FIELDS = frozenset({
@@ -104,7 +107,7 @@ def agreement_change(*, agreement: Agreement, actor, variation: VariationDetails
         recorded = Variation.objects.create(
             agreement=locked, number=(last.number + 1) if last else 1, effective_from=variation.effective_from,
             description=variation.description, approval_reference=variation.approval_reference,
-            document_before=before, document_after=after, recorded_by=acting_user(actor),
+            decision=variation.decision, document_before=before, document_after=after, recorded_by=acting_user(actor),
         )
         audit_record(actor=actor, action="variation_record", obj=recorded, agreement=locked,
                      after={"effective_from": str(variation.effective_from), "description": variation.description})
@@ -124,6 +127,9 @@ def _variation_problems(agreement: Agreement, variation: VariationDetails) -> li
         problems.append(
             f"variations are recorded in date order: {latest} already takes effect on {latest.effective_from:%d %B %Y}"
         )
+    if variation.decision is not None:
+        problems += decision_evidence_unmet(decision=variation.decision, agreement=agreement,
+                                            on=variation.effective_from, act="the variation takes effect")
     return problems
 
 
@@ -332,9 +338,11 @@ def contribution_set(
 
 
 def approval_record(
-    *, actor, agreement: Agreement, party: Party, decided_on: date, decision_maker: str, reference: str = ""
+    *, actor, agreement: Agreement, party: Party, decided_on: date, decision_maker: str, reference: str = "",
+    decision: Decision | None = None,
 ) -> Approval:
-    """Record a party's decision to enter the agreement, the evidence the lifecycle asks for."""
+    """Record a party's decision to enter the agreement, the evidence the lifecycle asks for; ``decision`` is the
+    recorded board decision it cites, if any."""
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if locked.status not in EDITABLE_STATUSES:
@@ -343,11 +351,16 @@ def approval_record(
             raise ChangeRefused([f"{party} is not a party to this agreement"])
         if not decision_maker.strip():
             raise ChangeRefused(["say who made the decision (board, cabinet, executive)"])
+        if decision is not None:
+            unmet = decision_evidence_unmet(decision=decision, agreement=locked, on=decided_on, act="the approval")
+            if unmet:
+                raise ChangeRefused(unmet)
         approval = Approval.objects.filter(agreement=locked, party=party).first()
         before = snapshot(approval) if approval else None
         if approval is None:
             approval = Approval(agreement=locked, party=party, created_by=acting_user(actor))
         approval.decided_on, approval.decision_maker, approval.reference = decided_on, decision_maker, reference
+        approval.decision = decision
         approval.modified_by = acting_user(actor)
         approval.save()
         audit_record(actor=actor, action="approval_record", obj=approval, agreement=locked, before=before,
@@ -357,15 +370,17 @@ def approval_record(
 
 def agreement_transition(
     *, actor, agreement: Agreement, to_status: str, reason: str, end_reason: str = "", on: date | None = None,
-    at=None,
+    at=None, decision: Decision | None = None,
 ) -> Agreement:
     """Move the agreement to ``to_status`` or raise :class:`TransitionRefused` listing every unmet condition.
 
-    ``on`` is the date the conditions are judged at (default today); ``at`` the time recorded in the history.
+    ``on`` is the date the conditions are judged at (default today); ``at`` the time recorded in the history;
+    ``decision`` the recorded board decision that authorised the move, if one is cited.
     """
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        context = TransitionContext(on=on or timezone.localdate(), end_reason=end_reason, reason=reason)
+        context = TransitionContext(on=on or timezone.localdate(), end_reason=end_reason, reason=reason,
+                                    decision=decision)
         problems = transition_unmet(locked, to_status, context)
         previous = locked.transitions.order_by("-at", "-id").first()
         if at is not None and previous is not None and at < previous.at:
@@ -379,7 +394,7 @@ def agreement_transition(
         locked.save()
         Transition.objects.create(
             agreement=locked, from_status=from_status, to_status=to_status, end_reason=locked.end_reason,
-            reason=reason, at=at or timezone.now(), by=acting_user(actor),
+            reason=reason, at=at or timezone.now(), by=acting_user(actor), decision=decision,
         )
         if from_status == AgreementStatus.APPROVED and to_status == AgreementStatus.DRAFT:
             for approval in locked.approvals.all():

@@ -20,6 +20,7 @@ from s75.audit.selectors import audit_events_for_agreement
 from s75.budgets.selectors import agreement_years, document_financial_schedules
 from s75.core.exports import table_workbook, xlsx_response
 from s75.core.fiscal import FinancialYear
+from s75.governance.selectors import boards_for_agreement, decisions_citable_for
 from s75.riskshare.services import risk_share_summary
 
 from .checklist import agreement_checklist, agreement_excluded_functions
@@ -35,7 +36,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Agreement, AgreementStatus, Schedule
-from .pages import visible_agreement_or_404
+from .pages import MANAGE, editable_agreement_or_403, may_edit, visible_agreement_or_404
 from .renewal import agreement_renew
 from .selectors import (
     KeyDate,
@@ -60,26 +61,10 @@ from .services import (
     schedule_update,
 )
 
-MANAGE = "agreements.manage_agreement"
-VARY = "agreements.vary_agreement"
 TRANSITION = "agreements.transition_agreement"
 VIEW_AUDIT = "audit.view_audit_trail"
 AUDIT_EVENTS_PER_PAGE = 50
 RENEWABLE = {AgreementStatus.APPROVED, AgreementStatus.IN_FORCE}
-
-
-def _may_edit(user, agreement: Agreement) -> bool:
-    """Editing needs ``manage_agreement``; once the agreement is in force a change is a variation, which also
-    needs ``vary_agreement``."""
-    needed = [MANAGE, VARY] if agreement.status == AgreementStatus.IN_FORCE else [MANAGE]
-    return all(user_may_change(user=user, agreement=agreement, permission=permission) for permission in needed)
-
-
-def _editable_agreement(request, pk: int) -> Agreement:
-    agreement = visible_agreement_or_404(request, pk)
-    if not _may_edit(request.user, agreement):
-        raise PermissionDenied
-    return agreement
 
 
 def _in_force(agreement: Agreement) -> bool:
@@ -190,7 +175,7 @@ def _detail_context(request, agreement: Agreement, form: TransitionForm | None =
     options = agreement_transition_options(agreement=agreement, today=today)
     may_transition = bool(options) and user_may_change(user=user, agreement=agreement, permission=TRANSITION)
     if form is None and may_transition:
-        form = TransitionForm(options=options)
+        form = TransitionForm(options=options, decisions=decisions_citable_for(agreement=agreement))
     return {
         "agreement": agreement,
         "parties": agreement.parties.select_related("organisation"),
@@ -205,7 +190,7 @@ def _detail_context(request, agreement: Agreement, form: TransitionForm | None =
         "renewal_due": renewal_due(agreement=agreement, today=today),
         "options": [(option, TransitionForm.value_of(option)) for option in options],
         "form": form,
-        "may_edit": agreement.status != AgreementStatus.ENDED and _may_edit(user, agreement),
+        "may_edit": agreement.status != AgreementStatus.ENDED and may_edit(user, agreement),
         "may_record_approval": agreement.status not in {AgreementStatus.IN_FORCE, AgreementStatus.ENDED}
         and user_may_change(user=user, agreement=agreement, permission=MANAGE),
         "may_renew": agreement.status in RENEWABLE
@@ -213,6 +198,8 @@ def _detail_context(request, agreement: Agreement, form: TransitionForm | None =
         "renewal_chain": agreement_renewal_chain(user=user, agreement=agreement),
         "risk_shares": _risk_shares(agreement),
         "may_view_audit": user_may_change(user=user, agreement=agreement, permission=VIEW_AUDIT),
+        "boards": boards_for_agreement(agreement=agreement),
+        "decisions": agreement.decisions.select_related("meeting__board"),
     }
 
 
@@ -229,7 +216,7 @@ def agreement_transition_view(request, pk: int):
     if not user_may_change(user=request.user, agreement=agreement, permission=TRANSITION):
         raise PermissionDenied
     options = agreement_transition_options(agreement=agreement, today=timezone.localdate())
-    form = TransitionForm(request.POST, options=options)
+    form = TransitionForm(request.POST, options=options, decisions=decisions_citable_for(agreement=agreement))
     if form.is_valid():
         try:
             moved = agreement_transition(actor=request.user, agreement=agreement, **form.transition())
@@ -243,7 +230,7 @@ def agreement_transition_view(request, pk: int):
 
 @login_required
 def agreement_edit_view(request, pk: int):
-    agreement = _editable_agreement(request, pk)
+    agreement = editable_agreement_or_403(request, pk)
     form = AgreementForm(_posted(request), initial=AgreementForm.initial_for(agreement), in_force=_in_force(agreement))
     if request.method == "POST" and form.is_valid():
         changes = {name: value for name, value in form.agreement_fields().items()
@@ -263,7 +250,7 @@ def agreement_edit_view(request, pk: int):
 
 @login_required
 def party_add_view(request, pk: int):
-    agreement = _editable_agreement(request, pk)
+    agreement = editable_agreement_or_403(request, pk)
     form = PartyForm(_posted(request), in_force=_in_force(agreement))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -291,13 +278,13 @@ def schedule_detail_view(request, pk: int, number: int):
         "agreement": agreement, "schedule": schedule,
         "contributions": schedule.contributions.select_related("party", "funding_stream")
         .order_by("financial_year", "party__position", "funding_stream__name"),
-        "may_edit": agreement.status != AgreementStatus.ENDED and _may_edit(request.user, agreement),
+        "may_edit": agreement.status != AgreementStatus.ENDED and may_edit(request.user, agreement),
     })
 
 
 @login_required
 def schedule_create_view(request, pk: int):
-    agreement = _editable_agreement(request, pk)
+    agreement = editable_agreement_or_403(request, pk)
     form = ScheduleForm(_posted(request), agreement=agreement, in_force=_in_force(agreement))
     if request.method == "POST" and form.is_valid():
         try:
@@ -315,7 +302,7 @@ def schedule_create_view(request, pk: int):
 
 @login_required
 def schedule_edit_view(request, pk: int, number: int):
-    agreement = _editable_agreement(request, pk)
+    agreement = editable_agreement_or_403(request, pk)
     schedule = _schedule_or_404(agreement, number)
     form = ScheduleForm(_posted(request), agreement=agreement, initial=ScheduleForm.initial_for(schedule),
                         in_force=_in_force(agreement))
@@ -335,7 +322,7 @@ def schedule_edit_view(request, pk: int, number: int):
 
 @login_required
 def contribution_set_view(request, pk: int):
-    agreement = _editable_agreement(request, pk)
+    agreement = editable_agreement_or_403(request, pk)
     form = ContributionForm(_posted(request), agreement=agreement, in_force=_in_force(agreement))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

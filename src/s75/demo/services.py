@@ -13,13 +13,17 @@ from django.db import transaction
 from s75.accounts.models import User
 from s75.agreements.fileformat import agreement_file_read, agreement_load
 from s75.agreements.models import Agreement
+from s75.budgets.services import instalments_generate, receipt_record
 from s75.core.money import format_plain, split_largest_remainder
+from s75.documents.services import template_set_install
 from s75.ledger.importing import column_mapping_save, cost_centre_mappings_save, ledger_import
 from s75.ledger.models import ImportStatus
 from s75.ledger.services import fund_open
 from s75.organisations.models import OrganisationKind
 from s75.organisations.selectors import organisation_get_by_code
 from s75.organisations.services import organisation_upsert, succession_record
+
+from .governance import governance_demo_load
 
 DEMO_PASSWORD = "s75-demo-password"
 DEMO_FILES = ("luton.yaml", "leicestershire.yaml", "bexley.yaml", "hampshire.yaml")
@@ -37,6 +41,7 @@ class DemoUser:
 DEMO_USERS = (
     DemoUser("luton.manager", "Pat Manager", "E06000032", "Pooled fund manager"),
     DemoUser("blmk.finance", "Sam Finance", "QHG", "Partner finance lead"),
+    DemoUser("luton.finance", "Kim Finance", "E06000032", "Partner finance lead"),
     DemoUser("bexley.commissioner", "Alex Commissioner", "E09000004", "Commissioner"),
     DemoUser("leics.board", "Jo Board", "E10000018", "Board member"),
     DemoUser("luton.auditor", "Chris Auditor", "E06000032", "Auditor"),
@@ -121,6 +126,17 @@ def _luton_ledger() -> None:
         raise RuntimeError(f"the demo ledger file was refused: {outcome.problems[:3]}")
 
 
+def _luton_contributions_received() -> None:
+    """Both partners paid their 2013/14 contributions in four quarterly instalments, each on its due date."""
+    agreement = Agreement.objects.get(reference="luton-s75-s76-2013")
+    for party in agreement.parties.all():
+        if party.instalments.filter(financial_year=2013).exists():
+            continue
+        for instalment in instalments_generate(actor=None, agreement=agreement, party=party, financial_year=2013):
+            receipt_record(actor=None, instalment=instalment, received_on=instalment.due_on,
+                           amount_pence=instalment.amount_pence, reference=f"{party.pk}-2013-{instalment.number}")
+
+
 @transaction.atomic
 def demo_load() -> DemoResult:
     """Load what is missing of the demo; safe to run again (existing agreements are left as they are)."""
@@ -137,4 +153,7 @@ def demo_load() -> DemoResult:
     for spec in DEMO_USERS:
         _demo_user(spec)
     _luton_ledger()
+    governance_demo_load()
+    _luton_contributions_received()
+    template_set_install(actor=None)
     return DemoResult(loaded, already_there, DEMO_USERS)

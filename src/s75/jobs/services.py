@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 # What runs each kind of job: ``handler(job=Job, progress=Progress) -> dict`` (the job's result, as JSON).
 HANDLERS: dict[str, str] = {
     "ledger_import": "s75.ledger.importing.ledger_import_job",
+    "report_generate": "s75.reports.services.report_job",
 }
 
 

@@ -8,6 +8,7 @@ in Excel: the first row is row 1.
 
 import csv
 import hashlib
+import io
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -74,7 +75,7 @@ def file_rows(path: Path, kind: str) -> Iterator[Iterator[tuple[int, list]]]:
         with suppress(UnicodeDecodeError):
             first_line = stream.readline()
         stream.seek(0)  # the utf-8-sig decoder starts again, and drops the byte-order mark again
-        reader = csv.reader(stream, delimiter=max(DELIMITERS, key=first_line.count) if first_line else ",")
+        reader = csv.reader(stream, delimiter=_delimiter(first_line))
         try:
             yield enumerate(reader, start=1)
         except UnicodeDecodeError as exc:
@@ -84,6 +85,10 @@ def file_rows(path: Path, kind: str) -> Iterator[Iterator[tuple[int, list]]]:
             ) from exc
         except csv.Error as exc:
             raise LedgerFileError(f"line {reader.line_num} cannot be read as CSV: {exc}") from exc
+
+
+def _delimiter(first_line: str) -> str:
+    return max(DELIMITERS, key=first_line.count) if first_line else ","
 
 
 def _first_line_not_utf8(path: Path) -> int:
@@ -166,3 +171,29 @@ def header_row(rows: Iterator[tuple[int, list]], wanted: list[str]) -> HeaderRow
 def heading_key(heading: str) -> str:
     """Headings match whatever their case and spacing: ``Cost Centre`` is ``cost  centre``."""
     return " ".join(str(heading).split()).casefold()
+
+
+@dataclass(frozen=True)
+class CsvBody:
+    """Where the rows below the headings start in a CSV, for a database to read the rest of the file itself."""
+
+    offset: int  # in bytes
+    delimiter: str
+
+
+def csv_body(path: Path, header: HeaderRow) -> CsvBody | None:
+    """The rows below ``header`` (found by :func:`file_rows`), when each row down to it is one line of the file
+    ending in a line feed; ``None`` otherwise (a quoted line break above the headings, old Mac line ends)."""
+    with open(path, "rb") as stream:
+        lines = [stream.readline() for _ in range(header.row_number)]
+    if not lines[-1].endswith(b"\n"):
+        return None
+    try:
+        text = b"".join(lines).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    delimiter = _delimiter(text.partition("\n")[0])
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if len(records) != header.row_number or records[-1] != header.headings:
+        return None
+    return CsvBody(offset=sum(map(len, lines)), delimiter=delimiter)

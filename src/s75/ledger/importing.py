@@ -1,13 +1,14 @@
 """General-ledger imports: a finance system's CSV or XLSX export posted to a fund's ledger, whole or not at all.
 
-:func:`ledger_import` reads the file a row at a time and checks every row against the fund's column mapping,
-cost-centre mapping and periods, collecting every problem (row as the file shows it, column heading, value, what
-is wrong) and staging the good rows in a temporary table (``bulk``). Any problem rejects the whole file: nothing
-is posted and the rejection is kept in the import history with its problems. A file posted before is refused;
-rows whose source line id the fund already holds are counted and left out. Otherwise one transaction, holding
-the fund's row lock so that imports into one fund take turns, makes one entry per period (the spend on each
-schedule's expenditure account, balanced by the fund's creditors), inserts the lines in one statement and adds
-them to the running balances in another.
+:func:`ledger_import` finds the file's headings, stages every cell below them in a temporary table (``bulk``: on
+PostgreSQL a plain CSV goes to the server as it is) and checks the rows there against the fund's column mapping,
+cost-centre mapping and periods: each distinct posting date and cost centre once, amounts written plainly by the
+database, and row by row only the rows it cannot vouch for, collecting every problem (row as the file shows it,
+column heading, value, what is wrong). Any problem rejects the whole file: nothing is posted and the rejection is
+kept in the import history with its problems. A file posted before is refused; rows whose source line id the fund
+already holds are counted and left out. Otherwise one transaction, holding the fund's row lock so that imports into
+one fund take turns, makes one entry per period (the spend on each schedule's expenditure account, balanced by the
+fund's creditors), inserts the lines in one statement and adds their totals to the running balances.
 
 Also here: saving column and cost-centre mappings, and starting an import as a background job.
 """
@@ -27,11 +28,21 @@ from s75.audit.services import audit_record
 from s75.core.fiscal import FinancialYear
 from s75.core.money import MoneyError, format_gbp, parse_pence
 from s75.jobs.models import Job
-from s75.jobs.progress import POSTING, Progress
+from s75.jobs.progress import POSTING, READING, Progress
 from s75.jobs.services import job_create, job_launch, jobs_dir
 
 from . import bulk
-from .import_files import FileFacts, LedgerFileError, file_facts, file_rows, header_row, heading_key
+from .import_files import (
+    CSV,
+    FileFacts,
+    HeaderRow,
+    LedgerFileError,
+    csv_body,
+    file_facts,
+    file_rows,
+    header_row,
+    heading_key,
+)
 from .models import (
     AccountRole,
     ColumnMapping,
@@ -45,7 +56,7 @@ from .models import (
     Period,
     PeriodStatus,
 )
-from .services import LedgerError, balances_apply
+from .services import LedgerError, balances_add
 
 # The fields a column mapping names, in the order a page shows them.
 FIELDS: dict[str, str] = {
@@ -386,13 +397,17 @@ def parse_ledger_date(text: str) -> date | None:
 
 
 class _RowChecker:
-    """Checks each row and yields the good ones as staging rows; the problems go to ``problems``."""
+    """The rules for a row's cells, in words a finance officer can act on.
 
-    def __init__(self, plan: _Plan, columns: dict[str, str], positions: dict[str, int], problems: _Problems,
-                 progress: Progress, rows_estimate: int) -> None:
+    ``_posting_date`` and ``_cost_centre`` answer for each distinct value of the file (their answers join the
+    staged cells); :meth:`checked` goes through the rows the set-based checks could not vouch for, says what is
+    wrong with each to ``problems`` and yields the good ones. :meth:`check_staged` does both for a staged file.
+    """
+
+    def __init__(self, plan: _Plan, columns: dict[str, str], positions: dict[str, int], problems: _Problems) -> None:
         self.plan, self.columns, self.positions, self.problems = plan, columns, positions, problems
-        self.progress, self.rows_estimate = progress, rows_estimate
-        self.rows = 0
+        self.rows = 0  # in the file, blank ones left out (counted by check_staged())
+        self.blank_rows = 0  # found by checked()
         self.has_source_ids = "source_line_id" in positions
         self.unmapped: dict[str, list[int]] = {}  # cost centre: [first row, rows]
         self.periods_used: set[int] = set()
@@ -467,14 +482,28 @@ class _RowChecker:
         self.problems.add(row_number, self.columns[name], text[:60] + "…",
                           f"longer than {MAX_LENGTHS[name]} characters")
 
-    def checked(self, rows: Iterator[tuple[int, list]]) -> Iterator[tuple]:
-        """The good rows as staging rows (``bulk.COLUMNS``); each problem goes to ``self.problems``.
+    def check_staged(self, stage: bulk.Stage) -> None:
+        """Check the staged cells: each distinct date and cost centre once, then row by row the rows the set-based
+        checks cannot vouch for; count the rows."""
+        columns = stage.columns
+        stage.map_dates([(cell, *when) for cell in stage.distinct(columns.posting_date)
+                         if (when := self._posting_date(cell)).__class__ is tuple])
+        stage.map_centres([(cell, centre[1], centre[0]) for cell in stage.distinct(columns.cost_centre)
+                           if (centre := self._cost_centre(cell)).__class__ is tuple and centre[0] is not None])
+        rows, doubtful = stage.check()
+        if doubtful:
+            stage.set_amounts([(good[0], good[7]) for good in self.checked(stage.doubtful_rows())])
+        self.rows = rows - self.blank_rows
 
-        This loop runs once per line of files of a million lines, so it keeps to local names, looks dates and cost
-        centres up in caches, and leaves everything unusual to the methods above.
+    def checked(self, rows: Iterator[tuple[int, list]]) -> Iterator[tuple]:
+        """The good rows as ``(row, period id, account id, date, cost centre, subjective, description, pence,
+        source line id)``; each problem goes to ``self.problems``, blank rows are left out.
+
+        A file of a million rows written in ways the set-based checks do not know (amounts with pound signs, say)
+        comes through here whole, so the loop keeps to local names, looks dates and cost centres up in caches, and
+        leaves everything unusual to the methods above.
         """
         positions, columns, problems = self.positions, self.columns, self.problems
-        width = max(positions.values()) + 1
         date_at, centre_at = positions["posting_date"], positions["cost_centre"]
         amount_at = positions.get("amount")
         debit_at, credit_at = positions.get("debit"), positions.get("credit")
@@ -485,17 +514,9 @@ class _RowChecker:
         dates: dict = {}
         centres: dict = {}
         unmapped = self.unmapped
-        progress, estimate = self.progress, self.rows_estimate
         text = str
-        count = 0
+        blank = 0
         for row_number, cells in rows:
-            if len(cells) < width:
-                if not any(_shown(cell).strip() for cell in cells):
-                    continue
-                cells = [*cells, *[""] * (width - len(cells))]
-            count += 1
-            if not count % PROGRESS_EVERY:
-                progress(count, max(estimate, count), "reading")
             good = True
 
             value = cells[date_at]
@@ -504,7 +525,7 @@ class _RowChecker:
                 when = dates[value] = self._posting_date(value)
             if when.__class__ is text:
                 if not any(_shown(cell).strip() for cell in cells):
-                    count -= 1
+                    blank += 1
                     continue
                 problems.add(row_number, columns["posting_date"], value, when)
                 good = False
@@ -570,7 +591,7 @@ class _RowChecker:
 
             if good:
                 yield (row_number, when[1], centre[0], when[0], centre[1], subjective, description, amount, source_id)
-        self.rows = count
+        self.blank_rows = blank
 
 
 def _posted_before(fund: Fund, sha256: str) -> LedgerImport | None:
@@ -631,16 +652,12 @@ def ledger_import(
             ]
             if checker.rows == 0 and not problems and not unmapped:
                 problems.add(None, "", "", "the file has no rows below its headings")
-            if checker.has_source_ids and not problems.not_listed:
-                for row, source_id, first_row in stage.repeated_source_ids():
-                    problems.add(row, mapping.columns["source_line_id"], source_id,
-                                 f"row {first_row} has the same source line id: each line needs its own")
+            # A file found good otherwise is posted without looking for a repeated source line id first: the
+            # database refuses the second of two, and then the rows are looked for.
+            if checker.has_source_ids and (problems or unmapped or dry_run) and not problems.not_listed:
+                _add_repeated_source_ids(problems, stage, mapping)
         if problems or unmapped:
-            # The file as a whole first, then each unmapped cost centre once, then row by row.
-            problems.listed = ([problem for problem in problems.listed if problem.row is None] + unmapped
-                               + sorted((problem for problem in problems.listed if problem.row is not None),
-                                        key=lambda problem: problem.row))
-            return _rejected(outcome, problems, actor, fund, facts, started_at)
+            return _rejected(outcome, _in_order(problems, unmapped), actor, fund, facts, started_at)
         if dry_run:
             outcome.rows_already_posted = stage.mark_already_posted(fund_id=fund.pk) if checker.has_source_ids else 0
             _add_totals(outcome, stage.totals(), plan)
@@ -655,6 +672,10 @@ def ledger_import(
             outcome.problems = refused.problems
             return _rejected(outcome, None, actor, fund, facts, started_at)
         except IntegrityError as exc:
+            if checker.has_source_ids:
+                _add_repeated_source_ids(problems, stage, mapping)
+            if problems:
+                return _rejected(outcome, _in_order(problems, []), actor, fund, facts, started_at)
             outcome.problems = [Problem(None, "", filename, (
                 "another posting to the fund took some of this file's source line ids while it was being "
                 f"imported, so nothing was posted: import the file again ({exc})"))]
@@ -667,6 +688,20 @@ def _no_progress(done: int, total: int, stage: str = "") -> None:
     return None
 
 
+def _add_repeated_source_ids(problems: _Problems, stage: bulk.Stage, mapping: ColumnMapping) -> None:
+    for row, source_id, first_row in stage.repeated_source_ids():
+        problems.add(row, mapping.columns["source_line_id"], source_id,
+                     f"row {first_row} has the same source line id: each line needs its own")
+
+
+def _in_order(problems: _Problems, unmapped: list[Problem]) -> _Problems:
+    """The file as a whole first, then each unmapped cost centre once, then row by row."""
+    problems.listed = ([problem for problem in problems.listed if problem.row is None] + unmapped
+                       + sorted((problem for problem in problems.listed if problem.row is not None),
+                                key=lambda problem: problem.row))
+    return problems
+
+
 class _Refused(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
@@ -675,7 +710,7 @@ class _Refused(Exception):
 
 def _check_into(stage: bulk.Stage, path: Path, facts: FileFacts, mapping: ColumnMapping, plan: _Plan,
                 problems: _Problems, progress: Progress) -> _RowChecker | None:
-    """Stream the file's rows through the checks into the stage; ``None`` when its headings are not found."""
+    """Stage the file's cells and check them; ``None`` when its headings are not found."""
     columns = {name: mapping.columns[name] for name in FIELDS if name in mapping.columns}  # in the fields' order
     try:
         with file_rows(path, facts.kind) as rows:
@@ -700,14 +735,48 @@ def _check_into(stage: bulk.Stage, path: Path, facts: FileFacts, mapping: Column
                 if keys.count(heading_key(heading)) > 1:
                     problems.add(header_at, heading, heading, (
                         f"two columns have this heading, so the {FIELDS[name].lower()} is not clear: rename one"))
-            checker = _RowChecker(plan, columns, positions, problems, progress,
-                                  max(facts.rows_estimate - header_at, 0))
-            stage.load(checker.checked(rows))
-            progress(checker.rows, checker.rows, "reading")
-            return checker
+            stage.create(width=len(headings), columns=bulk.Columns(**{name: positions.get(name) for name in FIELDS}),
+                         limits=MAX_LENGTHS)
+            estimate = max(facts.rows_estimate - header_at, 0)
+            if not _copied_whole(stage, path, facts, found, estimate, progress):
+                stage.load(_cells(rows, len(headings), facts.kind, estimate, progress))
     except LedgerFileError as exc:
         problems.add(None, "", "", str(exc))
         return None
+    checker = _RowChecker(plan, columns, positions, problems)
+    checker.check_staged(stage)
+    progress(checker.rows, checker.rows, READING)
+    return checker
+
+
+def _copied_whole(stage: bulk.Stage, path: Path, facts: FileFacts, header: HeaderRow, estimate: int,
+                  progress: Progress) -> bool:
+    """On PostgreSQL, stage a plain CSV by handing the server the file below its headings; whether it was."""
+    if stage.vendor != "postgresql" or facts.kind != CSV:
+        return False
+    body = csv_body(path, header)
+    if body is None:
+        return False
+    try:
+        stage.copy_csv(path, offset=body.offset, delimiter=body.delimiter, first_row=header.row_number + 1,
+                       lines_per_block=PROGRESS_EVERY,
+                       progress=lambda lines: progress(lines, max(estimate, lines), READING))
+    except bulk.NotPlain:
+        return False
+    return True
+
+
+def _cells(rows: Iterator[tuple[int, list]], width: int, kind: str, estimate: int,
+           progress: Progress) -> Iterator[tuple]:
+    """The rows below the headings as ``(row number, cell, …)``: ``width`` cells of text."""
+    for count, (row_number, cells) in enumerate(rows, start=1):
+        if not count % PROGRESS_EVERY:
+            progress(count, max(estimate, count), READING)
+        if kind != CSV:
+            cells = [_shown(cell) for cell in cells]
+        if len(cells) != width:
+            cells = [*cells[:width], *[""] * (width - len(cells))]
+        yield (row_number, *cells)
 
 
 def _add_totals(outcome: ImportOutcome, rows: list[tuple[int, int, int, int]], plan: _Plan) -> None:
@@ -734,6 +803,11 @@ def _post(outcome: ImportOutcome, stage: bulk.Stage, checker: _RowChecker, plan:
         raise _Refused([Problem(None, "", period.label, f"period {period.label} was closed while the file was "
                                 "being checked: post its lines to an open period") for period in closed])
     outcome.rows_already_posted = stage.mark_already_posted(fund_id=fund.pk) if checker.has_source_ids else 0
+    if stage.has_posted_rows:  # a repeat among rows posted already is left out with them: the database cannot see it
+        repeated = _Problems()
+        _add_repeated_source_ids(repeated, stage, mapping)
+        if repeated:
+            raise _Refused(repeated.listed)
     totals = stage.totals()
     _add_totals(outcome, totals, plan)
     record = LedgerImport.objects.create(
@@ -759,12 +833,16 @@ def _post(outcome: ImportOutcome, stage: bulk.Stage, checker: _RowChecker, plan:
     if lines != outcome.rows_posted:
         raise RuntimeError(f"staged {outcome.rows_posted} rows to post but {lines} lines were inserted")
     creditors = fund.accounts.get(role=AccountRole.CREDITORS)
+    owed = [(period_id, -net) for period_id, net in net_by_period.items() if net]
     JournalLine.objects.bulk_create([
         JournalLine(entry_id=entry_for_period[period_id], fund=fund, period_id=period_id, account=creditors,
-                    amount_pence=-net, description=f"Owed to suppliers: {outcome.filename}")
-        for period_id, net in net_by_period.items() if net
+                    amount_pence=pence, description=f"Owed to suppliers: {outcome.filename}")
+        for period_id, pence in owed
     ])
-    balances_apply(entry_ids=[entry.pk for entry in entries])
+    balances_add(fund=fund, totals=[
+        *((account, period_id, pence, rows) for period_id, account, rows, pence in totals),
+        *((creditors.pk, period_id, pence, 1) for period_id, pence in owed),
+    ])
     record.finished_at = timezone.now()
     record.save(update_fields=["finished_at", "modified_at"])
     audit_record(

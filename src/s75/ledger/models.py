@@ -1,8 +1,9 @@
 """A fund's ledger: accounts, monthly periods, journal entries of lines in pence, and running balances.
 
 Every entry's lines add up to zero; lines are never changed or removed (a mistake is put right by a reversing
-entry); a closed period takes no postings. On PostgreSQL the database enforces all three (migration 0002); on
-SQLite the database refuses changes and removals, and the posting services check the rest.
+entry); a closed period takes no postings. On PostgreSQL the database enforces all three (migrations 0002 and
+0004); on SQLite the database refuses changes and removals and lines in a closed period, and the posting services
+check that entries add up to zero.
 
 Period states: ``open → closed`` (a closed period is final).
 """
@@ -48,6 +49,7 @@ class AccountRole(models.TextChoices):
     CARRY_FORWARD = "carry_forward", "Carried forward"
     CONTRIBUTIONS_RECEIVABLE = "contributions_receivable", "Contributions receivable"
     CONTRIBUTIONS = "contributions", "Contributions"
+    RESERVE_TRANSFERS = "reserve_transfers", "Transfers from reserves"
     EXPENDITURE = "expenditure", "Expenditure"
 
 
@@ -125,6 +127,8 @@ class EntryKind(models.TextChoices):
     REVERSAL = "reversal", "Reversal"
     CONTRIBUTION_DUE = "contribution_due", "Contribution due"
     RECEIPT = "receipt", "Contribution received"
+    SETTLEMENT = "settlement", "Year-end settlement"
+    CARRY_FORWARD = "carry_forward", "Carried forward from the year before"
 
 
 class JournalEntry(models.Model):
@@ -154,12 +158,19 @@ class JournalEntry(models.Model):
 
 
 class JournalLine(models.Model):
-    """One side of an entry: positive is a debit, negative a credit, in pence."""
+    """One side of an entry: positive is a debit, negative a credit, in pence.
 
-    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    The references are checked by the database once per insert statement, not by a foreign key per line
+    (migration 0004): that a line's entry, account and period exist, and sit in the line's fund, is one set-based
+    check however many lines a general-ledger import inserts. The fund and period need no index of their own:
+    ``line_fund_period_account`` starts with them.
+    """
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines", db_constraint=False)
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                               db_index=False)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines", db_constraint=False)
     amount_pence = models.BigIntegerField()
     posting_date = models.DateField(null=True, blank=True)
     cost_centre = models.CharField(max_length=50, blank=True)

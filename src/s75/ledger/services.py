@@ -59,6 +59,8 @@ def _chart(fund: Fund, agreement: Agreement) -> list[Account]:
                 role=AccountRole.CONTINGENCY_RESERVE),
         Account(fund=fund, code="3100", name="Carried forward", kind=AccountKind.RESERVE,
                 role=AccountRole.CARRY_FORWARD),
+        Account(fund=fund, code="4900", name="Transfers from reserves", kind=AccountKind.INCOME,
+                role=AccountRole.RESERVE_TRANSFERS),
     ]
     for position, party in enumerate(agreement.parties.order_by("position", "id"), start=1):
         accounts += [
@@ -131,6 +133,14 @@ def _posting_problems(fund: Fund, period: Period, lines: Sequence[LineSpec]) -> 
     return problems
 
 
+_BALANCES_ADD = """
+    INSERT INTO ledger_balance (fund_id, account_id, period_id, amount_pence, line_count) {rows}
+    ON CONFLICT (account_id, period_id) DO UPDATE
+       SET amount_pence = ledger_balance.amount_pence + excluded.amount_pence,
+           line_count = ledger_balance.line_count + excluded.line_count
+"""
+
+
 def balances_apply(*, entry_ids: Sequence[int]) -> None:
     """Add the lines of these entries to the running balances, in the caller's transaction (one statement)."""
     if not entry_ids:
@@ -138,18 +148,21 @@ def balances_apply(*, entry_ids: Sequence[int]) -> None:
     placeholders = ", ".join(["%s"] * len(entry_ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            INSERT INTO ledger_balance (fund_id, account_id, period_id, amount_pence, line_count)
-            SELECT fund_id, account_id, period_id, SUM(amount_pence), COUNT(*)
-              FROM ledger_journalline
-             WHERE entry_id IN ({placeholders})
-             GROUP BY fund_id, account_id, period_id
-            ON CONFLICT (account_id, period_id) DO UPDATE
-               SET amount_pence = ledger_balance.amount_pence + excluded.amount_pence,
-                   line_count = ledger_balance.line_count + excluded.line_count
-            """,  # noqa: S608 - the placeholders are parameters, not values
+            _BALANCES_ADD.format(rows=f"""
+                SELECT fund_id, account_id, period_id, SUM(amount_pence), COUNT(*)
+                  FROM ledger_journalline
+                 WHERE entry_id IN ({placeholders})
+                 GROUP BY fund_id, account_id, period_id"""),  # noqa: S608 - the placeholders are parameters
             list(entry_ids),
         )
+
+
+def balances_add(*, fund: Fund, totals: Iterable[tuple[int, int, int, int]]) -> None:
+    """Add ``(account id, period id, pence, lines)`` to the running balances, in the caller's transaction: for
+    lines inserted in bulk whose totals are known already, so that they need not be read back."""
+    with connection.cursor() as cursor:
+        cursor.executemany(_BALANCES_ADD.format(rows="VALUES (%s, %s, %s, %s, %s)"),
+                           [(fund.pk, account, period, pence, lines) for account, period, pence, lines in totals])
 
 
 def entry_post(

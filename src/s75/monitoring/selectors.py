@@ -1,10 +1,12 @@
 """The monthly monitoring report: per schedule and partner, budget, actual, forecast outturn, variance, RAG and
-the prior-agreement (consent) state. Actuals come from the ledger's running balances, never from its lines."""
+the prior-agreement (consent) state. Actuals come from the ledger's running balances, never from its lines; and
+the version of everything the report is drawn from, which keys the dashboard's cache."""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Sum
 
 from s75.agreements.models import Agreement, Party
@@ -259,6 +261,15 @@ def consent_may_record(*, user, party: Party) -> bool:
     )
 
 
+def consent_recorders(*, user, agreement: Agreement) -> frozenset[int]:
+    """The ids of the agreement's partners bound by a prior-agreement clause whose decision ``user`` may record
+    (``consent_may_record``); none, without asking the database, for a user without the permission."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.has_perm(RECORD_CONSENT):
+        return frozenset()
+    return frozenset(party.pk for party in agreement.parties.filter(requires_prior_agreement=True)
+                     if consent_may_record(user=user, party=party))
+
+
 def recovery_actions(*, agreement: Agreement, year: FinancialYear) -> dict[int, list[RecoveryAction]]:
     """Each partner's recovery plan actions for the year, by party id, in due-date order."""
     plans: dict[int, list[RecoveryAction]] = {}
@@ -279,3 +290,50 @@ def schedule_commitments(*, schedule, year: FinancialYear, month: int) -> list[t
         ))
         for commitment in Commitment.objects.filter(schedule=schedule).order_by("start_date", "id")
     ]
+
+
+# The version of a report's inputs ------------------------------------------------------------------------------
+
+# The sum of the rows' modified_at, each to the microsecond: seconds since 1970 on PostgreSQL; on SQLite, which
+# stores the time as text (``2024-09-30 14:05:09.123456``, the fraction left out when it is zero), microseconds.
+# Every subquery takes the agreement's id.
+_INSTANTS = {
+    "postgresql": "SUM(EXTRACT(EPOCH FROM modified_at))",
+    "sqlite": "SUM(strftime('%%s', modified_at) * 1000000 + CAST(substr(modified_at, 21) AS INTEGER))",
+}
+_VERSION_SQL = """
+SELECT (SELECT {changes} FROM agreements_agreement WHERE id = %s),
+       (SELECT {changes} FROM agreements_party WHERE agreement_id = %s),
+       (SELECT {changes} FROM agreements_schedule WHERE agreement_id = %s),
+       (SELECT {changes} FROM riskshare_riskshareterms WHERE agreement_id = %s),
+       (SELECT {changes} FROM monitoring_monitoringsettings WHERE agreement_id = %s),
+       (SELECT {changes} FROM monitoring_consent WHERE agreement_id = %s),
+       (SELECT {changes} FROM monitoring_recoveryaction
+         WHERE plan_id IN (SELECT id FROM monitoring_recoveryplan WHERE agreement_id = %s)),
+       (SELECT {changes} FROM budgets_contribution
+         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = %s)),
+       (SELECT {changes} FROM monitoring_scheduleyear
+         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = %s)),
+       (SELECT {changes} FROM monitoring_manualforecast
+         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = %s)),
+       (SELECT {changes} FROM monitoring_commitment
+         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = %s)),
+       (SELECT SUM(line_count) FROM ledger_balance
+         WHERE fund_id IN (SELECT id FROM ledger_fund WHERE agreement_id = %s))
+"""
+
+
+def monitoring_inputs_version(*, agreement: Agreement) -> tuple:
+    """A value that changes whenever anything the agreement's monitoring report, trend and partner panels are drawn
+    from changes, in one query: the sum of the ``modified_at`` of the agreement, its partners, schedules,
+    contributions, risk-share terms (whose partners' terms are only replaced with a save of the terms), monitoring
+    settings, forecast choices, manual forecasts, commitments, consent decisions and recovery actions (any insert,
+    update or delete moves a sum; a sum, not the latest time, so that a transaction committing after a
+    later-stamped one moves it too), and the number of lines in the ledger's running balances, which grows with
+    every posting since lines are never changed or removed. Read it before the report, so that a report is never
+    kept under a newer version than the data it was drawn from. Raw SQL because the ORM takes longer to build this
+    query than the database takes to answer it, and the dashboard asks on every request."""
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL.format(changes=_INSTANTS[connection.vendor]),
+                       [agreement.pk] * _VERSION_SQL.count("%s"))
+        return cursor.fetchone()

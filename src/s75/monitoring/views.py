@@ -7,7 +7,8 @@ service or selector, render.
 Every page finds its fund through ``fund_get``, so a fund whose agreement the user's organisation is not party to
 is a 404. A change needs the pooled fund manager's permission (``ledger.post_ledger``), or for a consent decision a
 finance lead of that partner (``selectors.consent_may_record``), else 403. Figures come from the monitoring report,
-which reads the ledger's running balances.
+which reads the ledger's running balances; the dashboard's body is drawn once per version of its data
+(``cache.dashboard_body``).
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -32,6 +34,7 @@ from s75.ledger.models import Fund
 from s75.ledger.selectors import fund_get
 
 from . import forecasting
+from .cache import dashboard_body
 from .charts import MONTH_NAMES, VarianceBar, cumulative_chart, variance_chart
 from .forms import (
     ActionStatusForm,
@@ -60,6 +63,7 @@ from .selectors import (
     PartnerLine,
     ScheduleLine,
     consent_may_record,
+    consent_recorders,
     monitoring_latest_period,
     monitoring_report,
     monitoring_trend,
@@ -119,8 +123,8 @@ def _years(fund: Fund) -> list[FinancialYear]:
     return fund_years(fund) or financial_years_between(agreement.start_date, agreement.end_date)
 
 
-def _checked_period(fund: Fund, period: ReportPeriod) -> ReportPeriod:
-    if not 1 <= period.month <= 12 or period.year not in _years(fund):
+def _checked_period(fund: Fund, period: ReportPeriod, years: list[FinancialYear] | None = None) -> ReportPeriod:
+    if not 1 <= period.month <= 12 or period.year not in (years or _years(fund)):
         raise Http404("The fund has no such month")
     return period
 
@@ -135,8 +139,7 @@ def _default_period(fund: Fund, years: list[FinancialYear]) -> ReportPeriod:
     return ReportPeriod(year, 1)
 
 
-def _requested_period(request, fund: Fund) -> ReportPeriod:
-    years = _years(fund)
+def _requested_period(request, fund: Fund, years: list[FinancialYear]) -> ReportPeriod:
     text = request.GET.get("period", "")
     if not text:
         return _default_period(fund, years)
@@ -144,7 +147,7 @@ def _requested_period(request, fund: Fund) -> ReportPeriod:
         period = ReportPeriod.parse(text)
     except ValueError as exc:
         raise Http404(str(exc)) from exc
-    return _checked_period(fund, period)
+    return _checked_period(fund, period, years)
 
 
 def _schedule_or_404(fund: Fund, number: int) -> Schedule:
@@ -237,12 +240,12 @@ def _schedule_rows(fund: Fund, report: MonitoringReport) -> list[ScheduleRow]:
     return rows
 
 
-def _partner_panels(request, report: MonitoringReport) -> list[PartnerPanel]:
+def _partner_panels(report: MonitoringReport, recorders: frozenset[int]) -> list[PartnerPanel]:
     actions = recovery_actions(agreement=report.agreement, year=report.year)
     return [
         PartnerPanel(
             line, CONSENT_TAGS.get(line.consent_state, ""), actions.get(line.party.pk, []),
-            line.consent_state is not None and consent_may_record(user=request.user, party=line.party),
+            line.consent_state is not None and line.party.pk in recorders,
         )
         for line in report.partners
     ]
@@ -258,9 +261,10 @@ def _money_description(points: list[MonthPoint], report: MonitoringReport) -> st
     )
 
 
-def _dashboard_context(request, fund: Fund, period: ReportPeriod) -> dict:
+def _dashboard_body_context(fund: Fund, period: ReportPeriod, years: list[FinancialYear], may_change: bool,
+                            recorders: frozenset[int]) -> dict:
+    """Everything the dashboard's body shows: drawn from the data and the reader's rights only, never the request."""
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
-    years = _years(fund)
     periods = [ReportPeriod(year, month) for year in years for month in range(1, 13)]
     position = periods.index(period)
     rows = _schedule_rows(fund, report)
@@ -300,12 +304,9 @@ def _dashboard_context(request, fund: Fund, period: ReportPeriod) -> dict:
                 f"{'over' if variance > 0 else 'under'} budget. The schedule table gives each figure."
             ),
         ),
-        "partners": _partner_panels(request, report),
-        "commentary": Commentary.objects.filter(
-            agreement=fund.agreement, financial_year=period.year.start_year, month=period.month
-        ).select_related("modified_by").first(),
+        "partners": _partner_panels(report, recorders),
         "schedule_commentary": [row for row in rows if row.line.commentary],
-        "may_change": _may_change(request, fund),
+        "may_change": may_change,
         "consent_states": ConsentState,
     }
 
@@ -313,8 +314,23 @@ def _dashboard_context(request, fund: Fund, period: ReportPeriod) -> dict:
 @login_required
 def dashboard_view(request, pk: int):
     fund = _fund_or_404(request, pk)
-    period = _requested_period(request, fund)
-    return render(request, "monitoring/dashboard.html", _dashboard_context(request, fund, period))
+    years = _years(fund)
+    period = _requested_period(request, fund, years)
+    may_change = _may_change(request, fund)
+    recorders = consent_recorders(user=request.user, agreement=fund.agreement)
+    body = dashboard_body(
+        agreement=fund.agreement,
+        variant=(period.label, [year.start_year for year in years], may_change, sorted(recorders)),
+        render=lambda: render_to_string("monitoring/_dashboard_body.html",
+                                        _dashboard_body_context(fund, period, years, may_change, recorders)),
+    )
+    commentary = Commentary.objects.filter(
+        agreement=fund.agreement, financial_year=period.year.start_year, month=period.month
+    ).select_related("modified_by").first()
+    return render(request, "monitoring/dashboard.html", {
+        "fund": fund, "agreement": fund.agreement, "period": period, "body": body, "commentary": commentary,
+        "may_change": may_change,
+    })
 
 
 # Excel downloads of the dashboard's tables ---------------------------------------------------------------------

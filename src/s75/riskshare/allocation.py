@@ -15,10 +15,13 @@ listed in the agreement's order, which decides ties.
    one can take is the unfunded overspend.
 5. Every split is largest remainder in pence (:func:`s75.core.money.split_largest_remainder`).
 6. Per partner: final share of spend, carried forward, and net payment (positive: the host pays the partner).
+
+Spend outside the agreement (maladministration) is part of a schedule's outturn but, under the usual clause,
+is taken out of the variance before any step and borne by the host alone.
 """
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from s75.agreements.models import FundingType
@@ -65,6 +68,7 @@ class Terms:
     offset_first: bool = False
     contingency_reserve: int = 0
     caps: Mapping[Partner, Cap] = field(default_factory=dict)
+    maladministration_borne_by_host: bool = True
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,8 @@ class ScheduleFigures:
     """A schedule's year: contributions by partner and the outturn, in pence.
 
     For an aligned or non-pooled schedule with more than one funder, ``outturn_by_partner`` gives each partner's
-    own spend; with one funder ``outturn`` is enough.
+    own spend; with one funder ``outturn`` is enough. ``outside_agreement`` is the part of the outturn spent
+    outside the agreement's terms.
     """
 
     key: Hashable
@@ -81,6 +86,7 @@ class ScheduleFigures:
     funding_type: FundingType = FundingType.POOLED
     lead_commissioner: Partner | None = None
     outturn_by_partner: Mapping[Partner, int] | None = None
+    outside_agreement: int = 0
 
     @property
     def budget(self) -> int:
@@ -103,6 +109,7 @@ class ScheduleResult:
     underspend_shares: dict[Partner, int] = field(default_factory=dict)  # positive amounts returned or carried
     own_variance: dict[Partner, int] = field(default_factory=dict)  # aligned and non-pooled lines
     carried_forward: bool = False
+    outside_agreement: int = 0  # borne by the host, outside the shares
 
 
 @dataclass
@@ -115,6 +122,7 @@ class PartnerResult:
     underspend_share: int  # returned to the partner
     carried_forward: int  # its share of underspends kept in the pool
     own_variance: int  # aligned and non-pooled lines
+    outside_agreement: int  # spend outside the agreement borne by this partner (the host)
     final_share_of_spend: int
     net_payment: int  # positive: the host pays the partner; negative: the partner pays the host
 
@@ -218,10 +226,25 @@ def allocate(
     in (default: its contributions).
     """
     order = list(partners)
-    pooled = [s for s in schedules if s.funding_type == FundingType.POOLED]
-    pool_totals = {p: sum(s.contributions.get(p, 0) for s in pooled) for p in order}
     results = [ScheduleResult(s.key, s.budget, s.outturn, s.variance) for s in schedules]
     by_key = {result.key: result for result in results}
+    outside = {p: 0 for p in order}
+    if terms.maladministration_borne_by_host:
+        shared = []
+        for schedule in schedules:
+            if schedule.outside_agreement and schedule.outturn_by_partner is not None:
+                raise AllocationError(f"schedule {schedule.key}: give spend outside the agreement as part of one "
+                                      "partner's own outturn, not of the schedule's")
+            if not 0 <= schedule.outside_agreement <= max(schedule.outturn, 0):
+                raise AllocationError(f"schedule {schedule.key}: spend outside the agreement must be between nothing "
+                                      "and the outturn")
+            by_key[schedule.key].outside_agreement = schedule.outside_agreement
+            outside[host] = outside.get(host, 0) + schedule.outside_agreement
+            shared.append(replace(schedule, outturn=schedule.outturn - schedule.outside_agreement,
+                                  outside_agreement=0))
+        schedules = shared
+    pooled = [s for s in schedules if s.funding_type == FundingType.POOLED]
+    pool_totals = {p: sum(s.contributions.get(p, 0) for s in pooled) for p in order}
 
     for schedule in schedules:  # step 1: aligned and non-pooled lines stay with their funders
         if schedule.funding_type == FundingType.POOLED:
@@ -269,11 +292,11 @@ def allocate(
         returned = sum(r.underspend_shares.get(p, 0) for r in results if not r.carried_forward)
         carried = sum(r.underspend_shares.get(p, 0) for r in results if r.carried_forward)
         own = sum(r.own_variance.get(p, 0) for r in results)
-        final = contributions + capped[p] - returned - carried + own
+        final = contributions + capped[p] - returned - carried + own + outside.get(p, 0)
         partner_results.append(PartnerResult(
             partner=p, contributions=contributions, received=received.get(p, 0), overspend_share=capped[p],
             cap_adjustment=capped[p] - uncapped[p], underspend_share=returned, carried_forward=carried,
-            own_variance=own, final_share_of_spend=final,
+            own_variance=own, outside_agreement=outside.get(p, 0), final_share_of_spend=final,
             net_payment=received.get(p, 0) - final - carried,
         ))
     return Allocation(results, partner_results, reserve_used, unfunded)

@@ -1,5 +1,7 @@
 """Reads of risk-share terms, in the form the allocation functions take."""
 
+from django.db.models import Q
+
 from s75.agreements.models import Agreement
 
 from .allocation import Cap, Rules, Terms
@@ -15,7 +17,8 @@ def allocation_terms(*, agreement: Agreement, financial_year: int) -> Terms:
     """The agreement's terms for the year (the year's own where set, else those for every year), partners keyed by
     party id and schedules by number; with none recorded, shares follow each partner's contribution."""
     recorded = list(
-        RiskShareTerms.objects.filter(agreement=agreement, financial_year__in=[financial_year, None])
+        RiskShareTerms.objects.filter(Q(financial_year=financial_year) | Q(financial_year__isnull=True),
+                                      agreement=agreement)
         .select_related("schedule").prefetch_related("party_terms")
     )
     year_specific = [terms for terms in recorded if terms.financial_year == financial_year]
@@ -34,4 +37,5 @@ def allocation_terms(*, agreement: Agreement, financial_year: int) -> Terms:
         offset_first=fund_terms.offset_first,
         contingency_reserve=fund_terms.contingency_reserve_pence,
         caps=caps,
+        maladministration_borne_by_host=fund_terms.maladministration_borne_by_host,
     )

@@ -1,1 +1,1 @@
-"""Settings split by environment: ``base`` (shared), ``dev``, ``test`` and ``prod``."""
+"""Settings split by environment: ``base`` (shared), ``dev``, ``test`` and ``prod``; ``gunicorn`` serves ``prod``."""

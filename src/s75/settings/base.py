@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "s75.ledger",
     "s75.jobs",
     "s75.monitoring",
+    "s75.documents",
+    "s75.governance",
+    "s75.reports",
+    "s75.settlement",
     "s75.demo",
 ]
 
@@ -96,6 +100,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Each server process keeps its own cache in memory (at most 300 entries, the oldest dropped first). What is
+# cached is keyed on the version of the data it was drawn from (the monitoring dashboard's body), so processes
+# never disagree about what is current and a shared cache server is not needed.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s75",
+                      "OPTIONS": {"MAX_ENTRIES": 300}}}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

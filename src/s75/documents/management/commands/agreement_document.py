@@ -1,0 +1,38 @@
+"""`s75 agreement-document ID_OR_REFERENCE --out FILE.docx`: write the agreement as a Word draft."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from s75.agreements.management import add_user_argument, command_agreement, command_user
+from s75.documents.models import TemplateSetVersion
+from s75.documents.selectors import STANDARD_SET, agreement_draft, template_version_get
+from s75.documents.word import agreement_docx
+
+
+class Command(BaseCommand):
+    help = "Write an agreement as a Word (.docx) draft, with the latest clause templates or --template-version N."
+
+    def add_arguments(self, parser):
+        parser.add_argument("agreement", metavar="ID_OR_REFERENCE", help="The agreement's id or reference.")
+        parser.add_argument("--out", metavar="FILE.docx", required=True, help="The Word file to write.")
+        parser.add_argument("--template-version", metavar="N", type=int,
+                            help="Draft with this version of the clause templates (default: the latest).")
+        add_user_argument(parser)
+
+    def handle(self, *args, **options):
+        agreement = command_agreement(command_user(options), options["agreement"])
+        try:
+            version = template_version_get(slug=STANDARD_SET, number=options["template_version"])
+        except TemplateSetVersion.DoesNotExist as exc:
+            wanted = options["template_version"]
+            raise CommandError(
+                f"The clause templates have no version {wanted}." if wanted is not None
+                else "No clause templates are installed: run `s75 load-clause-templates` first."
+            ) from exc
+        draft = agreement_draft(agreement=agreement, version=version, today=timezone.localdate())
+        Path(options["out"]).write_bytes(agreement_docx(draft))
+        self.stdout.write(
+            f"Wrote {agreement.reference} to {options['out']} (clause templates version {version.number})."
+        )

@@ -1,0 +1,90 @@
+"""Pages of the agreement document: the Word download, and the clause templates (read by anyone signed in,
+changed by those who may edit them). Thin: they call the selectors and services and render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from s75.agreements.pages import visible_agreement_or_404
+
+from .forms import ClauseEditForm
+from .models import TemplateSetVersion
+from .selectors import (
+    PLACEHOLDERS,
+    STANDARD_SET,
+    agreement_draft,
+    template_sets,
+    template_version_get,
+    version_clauses,
+)
+from .services import TemplateError, clause_template_edit
+from .word import DOCX_CONTENT_TYPE, agreement_docx
+
+EDIT_TEMPLATES = "documents.edit_clause_templates"
+
+
+def _version_or_404(slug: str, number: int | None = None) -> TemplateSetVersion:
+    try:
+        return template_version_get(slug=slug, number=number)
+    except TemplateSetVersion.DoesNotExist as exc:
+        raise Http404("No such clause templates") from exc
+
+
+@login_required
+def agreement_docx_view(request, pk: int):
+    agreement = visible_agreement_or_404(request, pk)
+    draft = agreement_draft(agreement=agreement, version=_version_or_404(STANDARD_SET),
+                            today=timezone.localdate())
+    response = HttpResponse(agreement_docx(draft), content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{agreement.reference}-draft.docx"'
+    return response
+
+
+@login_required
+def template_set_list_view(request):
+    return render(request, "documents/template_sets.html", {"template_sets": template_sets()})
+
+
+@login_required
+def template_set_view(request, slug: str):
+    wanted = request.GET.get("version", "")
+    version = _version_or_404(slug, int(wanted) if wanted.isdigit() else None)
+    latest = _version_or_404(slug)
+    return render(request, "documents/template_set.html", {
+        "version": version,
+        "latest": latest,
+        "clauses": version_clauses(version=version),
+        "versions": version.template_set.versions.select_related("created_by").order_by("-number"),
+        "may_edit": request.user.has_perm(EDIT_TEMPLATES),
+        "placeholders": PLACEHOLDERS,
+    })
+
+
+@login_required
+def clause_edit_view(request, slug: str, key: str):
+    if not request.user.has_perm(EDIT_TEMPLATES):
+        raise PermissionDenied
+    latest = _version_or_404(slug)
+    clause = version_clauses(version=latest).filter(key=key).first()
+    if clause is None:
+        raise Http404("No such clause")
+    form = ClauseEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={"heading": clause.heading, "body": clause.body, "based_on": latest.number},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = clause_template_edit(
+                actor=request.user, template_set=latest.template_set, key=key, **form.cleaned_data
+            )
+        except TemplateError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{clause.heading} was saved as version {version.number}")
+            return redirect("documents:template_set", slug=slug)
+    return render(request, "documents/clause_form.html", {
+        "template_set": latest.template_set, "clause": clause, "form": form, "placeholders": PLACEHOLDERS,
+    })

@@ -1,0 +1,143 @@
+"""Pages of a fund's papers: the list of versions with the form that starts a new one, the job's progress, the
+files, and drawing a past version again from its snapshot. Thin: parse input, call a service or selector, render.
+
+Every page finds its fund through ``fund_get``, so a fund whose agreement the user may not see is a 404. Making a
+paper needs the pooled fund manager's permission (``ledger.post_ledger``) on the agreement, else 403; anyone who
+sees the fund may read and download its papers.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from s75.agreements.selectors import user_may_change
+from s75.budgets.selectors import agreement_years
+from s75.jobs.models import Job
+from s75.jobs.selectors import JobState, job_state
+from s75.ledger.models import Fund
+from s75.ledger.selectors import fund_get
+from s75.monitoring.selectors import monitoring_latest_period
+
+from .forms import GenerateForm
+from .models import ReportFormat, ReportVersion
+from .quarters import Quarter
+from .selectors import report_download_name, report_file_path, report_version_get, report_versions
+from .services import JOB_KIND, STAGE_TEXT, ReportError, report_generate_start, report_reproduce_start
+
+POST_LEDGER = "ledger.post_ledger"
+CONTENT_TYPES = {ReportFormat.PDF: "application/pdf",
+                 ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _fund_or_404(request, pk: int) -> Fund:
+    try:
+        return fund_get(user=request.user, pk=pk)
+    except Fund.DoesNotExist as exc:
+        raise Http404("No fund found") from exc
+
+
+def _may_generate(request, fund: Fund) -> bool:
+    return user_may_change(user=request.user, agreement=fund.agreement, permission=POST_LEDGER)
+
+
+def _version_or_404(fund: Fund, pk: int) -> ReportVersion:
+    try:
+        return report_version_get(fund=fund, pk=pk)
+    except ReportVersion.DoesNotExist as exc:
+        raise Http404("No such report") from exc
+
+
+def _default_quarter(fund: Fund) -> str | None:
+    """The quarter of the latest month with postings, forecasts or commentary."""
+    latest = monitoring_latest_period(agreement=fund.agreement)
+    return Quarter(latest[0], -(-latest[1] // 3)).label if latest else None
+
+
+def _page(request, fund: Fund, form: GenerateForm, status: int = 200):
+    return render(request, "reports/reports.html", {
+        "fund": fund, "agreement": fund.agreement, "form": form, "may_generate": _may_generate(request, fund),
+        "versions": report_versions(fund=fund),
+    }, status=status)
+
+
+@login_required
+def reports_view(request, pk: int):
+    fund = _fund_or_404(request, pk)
+    form = GenerateForm(initial={"quarter": _default_quarter(fund), "formats": ReportFormat.values},
+                        years=agreement_years(agreement=fund.agreement))
+    return _page(request, fund, form)
+
+
+@login_required
+@require_POST
+def generate_view(request, pk: int):
+    fund = _fund_or_404(request, pk)
+    if not _may_generate(request, fund):
+        raise PermissionDenied
+    form = GenerateForm(request.POST, years=agreement_years(agreement=fund.agreement))
+    if form.is_valid():
+        try:
+            job = report_generate_start(actor=request.user, fund=fund, quarter=form.cleaned_data["quarter"],
+                                        formats=form.cleaned_data["formats"])
+        except ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("reports:job", fund.pk, job.pk)
+    return _page(request, fund, form, status=400)
+
+
+@login_required
+@require_POST
+def reproduce_view(request, pk: int, version_pk: int):
+    fund = _fund_or_404(request, pk)
+    if not _may_generate(request, fund):
+        raise PermissionDenied
+    job = report_reproduce_start(actor=request.user, version=_version_or_404(fund, version_pk))
+    return redirect("reports:job", fund.pk, job.pk)
+
+
+def _job_or_404(fund: Fund, pk: int) -> Job:
+    job = Job.objects.filter(pk=pk, kind=JOB_KIND).select_related("created_by").first()
+    if job is None or job.payload.get("fund_id") != fund.pk:
+        raise Http404("No such report job")
+    return job
+
+
+def _state_text(state: JobState) -> str:
+    return STAGE_TEXT.get(state.progress.get("stage") or "queued", "Working")
+
+
+@login_required
+def job_view(request, pk: int, job_pk: int):
+    fund = _fund_or_404(request, pk)
+    job = _job_or_404(fund, job_pk)
+    state = job_state(job=job)
+    result = job.result or {}
+    version = (report_versions(fund=fund).filter(pk=result["version_id"]).first()
+               if "version_id" in result else None)
+    return render(request, "reports/job.html", {
+        "fund": fund, "agreement": fund.agreement, "job": job, "state": state, "text": _state_text(state),
+        "result": result, "version": version,
+    })
+
+
+@login_required
+def job_progress_json(request, pk: int, job_pk: int):
+    fund = _fund_or_404(request, pk)
+    state = job_state(job=_job_or_404(fund, job_pk))
+    return JsonResponse({**state.as_json(), "text": _state_text(state)})
+
+
+@login_required
+def version_file(request, pk: int, version_pk: int, fmt: str):
+    fund = _fund_or_404(request, pk)
+    version = _version_or_404(fund, version_pk)
+    if fmt not in version.formats:
+        raise Http404("The report was not made in that format")
+    path = report_file_path(version=version, fmt=fmt)
+    if not path.exists():
+        raise Http404("The report's file is missing: draw the version again from its snapshot")
+    return FileResponse(path.open("rb"), as_attachment=True, content_type=CONTENT_TYPES[fmt],
+                        filename=report_download_name(version=version, fmt=fmt))

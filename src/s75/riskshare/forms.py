@@ -1,0 +1,128 @@
+"""The form of the risk-share terms page: the rules for the fund (or one schedule), for every year or one, and
+each partner's fixed percentage and cap. The service checks the terms; its problems come back to the form."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from s75.agreements.forms import ChangeForm
+from s75.agreements.models import Agreement, Party
+from s75.core.fiscal import FinancialYear
+from s75.core.money import MoneyError, format_plain, parse_pence
+
+from .models import OverspendRule, RiskShareTerms, UnderspendRule
+
+
+def _optional(label: str, help_text: str, width: str) -> forms.CharField:
+    return forms.CharField(label=label, required=False, help_text=help_text,
+                           widget=forms.TextInput(attrs={"class": f"govuk-input--width-{width}", "inputmode": "decimal",
+                                                         "spellcheck": "false"}))
+
+
+def _percent(text: str, label: str) -> Decimal | None:
+    text = text.strip().removesuffix("%").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValidationError(f"{label} must be a number, for example 60 or 12.5") from exc
+    if not value.is_finite():
+        raise ValidationError(f"{label} must be a number, for example 60 or 12.5")
+    return value
+
+
+class RiskShareTermsForm(ChangeForm):
+    overspend_rule = forms.ChoiceField(label="Who bears an overspend", choices=OverspendRule.choices,
+                                       widget=forms.RadioSelect)
+    underspend_rule = forms.ChoiceField(label="What happens to an underspend", choices=UnderspendRule.choices,
+                                        widget=forms.RadioSelect)
+    offset_first = forms.BooleanField(
+        label="Meet overspends from other schedules' underspends, then the contingency reserve, before sharing",
+        required=False,
+    )
+    contingency_reserve = _optional("Contingency reserve", "For example, £50,000. Leave blank for none.", "10")
+    maladministration_borne_by_host = forms.BooleanField(
+        label="Spend outside the agreement is borne by the host alone", required=False, initial=True,
+    )
+
+    def __init__(self, *args, agreement: Agreement, terms: RiskShareTerms | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties: list[Party] = list(agreement.parties.order_by("position", "id"))
+        held = {term.party_id: term for term in terms.party_terms.all()} if terms else {}
+        for party in self.parties:
+            term = held.get(party.pk)
+            self.fields[f"fixed_{party.pk}"] = _optional(
+                "Fixed percentage", "Only under a fixed rule; the partners' percentages add up to 100.", "4")
+            self.fields[f"cap_{party.pk}"] = _optional("Cap on its overspend share, as an amount",
+                                                      "For example, £250,000. Leave blank for no cap.", "10")
+            self.fields[f"cap_percent_{party.pk}"] = _optional(
+                "Or cap as a percentage of its pooled contribution", "For example, 10.", "4")
+            if term is not None:
+                self.initial.setdefault(f"fixed_{party.pk}", term.fixed_percent)
+                self.initial.setdefault(f"cap_{party.pk}",
+                                        None if term.cap_pence is None else f"£{format_plain(term.cap_pence)}")
+                self.initial.setdefault(f"cap_percent_{party.pk}", term.cap_percent)
+        if terms is not None:
+            for name in ("overspend_rule", "underspend_rule", "offset_first", "maladministration_borne_by_host"):
+                self.initial.setdefault(name, getattr(terms, name))
+            if terms.contingency_reserve_pence:
+                self.initial.setdefault("contingency_reserve", f"£{format_plain(terms.contingency_reserve_pence)}")
+        else:
+            self.initial.setdefault("overspend_rule", OverspendRule.CONTRIBUTION_SHARE)
+            self.initial.setdefault("underspend_rule", UnderspendRule.CONTRIBUTION_SHARE)
+        self.sections = [
+            ("The rules", ["overspend_rule", "underspend_rule", "offset_first", "contingency_reserve",
+                           "maladministration_borne_by_host"]),
+            *[(str(party), [f"fixed_{party.pk}", f"cap_{party.pk}", f"cap_percent_{party.pk}"])
+              for party in self.parties],
+            *[section for section in self.sections if section[0] == "Variation"],
+        ]
+
+    def clean_contingency_reserve(self) -> int:
+        text = self.cleaned_data["contingency_reserve"].strip()
+        try:
+            return parse_pence(text) if text else 0
+        except MoneyError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def clean(self):
+        data = super().clean()
+        for party in self.parties:
+            try:
+                data[f"fixed_{party.pk}"] = _percent(data.get(f"fixed_{party.pk}", ""), "A fixed percentage")
+                data[f"cap_percent_{party.pk}"] = _percent(data.get(f"cap_percent_{party.pk}", ""),
+                                                           "A cap as a percentage")
+            except ValidationError as error:
+                self.add_error(f"fixed_{party.pk}", error)
+            cap = data.get(f"cap_{party.pk}", "").strip()
+            try:
+                data[f"cap_{party.pk}"] = parse_pence(cap) if cap else None
+            except MoneyError as exc:
+                self.add_error(f"cap_{party.pk}", str(exc))
+        return data
+
+    def party_terms(self) -> list[dict]:
+        data = self.cleaned_data
+        terms = []
+        for party in self.parties:
+            values = {"fixed_percent": data[f"fixed_{party.pk}"], "cap_pence": data[f"cap_{party.pk}"],
+                      "cap_percent": data[f"cap_percent_{party.pk}"]}
+            if any(value is not None for value in values.values()):
+                terms.append({"party": party, **values})
+        return terms
+
+
+def scope_from(query, agreement: Agreement) -> tuple[int | None, object]:
+    """The terms' scope from the page's address: ``?year=2024-25`` (else every year) and ``?schedule=3`` (else
+    the whole fund); ``ValueError`` saying what is wrong."""
+    year_text = query.get("year", "").strip()
+    year = FinancialYear.parse(year_text).start_year if year_text else None
+    number = query.get("schedule", "").strip()
+    if not number:
+        return year, None
+    schedule = agreement.schedules.filter(number=int(number) if number.isdigit() else -1).first()
+    if schedule is None:
+        raise ValueError(f"the agreement has no schedule {number}")
+    return year, schedule

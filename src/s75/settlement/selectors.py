@@ -1,0 +1,220 @@
+"""Reads for the year-end settlement: a fund's year gathered as the allocation's inputs, the allocation's results
+in the form a run keeps, the runs themselves and the partners' statements.
+
+Inputs and results are plain JSON (money in pence, partners and schedules by id and number) so that a run keeps
+exactly what it was computed from and a statement can be produced again from the run alone.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from s75.agreements.models import Agreement, FundingType
+from s75.agreements.selectors import agreements_visible_to
+from s75.budgets.models import Contribution, Receipt
+from s75.core.fiscal import FinancialYear
+from s75.monitoring.selectors import monitoring_latest_period, monitoring_report
+from s75.riskshare.allocation import Cap, Rules, ScheduleFigures, Terms, allocate
+from s75.riskshare.selectors import allocation_terms
+
+from .models import OutturnBasis, SettlementRun, SettlementStatus
+
+
+class SettlementUnavailable(Exception):
+    """The year cannot be settled as asked; the message says why and what to do."""
+
+
+def _terms_json(terms: Terms) -> dict:
+    def rules(value: Rules) -> dict:
+        return {"overspend": str(value.overspend), "underspend": str(value.underspend),
+                "fixed_percent": {str(party): str(percent) for party, percent in value.fixed_percent.items()}}
+
+    return {
+        "rules": rules(terms.rules),
+        "schedule_rules": {str(number): rules(value) for number, value in terms.schedule_rules.items()},
+        "offset_first": terms.offset_first,
+        "contingency_reserve": terms.contingency_reserve,
+        "caps": {str(party): {"pence": cap.pence, "percent": None if cap.percent is None else str(cap.percent)}
+                 for party, cap in terms.caps.items()},
+        "maladministration_borne_by_host": terms.maladministration_borne_by_host,
+    }
+
+
+def _terms_from_json(data: dict) -> Terms:
+    def rules(value: dict) -> Rules:
+        return Rules(overspend=value["overspend"], underspend=value["underspend"],
+                     fixed_percent={int(party): Decimal(percent) for party, percent in value["fixed_percent"].items()})
+
+    return Terms(
+        rules=rules(data["rules"]),
+        schedule_rules={int(number): rules(value) for number, value in data["schedule_rules"].items()},
+        offset_first=data["offset_first"],
+        contingency_reserve=data["contingency_reserve"],
+        caps={int(party): Cap(pence=cap["pence"], percent=None if cap["percent"] is None else Decimal(cap["percent"]))
+              for party, cap in data["caps"].items()},
+        maladministration_borne_by_host=data["maladministration_borne_by_host"],
+    )
+
+
+def settlement_inputs(
+    *, agreement: Agreement, year: FinancialYear, outturn: str = OutturnBasis.ACTUAL,
+    outside_agreement: dict[int, int] | None = None,
+) -> dict:
+    """The year's figures and terms as a run keeps them: contributions per schedule and partner, the outturn
+    (the ledger's actual spend for the whole year, or the latest monitoring forecast), what each partner has paid
+    in, and spend outside the agreement per schedule number."""
+    if outturn not in OutturnBasis.values:
+        raise SettlementUnavailable(f"{outturn!r} is not an outturn: use actual or forecast")
+    parties = list(agreement.parties.order_by("position", "id"))
+    if not parties:
+        raise SettlementUnavailable("the agreement has no partners to settle between")
+    host = next((party for party in parties if party.is_host), None)
+    if host is None:
+        raise SettlementUnavailable("the agreement names no host partner to pay or be paid")
+    if outturn == OutturnBasis.ACTUAL:
+        month = 12
+    else:
+        latest = monitoring_latest_period(agreement=agreement)
+        if latest is None or latest[0] != year:
+            raise SettlementUnavailable(f"there is no monitoring for {year.label} to take a forecast from")
+        month = latest[1]
+    report = monitoring_report(agreement=agreement, year=year, month=month)
+    lines = {line.number: line for line in report.schedules}
+    contributions: dict[int, dict[str, int]] = {}
+    for row in (Contribution.objects.filter(schedule__agreement=agreement, financial_year=year.start_year)
+                .values("schedule__number", "party_id").annotate(total=Sum("amount_pence"))):
+        contributions.setdefault(row["schedule__number"], {})[str(row["party_id"])] = row["total"]
+    if not contributions:
+        raise SettlementUnavailable(f"no partner contributes to the fund in {year.label}: there is nothing to settle")
+    received = dict(
+        Receipt.objects.filter(instalment__party__agreement=agreement, instalment__financial_year=year.start_year)
+        .values("instalment__party_id").annotate(total=Sum("amount_pence"))
+        .values_list("instalment__party_id", "total")
+    )
+    outside_agreement = outside_agreement or {}
+    unknown = sorted(set(outside_agreement) - set(lines))
+    if unknown:
+        raise SettlementUnavailable(f"spend outside the agreement is given for schedule {unknown[0]}, which the "
+                                    "agreement does not have")
+    schedules = []
+    for schedule in agreement.schedules.order_by("number"):
+        line = lines[schedule.number]
+        schedules.append({
+            "number": schedule.number, "title": schedule.title, "funding_type": schedule.funding_type,
+            "lead_commissioner": schedule.lead_commissioner_id,
+            "contributions": contributions.get(schedule.number, {}),
+            "outturn": line.actual_to_date if outturn == OutturnBasis.ACTUAL else line.forecast,
+            "outside_agreement": outside_agreement.get(schedule.number, 0),
+        })
+    return {
+        "financial_year": year.start_year,
+        "outturn_basis": str(outturn),
+        "as_at_month": month,
+        "partners": [{"id": party.pk, "name": str(party), "is_host": party.is_host} for party in parties],
+        "host": host.pk,
+        "schedules": schedules,
+        "received": {str(party.pk): received.get(party.pk, 0) for party in parties},
+        "terms": _terms_json(allocation_terms(agreement=agreement, financial_year=year.start_year)),
+    }
+
+
+def settlement_compute(*, inputs: dict) -> dict:
+    """Run DESIGN.md §6 on a run's inputs; every figure of step 6 per partner and per schedule, in pence.
+
+    Raises ``AllocationError`` where the terms cannot apply to the figures.
+    """
+    order = [partner["id"] for partner in inputs["partners"]]
+    figures = [
+        ScheduleFigures(
+            key=schedule["number"],
+            contributions={int(party): amount for party, amount in schedule["contributions"].items()},
+            outturn=schedule["outturn"], funding_type=FundingType(schedule["funding_type"]),
+            lead_commissioner=schedule["lead_commissioner"], outside_agreement=schedule["outside_agreement"],
+        )
+        for schedule in inputs["schedules"]
+    ]
+    received = {int(party): amount for party, amount in inputs["received"].items()}
+    allocation = allocate(partners=order, host=inputs["host"], schedules=figures,
+                          terms=_terms_from_json(inputs["terms"]), received=received)
+    schedule_results = []
+    for result, schedule in zip(allocation.schedules, inputs["schedules"], strict=True):
+        schedule_results.append({
+            "number": result.key, "title": schedule["title"], "funding_type": schedule["funding_type"],
+            "budget": result.budget, "outturn": result.outturn, "variance": result.variance,
+            "outside_agreement": result.outside_agreement,
+            "overspend_to_share": result.overspend_to_share, "underspend_to_share": result.underspend_to_share,
+            "carried_forward": result.carried_forward,
+        })
+    partners = []
+    for partner, result in zip(inputs["partners"], allocation.partners, strict=True):
+        by_schedule = []
+        for schedule, schedule_result in zip(inputs["schedules"], allocation.schedules, strict=True):
+            contribution = schedule["contributions"].get(str(partner["id"]), 0)
+            over = schedule_result.overspend_shares.get(partner["id"], 0)
+            under = schedule_result.underspend_shares.get(partner["id"], 0)
+            own = schedule_result.own_variance.get(partner["id"], 0)
+            outside = schedule_result.outside_agreement if partner["id"] == inputs["host"] else 0
+            if not (contribution or over or under or own or outside):
+                continue
+            by_schedule.append({
+                "number": schedule["number"], "title": schedule["title"], "contribution": contribution,
+                "overspend_share": over, "underspend_share": 0 if schedule_result.carried_forward else under,
+                "carried_forward": under if schedule_result.carried_forward else 0, "own_variance": own,
+                "outside_agreement": outside, "share_of_spend": contribution + over - under + own + outside,
+            })
+        partners.append({
+            "id": partner["id"], "name": partner["name"], "is_host": partner["is_host"],
+            "contributions": result.contributions, "received": result.received,
+            "overspend_share": result.overspend_share, "cap_adjustment": result.cap_adjustment,
+            "underspend_share": result.underspend_share, "carried_forward": result.carried_forward,
+            "own_variance": result.own_variance, "outside_agreement": result.outside_agreement,
+            "final_share_of_spend": result.final_share_of_spend, "net_payment": result.net_payment,
+            "schedules": by_schedule,
+        })
+    host = next(partner for partner in inputs["partners"] if partner["id"] == inputs["host"])
+    payments = []  # the host's own net payment is money it keeps or puts in: no payment between partners
+    for partner in partners:
+        if partner["id"] == host["id"] or not partner["net_payment"]:
+            continue
+        payer, payee = (partner, host) if partner["net_payment"] < 0 else (host, partner)
+        payments.append({"payer": payer["id"], "payer_name": payer["name"], "payee": payee["id"],
+                         "payee_name": payee["name"], "amount": abs(partner["net_payment"])})
+    total_received = sum(partner["received"] for partner in partners)
+    total_outturn = sum(schedule["outturn"] for schedule in schedule_results)
+    net_payments = sum(partner["net_payment"] for partner in partners)
+    carried = sum(partner["carried_forward"] for partner in partners)
+    return {
+        "schedules": schedule_results,
+        "partners": partners,
+        "payments": payments,
+        "reserve_used": allocation.reserve_used,
+        "unfunded_overspend": allocation.unfunded_overspend,
+        "check": {
+            "received": total_received, "outturn": total_outturn, "net_payments": net_payments,
+            "carried_forward": carried,
+            "holds": net_payments + carried - allocation.unfunded_overspend - allocation.reserve_used
+            == total_received - total_outturn,
+        },
+    }
+
+
+def settlement_runs(*, agreement: Agreement, year: FinancialYear | None = None):
+    runs = SettlementRun.objects.filter(agreement=agreement).prefetch_related(
+        "approvals__party", "approvals__approved_by"
+    )
+    if year is not None:
+        runs = runs.filter(financial_year=year.start_year)
+    return runs.order_by("-financial_year", "-version")
+
+
+def settlement_run_get(*, user, pk: int) -> SettlementRun:
+    """A run of an agreement the user may see; ``SettlementRun.DoesNotExist`` otherwise."""
+    return SettlementRun.objects.select_related("agreement").get(
+        pk=pk, agreement__in=agreements_visible_to(user=user)
+    )
+
+
+def settlement_latest(*, agreement: Agreement, year: FinancialYear) -> SettlementRun | None:
+    """The year's final run if there is one, else its latest draft."""
+    runs = SettlementRun.objects.filter(agreement=agreement, financial_year=year.start_year)
+    return runs.filter(status=SettlementStatus.FINAL).first() or runs.order_by("-version").first()

@@ -1,0 +1,202 @@
+"""The dashboard's body is drawn once per version of its data and kept in the cache: the version moves with every
+input of the report, so the page after a posting, a forecast, a consent decision or any other change shows it;
+readers with different rights each see their own links."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from s75.agreements.services import contribution_set, party_update, schedule_update
+from s75.budgets.models import FundingStream
+from s75.ledger.models import AccountRole
+from s75.ledger.services import LineSpec, entry_post, fund_open
+from s75.monitoring.models import MonitoringSettings
+from s75.monitoring.selectors import monitoring_inputs_version
+from s75.monitoring.services import (
+    commentary_set,
+    commitment_add,
+    consent_record,
+    manual_forecast_set,
+    recovery_action_add,
+    recovery_action_status_set,
+    schedule_year_set,
+)
+from s75.riskshare.services import risk_share_terms_set
+from tests.factories import UserFactory, complete_agreement
+
+pytestmark = pytest.mark.django_db
+PERIOD = "2024-25/M06"
+
+
+@pytest.fixture
+def fund(db):
+    """A council hosts a pooled fund with one NHS partner (bound by a prior-agreement clause) and one schedule,
+    Joint Equipment Store, £535,000 from each in 2024-25."""
+    return fund_open(actor=None, agreement=complete_agreement())
+
+
+@pytest.fixture
+def schedule(fund):
+    return fund.agreement.schedules.get()
+
+
+@pytest.fixture
+def nhs(fund):
+    return fund.agreement.parties.get(is_host=False)
+
+
+def post(fund, pounds: int, month: int = 3) -> None:
+    accounts = {account.role: account for account in fund.accounts.filter(
+        role__in=[AccountRole.EXPENDITURE, AccountRole.CREDITORS])}
+    entry_post(actor=None, fund=fund, period=fund.periods.get(financial_year=2024, number=month),
+               description="Equipment", lines=[LineSpec(accounts[AccountRole.EXPENDITURE], pounds * 100),
+                                               LineSpec(accounts[AccountRole.CREDITORS], -pounds * 100)])
+
+
+def signed_in(user) -> Client:
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def dashboard(fund) -> str:
+    return f"{reverse('monitoring:dashboard', args=[fund.pk])}?period={PERIOD}"
+
+
+def body(response) -> str:
+    page = response.content.decode()
+    return page[page.index('<span class="govuk-caption-l">'):page.index('id="commentary"')]
+
+
+def headline(client, fund) -> str:
+    page = client.get(dashboard(fund)).content.decode()
+    return page[page.index('id="headline"'):page.index('id="by-month"')]
+
+
+# The version -----------------------------------------------------------------------------------------------------
+
+def _forecast_changed(fund, schedule, nhs):
+    manual_forecast_set(actor=None, schedule=schedule, financial_year=2024, month=6, amount_pence=1_000_000_00)
+    return lambda: manual_forecast_set(actor=None, schedule=schedule, financial_year=2024, month=6,
+                                       amount_pence=1_000_000_01)
+
+
+def _action_done(fund, schedule, nhs):
+    action = recovery_action_add(actor=None, party=nhs, financial_year=2024, description="Fewer hoists",
+                                 saving_pence=5_000_00, owner="Store manager", due_date=date(2024, 12, 31))
+    return lambda: recovery_action_status_set(actor=None, action=action, status="done")
+
+
+def _settings_changed(fund, schedule, nhs):
+    settings_row = MonitoringSettings.objects.create(agreement=fund.agreement)
+
+    def change():
+        settings_row.amber_threshold_percent = 5
+        settings_row.save()
+    return change
+
+
+CHANGES = {
+    "a posting": lambda fund, schedule, nhs: lambda: post(fund, 10),
+    "a manual forecast": lambda fund, schedule, nhs: lambda: manual_forecast_set(
+        actor=None, schedule=schedule, financial_year=2024, month=6, amount_pence=1_000_000_00),
+    "a manual forecast changed": _forecast_changed,
+    "the forecast method and profile": lambda fund, schedule, nhs: lambda: schedule_year_set(
+        actor=None, schedule=schedule, financial_year=2024, method="profile", profile=[1] * 11 + [2]),
+    "a commitment": lambda fund, schedule, nhs: lambda: commitment_add(
+        actor=None, schedule=schedule, description="Hoist", weekly_cost_pence=150_00, start_date=date(2024, 10, 1)),
+    "a consent decision": lambda fund, schedule, nhs: lambda: consent_record(
+        actor=None, party=nhs, financial_year=2024, decision="agree", up_to_pence=60_000_00,
+        decided_on=date(2024, 9, 20)),
+    "a recovery action": lambda fund, schedule, nhs: lambda: recovery_action_add(
+        actor=None, party=nhs, financial_year=2024, description="Fewer hoists", saving_pence=5_000_00,
+        owner="Store manager", due_date=date(2024, 12, 31)),
+    "a recovery action's status": _action_done,
+    "the monitoring settings": _settings_changed,
+    "a contribution": lambda fund, schedule, nhs: lambda: contribution_set(
+        actor=None, schedule=schedule, party=nhs, financial_year=2024, amount_pence=600_000_00,
+        funding_stream=FundingStream.objects.filter(contributions__schedule=schedule).first()),
+    "the risk-share terms": lambda fund, schedule, nhs: lambda: risk_share_terms_set(
+        actor=None, agreement=fund.agreement, financial_year=None, overspend_rule="host",
+        underspend_rule="contribution_share", party_terms=[]),
+    "a schedule's title": lambda fund, schedule, nhs: lambda: schedule_update(
+        actor=None, schedule=schedule, title="Community Equipment Store"),
+    "a partner's name": lambda fund, schedule, nhs: lambda: party_update(
+        actor=None, party=nhs, name_in_agreement="The ICB"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_every_input_of_the_report_moves_the_version(fund, schedule, nhs, change):
+    make_change = change(fund, schedule, nhs)
+    before = monitoring_inputs_version(agreement=fund.agreement)
+    assert monitoring_inputs_version(agreement=fund.agreement) == before
+    make_change()
+    assert monitoring_inputs_version(agreement=fund.agreement) != before
+
+
+# The page --------------------------------------------------------------------------------------------------------
+
+def test_the_body_is_drawn_once_per_version(fund, schedule):
+    manager = signed_in(UserFactory(role="Pooled fund manager", organisation=fund.agreement.host.organisation))
+    first = body(manager.get(dashboard(fund)))
+    with CaptureQueriesContext(connection) as queries:
+        again = body(manager.get(dashboard(fund)))
+    assert again == first  # the page around it differs: each carries its own masked CSRF token
+    assert not [query for query in queries.captured_queries if 'SUM("ledger_balance"."amount_pence")' in query["sql"]]
+    post(fund, 10)
+    with CaptureQueriesContext(connection) as queries:
+        manager.get(dashboard(fund))
+    assert [query for query in queries.captured_queries if 'SUM("ledger_balance"."amount_pence")' in query["sql"]]
+
+
+def test_the_kept_page_changes_after_a_posting_a_forecast_and_a_consent(fund, schedule, nhs):
+    manager = signed_in(UserFactory(role="Pooled fund manager", organisation=fund.agreement.host.organisation))
+    post(fund, 90_000)
+    assert 'data-figure="forecast">£180,000<' in headline(manager, fund)  # run rate: £90,000 ÷ 6 × 12
+    post(fund, 30_000)
+    assert 'data-figure="forecast">£240,000<' in headline(manager, fund)
+    response = manager.post(reverse("monitoring:forecast", args=[fund.pk, PERIOD, schedule.number]),
+                            {"method": "manual", "amount": "£1,170,000", "commentary": "Winter pressures"})
+    assert response.status_code == 302
+    assert 'data-figure="forecast">£1,170,000<' in headline(manager, fund)
+    page = manager.get(dashboard(fund)).content.decode()
+    assert "Consent required" in page and "Consent given" not in page
+    lead = signed_in(UserFactory(role="Partner finance lead", organisation=nhs.organisation))
+    response = lead.post(reverse("monitoring:consent", args=[fund.pk, PERIOD, nhs.pk]), {
+        "decision": "agree", "up_to": "£60,000", "decided_on-day": "20", "decided_on-month": "9",
+        "decided_on-year": "2024", "note": "Finance committee"})
+    assert response.status_code == 302
+    page = manager.get(dashboard(fund)).content.decode()
+    assert "Consent given" in page and "up to £60,000.00" in page
+
+
+def test_the_commentary_is_read_afresh_beside_the_kept_body(fund, schedule):
+    manager = signed_in(UserFactory(role="Pooled fund manager", organisation=fund.agreement.host.organisation))
+    assert "No commentary for this month yet." in manager.get(dashboard(fund)).content.decode()
+    commentary_set(actor=None, agreement=fund.agreement, financial_year=2024, month=6, text="Winter is coming")
+    page = manager.get(dashboard(fund)).content.decode()
+    assert "Winter is coming" in page[page.index('id="commentary"'):]
+
+
+def test_each_reader_sees_the_links_of_their_own_rights(fund, schedule, nhs):
+    post(fund, 90_000)
+    manual_forecast_set(actor=None, schedule=schedule, financial_year=2024, month=6, amount_pence=1_170_000_00)
+    host = fund.agreement.host.organisation
+    forecast = reverse("monitoring:forecast", args=[fund.pk, PERIOD, schedule.number])
+    consent = reverse("monitoring:consent", args=[fund.pk, PERIOD, nhs.pk])
+    readers = {
+        "manager": signed_in(UserFactory(role="Pooled fund manager", organisation=host)),
+        "board": signed_in(UserFactory(role="Board member", organisation=host)),
+        "nhs lead": signed_in(UserFactory(role="Partner finance lead", organisation=nhs.organisation)),
+    }
+    for _ in range(2):  # the second round is served from the cache
+        pages = {name: client.get(dashboard(fund)).content.decode() for name, client in readers.items()}
+        assert forecast in pages["manager"] and consent not in pages["manager"]
+        assert forecast not in pages["board"] and consent not in pages["board"]
+        assert forecast not in pages["nhs lead"] and consent in pages["nhs lead"]
+        assert all("£1,170,000" in page for page in pages.values())

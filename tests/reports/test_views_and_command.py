@@ -1,0 +1,107 @@
+"""The fund's reports page, the background job that makes a version, the downloads and the ``s75 report`` command.
+Each page is 200 for the fund's partners, 404 for another organisation, 403 for making a paper without the pooled
+fund manager's permission."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from s75.accounts.models import User
+from s75.jobs.models import Job, JobStatus
+from s75.reports.models import ReportVersion
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager_client(client, luton_fund, settings):
+    settings.S75_JOBS_RUN_INLINE = True  # the test database is not visible to another process
+    client.force_login(User.objects.get(username="luton.manager"))
+    return client
+
+
+def test_the_manager_makes_a_report_through_the_job_and_downloads_both_files(manager_client, luton_fund):
+    page = manager_client.get(reverse("reports:list", args=[luton_fund.pk]))
+    assert page.status_code == 200 and b"No report has been made" in page.content
+    assert b'value="2013-14/Q4" selected' in page.content  # the latest month with postings is M12
+    response = manager_client.post(reverse("reports:generate", args=[luton_fund.pk]),
+                                   {"quarter": "2013-14/Q2", "formats": ["pdf", "xlsx"]})
+    job = Job.objects.get(kind="report_generate")
+    assert response.url == reverse("reports:job", args=[luton_fund.pk, job.pk])
+    assert job.status == JobStatus.DONE
+    version = ReportVersion.objects.get()
+    assert (job.result["version_id"], version.created_by.username) == (version.pk, "luton.manager")
+    done = manager_client.get(response.url)
+    assert b"Quarterly report 2013-14/Q2 is ready" in done.content
+    progress = manager_client.get(reverse("reports:job_progress", args=[luton_fund.pk, job.pk])).json()
+    assert (progress["finished"], progress["text"]) == (True, "Finished")
+    pdf = manager_client.get(reverse("reports:file", args=[luton_fund.pk, version.pk, "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf" and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert "luton-s75-s76-2013-quarterly-report-2013-14-Q2-v1.pdf" in pdf["Content-Disposition"]
+    xlsx = manager_client.get(reverse("reports:file", args=[luton_fund.pk, version.pk, "xlsx"]))
+    assert b"".join(xlsx.streaming_content).startswith(b"PK")
+    listing = manager_client.get(reverse("reports:list", args=[luton_fund.pk])).content.decode()
+    assert "Quarterly report 2013-14/Q2" in listing and "Pat Manager" in listing
+
+
+def test_producing_a_version_again_from_the_page(manager_client, luton_fund):
+    manager_client.post(reverse("reports:generate", args=[luton_fund.pk]),
+                        {"quarter": "2013-14/Q4", "formats": ["pdf"]})
+    first = ReportVersion.objects.get()
+    manager_client.post(reverse("reports:reproduce", args=[luton_fund.pk, first.pk]))
+    again = ReportVersion.objects.exclude(pk=first.pk).get()
+    assert (again.number, again.reproduces, again.pdf_sha256) == (2, first, first.pdf_sha256)
+    listing = manager_client.get(reverse("reports:list", args=[luton_fund.pk])).content.decode()
+    assert "version 1 produced again, identical" in listing
+
+
+def test_a_bad_request_shows_the_error_and_makes_nothing(manager_client, luton_fund):
+    response = manager_client.post(reverse("reports:generate", args=[luton_fund.pk]), {"quarter": "2013-14/Q2"})
+    assert response.status_code == 400 and b"Choose PDF, Excel or both" in response.content
+    assert not Job.objects.exists()
+
+
+def test_a_partner_without_the_permission_reads_but_may_not_make(client, luton_fund, settings):
+    settings.S75_JOBS_RUN_INLINE = True
+    client.force_login(User.objects.get(username="luton.manager"))
+    client.post(reverse("reports:generate", args=[luton_fund.pk]), {"quarter": "2013-14/Q2", "formats": ["pdf"]})
+    version = ReportVersion.objects.get()
+    client.force_login(User.objects.get(username="blmk.finance"))  # the CCG's successor ICB
+    page = client.get(reverse("reports:list", args=[luton_fund.pk]))
+    assert page.status_code == 200 and b"Make the report" not in page.content
+    assert client.get(reverse("reports:file", args=[luton_fund.pk, version.pk, "pdf"])).status_code == 200
+    assert client.post(reverse("reports:generate", args=[luton_fund.pk]),
+                       {"quarter": "2013-14/Q2", "formats": ["pdf"]}).status_code == 403
+    assert client.post(reverse("reports:reproduce", args=[luton_fund.pk, version.pk])).status_code == 403
+
+
+def test_another_organisation_sees_no_fund(client, luton_fund):
+    manager = UserFactory(role="Pooled fund manager")
+    client.force_login(manager)
+    assert client.get(reverse("reports:list", args=[luton_fund.pk])).status_code == 404
+    assert client.post(reverse("reports:generate", args=[luton_fund.pk]),
+                       {"quarter": "2013-14/Q2", "formats": ["pdf"]}).status_code == 404
+
+
+def test_the_command_writes_both_formats(luton_fund, tmp_path):
+    for fmt in ("pdf", "xlsx"):
+        out = tmp_path / f"luton-q2.{fmt}"
+        stdout = StringIO()
+        call_command("report", fund=luton_fund.pk, quarter="2013-14/Q2", format=fmt, out=str(out), stdout=stdout,
+                     stderr=StringIO())
+        assert out.read_bytes()[:4] == {"pdf": b"%PDF", "xlsx": b"PK\x03\x04"}[fmt]
+        assert stdout.getvalue().startswith("Quarterly report 2013-14/Q2 version")
+    assert list(ReportVersion.objects.order_by("number").values_list("number", "pdf_file", "xlsx_file")) == [
+        (1, ReportVersion.objects.get(number=1).pdf_file, ""), (2, "", ReportVersion.objects.get(number=2).xlsx_file)]
+    call_command("report", fund=luton_fund.pk, quarter="2013-14/Q2", format="pdf", reproduce=1, stdout=StringIO(),
+                 stderr=StringIO())
+    assert ReportVersion.objects.get(number=3).reproduces.number == 1
+    with pytest.raises(CommandError, match="not a quarter"):
+        call_command("report", fund=luton_fund.pk, quarter="2013-14/M06", format="pdf", stderr=StringIO())
+    with pytest.raises(CommandError, match="No fund"):
+        call_command("report", fund=luton_fund.pk, quarter="2013-14/Q2", format="pdf", user="bexley.commissioner",
+                     stderr=StringIO())

@@ -1,0 +1,73 @@
+"""The risk-share terms page: a 200 and a 403 and a 404, the terms saved with their plain-English summary, and the
+service's refusals shown on the form."""
+
+import pytest
+from django.urls import reverse
+
+from s75.organisations.models import Organisation
+from s75.riskshare.models import RiskShareTerms
+from tests.factories import UserFactory, complete_agreement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agreement():
+    return complete_agreement()
+
+
+def manager_of(agreement):
+    host = agreement.parties.get(is_host=True)
+    return UserFactory(role="Pooled fund manager", organisation=Organisation.objects.get(pk=host.organisation_id))
+
+
+def test_a_manager_sets_the_terms_and_reads_them_back_in_plain_english(client, agreement):
+    council, nhs = agreement.parties.order_by("position")
+    client.force_login(manager_of(agreement))
+    url = reverse("riskshare:terms_edit", args=[agreement.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {
+        "overspend_rule": "fixed", "underspend_rule": "pool_share", "offset_first": "on",
+        "contingency_reserve": "£50,000", "maladministration_borne_by_host": "on",
+        f"fixed_{council.pk}": "60", f"fixed_{nhs.pk}": "40", f"cap_{nhs.pk}": "£250,000",
+    }, follow=True)
+    terms = RiskShareTerms.objects.get(agreement=agreement, financial_year=None, schedule=None)
+    assert (terms.overspend_rule, terms.contingency_reserve_pence) == ("fixed", 50_000_00)
+    assert terms.party_terms.get(party=nhs).cap_pence == 250_000_00
+    page = response.content.decode()
+    assert "Overspends are shared in fixed percentages" in page
+    assert "capped at £250,000" in page
+    again = client.get(url).content.decode()
+    assert 'value="£250000.00"' in again and "Overspends are shared in fixed percentages" in again
+
+
+def test_terms_for_one_year_and_one_schedule(client, agreement):
+    client.force_login(manager_of(agreement))
+    url = reverse("riskshare:terms_edit", args=[agreement.pk]) + "?year=2024-25&schedule=1"
+    assert "Risk-share terms for schedule 1 (Joint Equipment Store) in 2024-25" in client.get(url).content.decode()
+    client.post(url, {"overspend_rule": "lead_commissioner", "underspend_rule": "carry_forward",
+                      "maladministration_borne_by_host": "on"})
+    terms = RiskShareTerms.objects.get(agreement=agreement)
+    assert (terms.financial_year, terms.schedule.number, terms.overspend_rule) == (2024, 1, "lead_commissioner")
+    assert client.get(reverse("riskshare:terms_edit", args=[agreement.pk]) + "?schedule=9").status_code == 404
+
+
+def test_the_services_refusal_is_on_the_form_and_nothing_is_saved(client, agreement):
+    council, nhs = agreement.parties.order_by("position")
+    client.force_login(manager_of(agreement))
+    response = client.post(reverse("riskshare:terms_edit", args=[agreement.pk]), {
+        "overspend_rule": "fixed", "underspend_rule": "contribution_share",
+        f"fixed_{council.pk}": "60", f"fixed_{nhs.pk}": "30",
+    })
+    assert response.status_code == 200
+    assert "must add up to exactly 100, not 90" in response.content.decode()
+    assert not RiskShareTerms.objects.exists()
+
+
+def test_others_may_not_change_the_terms(client, agreement):
+    url = reverse("riskshare:terms_edit", args=[agreement.pk])
+    client.force_login(UserFactory(role="Pooled fund manager"))
+    assert client.get(url).status_code == 404  # another organisation's agreement
+    host = agreement.parties.get(is_host=True)
+    client.force_login(UserFactory(role="Board member", organisation=Organisation.objects.get(pk=host.organisation_id)))
+    assert client.get(url).status_code == 403
