@@ -31,22 +31,15 @@ from .importing import (
     ledger_imports,
 )
 from .models import ColumnMapping, Fund, ImportStatus, LedgerImport
-from .selectors import fund_get
+from .pages import fund_or_404
 from .services import LedgerError
 
 POST_LEDGER = "ledger.post_ledger"
 PROBLEMS_SHOWN = 500  # on a page; the CSV report has them all
 
 
-def _fund_or_404(request, pk: int) -> Fund:
-    try:
-        return fund_get(user=request.user, pk=pk)
-    except Fund.DoesNotExist as exc:
-        raise Http404("No fund found") from exc
-
-
 def _fund_to_change(request, pk: int) -> Fund:
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     if not request.user.has_perm(POST_LEDGER):
         raise PermissionDenied
     return fund
@@ -79,13 +72,13 @@ def _import_or_404(fund: Fund, pk: int) -> LedgerImport:
 
 @login_required
 def history_view(request, fund_pk: int):
-    fund = _fund_or_404(request, fund_pk)
+    fund = fund_or_404(request, fund_pk)
     return render(request, "imports/history.html", _context(fund, request, imports=ledger_imports(fund=fund)))
 
 
 @login_required
 def history_xlsx(request, fund_pk: int):
-    fund = _fund_or_404(request, fund_pk)
+    fund = fund_or_404(request, fund_pk)
     workbook = table_workbook(
         title="Imports",
         headers=["Started", "Finished", "By", "File", "Mapping", "Status", "Rows", "Posted", "Already posted",
@@ -119,7 +112,7 @@ def upload_view(request, fund_pk: int):
 
 @login_required
 def job_view(request, fund_pk: int, job_pk: int):
-    fund = _fund_or_404(request, fund_pk)
+    fund = fund_or_404(request, fund_pk)
     job = _job_or_404(fund, job_pk)
     state = job_state(job=job)
     result = job.result or {}
@@ -161,13 +154,13 @@ def totals_matrix(totals: list[dict]) -> TotalsMatrix:
 
 @login_required
 def job_progress_json(request, fund_pk: int, job_pk: int):
-    fund = _fund_or_404(request, fund_pk)
+    fund = fund_or_404(request, fund_pk)
     return JsonResponse(job_state(job=_job_or_404(fund, job_pk)).as_json())
 
 
 @login_required
 def job_problems_csv(request, fund_pk: int, job_pk: int):
-    fund = _fund_or_404(request, fund_pk)
+    fund = fund_or_404(request, fund_pk)
     result = _job_or_404(fund, job_pk).result or {}
     if result.get("status") != REJECTED:
         raise Http404("The import has no problems")
@@ -176,7 +169,7 @@ def job_problems_csv(request, fund_pk: int, job_pk: int):
 
 @login_required
 def import_view(request, fund_pk: int, import_pk: int):
-    fund = _fund_or_404(request, fund_pk)
+    fund = fund_or_404(request, fund_pk)
     record = _import_or_404(fund, import_pk)
     entries = record.entries.select_related("period").order_by("period__financial_year", "period__number")
     return render(request, "imports/import.html", _context(
@@ -186,7 +179,7 @@ def import_view(request, fund_pk: int, import_pk: int):
 
 @login_required
 def import_problems_csv(request, fund_pk: int, import_pk: int):
-    fund = _fund_or_404(request, fund_pk)
+    fund = fund_or_404(request, fund_pk)
     record = _import_or_404(fund, import_pk)
     if record.status != ImportStatus.REJECTED:
         raise Http404("The import has no problems")
@@ -212,7 +205,7 @@ def _problems_csv(problems: list[dict], not_listed: int, filename: str) -> HttpR
 
 @login_required
 def mappings_view(request, fund_pk: int):
-    fund = _fund_or_404(request, fund_pk)
+    fund = fund_or_404(request, fund_pk)
     mappings = [(mapping, [(label, mapping.columns[name]) for name, label in FIELDS.items() if name in mapping.columns])
                 for mapping in fund.column_mappings.order_by("name")]
     cost_centres = fund.cost_centres.select_related("schedule").order_by("cost_centre")

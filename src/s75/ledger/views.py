@@ -35,7 +35,8 @@ from s75.core.pages import year_pagination
 
 from .forms import MONTHS, EntryReverseForm, LinesFilterForm, PeriodCloseForm, fund_years
 from .models import Account, AccountRole, EntryKind, Fund, JournalEntry, JournalLine
-from .selectors import account_balances, fund_get, ledger_lines, trial_balance
+from .pages import fund_or_404
+from .selectors import account_balances, ledger_lines, trial_balance
 from .services import LedgerError, entry_reverse, fund_open, period_close
 
 POST_LEDGER = "ledger.post_ledger"
@@ -45,13 +46,6 @@ LINES_EXPORT_LIMIT = 100_000
 LATEST_ENTRIES = 10
 ENTRY_LINES_PER_PAGE = 100
 FROM_INSTALMENTS = {EntryKind.CONTRIBUTION_DUE, EntryKind.RECEIPT}
-
-
-def _fund_or_404(request, pk: int) -> Fund:
-    try:
-        return fund_get(user=request.user, pk=pk)
-    except Fund.DoesNotExist as exc:
-        raise Http404("No fund found") from exc
 
 
 def _may(request, fund: Fund, permission: str) -> bool:
@@ -206,14 +200,14 @@ def _fund_context(request, fund: Fund, year: FinancialYear | None = None, close_
 
 @login_required
 def fund_view(request, pk: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     return render(request, "ledger/fund.html", _fund_context(request, fund))
 
 
 @login_required
 @require_POST
 def period_close_view(request, pk: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     if not _may(request, fund, CLOSE_PERIOD):
         raise PermissionDenied
     form = PeriodCloseForm(request.POST, fund=fund)
@@ -232,7 +226,7 @@ def period_close_view(request, pk: int):
 
 @login_required
 def trial_balance_xlsx(request, pk: int, year: FinancialYear):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     if year not in fund_years(fund):
         raise Http404("The fund has no such year")
     rows = _trial_balance_rows(fund, year)
@@ -260,7 +254,7 @@ def trial_balance_xlsx(request, pk: int, year: FinancialYear):
 
 @login_required
 def expenditure_xlsx(request, pk: int, year: FinancialYear):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     if year not in fund_years(fund):
         raise Http404("The fund has no such year")
     rows = _expenditure_rows(fund, year)
@@ -312,7 +306,7 @@ def _filtered_lines(fund: Fund, form: LinesFilterForm) -> QuerySet[JournalLine]:
 
 @login_required
 def lines_view(request, pk: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     form = LinesFilterForm(request.GET, fund=fund)
     context = {"fund": fund, "agreement": fund.agreement, "form": form, "export_limit": LINES_EXPORT_LIMIT}
     if form.is_valid():
@@ -334,7 +328,7 @@ LINE_HEADERS = ["Period", "Posting date", "Entry", "Kind", "Account code", "Acco
 @login_required
 def lines_csv(request, pk: int):
     """Every line of the filtered listing as CSV, streamed a chunk at a time however many there are."""
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     form = LinesFilterForm(request.GET, fund=fund)
     if not form.is_valid():
         raise Http404("Those filters cannot be read")
@@ -382,7 +376,7 @@ def _line_cells(values: tuple, kinds: dict) -> list:
 
 @login_required
 def lines_xlsx(request, pk: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     form = LinesFilterForm(request.GET, fund=fund)
     if not form.is_valid():
         raise Http404("Those filters cannot be read")
@@ -434,7 +428,7 @@ def _entry_context(request, fund: Fund, entry: JournalEntry, form: EntryReverseF
 
 @login_required
 def entry_view(request, pk: int, entry_id: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     entry = _entry_or_404(fund, entry_id)
     return render(request, "ledger/entry.html", _entry_context(request, fund, entry))
 
@@ -442,7 +436,7 @@ def entry_view(request, pk: int, entry_id: int):
 @login_required
 @require_POST
 def entry_reverse_view(request, pk: int, entry_id: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     entry = _entry_or_404(fund, entry_id)
     if not _may(request, fund, POST_LEDGER):
         raise PermissionDenied

@@ -10,11 +10,11 @@ from django.db import connection
 from django.db.models import Sum
 
 from s75.agreements.models import Agreement, Party
+from s75.agreements.selectors import user_acts_for_party
 from s75.budgets.models import Contribution
 from s75.core.fiscal import FinancialYear
 from s75.core.money import split_largest_remainder
 from s75.ledger.models import AccountRole, Balance
-from s75.organisations.selectors import organisation_lineage_ids
 from s75.riskshare.allocation import ScheduleFigures, allocate
 from s75.riskshare.selectors import allocation_terms
 
@@ -252,13 +252,7 @@ def monitoring_trend(*, report: MonitoringReport) -> list[MonthPoint]:
 def consent_may_record(*, user, party: Party) -> bool:
     """Whether ``user`` may record ``party``'s prior-agreement decision: a partner's finance lead (the permission)
     at the party's organisation or one that took on its functions (a CCG's ICB); administrators may too."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.has_perm(RECORD_CONSENT):
-        return False
-    if user.is_superuser:
-        return True
-    return user.organisation_id is not None and party.organisation_id in organisation_lineage_ids(
-        organisation=user.organisation
-    )
+    return user_acts_for_party(user=user, party=party, permission=RECORD_CONSENT)
 
 
 def consent_recorders(*, user, agreement: Agreement) -> frozenset[int]:

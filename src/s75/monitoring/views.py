@@ -31,7 +31,7 @@ from s75.core.fiscal import FinancialYear, financial_years_between
 from s75.core.money import format_gbp
 from s75.ledger.forms import fund_years
 from s75.ledger.models import Fund
-from s75.ledger.selectors import fund_get
+from s75.ledger.pages import fund_or_404
 
 from . import forecasting
 from .cache import dashboard_body
@@ -100,19 +100,13 @@ CONSENT_TAGS = {
 
 # Finding the fund and the month --------------------------------------------------------------------------------
 
-def _fund_or_404(request, pk: int) -> Fund:
-    try:
-        return fund_get(user=request.user, pk=pk)
-    except Fund.DoesNotExist as exc:
-        raise Http404("No fund found") from exc
-
 
 def _may_change(request, fund: Fund) -> bool:
     return user_may_change(user=request.user, agreement=fund.agreement, permission=POST_LEDGER)
 
 
 def _changeable_fund(request, pk: int) -> Fund:
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     if not _may_change(request, fund):
         raise PermissionDenied
     return fund
@@ -313,7 +307,7 @@ def _dashboard_body_context(fund: Fund, period: ReportPeriod, years: list[Financ
 
 @login_required
 def dashboard_view(request, pk: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     years = _years(fund)
     period = _requested_period(request, fund, years)
     may_change = _may_change(request, fund)
@@ -400,7 +394,7 @@ TABLES = {
 
 @login_required
 def table_xlsx(request, pk: int, period: ReportPeriod, table: str):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     if table not in TABLES:
         raise Http404("No such table")
@@ -481,7 +475,7 @@ def profile_view(request, pk: int, period: ReportPeriod, number: int):
 
 @login_required
 def commitments_view(request, pk: int, period: ReportPeriod, number: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     schedule = _schedule_or_404(fund, number)
     may_change = _may_change(request, fund)
@@ -509,7 +503,7 @@ def commitments_view(request, pk: int, period: ReportPeriod, number: int):
 
 @login_required
 def commitments_xlsx(request, pk: int, period: ReportPeriod, number: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     schedule = _schedule_or_404(fund, number)
     workbook = table_workbook(
@@ -560,7 +554,7 @@ def _partner_panel(fund: Fund, period: ReportPeriod, party: Party) -> PartnerPan
 
 @login_required
 def consent_view(request, pk: int, period: ReportPeriod, party_id: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     party = _party_or_404(fund, party_id)
     if not consent_may_record(user=request.user, party=party):
@@ -587,7 +581,7 @@ def consent_view(request, pk: int, period: ReportPeriod, party_id: int):
 
 @login_required
 def recovery_view(request, pk: int, period: ReportPeriod, party_id: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     party = _party_or_404(fund, party_id)
     may_change = _may_change(request, fund)

@@ -17,7 +17,7 @@ from s75.budgets.selectors import agreement_years
 from s75.jobs.models import Job
 from s75.jobs.selectors import JobState, job_state
 from s75.ledger.models import Fund
-from s75.ledger.selectors import fund_get
+from s75.ledger.pages import fund_or_404
 from s75.monitoring.selectors import monitoring_latest_period
 
 from .forms import GenerateForm
@@ -29,13 +29,6 @@ from .services import JOB_KIND, STAGE_TEXT, ReportError, report_generate_start, 
 POST_LEDGER = "ledger.post_ledger"
 CONTENT_TYPES = {ReportFormat.PDF: "application/pdf",
                  ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def _fund_or_404(request, pk: int) -> Fund:
-    try:
-        return fund_get(user=request.user, pk=pk)
-    except Fund.DoesNotExist as exc:
-        raise Http404("No fund found") from exc
 
 
 def _may_generate(request, fund: Fund) -> bool:
@@ -64,7 +57,7 @@ def _page(request, fund: Fund, form: GenerateForm, status: int = 200):
 
 @login_required
 def reports_view(request, pk: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     form = GenerateForm(initial={"quarter": _default_quarter(fund), "formats": ReportFormat.values},
                         years=agreement_years(agreement=fund.agreement))
     return _page(request, fund, form)
@@ -73,7 +66,7 @@ def reports_view(request, pk: int):
 @login_required
 @require_POST
 def generate_view(request, pk: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     if not _may_generate(request, fund):
         raise PermissionDenied
     form = GenerateForm(request.POST, years=agreement_years(agreement=fund.agreement))
@@ -91,7 +84,7 @@ def generate_view(request, pk: int):
 @login_required
 @require_POST
 def reproduce_view(request, pk: int, version_pk: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     if not _may_generate(request, fund):
         raise PermissionDenied
     job = report_reproduce_start(actor=request.user, version=_version_or_404(fund, version_pk))
@@ -111,7 +104,7 @@ def _state_text(state: JobState) -> str:
 
 @login_required
 def job_view(request, pk: int, job_pk: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     job = _job_or_404(fund, job_pk)
     state = job_state(job=job)
     result = job.result or {}
@@ -125,14 +118,14 @@ def job_view(request, pk: int, job_pk: int):
 
 @login_required
 def job_progress_json(request, pk: int, job_pk: int):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     state = job_state(job=_job_or_404(fund, job_pk))
     return JsonResponse({**state.as_json(), "text": _state_text(state)})
 
 
 @login_required
 def version_file(request, pk: int, version_pk: int, fmt: str):
-    fund = _fund_or_404(request, pk)
+    fund = fund_or_404(request, pk)
     version = _version_or_404(fund, version_pk)
     if fmt not in version.formats:
         raise Http404("The report was not made in that format")
