@@ -1,14 +1,19 @@
-"""The bulk path of a general-ledger import: the file's cells staged as text in a temporary table, checked and
-converted there in set-based statements, then posted in a few statements however long the file.
+"""The bulk path of a general-ledger import: the file staged in a temporary table, then posted in a few
+statements however long the file. Whoever reads the rows checks them:
 
-Cells go in by ``COPY`` on PostgreSQL (psycopg 3) and by ``executemany`` on SQLite; a plain CSV goes to PostgreSQL
-as it is, without Python reading its rows. The checks that need the fund's rules run in Python once per distinct
-posting date and cost centre (a year has 365 dates, a fund a few hundred cost centres), and their answers join the
-cells; amounts written plainly (``1234.56``, ``-12``) are converted in SQL. A row the statements cannot vouch for
-(a date or cost centre that does not map, an amount in another form or zero, a text too long, a blank id) is read
-back and checked by the row checker of ``importing``, which says what is wrong or, for an amount in another form,
-gives its pence. Everything after the staging is the same SQL on both databases but for the few expressions in
-:data:`_SQL`.
+- A plain CSV on PostgreSQL goes to the server as it is (``COPY``), without Python reading its rows; its cells are
+  staged as text (:data:`CELLS`) and checked there in one set-based statement (:meth:`Stage.vouch`) that converts
+  the rows it can vouch for into :data:`ROWS`. The checks that need the fund's rules run in Python once per
+  distinct posting date and cost centre (a year has 365 dates, a fund a few hundred cost centres), and their
+  answers join the cells; amounts written plainly (``1234.56``, ``-12``) are converted in SQL. A row the statement
+  cannot vouch for (a date or cost centre that does not map, an amount in another form or zero, a text too long, a
+  blank id) is read back and checked by the row checker of ``importing``, which says what is wrong or converts it.
+- Any other file (every file on SQLite, a workbook, a CSV the server would read otherwise than Python's csv
+  module) passes through Python row by row anyway: the row checker checks each row as it goes.
+
+Either way the good rows are staged converted in :data:`ROWS` (by ``COPY`` on PostgreSQL, psycopg 3, and
+``executemany`` on SQLite), and from there finding repeated and already posted source line ids, the totals and
+the posting are the same statements on both databases.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -22,9 +27,13 @@ from django.db import connection, transaction
 CELLS = "s75_import_cells"
 DATES = "s75_import_dates"
 CENTRES = "s75_import_centres"
-AMOUNTS = "s75_import_amounts"
+ROWS = "s75_import_rows"
 POSTED = "s75_import_posted"
-TABLES = (CELLS, DATES, CENTRES, AMOUNTS, POSTED)
+TABLES = (CELLS, DATES, CENTRES, ROWS, POSTED)
+ROW_COLUMNS = (
+    "row_number", "period_id", "account_id", "posting_date", "cost_centre", "subjective", "description",
+    "amount_pence", "source_line_id",
+)
 SQLITE_CHUNK = 20_000  # rows per write transaction, so other writers get a turn while a big file is staged
 # SQLite's page cache while an import runs, in KiB: the lines table's indexes stay in memory as a million lines go in.
 SQLITE_CACHE_KIB = 200_000
@@ -32,8 +41,11 @@ SQLITE_CACHE_KIB = 200_000
 WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
 
 
-def _plain_amount_postgresql(cell: str) -> str:
-    # What is left of the cell without its digits tells its form; a regular expression would take four times longer.
+def _plain_amount(cell: str) -> str:
+    """Pence from a cell written like ``1234.56`` or ``-12`` (``parse_pence``'s fast path); NULL for any other form.
+
+    What is left of the cell without its digits tells its form: a regular expression would take four times longer.
+    """
     return (f"CASE translate({cell}, '0123456789', '') "
             f"WHEN '' THEN CASE WHEN length({cell}) BETWEEN 1 AND 15 THEN {cell}::bigint * 100 END "
             f"WHEN '-' THEN CASE WHEN left({cell}, 1) = '-' AND length({cell}) BETWEEN 2 AND 16 "
@@ -42,35 +54,6 @@ def _plain_amount_postgresql(cell: str) -> str:
             f"THEN replace({cell}, '.', '')::bigint END "
             f"WHEN '-.' THEN CASE WHEN left({cell}, 1) = '-' AND substr({cell}, length({cell}) - 2, 1) = '.' "
             f"AND length({cell}) BETWEEN 5 AND 19 THEN replace({cell}, '.', '')::bigint END END")
-
-
-def _plain_amount_sqlite(cell: str) -> str:
-    # SQLite has neither regular expressions nor translate(): a number is plain when it reads back as written.
-    pounds = f"substr({cell}, 1, length({cell}) - 3)"
-    return (f"CASE WHEN {cell} GLOB '*.[0-9][0-9]' THEN CASE WHEN length({cell}) <= 19 AND "
-            f"(CAST({pounds} AS INTEGER) || '' = {pounds} OR {pounds} = '-0') "
-            f"THEN CAST(replace({cell}, '.', '') AS INTEGER) END "
-            f"WHEN length({cell}) <= 15 AND CAST({cell} AS INTEGER) || '' = {cell} THEN CAST({cell} AS INTEGER) * 100 "
-            "END")
-
-
-@dataclass(frozen=True)
-class _Dialect:
-    trim: str  # the function that trims given characters
-    code_point: str  # the function giving the code point of a text's first character
-    last_character: str  # of a text {}
-    plain_amount: Callable[[str], str]  # pence from a cell written like 1234.56 or -12; NULL for anything else
-    row_number: str  # the staging table's row number column
-    text: str
-    fence: str  # ends a subquery that is to be run as it is, not merged into the query around it
-
-
-_SQL = {
-    "postgresql": _Dialect("btrim", "ascii", "right({}, 1)", _plain_amount_postgresql,
-                           "row_number bigint GENERATED BY DEFAULT AS IDENTITY", "text", "OFFSET 0"),
-    "sqlite": _Dialect("trim", "unicode", "substr({}, -1)", _plain_amount_sqlite, "row_number INTEGER PRIMARY KEY",
-                       "TEXT", "LIMIT -1 OFFSET 0"),
-}
 
 
 @dataclass(frozen=True)
@@ -87,6 +70,22 @@ class Columns:
     source_line_id: int | None
 
 
+_CREATE_ROWS = {
+    "postgresql": f"""
+        CREATE TEMPORARY TABLE {ROWS} (
+            row_number integer NOT NULL, period_id bigint NOT NULL, account_id bigint NOT NULL,
+            posting_date date NOT NULL, cost_centre text NOT NULL, subjective text NOT NULL,
+            description text NOT NULL, amount_pence bigint NOT NULL, source_line_id text
+        )""",
+    "sqlite": f"""
+        CREATE TEMPORARY TABLE {ROWS} (
+            row_number INTEGER NOT NULL, period_id INTEGER NOT NULL, account_id INTEGER NOT NULL,
+            posting_date TEXT NOT NULL, cost_centre TEXT NOT NULL, subjective TEXT NOT NULL,
+            description TEXT NOT NULL, amount_pence INTEGER NOT NULL, source_line_id TEXT
+        )""",
+}
+
+
 class NotPlain(Exception):
     """The CSV is not one PostgreSQL reads as Python's csv module does: stage it row by row instead."""
 
@@ -96,19 +95,19 @@ class Stage:
 
     def __init__(self) -> None:
         self.vendor = connection.vendor
-        if self.vendor not in _SQL:
+        if self.vendor not in _CREATE_ROWS:
             raise NotImplementedError(f"general-ledger imports need PostgreSQL or SQLite, not {self.vendor}")
-        self.sql = _SQL[self.vendor]
         self.width = 0
         self.columns: Columns | None = None
         self.limits: dict[str, int] = {}
         self.has_posted_rows = False
-        self.has_amounts = False
-        self._totals: list[tuple[int, int, int, int]] | None = None  # found by check(), until rows prove posted
         self._cache_size = None
 
     def __enter__(self) -> "Stage":
         self._drop()
+        with connection.cursor() as cursor:
+            cursor.execute(_CREATE_ROWS[self.vendor])
+            cursor.execute(f"CREATE TEMPORARY TABLE {POSTED} (row_number bigint PRIMARY KEY)")
         if self.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size")
@@ -128,20 +127,18 @@ class Stage:
             for table in TABLES:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def create(self, *, width: int, columns: Columns, limits: dict[str, int]) -> None:
-        """The tables for a file of ``width`` columns; ``limits`` are the most characters of each text field."""
+    def create_cells(self, *, width: int, columns: Columns, limits: dict[str, int]) -> None:
+        """The tables for the cells of a file of ``width`` columns; ``limits`` are the most characters of each text
+        field."""
         self.width, self.columns, self.limits = width, columns, limits
-        text = self.sql.text
-        cells = ", ".join(f"c{index} {text} NOT NULL" for index in range(width))
+        cells = ", ".join(f"c{index} text NOT NULL" for index in range(width))
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMPORARY TABLE {CELLS} ({self.sql.row_number}, {cells})")
-            cursor.execute(f"CREATE TEMPORARY TABLE {DATES} (cell {text} PRIMARY KEY, posting_date date NOT NULL, "
+            cursor.execute(f"CREATE TEMPORARY TABLE {CELLS} (row_number bigint GENERATED BY DEFAULT AS IDENTITY, "
+                           f"{cells})")
+            cursor.execute(f"CREATE TEMPORARY TABLE {DATES} (cell text PRIMARY KEY, posting_date date NOT NULL, "
                            "period_id bigint NOT NULL)")
-            cursor.execute(f"CREATE TEMPORARY TABLE {CENTRES} (cell {text} PRIMARY KEY, code {text} NOT NULL, "
+            cursor.execute(f"CREATE TEMPORARY TABLE {CENTRES} (cell text PRIMARY KEY, code text NOT NULL, "
                            "account_id bigint NOT NULL)")
-            cursor.execute(f"CREATE TEMPORARY TABLE {AMOUNTS} (row_number bigint PRIMARY KEY, "
-                           "amount_pence bigint NOT NULL)")
-            cursor.execute(f"CREATE TEMPORARY TABLE {POSTED} (row_number bigint PRIMARY KEY)")
 
     # Staging --------------------------------------------------------------------------------------------------
 
@@ -172,7 +169,8 @@ class Stage:
             raise NotPlain from exc
 
     def load(self, rows: Iterable[tuple]) -> None:
-        """Stage rows of ``(row number, cell, …)``, ``width`` cells of text each, streaming."""
+        """Stage checked rows of :data:`ROW_COLUMNS`, streaming: ``rows`` may be a generator over a file of any
+        size."""
         if self.vendor == "postgresql":
             self._copy(rows)
         else:
@@ -181,17 +179,18 @@ class Stage:
     def _copy(self, rows: Iterable[tuple]) -> None:
         # In a transaction (or a savepoint) of its own, so that a file found unreadable part-way through, which
         # ends the COPY, leaves the connection usable to record the rejection.
-        names = ", ".join(["row_number", *(f"c{index}" for index in range(self.width))])
         with transaction.atomic():
             connection.ensure_connection()
-            with connection.connection.cursor() as cursor, cursor.copy(f"COPY {CELLS} ({names}) FROM STDIN") as copy:
+            with connection.connection.cursor() as cursor, cursor.copy(
+                f"COPY {ROWS} ({', '.join(ROW_COLUMNS)}) FROM STDIN"
+            ) as copy:
                 write = copy.write
-                for block in _text_blocks(rows, self.width):
+                for block in _text_blocks(rows):
                     write(block)
 
     def _executemany(self, rows: Iterable[tuple]) -> None:
         connection.ensure_connection()
-        insert = f"INSERT INTO {CELLS} VALUES ({', '.join('?' * (self.width + 1))})"  # noqa: S608
+        insert = f"INSERT INTO {ROWS} ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' * len(ROW_COLUMNS))})"  # noqa: S608
         rows = iter(rows)
         while True:
             with transaction.atomic():
@@ -218,93 +217,81 @@ class Stage:
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {CENTRES} VALUES (%s, %s, %s)", rows)  # noqa: S608
 
-    def set_amounts(self, rows: list[tuple[int, int]]) -> None:
-        """``(row number, pence)`` of rows whose amount the row checker read (written other than plainly)."""
-        if rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(f"INSERT INTO {AMOUNTS} VALUES (%s, %s)", rows)  # noqa: S608
-            self.has_amounts = True
-
     def _trimmed(self, column: int | None, *, null: str = "''") -> str:
-        """The cell without the whitespace at its ends; the trimming itself only when an end is not printable
-        ASCII, as trimming by a set of characters costs more than the rest of a row's conversion."""
-        if column is None:
-            return null
-        cell, sql = f"s.c{int(column)}", self.sql
-        last = sql.last_character.format(cell)
-        printable = f"{sql.code_point}({cell}) BETWEEN 33 AND 126 AND {sql.code_point}({last}) BETWEEN 33 AND 126"
-        return f"CASE WHEN {printable} THEN {cell} ELSE {sql.trim}({cell}, '{WHITESPACE}') END"
+        """The cell without the whitespace at its ends; ``null`` when the field is not mapped."""
+        return null if column is None else f"btrim(s.c{int(column)}, '{WHITESPACE}')"
 
-    def _plain_amount(self) -> str:
+    def _amount(self) -> str:
+        """The row's pence when its amount (or debit and credit) is written plainly; NULL otherwise."""
         columns = self.columns
         if columns.amount is not None:
-            return self.sql.plain_amount(f"s.c{columns.amount}")
+            return _plain_amount(f"s.c{columns.amount}")
         debit, credit = self._trimmed(columns.debit), self._trimmed(columns.credit)
         return (f"CASE WHEN {debit} = '' AND {credit} = '' THEN NULL ELSE "
-                f"(CASE WHEN {debit} = '' THEN 0 ELSE {self.sql.plain_amount(debit)} END) - "
-                f"(CASE WHEN {credit} = '' THEN 0 ELSE {self.sql.plain_amount(credit)} END) END")
+                f"(CASE WHEN {debit} = '' THEN 0 ELSE {_plain_amount(debit)} END) - "
+                f"(CASE WHEN {credit} = '' THEN 0 ELSE {_plain_amount(credit)} END) END")
 
-    def _odd_text(self) -> str:
-        """True for a row with a text too long, or a blank source line id."""
-        columns, odd = self.columns, []
+    def vouch(self) -> tuple[int, int]:
+        """Convert the cells of the rows the set-based checks vouch for into :data:`ROWS` (one statement); how many
+        rows there are, and how many of them are left to :meth:`doubtful_rows`."""
+        columns, limits = self.columns, self.limits
+        good = ["amount_pence <> 0"]
         for name in ("subjective", "description", "source_line_id"):
-            if (column := getattr(columns, name)) is not None:
-                limit = int(self.limits[name])
-                odd.append(f"(length(s.c{column}) > {limit} AND length({self._trimmed(column)}) > {limit})")
+            if getattr(columns, name) is not None:
+                good.append(f"length({name}) <= {int(limits[name])}")
         if columns.source_line_id is not None:
-            odd.append(f"{self._trimmed(columns.source_line_id)} = ''")
-        return " OR ".join(odd) or "1 = 0"
-
-    def _with_dates_and_centres(self) -> str:
-        return (f"{CELLS} s LEFT JOIN {DATES} d ON d.cell = s.c{self.columns.posting_date} "
-                f"LEFT JOIN {CENTRES} c ON c.cell = s.c{self.columns.cost_centre}")
-
-    def check(self) -> tuple[int, int]:
-        """One pass over the staged rows: how many there are, and how many of them the set-based checks cannot
-        vouch for (see :meth:`doubtful_rows`). When there are none, the totals to post are known as well."""
+            good.append("source_line_id <> ''")
         with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {CELLS}")  # noqa: S608 - names and numbers only
+            rows = cursor.fetchone()[0]
             cursor.execute(f"""
-                SELECT period_id, account_id, odd_text, COUNT(*), COUNT(NULLIF(amount_pence, 0)), SUM(amount_pence)
-                  FROM (SELECT d.period_id, c.account_id, ({self._odd_text()}) AS odd_text,
-                               {self._plain_amount()} AS amount_pence
-                          FROM {self._with_dates_and_centres()} {self.sql.fence}) r
-                 GROUP BY period_id, account_id, odd_text""")  # noqa: S608 - names and numbers only
-            groups = cursor.fetchall()
-        rows = doubtful = 0
-        for period, account, odd_text, count, plain_amounts, _pence in groups:
-            rows += count
-            doubtful += count if period is None or account is None or odd_text else count - plain_amounts
-        if not doubtful:
-            self._totals = [(period, account, count, int(pence)) for period, account, _, count, _, pence in groups]
-        return rows, doubtful
+                INSERT INTO {ROWS} ({', '.join(ROW_COLUMNS)})
+                SELECT {', '.join(ROW_COLUMNS)}
+                  FROM (SELECT s.row_number, d.period_id, c.account_id, d.posting_date, c.code AS cost_centre,
+                               {self._trimmed(columns.subjective)} AS subjective,
+                               {self._trimmed(columns.description)} AS description,
+                               {self._amount()} AS amount_pence,
+                               {self._trimmed(columns.source_line_id, null="NULL")} AS source_line_id
+                          FROM {CELLS} s
+                          JOIN {DATES} d ON d.cell = s.c{columns.posting_date}
+                          JOIN {CENTRES} c ON c.cell = s.c{columns.cost_centre}
+                        OFFSET 0) r
+                 WHERE {' AND '.join(good)}""")  # noqa: S608 - the OFFSET has each expression worked out once
+            return rows, rows - cursor.rowcount
 
-    def doubtful_rows(self) -> Iterator[tuple[int, list[str]]]:
-        """``(row number, cells)`` of the rows the set-based checks cannot vouch for, in the file's order: a
-        blank row, a date or cost centre that does not map, an amount not written plainly or zero, a text too long,
-        a blank source line id."""
+    def doubtful_rows(self) -> Iterator[list[tuple[int, list[str]]]]:
+        """``(row number, cells)`` of the rows :meth:`vouch` left, in the file's order: a blank row, a date or cost
+        centre that does not map, an amount not written plainly or zero, a text too long, a blank source line id.
+
+        In batches, read before each is yielded, so that a batch's good rows can be staged (by a ``COPY``, which
+        holds the connection) before the next batch is read."""
         names = ", ".join(f"s.c{index}" for index in range(self.width))
         with connection.cursor() as cursor:
             cursor.execute(f"""
-                SELECT s.row_number, {names} FROM {self._with_dates_and_centres()}
-                 WHERE d.cell IS NULL OR c.cell IS NULL OR COALESCE({self._plain_amount()}, 0) = 0
-                    OR {self._odd_text()}
+                SELECT s.row_number, {names} FROM {CELLS} s
+                 WHERE NOT EXISTS (SELECT 1 FROM {ROWS} r WHERE r.row_number = s.row_number)
                  ORDER BY s.row_number""")  # noqa: S608 - names and numbers only
-            while batch := cursor.fetchmany(2_000):
-                for row_number, *cells in batch:
-                    yield row_number, cells
+            while batch := cursor.fetchmany(10_000):
+                yield [(row_number, cells) for row_number, *cells in batch]
+
+    # Posting --------------------------------------------------------------------------------------------------
+
+    def _new_rows(self) -> str:
+        if not self.has_posted_rows:
+            return ""
+        return f"WHERE NOT EXISTS (SELECT 1 FROM {POSTED} p WHERE p.row_number = s.row_number)"  # noqa: S608
 
     def repeated_source_ids(self) -> list[tuple[int, str, int]]:
         """Rows whose source line id an earlier row of the file has: ``(row, id, the earlier row)``."""
-        source = self._trimmed(self.columns.source_line_id)
         with connection.cursor() as cursor:
             cursor.execute(f"""
-                SELECT s.row_number, {source}, r.first_row
-                  FROM {CELLS} s
-                  JOIN (SELECT {source} AS source_line_id, MIN(s.row_number) AS first_row FROM {CELLS} s
-                         WHERE {source} <> '' GROUP BY {source} HAVING COUNT(*) > 1) r
-                    ON r.source_line_id = {source}
+                SELECT s.row_number, s.source_line_id, r.first_row
+                  FROM {ROWS} s
+                  JOIN (SELECT source_line_id, MIN(row_number) AS first_row FROM {ROWS}
+                         WHERE source_line_id IS NOT NULL GROUP BY source_line_id HAVING COUNT(*) > 1) r
+                    ON r.source_line_id = s.source_line_id
                  WHERE s.row_number <> r.first_row
-                 ORDER BY s.row_number""")  # noqa: S608
+                 ORDER BY s.row_number""")  # noqa: S608 - table names are constants
             return cursor.fetchall()
 
     def mark_already_posted(self, *, fund_id: int) -> int:
@@ -316,51 +303,27 @@ class Stage:
             if cursor.fetchone() is not None:  # else the fund has no source line ids: nothing to look up
                 cursor.execute(f"""
                     INSERT INTO {POSTED} (row_number)
-                    SELECT s.row_number FROM {CELLS} s
-                      JOIN ledger_journalline l
-                        ON l.fund_id = %s AND l.source_line_id = {self._trimmed(self.columns.source_line_id)}
-                     WHERE l.source_line_id IS NOT NULL""", [fund_id])  # noqa: S608
+                    SELECT s.row_number FROM {ROWS} s
+                      JOIN ledger_journalline l ON l.fund_id = %s AND l.source_line_id = s.source_line_id
+                     WHERE s.source_line_id IS NOT NULL AND l.source_line_id IS NOT NULL""", [fund_id])  # noqa: S608
             cursor.execute(f"SELECT COUNT(*) FROM {POSTED}")  # noqa: S608
             count = cursor.fetchone()[0]
         self.has_posted_rows = count > 0
-        if self.has_posted_rows:
-            self._totals = None
         return count
-
-    # Posting --------------------------------------------------------------------------------------------------
-
-    def _good_rows(self) -> str:
-        """The rows to post, as ``FROM`` and ``WHERE`` over the cells with their dates, accounts and amounts
-        (every row when nothing was found wrong, less the blank ones and those posted already)."""
-        columns = self.columns
-        joins = [f"JOIN {DATES} d ON d.cell = s.c{columns.posting_date}",
-                 f"JOIN {CENTRES} c ON c.cell = s.c{columns.cost_centre}"]
-        if self.has_amounts:
-            joins.append(f"LEFT JOIN {AMOUNTS} a ON a.row_number = s.row_number")
-        where = ""
-        if self.has_posted_rows:
-            where = f"WHERE NOT EXISTS (SELECT 1 FROM {POSTED} p WHERE p.row_number = s.row_number)"  # noqa: S608
-        return f"FROM {CELLS} s {' '.join(joins)} {where}"
-
-    def _amount(self) -> str:
-        return f"COALESCE(a.amount_pence, {self._plain_amount()})" if self.has_amounts else self._plain_amount()
 
     def totals(self) -> list[tuple[int, int, int, int]]:
         """``(period id, account id, rows, pence)`` of the rows still to post."""
-        if self._totals is not None:
-            return self._totals
         with connection.cursor() as cursor:
             cursor.execute(f"""
-                SELECT d.period_id, c.account_id, COUNT(*), SUM({self._amount()})
-                  {self._good_rows()}
-                 GROUP BY d.period_id, c.account_id""")  # noqa: S608
+                SELECT s.period_id, s.account_id, COUNT(*), SUM(s.amount_pence)
+                  FROM {ROWS} s {self._new_rows()}
+                 GROUP BY s.period_id, s.account_id""")  # noqa: S608
             return [(period, account, rows, int(pence)) for period, account, rows, pence in cursor.fetchall()]
 
     def post(self, *, fund_id: int, entry_for_period: dict[int, int]) -> int:
         """Insert the rows still to post as lines of the entry made for their period (one statement)."""
         if not entry_for_period:
             return 0
-        columns = self.columns
         whens = " ".join("WHEN %s THEN %s" for _ in entry_for_period)
         params: list[int] = [value for pair in entry_for_period.items() for value in pair]
         with connection.cursor() as cursor:
@@ -368,30 +331,31 @@ class Stage:
                 INSERT INTO ledger_journalline
                        (entry_id, fund_id, period_id, account_id, amount_pence, posting_date, cost_centre,
                         subjective, description, source_line_id)
-                SELECT CASE d.period_id {whens} END, %s, d.period_id, c.account_id, {self._amount()},
-                       d.posting_date, c.code, {self._trimmed(columns.subjective)},
-                       {self._trimmed(columns.description)}, {self._trimmed(columns.source_line_id, null='NULL')}
-                  {self._good_rows()}""", [*params, fund_id])  # noqa: S608
+                SELECT CASE s.period_id {whens} END, %s, s.period_id, s.account_id, s.amount_pence,
+                       s.posting_date, s.cost_centre, s.subjective, s.description, s.source_line_id
+                  FROM {ROWS} s {self._new_rows()}""", [*params, fund_id])  # noqa: S608
             return cursor.rowcount
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_LINE = "\t".join(["%d", "%d", "%d", "%s", "%s", "%s", "%s", "%d", "%s"])  # ROW_COLUMNS, as COPY text
 
 
-def _text_blocks(rows: Iterable[tuple], width: int, lines_per_block: int = 5_000) -> Iterator[str]:
-    """Rows of ``(row number, cell, …)`` as PostgreSQL ``COPY`` text, a block of lines at a time.
+def _text_blocks(rows: Iterable[tuple], lines_per_block: int = 5_000) -> Iterator[str]:
+    """Rows of :data:`ROW_COLUMNS` as PostgreSQL ``COPY`` text, a block of lines at a time.
 
-    Most lines need no escaping: each is joined whole and checked once; a line with a tab, a line break or a
-    backslash in a cell is escaped cell by cell.
+    Most lines need no escaping: each is formatted whole and checked once; a line with a tab, a line break or a
+    backslash in its text is escaped field by field. A missing source line id is ``\\N``.
     """
     block: list[str] = []
     append = block.append
-    tabs = width
-    for row_number, *cells in rows:
-        line = "\t".join(cells)
-        if line.count("\t") != tabs - 1 or "\\" in line or "\n" in line or "\r" in line:
-            line = "\t".join(cell.translate(_ESCAPES) for cell in cells)
-        append(f"{row_number}\t{line}")
+    for row in rows:
+        line = _LINE % row
+        if line.count("\t") != 8 or "\\" in line or "\n" in line or "\r" in line:
+            line = "\t".join(value.translate(_ESCAPES) if value.__class__ is str else str(value) for value in row)
+        if row[8] is None:
+            line = line[:-4] + "\\N"  # "None"
+        append(line)
         if len(block) >= lines_per_block:
             yield "\n".join(block) + "\n"
             block.clear()

@@ -1,14 +1,16 @@
 """General-ledger imports: a finance system's CSV or XLSX export posted to a fund's ledger, whole or not at all.
 
-:func:`ledger_import` finds the file's headings, stages every cell below them in a temporary table (``bulk``: on
-PostgreSQL a plain CSV goes to the server as it is) and checks the rows there against the fund's column mapping,
-cost-centre mapping and periods: each distinct posting date and cost centre once, amounts written plainly by the
-database, and row by row only the rows it cannot vouch for, collecting every problem (row as the file shows it,
-column heading, value, what is wrong). Any problem rejects the whole file: nothing is posted and the rejection is
-kept in the import history with its problems. A file posted before is refused; rows whose source line id the fund
-already holds are counted and left out. Otherwise one transaction, holding the fund's row lock so that imports into
-one fund take turns, makes one entry per period (the spend on each schedule's expenditure account, balanced by the
-fund's creditors), inserts the lines in one statement and adds their totals to the running balances.
+:func:`ledger_import` finds the file's headings, then checks every row below them against the fund's column
+mapping, cost-centre mapping and periods, collecting every problem (row as the file shows it, column heading,
+value, what is wrong), and stages the rows in temporary tables (``bulk``). On PostgreSQL a plain CSV goes to the
+server as it is and its cells are checked there, set-based (each distinct posting date and cost centre once,
+plainly written amounts by the database, row by row only the rows it cannot vouch for); any other file passes
+through Python, which checks each row as it reads it. Any problem rejects the whole file: nothing is posted and
+the rejection is kept in the import history with its problems. A file posted before is refused; rows whose source
+line id the fund already holds are counted and left out. Otherwise one transaction, holding the fund's row lock so
+that imports into one fund take turns, makes one entry per period (the spend on each schedule's expenditure
+account, balanced by the fund's creditors), inserts the lines in one statement and adds their totals to the
+running balances.
 
 Also here: saving column and cost-centre mappings, and starting an import as a background job.
 """
@@ -399,15 +401,16 @@ def parse_ledger_date(text: str) -> date | None:
 class _RowChecker:
     """The rules for a row's cells, in words a finance officer can act on.
 
-    ``_posting_date`` and ``_cost_centre`` answer for each distinct value of the file (their answers join the
-    staged cells); :meth:`checked` goes through the rows the set-based checks could not vouch for, says what is
-    wrong with each to ``problems`` and yields the good ones. :meth:`check_staged` does both for a staged file.
+    :meth:`checked` goes through rows, says what is wrong with each to ``problems`` and yields the good ones
+    converted: every row of a file Python reads, or the rows of staged cells the set-based checks could not vouch
+    for (:meth:`check_staged`, where ``_posting_date`` and ``_cost_centre`` answer for each distinct value and
+    their answers join the cells).
     """
 
     def __init__(self, plan: _Plan, columns: dict[str, str], positions: dict[str, int], problems: _Problems) -> None:
         self.plan, self.columns, self.positions, self.problems = plan, columns, positions, problems
-        self.rows = 0  # in the file, blank ones left out (counted by check_staged())
-        self.blank_rows = 0  # found by checked()
+        self.rows = 0  # checked, blank ones left out (of the file once check_staged() has checked it)
+        self.blank_rows = 0
         self.has_source_ids = "source_line_id" in positions
         self.unmapped: dict[str, list[int]] = {}  # cost centre: [first row, rows]
         self.periods_used: set[int] = set()
@@ -490,18 +493,18 @@ class _RowChecker:
                          if (when := self._posting_date(cell)).__class__ is tuple])
         stage.map_centres([(cell, centre[1], centre[0]) for cell in stage.distinct(columns.cost_centre)
                            if (centre := self._cost_centre(cell)).__class__ is tuple and centre[0] is not None])
-        rows, doubtful = stage.check()
+        rows, doubtful = stage.vouch()
         if doubtful:
-            stage.set_amounts([(good[0], good[7]) for good in self.checked(stage.doubtful_rows())])
+            for batch in stage.doubtful_rows():
+                stage.load(self.checked(batch))
         self.rows = rows - self.blank_rows
 
     def checked(self, rows: Iterator[tuple[int, list]]) -> Iterator[tuple]:
-        """The good rows as ``(row, period id, account id, date, cost centre, subjective, description, pence,
-        source line id)``; each problem goes to ``self.problems``, blank rows are left out.
+        """The good rows as staging rows (``bulk.ROW_COLUMNS``); each problem goes to ``self.problems``, blank
+        rows are left out.
 
-        A file of a million rows written in ways the set-based checks do not know (amounts with pound signs, say)
-        comes through here whole, so the loop keeps to local names, looks dates and cost centres up in caches, and
-        leaves everything unusual to the methods above.
+        This loop runs once per line of files of a million lines, so it keeps to local names, looks dates and cost
+        centres up in caches, and leaves everything unusual to the methods above.
         """
         positions, columns, problems = self.positions, self.columns, self.problems
         date_at, centre_at = positions["posting_date"], positions["cost_centre"]
@@ -515,8 +518,9 @@ class _RowChecker:
         centres: dict = {}
         unmapped = self.unmapped
         text = str
-        blank = 0
+        count = blank = 0
         for row_number, cells in rows:
+            count += 1
             good = True
 
             value = cells[date_at]
@@ -525,6 +529,7 @@ class _RowChecker:
                 when = dates[value] = self._posting_date(value)
             if when.__class__ is text:
                 if not any(_shown(cell).strip() for cell in cells):
+                    count -= 1
                     blank += 1
                     continue
                 problems.add(row_number, columns["posting_date"], value, when)
@@ -591,7 +596,8 @@ class _RowChecker:
 
             if good:
                 yield (row_number, when[1], centre[0], when[0], centre[1], subjective, description, amount, source_id)
-        self.blank_rows = blank
+        self.rows += count
+        self.blank_rows += blank
 
 
 def _posted_before(fund: Fund, sha256: str) -> LedgerImport | None:
@@ -735,28 +741,30 @@ def _check_into(stage: bulk.Stage, path: Path, facts: FileFacts, mapping: Column
                 if keys.count(heading_key(heading)) > 1:
                     problems.add(header_at, heading, heading, (
                         f"two columns have this heading, so the {FIELDS[name].lower()} is not clear: rename one"))
-            stage.create(width=len(headings), columns=bulk.Columns(**{name: positions.get(name) for name in FIELDS}),
-                         limits=MAX_LENGTHS)
+            checker = _RowChecker(plan, columns, positions, problems)
             estimate = max(facts.rows_estimate - header_at, 0)
-            if not _copied_whole(stage, path, facts, found, estimate, progress):
-                stage.load(_cells(rows, len(headings), facts.kind, estimate, progress))
+            copied = _copied_whole(stage, path, facts, found, positions, estimate, progress)
+            if not copied:  # Python reads the rows, so checks each as it goes
+                stage.load(checker.checked(_padded(rows, max(positions.values()) + 1, estimate, progress)))
     except LedgerFileError as exc:
         problems.add(None, "", "", str(exc))
         return None
-    checker = _RowChecker(plan, columns, positions, problems)
-    checker.check_staged(stage)
+    if copied:
+        checker.check_staged(stage)
     progress(checker.rows, checker.rows, READING)
     return checker
 
 
-def _copied_whole(stage: bulk.Stage, path: Path, facts: FileFacts, header: HeaderRow, estimate: int,
-                  progress: Progress) -> bool:
-    """On PostgreSQL, stage a plain CSV by handing the server the file below its headings; whether it was."""
+def _copied_whole(stage: bulk.Stage, path: Path, facts: FileFacts, header: HeaderRow, positions: dict[str, int],
+                  estimate: int, progress: Progress) -> bool:
+    """On PostgreSQL, stage a plain CSV's cells by handing the server the file below its headings; whether it was."""
     if stage.vendor != "postgresql" or facts.kind != CSV:
         return False
     body = csv_body(path, header)
     if body is None:
         return False
+    columns = bulk.Columns(**{name: positions.get(name) for name in FIELDS})
+    stage.create_cells(width=len(header.headings), columns=columns, limits=MAX_LENGTHS)
     try:
         stage.copy_csv(path, offset=body.offset, delimiter=body.delimiter, first_row=header.row_number + 1,
                        lines_per_block=PROGRESS_EVERY,
@@ -766,17 +774,15 @@ def _copied_whole(stage: bulk.Stage, path: Path, facts: FileFacts, header: Heade
     return True
 
 
-def _cells(rows: Iterator[tuple[int, list]], width: int, kind: str, estimate: int,
-           progress: Progress) -> Iterator[tuple]:
-    """The rows below the headings as ``(row number, cell, …)``: ``width`` cells of text."""
+def _padded(rows: Iterator[tuple[int, list]], width: int, estimate: int,
+            progress: Progress) -> Iterator[tuple[int, list]]:
+    """The rows below the headings, each of at least ``width`` cells, telling ``progress`` as they are read."""
     for count, (row_number, cells) in enumerate(rows, start=1):
         if not count % PROGRESS_EVERY:
             progress(count, max(estimate, count), READING)
-        if kind != CSV:
-            cells = [_shown(cell) for cell in cells]
-        if len(cells) != width:
-            cells = [*cells[:width], *[""] * (width - len(cells))]
-        yield (row_number, *cells)
+        if len(cells) < width:
+            cells = [*cells, *[""] * (width - len(cells))]
+        yield row_number, cells
 
 
 def _add_totals(outcome: ImportOutcome, rows: list[tuple[int, int, int, int]], plan: _Plan) -> None:
