@@ -46,6 +46,7 @@ def terms_edit_view(request, pk: int):
         f" in {year_label}" if year else " in every year")
     return render(request, "riskshare/terms_form.html", {
         "form": form, "agreement": agreement, "terms": terms, "summary": risk_share_summary(terms) if terms else "",
-        "heading": f"Risk-share terms for {scope}", "schedules": agreement.schedules.order_by("number"),
+        "heading": f"Risk-share terms for {scope}", "submit": "Save the terms",
+        "schedules": agreement.schedules.order_by("number"),
         "year_label": year_label, "schedule": schedule,
     })
