@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from s75.agreements.models import AgreementStatus, Transition
+from s75.agreements.renewal import agreement_renew
 from s75.agreements.services import (
     ChangeRefused,
     TransitionRefused,
@@ -170,3 +171,21 @@ def test_a_variation_cites_the_decision_that_authorised_it_dated_by_when_it_take
     schedule_update(actor=None, schedule=schedule, title="Joint Equipment Service", variation=variation)
     assert in_force.variations.get(number=1).decision == decision
     assert list(decision.authorised_variations.all()) == [in_force.variations.get(number=1)]
+
+
+def test_a_renewal_cites_the_decision_to_renew_and_refuses_one_that_is_not_evidence(in_force):
+    other = complete_agreement(reference="other-s75")
+    elsewhere = decide(other, date(2025, 9, 1), subject=DecisionSubject.RENEWAL)
+    rejected = decide(in_force, date(2025, 9, 1), outcome=DecisionOutcome.REJECTED, subject=DecisionSubject.RENEWAL)
+    term = {"reference": "renewed-s75", "start_date": date(2027, 4, 1), "end_date": date(2030, 3, 31)}
+    for cited, unmet in [(elsewhere, "is on another agreement"), (rejected, "was rejected, not approved")]:
+        with pytest.raises(ChangeRefused, match=unmet):
+            agreement_renew(actor=None, agreement=in_force, decision=cited, **term)
+    assert not in_force.renewals.exists()
+
+    approved = decide(in_force, date(2025, 10, 2), subject=DecisionSubject.RENEWAL)
+    renewal = agreement_renew(actor=None, agreement=in_force, decision=approved, **term)
+    assert renewal.predecessor == in_force and renewal.renewal_decision == approved
+    assert list(approved.authorised_renewals.all()) == [renewal]
+    event = AuditEvent.objects.get(action="agreement_renew")
+    assert event.after == {"renewal": "renewed-s75", "decision": approved.pk}

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from s75.agreements.forms import ScheduleForm
 from s75.agreements.models import AgreementStatus
 from s75.governance.models import Board, DecisionOutcome, DecisionSubject
 from tests.factories import UserFactory, complete_agreement
@@ -176,3 +177,39 @@ def test_lists_download_as_spreadsheets(reader_client, decision):
     decisions = _rows(reader_client.get(reverse("governance:decision_list_xlsx")))
     assert decisions[1][2:5] == ("7", decision.agreement.reference, "The agreement")
     assert reader_client.get(reverse("governance:decision_list")).status_code == 200
+
+
+def test_a_variation_made_on_the_page_cites_the_decision_that_authorised_it(client, in_force):
+    client.force_login(UserFactory(role="Pooled fund manager", organisation=host_of(in_force)))
+    schedule = in_force.schedules.get()
+    url = reverse("agreements:schedule_edit", args=[in_force.pk, schedule.number])
+    assert "Board decision that authorised the variation" not in client.get(url).content.decode()
+    decision = decide(in_force, date(2025, 3, 20), subject=DecisionSubject.VARIATION)
+    assert "Board decision that authorised the variation" in client.get(url).content.decode()
+    data = {name: getattr(value, "pk", value) for name, value in ScheduleForm.initial_for(schedule).items()}
+    data.update({"title": "Joint Equipment Service", "variation_effective_from-day": "1",
+                 "variation_effective_from-month": "4", "variation_effective_from-year": "2025",
+                 "variation_description": "Renames the service", "variation_decision": decision.pk})
+    assert client.post(url, data).status_code == 302
+    variation = in_force.variations.get(number=1)
+    assert variation.decision == decision
+    page = client.get(reverse("agreements:detail", args=[in_force.pk])).content.decode()
+    assert f'href="{decision.get_absolute_url()}">The board decision' in page
+
+
+def test_a_renewal_drafted_on_the_page_cites_the_decision_to_renew(client, in_force):
+    client.force_login(UserFactory(role="Pooled fund manager", organisation=host_of(in_force)))
+    decision = decide(in_force, date(2025, 10, 2), subject=DecisionSubject.RENEWAL)
+    url = reverse("agreements:renew", args=[in_force.pk])
+    assert "Board decision to renew the agreement" in client.get(url).content.decode()
+    response = client.post(url, {
+        "reference": "renewed-s75", "title": "Renewed agreement", "decision": decision.pk,
+        "start_date-day": "1", "start_date-month": "4", "start_date-year": "2027",
+        "end_date-day": "31", "end_date-month": "3", "end_date-year": "2030"})
+    assert response.status_code == 302
+    renewal = in_force.renewals.get()
+    assert renewal.renewal_decision == decision
+    page = client.get(response.url).content.decode()
+    assert f'href="{decision.get_absolute_url()}">The board decision to renew</a>' in page
+    evidence = client.get(decision.get_absolute_url()).content.decode()
+    assert f'The renewal <a class="govuk-link" href="{response.url}">Renewed agreement</a> (renewed-s75)' in evidence

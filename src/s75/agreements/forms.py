@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from s75.budgets.models import FundingStream
 from s75.core.fiscal import FinancialYear
 from s75.core.money import MoneyError, parse_pence
+from s75.governance.selectors import decisions_citable_for
 from s75.organisations.models import Organisation
 from s75.organisations.selectors import organisation_get_by_code
 
-from .models import Agreement, FundingType, Schedule
+from .models import Agreement, AgreementStatus, FundingType, Schedule
 from .selectors import TransitionOption
 from .services import VariationDetails
 
@@ -149,13 +150,26 @@ class GovukForm(forms.Form):
         return [(heading, fields) for heading, fields in groups if fields]
 
 
+def _decision_field(agreement: Agreement, label: str, when: str) -> forms.ModelChoiceField | None:
+    """A choice of the approved decisions on ``agreement`` to cite as evidence, made ``when``; none when the
+    agreement has no approved decision to cite."""
+    decisions = decisions_citable_for(agreement=agreement)
+    if not decisions.exists():
+        return None
+    field = forms.ModelChoiceField(label=label, queryset=decisions, required=False, empty_label="None cited",
+                                   help_text=f"An approved decision on this agreement, {when}.")
+    field.label_from_instance = lambda decision: f"{decision}: {decision.get_subject_display().lower()}"
+    return field
+
+
 class ChangeForm(GovukForm):
     """A change to an agreement. Once the agreement is in force the change is a variation, so the form also
     asks when it takes effect, what it is and what approved it."""
 
-    def __init__(self, *args, in_force: bool = False, **kwargs):
+    def __init__(self, *args, agreement: Agreement | None = None, **kwargs):
+        """``agreement`` is the agreement changed (none for a new one); a change to one in force is a variation."""
         super().__init__(*args, **kwargs)
-        if in_force:
+        if agreement is not None and agreement.status == AgreementStatus.IN_FORCE:
             self.fields["variation_effective_from"] = _date(
                 "Date the variation takes effect", error="Enter the date the variation takes effect",
                 help_text="For example, 1 10 2014",
@@ -168,9 +182,13 @@ class ChangeForm(GovukForm):
                 "Approval reference",
                 help_text="The decision or minute that approved the variation, for example Executive, item 10.",
             )
-            self.sections = [*self.sections, ("Variation", [
-                "variation_effective_from", "variation_description", "variation_approval_reference",
-            ])]
+            names = ["variation_effective_from", "variation_description", "variation_approval_reference"]
+            decision = _decision_field(agreement, "Board decision that authorised the variation",
+                                       "made on or before the date the variation takes effect")
+            if decision is not None:
+                self.fields["variation_decision"] = decision
+                names.append("variation_decision")
+            self.sections = [*self.sections, ("Variation", names)]
 
     def variation(self) -> VariationDetails | None:
         if "variation_effective_from" not in self.fields:
@@ -179,6 +197,7 @@ class ChangeForm(GovukForm):
             effective_from=self.cleaned_data["variation_effective_from"],
             description=self.cleaned_data["variation_description"],
             approval_reference=self.cleaned_data["variation_approval_reference"],
+            decision=self.cleaned_data.get("variation_decision"),
         )
 
 
@@ -349,7 +368,7 @@ class ScheduleForm(ChangeForm):
     resources = _textarea("Staff, goods, services or accommodation provided", help_text="Content checklist (e).")
 
     def __init__(self, *args, agreement: Agreement, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, agreement=agreement, **kwargs)
         self.fields["lead_commissioner"].queryset = agreement.parties.all()
         if self.initial.get("number"):
             self.fields["number"].required = True
@@ -390,7 +409,7 @@ class ContributionForm(ChangeForm):
     )
 
     def __init__(self, *args, agreement: Agreement, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, agreement=agreement, **kwargs)
         self.fields["schedule"].queryset = agreement.schedules.all()
         self.fields["party"].queryset = agreement.parties.all()
         self.fields["financial_year"].initial = FinancialYear.containing(agreement.start_date).label
@@ -437,14 +456,12 @@ class TransitionForm(GovukForm):
         help_text="Recorded in the agreement's history with your name and the time.",
     )
 
-    def __init__(self, *args, options: list[TransitionOption], decisions=None, **kwargs):
+    def __init__(self, *args, agreement: Agreement, options: list[TransitionOption], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["move"].choices = [(self.value_of(option), option.label) for option in options]
-        if decisions is not None and decisions.exists():
-            self.fields["decision"] = forms.ModelChoiceField(
-                label="Board decision that authorised the move", queryset=decisions, required=False,
-                empty_label="None cited", help_text="An approved decision on this agreement, made on or before today.",
-            )
+        decision = _decision_field(agreement, "Board decision that authorised the move", "made on or before today")
+        if decision is not None:
+            self.fields["decision"] = decision
 
     @staticmethod
     def value_of(option: TransitionOption) -> str:
@@ -468,6 +485,12 @@ class RenewalForm(GovukForm):
     start_date = _date("Start date", error="Enter the start date", help_text="For example, 1 4 2016")
     end_date = _date("End date", error="Enter the end date",
                      help_text="The last day of the term, for example 31 3 2019")
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        decision = _decision_field(agreement, "Board decision to renew the agreement", "made on or before today")
+        if decision is not None:
+            self.fields["decision"] = decision
 
     @staticmethod
     def initial_for(agreement: Agreement) -> dict:

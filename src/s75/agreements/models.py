@@ -78,6 +78,10 @@ class Agreement(TrackedModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals",
         help_text="The agreement this one renews.",
     )
+    renewal_decision = models.ForeignKey(
+        "governance.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="authorised_renewals",
+        help_text="The recorded board decision, on the agreement this one renews, that authorised the renewal.",
+    )
 
     class Meta:
         ordering = ["title"]

@@ -3,7 +3,8 @@
 The renewal keeps the schedules, terms and risk-share terms, moves each party to whoever carries its functions
 on the new start date (Luton CCG becomes the Bedfordshire, Luton and Milton Keynes ICB), and leaves out the
 contributions, approvals and history, which belong to the new term. It is loaded through the same checks as
-any agreement file, so a renewal can never hold what a file could not.
+any agreement file, so a renewal can never hold what a file could not. A renewal may cite the recorded board
+decision to renew, which must be evidence for it on the agreement renewed (``governance.evidence``).
 """
 
 import copy
@@ -11,9 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from s75.audit.services import audit_record
 from s75.core.money import format_percent
+from s75.governance.evidence import decision_evidence_unmet
+from s75.governance.models import Decision
 from s75.organisations.selectors import organisation_get_by_code, organisation_successors_as_at
 
 from .document import agreement_document
@@ -76,9 +80,11 @@ def _renewal_document(document: dict, *, reference: str, title: str, start_date:
 
 
 def agreement_renew(
-    *, actor, agreement: Agreement, reference: str, start_date: date, end_date: date, title: str = ""
+    *, actor, agreement: Agreement, reference: str, start_date: date, end_date: date, title: str = "",
+    decision: Decision | None = None,
 ) -> Agreement:
-    """A draft renewal of ``agreement`` for the new term, linked to it as its predecessor."""
+    """A draft renewal of ``agreement`` for the new term, linked to it as its predecessor; ``decision`` is the
+    recorded board decision that authorised the renewal, if one is cited."""
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         problems = []
@@ -86,6 +92,9 @@ def agreement_renew(
             problems.append("only an approved agreement or one in force can be renewed")
         if start_date <= locked.start_date:
             problems.append("a renewal starts after the agreement it renews")
+        if decision is not None:
+            problems += decision_evidence_unmet(decision=decision, agreement=locked, on=timezone.localdate(),
+                                                act="the renewal")
         if problems:
             raise ChangeRefused(problems)
         document = _renewal_document(
@@ -96,6 +105,9 @@ def agreement_renew(
             renewal = agreement_load(actor=actor, document=document)
         except AgreementFileError as refused:
             raise ChangeRefused([problem.message for problem in refused.errors]) from refused
+        if decision is not None:
+            renewal.renewal_decision = decision
+            renewal.save(update_fields=["renewal_decision"])
         audit_record(actor=actor, action="agreement_renew", obj=renewal, agreement=locked,
-                     after={"renewal": renewal.reference})
+                     after={"renewal": renewal.reference, "decision": decision.pk if decision else None})
     return renewal

@@ -20,7 +20,7 @@ from s75.audit.selectors import audit_events_for_agreement
 from s75.budgets.selectors import agreement_years, document_financial_schedules
 from s75.core.exports import table_workbook, xlsx_response
 from s75.core.fiscal import FinancialYear
-from s75.governance.selectors import boards_for_agreement, decisions_citable_for
+from s75.governance.selectors import boards_for_agreement
 from s75.riskshare.services import risk_share_summary
 
 from .checklist import agreement_checklist, agreement_excluded_functions
@@ -65,10 +65,6 @@ TRANSITION = "agreements.transition_agreement"
 VIEW_AUDIT = "audit.view_audit_trail"
 AUDIT_EVENTS_PER_PAGE = 50
 RENEWABLE = {AgreementStatus.APPROVED, AgreementStatus.IN_FORCE}
-
-
-def _in_force(agreement: Agreement) -> bool:
-    return agreement.status == AgreementStatus.IN_FORCE
 
 
 def _posted(request):
@@ -175,7 +171,7 @@ def _detail_context(request, agreement: Agreement, form: TransitionForm | None =
     options = agreement_transition_options(agreement=agreement, today=today)
     may_transition = bool(options) and user_may_change(user=user, agreement=agreement, permission=TRANSITION)
     if form is None and may_transition:
-        form = TransitionForm(options=options, decisions=decisions_citable_for(agreement=agreement))
+        form = TransitionForm(agreement=agreement, options=options)
     return {
         "agreement": agreement,
         "parties": agreement.parties.select_related("organisation"),
@@ -216,7 +212,7 @@ def agreement_transition_view(request, pk: int):
     if not user_may_change(user=request.user, agreement=agreement, permission=TRANSITION):
         raise PermissionDenied
     options = agreement_transition_options(agreement=agreement, today=timezone.localdate())
-    form = TransitionForm(request.POST, options=options, decisions=decisions_citable_for(agreement=agreement))
+    form = TransitionForm(request.POST, agreement=agreement, options=options)
     if form.is_valid():
         try:
             moved = agreement_transition(actor=request.user, agreement=agreement, **form.transition())
@@ -231,7 +227,7 @@ def agreement_transition_view(request, pk: int):
 @login_required
 def agreement_edit_view(request, pk: int):
     agreement = editable_agreement_or_403(request, pk)
-    form = AgreementForm(_posted(request), initial=AgreementForm.initial_for(agreement), in_force=_in_force(agreement))
+    form = AgreementForm(_posted(request), initial=AgreementForm.initial_for(agreement), agreement=agreement)
     if request.method == "POST" and form.is_valid():
         changes = {name: value for name, value in form.agreement_fields().items()
                    if getattr(agreement, name) != value}
@@ -251,7 +247,7 @@ def agreement_edit_view(request, pk: int):
 @login_required
 def party_add_view(request, pk: int):
     agreement = editable_agreement_or_403(request, pk)
-    form = PartyForm(_posted(request), in_force=_in_force(agreement))
+    form = PartyForm(_posted(request), agreement=agreement)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -285,7 +281,7 @@ def schedule_detail_view(request, pk: int, number: int):
 @login_required
 def schedule_create_view(request, pk: int):
     agreement = editable_agreement_or_403(request, pk)
-    form = ScheduleForm(_posted(request), agreement=agreement, in_force=_in_force(agreement))
+    form = ScheduleForm(_posted(request), agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
             schedule = schedule_create(actor=request.user, agreement=agreement, variation=form.variation(),
@@ -304,8 +300,7 @@ def schedule_create_view(request, pk: int):
 def schedule_edit_view(request, pk: int, number: int):
     agreement = editable_agreement_or_403(request, pk)
     schedule = _schedule_or_404(agreement, number)
-    form = ScheduleForm(_posted(request), agreement=agreement, initial=ScheduleForm.initial_for(schedule),
-                        in_force=_in_force(agreement))
+    form = ScheduleForm(_posted(request), agreement=agreement, initial=ScheduleForm.initial_for(schedule))
     if request.method == "POST" and form.is_valid():
         try:
             schedule = schedule_update(actor=request.user, schedule=schedule, variation=form.variation(),
@@ -323,7 +318,7 @@ def schedule_edit_view(request, pk: int, number: int):
 @login_required
 def contribution_set_view(request, pk: int):
     agreement = editable_agreement_or_403(request, pk)
-    form = ContributionForm(_posted(request), agreement=agreement, in_force=_in_force(agreement))
+    form = ContributionForm(_posted(request), agreement=agreement)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -366,7 +361,7 @@ def agreement_renew_view(request, pk: int):
     agreement = visible_agreement_or_404(request, pk)
     if not user_may_change(user=request.user, agreement=agreement, permission=MANAGE):
         raise PermissionDenied
-    form = RenewalForm(_posted(request), initial=RenewalForm.initial_for(agreement))
+    form = RenewalForm(_posted(request), agreement=agreement, initial=RenewalForm.initial_for(agreement))
     if request.method == "POST" and form.is_valid():
         try:
             renewal = agreement_renew(actor=request.user, agreement=agreement, **form.cleaned_data)

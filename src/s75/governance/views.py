@@ -294,13 +294,15 @@ def _may_record_approval(user, decision: Decision) -> bool:
 @login_required
 def decision_detail_view(request, pk: int):
     decision = _decision_or_404(request, pk)
-    agreement_visible = agreements_visible_to(user=request.user).filter(pk=decision.agreement_id).exists()
+    visible = agreements_visible_to(user=request.user)
+    agreement_visible = visible.filter(pk=decision.agreement_id).exists()
     return render(request, "governance/decision_detail.html", {
         "decision": decision,
         "agreement_visible": agreement_visible,
         "approvals": decision.approvals.select_related("party") if agreement_visible else [],
         "transitions": decision.transitions.all() if agreement_visible else [],
         "variations": decision.authorised_variations.all() if agreement_visible else [],
+        "renewals": visible.filter(renewal_decision=decision) if agreement_visible else [],
         "may_record_approval": agreement_visible and _may_record_approval(request.user, decision),
     })
 

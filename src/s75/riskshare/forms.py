@@ -48,7 +48,7 @@ class RiskShareTermsForm(ChangeForm):
     )
 
     def __init__(self, *args, agreement: Agreement, terms: RiskShareTerms | None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, agreement=agreement, **kwargs)
         self.parties: list[Party] = list(agreement.parties.order_by("position", "id"))
         held = {term.party_id: term for term in terms.party_terms.all()} if terms else {}
         for party in self.parties:

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from s75.agreements.models import AgreementStatus
 from s75.agreements.pages import editable_agreement_or_403
 from s75.agreements.services import ChangeRefused
 from s75.core.fiscal import FinancialYear
@@ -24,8 +23,7 @@ def terms_edit_view(request, pk: int):
         raise Http404(str(exc)) from exc
     terms = (RiskShareTerms.objects.filter(agreement=agreement, financial_year=year, schedule=schedule)
              .prefetch_related("party_terms").first())
-    form = RiskShareTermsForm(request.POST if request.method == "POST" else None, agreement=agreement, terms=terms,
-                              in_force=agreement.status == AgreementStatus.IN_FORCE)
+    form = RiskShareTermsForm(request.POST if request.method == "POST" else None, agreement=agreement, terms=terms)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
