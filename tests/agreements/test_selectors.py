@@ -30,6 +30,18 @@ def test_users_see_only_agreements_their_organisation_is_party_to():
     assert not user_may_change(user=user, agreement=theirs)
 
 
+def test_a_page_asks_once_whether_the_user_sees_the_agreement(django_assert_num_queries):
+    mine, theirs = complete_agreement(), complete_agreement()
+    user = UserFactory(organisation=mine.host.organisation, role="Pooled fund manager")
+    assert agreement_get(user=user, pk=mine.pk) == mine
+    with django_assert_num_queries(1):  # the permissions: the lineage and what the user sees are kept on the user
+        assert user_may_change(user=user, agreement=mine)
+        assert user_may_change(user=user, agreement=mine, permission="agreements.vary_agreement")
+    with django_assert_num_queries(1):
+        assert not user_may_change(user=user, agreement=theirs)
+        assert not user_may_change(user=user, agreement=theirs)
+
+
 def test_a_successor_sees_its_predecessors_agreements():
     agreement = complete_agreement()
     nhs = agreement.parties.exclude(is_host=True).get()

@@ -154,6 +154,15 @@ def test_the_body_is_drawn_once_per_version(fund, schedule):
     assert [query for query in queries.captured_queries if 'SUM("ledger_balance"."amount_pence")' in query["sql"]]
 
 
+def test_a_kept_body_is_served_in_eight_queries(fund, schedule, django_assert_max_num_queries):
+    """The session; the user with their organisation; its lineage; the fund, if they may see it; its years; their
+    permissions; the version of the data; the month's commentary. Nothing is asked twice."""
+    manager = signed_in(UserFactory(role="Pooled fund manager", organisation=fund.agreement.host.organisation))
+    manager.get(dashboard(fund))
+    with django_assert_max_num_queries(8):
+        assert manager.get(dashboard(fund)).status_code == 200
+
+
 def test_the_kept_page_changes_after_a_posting_a_forecast_and_a_consent(fund, schedule, nhs):
     manager = signed_in(UserFactory(role="Pooled fund manager", organisation=fund.agreement.host.organisation))
     post(fund, 90_000)

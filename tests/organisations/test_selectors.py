@@ -9,8 +9,10 @@ from s75.organisations.selectors import (
     organisation_get_by_code,
     organisation_lineage_ids,
     organisation_successors_as_at,
+    user_lineage_ids,
 )
 from s75.organisations.services import organisation_upsert, succession_record
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +62,15 @@ def test_councils_are_found_by_ons_code_with_their_kind():
     assert organisation_get_by_code(code="E09000004").kind == "london_borough"
     district = organisation_get_by_code(code="E07000129")  # Blaby, in Leicestershire
     assert (district.kind, district.parent.ons_code) == ("district_council", "E10000018")
+
+
+def test_a_users_lineage_is_looked_up_once_for_the_user_object(django_assert_num_queries):
+    icb = organisation_get_by_code(code="QK1")
+    user = UserFactory(organisation=icb)
+    lineage = user_lineage_ids(user=user)
+    assert lineage == organisation_lineage_ids(organisation=icb)
+    with django_assert_num_queries(0):
+        assert user_lineage_ids(user=user) == lineage
+    user.organisation = organisation_get_by_code(code="QHG")
+    assert user_lineage_ids(user=user) == organisation_lineage_ids(organisation=user.organisation) != lineage
+    assert user_lineage_ids(user=UserFactory(organisation=None)) == set()

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import F, Prefetch, QuerySet
 
-from s75.organisations.selectors import organisation_lineage_ids
+from s75.organisations.selectors import user_lineage_ids
 
 from .lifecycle import TransitionContext, transition_unmet, transitions_from
 from .models import Agreement, AgreementStatus, EndReason, Party, Variation
@@ -26,8 +26,42 @@ def agreements_visible_to(*, user) -> QuerySet[Agreement]:
         return agreements
     if user.organisation_id is None:
         return agreements.none()
-    lineage = organisation_lineage_ids(organisation=user.organisation)
+    lineage = user_lineage_ids(user=user)
     return agreements.filter(pk__in=Party.objects.filter(organisation_id__in=lineage).values("agreement_id"))
+
+
+def _visibility_kept(user) -> dict[int, bool] | None:
+    """What is known of which agreements ``user`` sees (by agreement id), kept on the user object for the request
+    as Django keeps their permissions, and forgotten if their organisation is changed; None for the system
+    operator, who is not a user object."""
+    if user is None:
+        return None
+    organisation_id = getattr(user, "organisation_id", None)
+    kept = getattr(user, "_visibility_cache", None)
+    if kept is None or kept[0] != organisation_id:
+        kept = user._visibility_cache = (organisation_id, {})
+    return kept[1]
+
+
+def agreement_noted_visible(*, user, agreement: Agreement) -> Agreement:
+    """``agreement``, just found through ``agreements_visible_to(user=user)``, noted as visible to ``user`` so that
+    ``agreement_visible`` need not ask the database again in this request."""
+    kept = _visibility_kept(user)
+    if kept is not None:
+        kept[agreement.pk] = True
+    return agreement
+
+
+def agreement_visible(*, user, agreement: Agreement) -> bool:
+    """Whether ``user`` sees the agreement (``agreements_visible_to``), asked once per request: a page asks again
+    for each right it shows, after finding the agreement (or its fund) through the same rule."""
+    kept = _visibility_kept(user)
+    if kept is not None and agreement.pk in kept:
+        return kept[agreement.pk]
+    visible = agreements_visible_to(user=user).filter(pk=agreement.pk).exists()
+    if kept is not None:
+        kept[agreement.pk] = visible
+    return visible
 
 
 def agreement_list(*, user, status: str | None = None) -> QuerySet[Agreement]:
@@ -46,20 +80,18 @@ def user_acts_for_party(*, user, party: Party, permission: str) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.organisation_id is not None and party.organisation_id in organisation_lineage_ids(
-        organisation=user.organisation
-    )
+    return party.organisation_id in user_lineage_ids(user=user)
 
 
 def agreement_get(*, user, pk: int | None = None, reference: str | None = None) -> Agreement:
     """One agreement the user may see; ``Agreement.DoesNotExist`` otherwise (pages answer 404 either way)."""
     lookup = {"pk": pk} if pk is not None else {"reference": reference}
-    return agreements_visible_to(user=user).get(**lookup)
+    return agreement_noted_visible(user=user, agreement=agreements_visible_to(user=user).get(**lookup))
 
 
 def user_may_change(*, user, agreement: Agreement, permission: str = "agreements.manage_agreement") -> bool:
     """Whether ``user`` holds the domain permission and may see the agreement: the one place this is decided."""
-    return user.has_perm(permission) and agreements_visible_to(user=user).filter(pk=agreement.pk).exists()
+    return user.has_perm(permission) and agreement_visible(user=user, agreement=agreement)
 
 
 def _add_months(day: date, months: int) -> date:

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from s75.agreements.models import Agreement, AgreementStatus
 from s75.agreements.selectors import agreements_due_for_renewal, agreements_visible_to
 from s75.core.fiscal import FinancialYear
-from s75.organisations.selectors import organisation_lineage_ids
+from s75.organisations.selectors import user_lineage_ids
 from s75.reports.quarters import Quarter
 
 from .models import Board, BoardMember, Decision, DecisionOutcome, DecisionSubject, Meeting
@@ -31,7 +31,7 @@ def _sees_nothing(user) -> bool:
 
 def _own_boards(user) -> QuerySet[Board]:
     """Boards the user's organisation, or one it succeeded, runs or has a member on."""
-    lineage = organisation_lineage_ids(organisation=user.organisation)
+    lineage = user_lineage_ids(user=user)
     return Board.objects.filter(
         Q(organisation_id__in=lineage)
         | Q(pk__in=BoardMember.objects.filter(organisation_id__in=lineage).values("board_id"))

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet, Sum
 
-from s75.agreements.selectors import agreements_visible_to
+from s75.agreements.selectors import agreement_noted_visible, agreements_visible_to
 from s75.core.fiscal import FinancialYear
 
 from .models import Account, Balance, Fund, JournalLine, Period
@@ -10,7 +10,9 @@ from .models import Account, Balance, Fund, JournalLine, Period
 
 def fund_get(*, user, pk: int) -> Fund:
     """A fund whose agreement the user may see; ``Fund.DoesNotExist`` otherwise."""
-    return Fund.objects.select_related("agreement").get(pk=pk, agreement__in=agreements_visible_to(user=user))
+    fund = Fund.objects.select_related("agreement").get(pk=pk, agreement__in=agreements_visible_to(user=user))
+    agreement_noted_visible(user=user, agreement=fund.agreement)
+    return fund
 
 
 def fund_period(*, fund: Fund, label: str) -> Period:

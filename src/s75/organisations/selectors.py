@@ -47,3 +47,15 @@ def organisation_lineage_ids(*, organisation: Organisation) -> set[int]:
         ]
         ids.update(frontier)
     return ids
+
+
+def user_lineage_ids(*, user) -> set[int]:
+    """``organisation_lineage_ids`` of the user's organisation (none without one), kept on the user object as Django
+    keeps their permissions: a request's user lives for that request, and a page asks for every agreement, partner
+    and right it shows."""
+    if user.organisation_id is None:
+        return set()
+    kept = getattr(user, "_lineage_cache", None)
+    if kept is None or kept[0] != user.organisation_id:
+        kept = user._lineage_cache = (user.organisation_id, organisation_lineage_ids(organisation=user.organisation))
+    return kept[1]

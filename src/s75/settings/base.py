@@ -73,6 +73,12 @@ def database_from_env(default_url: str, *, conn_max_age: int = 0) -> dict:
     config = dj_database_url.parse(os.environ.get("DATABASE_URL") or default_url, conn_max_age=conn_max_age)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Parameters sent apart from the statement (not written into it), so that psycopg can prepare a statement a
+        # connection has run five times and PostgreSQL stops planning it afresh: a page's queries are the same on
+        # every request, and planning them was most of the database's work for a cached dashboard (bench/README.md).
+        # A kept connection keeps its prepared statements, so no connection pooler in transaction mode in between.
+        config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     return config
 
 
@@ -80,6 +86,7 @@ DATABASES = {"default": database_from_env(f"sqlite:///{VAR_DIR / 's75.sqlite3'}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["s75.accounts.backends.UserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "agreements:list"
 LOGOUT_REDIRECT_URL = "login"
