@@ -132,14 +132,22 @@ def run_wrk(wrk: str, script: Path, url: str, clients: int, seconds: int) -> dic
     return dict(zip(names, (float(value) for value in found[1].split()), strict=True))
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU time used so far by those of these processes still running (from /proc: Linux)."""
-    ticks = 0
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User and system CPU time used so far by each of these processes still running (from /proc: Linux)."""
+    seconds = {}
     for pid in pids:
         with suppress(FileNotFoundError):
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])  # utime and stime, the stat file's 14th and 15th fields
-    return ticks / os.sysconf("SC_CLK_TCK")
+            # utime and stime, the stat file's 14th and 15th fields
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> tuple[float, bool]:
+    """CPU seconds used between the two readings by the processes running at the second, one that started in
+    between counting whole (a thread's first request opens its database connection); and whether a process of the
+    first reading had ended, its time in between lost."""
+    return sum(used - before.get(pid, 0.0) for pid, used in after.items()), not before.keys() <= after.keys()
 
 
 def workers_of(server: subprocess.Popen) -> list[int]:
@@ -211,11 +219,11 @@ def main() -> None:
                   f"clients (wrk, a connection each) for {options.seconds} s after {options.warm_up} s of warm-up",
                   flush=True)
             run_wrk(wrk, script, f"http://{HOST}:{port}{path}", options.clients, options.warm_up)
-            backends = database_backends(database_url)
-            load_before, cpu_before = load(), (cpu_seconds(workers), cpu_seconds(backends))
+            load_before = load()
+            cpu_before = (cpu_seconds(workers), cpu_seconds(database_backends(database_url)))
             result = run_wrk(wrk, script, f"http://{HOST}:{port}{path}", options.clients, options.seconds)
-            load_after, cpu_after = load(), (cpu_seconds(workers), cpu_seconds(backends))
-            replaced = workers_of(server) != workers or database_backends(database_url) != backends
+            load_after = load()
+            cpu_after = (cpu_seconds(workers_of(server)), cpu_seconds(database_backends(database_url)))
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -230,8 +238,9 @@ def main() -> None:
     requests = result["requests"]
     if not requests:
         sys.exit("no request was answered")
-    server_cpu, database_cpu = ((after - before) / requests * 1000 for before, after in zip(cpu_before, cpu_after,
-                                                                                              strict=True))
+    (server_cpu, server_lost), (database_cpu, database_lost) = (
+        cpu_used(before, after) for before, after in zip(cpu_before, cpu_after, strict=True))
+    server_cpu, database_cpu = server_cpu / requests * 1000, database_cpu / requests * 1000
     print()
     print(f"requests  {requests:,.0f} answered, {result['failed']:.0f} not the dashboard, {result['errors']:.0f} "
           f"socket errors or timeouts; {requests / result['microseconds'] * 1e6:.1f} per second")
@@ -239,7 +248,7 @@ def main() -> None:
     print(f"latency   p50 {p50:.1f} ms   p95 {p95:.1f} ms   p99 {p99:.1f} ms   (mean {mean:.1f} ms, "
           f"max {longest:.1f} ms)")
     print(f"cpu       {server_cpu:.1f} ms per request in the gunicorn workers, {database_cpu:.1f} ms in PostgreSQL"
-          + ("   (incomplete: a worker or connection was replaced during the run)" if replaced else ""))
+          + ("   (incomplete: a worker or connection ended during the run)" if server_lost or database_lost else ""))
     print(f"load      {load_before} before, {load_after} after (1, 5 and 15 minute averages; {os.cpu_count()} cores)")
     for line, count in errors.most_common(3):
         print(f"server    {count} x {line[:200]}")
