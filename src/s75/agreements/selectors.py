@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import F, Prefetch, QuerySet
 
-from s75.organisations.selectors import user_lineage_ids
+from s75.organisations.selectors import user_lineage_ids, user_memo
 
 from .lifecycle import TransitionContext, transition_unmet, transitions_from
 from .models import Agreement, AgreementStatus, EndReason, Party, Variation
@@ -31,16 +31,9 @@ def agreements_visible_to(*, user) -> QuerySet[Agreement]:
 
 
 def _visibility_kept(user) -> dict[int, bool] | None:
-    """What is known of which agreements ``user`` sees (by agreement id), kept on the user object for the request
-    as Django keeps their permissions, and forgotten if their organisation is changed; None for the system
+    """Which agreements (by id) ``user`` is already known to see or not in this request; None for the system
     operator, who is not a user object."""
-    if user is None:
-        return None
-    organisation_id = getattr(user, "organisation_id", None)
-    kept = getattr(user, "_visibility_cache", None)
-    if kept is None or kept[0] != organisation_id:
-        kept = user._visibility_cache = (organisation_id, {})
-    return kept[1]
+    return None if user is None else user_memo(user=user, name="visible_agreements")
 
 
 def agreement_noted_visible(*, user, agreement: Agreement) -> Agreement:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from s75.agreements.models import Party
-from s75.agreements.selectors import agreements_visible_to, user_may_change
+from s75.agreements.selectors import agreement_visible, agreements_visible_to, user_may_change
 from s75.agreements.services import AgreementError
 from s75.core.exports import table_workbook, xlsx_response
 from s75.organisations.models import Organisation
@@ -294,16 +294,16 @@ def _may_record_approval(user, decision: Decision) -> bool:
 @login_required
 def decision_detail_view(request, pk: int):
     decision = _decision_or_404(request, pk)
-    visible = agreements_visible_to(user=request.user)
-    agreement_visible = visible.filter(pk=decision.agreement_id).exists()
+    agreement_shown = agreement_visible(user=request.user, agreement=decision.agreement)
     return render(request, "governance/decision_detail.html", {
         "decision": decision,
-        "agreement_visible": agreement_visible,
-        "approvals": decision.approvals.select_related("party") if agreement_visible else [],
-        "transitions": decision.transitions.all() if agreement_visible else [],
-        "variations": decision.authorised_variations.all() if agreement_visible else [],
-        "renewals": visible.filter(renewal_decision=decision) if agreement_visible else [],
-        "may_record_approval": agreement_visible and _may_record_approval(request.user, decision),
+        "agreement_visible": agreement_shown,
+        "approvals": decision.approvals.select_related("party") if agreement_shown else [],
+        "transitions": decision.transitions.all() if agreement_shown else [],
+        "variations": decision.authorised_variations.all() if agreement_shown else [],
+        "renewals": agreements_visible_to(user=request.user).filter(renewal_decision=decision)
+        if agreement_shown else [],
+        "may_record_approval": agreement_shown and _may_record_approval(request.user, decision),
     })
 
 

@@ -49,13 +49,23 @@ def organisation_lineage_ids(*, organisation: Organisation) -> set[int]:
     return ids
 
 
+def user_memo(*, user, name: str) -> dict:
+    """A dict kept on the user object under ``name`` for what a request has already worked out about the user, as
+    Django keeps their permissions: a request's user lives for that request, and a page asks again for every
+    agreement, partner and right it shows. It starts empty again if the user's organisation is changed."""
+    attribute, organisation_id = f"_s75_{name}", getattr(user, "organisation_id", None)
+    kept = getattr(user, attribute, None)
+    if kept is None or kept[0] != organisation_id:
+        kept = (organisation_id, {})
+        setattr(user, attribute, kept)
+    return kept[1]
+
+
 def user_lineage_ids(*, user) -> set[int]:
-    """``organisation_lineage_ids`` of the user's organisation (none without one), kept on the user object as Django
-    keeps their permissions: a request's user lives for that request, and a page asks for every agreement, partner
-    and right it shows."""
+    """``organisation_lineage_ids`` of the user's organisation (none without one), worked out once per request."""
     if user.organisation_id is None:
         return set()
-    kept = getattr(user, "_lineage_cache", None)
-    if kept is None or kept[0] != user.organisation_id:
-        kept = user._lineage_cache = (user.organisation_id, organisation_lineage_ids(organisation=user.organisation))
-    return kept[1]
+    kept = user_memo(user=user, name="lineage")
+    if "ids" not in kept:
+        kept["ids"] = organisation_lineage_ids(organisation=user.organisation)
+    return kept["ids"]
