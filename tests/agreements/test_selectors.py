@@ -9,11 +9,15 @@ from s75.agreements.selectors import (
     agreement_next_key_date,
     agreement_transition_options,
     agreements_due_for_renewal,
+    agreement_visible,
+    agreement_visible_given_parties,
     agreements_visible_to,
     renewal_alert_date,
     user_may_change,
 )
 from s75.agreements.services import agreement_transition
+from django.contrib.auth.models import AnonymousUser
+
 from s75.organisations.selectors import organisation_get_by_code
 from tests.factories import UserFactory, complete_agreement
 
@@ -58,6 +62,33 @@ def test_no_organisation_sees_nothing_and_administrators_see_all(django_user_mod
     assert not agreements_visible_to(user=UserFactory(organisation=None)).exists()
     admin = django_user_model.objects.create_superuser("root", password="x" * 12)
     assert agreements_visible_to(user=admin).count() >= 1
+
+
+def test_the_rule_applied_to_partners_a_page_holds_agrees_with_the_register(django_user_model,
+                                                                        django_assert_num_queries):
+    agreement = complete_agreement()
+    nhs = agreement.parties.exclude(is_host=True).get()
+    nhs.organisation = organisation_get_by_code(code="06P")
+    nhs.save()
+    partners = frozenset(agreement.parties.values_list("organisation_id", flat=True))
+    readers = {
+        "the host's officer": UserFactory(organisation=agreement.host.organisation),
+        "the successor ICB's officer": UserFactory(organisation=organisation_get_by_code(code="QHG")),
+        "another ICB's officer": UserFactory(organisation=organisation_get_by_code(code="QK1")),
+        "a user of no organisation": UserFactory(organisation=None),
+        "an administrator": django_user_model.objects.create_superuser("root", password="x" * 12),
+        "someone not signed in": AnonymousUser(),
+    }
+    seen = {name: agreement_visible_given_parties(user=reader, agreement=agreement, party_organisation_ids=partners)
+            for name, reader in readers.items()}
+    assert seen == {name: agreements_visible_to(user=reader).filter(pk=agreement.pk).exists()
+                    for name, reader in readers.items()}
+    assert [name for name, visible in seen.items() if visible] == [
+        "the host's officer", "the successor ICB's officer", "an administrator"]
+    assert agreement_visible_given_parties(user=None, agreement=agreement, party_organisation_ids=partners)
+    with django_assert_num_queries(0):  # the answer is noted for the rest of the request
+        assert agreement_visible(user=readers["the host's officer"], agreement=agreement)
+        assert not agreement_visible(user=readers["another ICB's officer"], agreement=agreement)
 
 
 def test_seeing_is_not_changing_without_the_permission():

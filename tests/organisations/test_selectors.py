@@ -42,6 +42,18 @@ def test_three_ccgs_merge_into_one_icb_and_the_icb_inherits_all_their_lineage():
         assert organisation_successors_as_at(organisation=ccg, as_at=date(2023, 1, 1)) == [icb]
 
 
+def test_a_lineage_is_read_in_one_query_however_long_and_stops_where_it_has_been(django_assert_num_queries):
+    pct = organisation_upsert(actor=None, kind="pct", name="NHS Luton", ods_code="5GW")
+    ccg, icb = organisation_get_by_code(code="06P"), organisation_get_by_code(code="QHG")
+    ccgs = organisation_lineage_ids(organisation=icb) - {icb.pk}  # Luton, Bedfordshire and Milton Keynes CCGs
+    assert ccg.pk in ccgs and len(ccgs) == 3
+    succession_record(actor=None, predecessor=pct, successor=ccg, effective_on=date(2013, 4, 1))
+    with django_assert_num_queries(1):
+        assert organisation_lineage_ids(organisation=icb) == {icb.pk, pct.pk} | ccgs
+    succession_record(actor=None, predecessor=icb, successor=pct, effective_on=date(2024, 4, 1))  # a loop
+    assert organisation_lineage_ids(organisation=pct) == {icb.pk, pct.pk} | ccgs
+
+
 def test_a_split_gives_every_successor():
     old = organisation_upsert(actor=None, kind="ccg", name="Old CCG", ods_code="X01")
     east = organisation_upsert(actor=None, kind="icb", name="East ICB", ods_code="X02")

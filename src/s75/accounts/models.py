@@ -14,6 +14,9 @@ class User(AbstractUser):
         help_text="Users see only the agreements this organisation (or an organisation it succeeded) is party to.",
     )
     job_title = models.CharField(max_length=200, blank=True)
+    # When the user's record was last saved (not on signing in, which saves only ``last_login``): pages that keep
+    # what they show under a version of its data, such as a commentary's author on the fund dashboard, read it.
+    modified_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

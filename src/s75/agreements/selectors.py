@@ -1,4 +1,5 @@
-"""Reads of the agreement register. Every page and command finds agreements through :func:`agreements_visible_to`."""
+"""Reads of the agreement register. Every page and command finds agreements through :func:`agreements_visible_to`,
+whose rule is :func:`visible_organisation_ids`."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -11,23 +12,31 @@ from .lifecycle import TransitionContext, transition_unmet, transitions_from
 from .models import Agreement, AgreementStatus, EndReason, Party, Variation
 
 
-def agreements_visible_to(*, user) -> QuerySet[Agreement]:
-    """The one scoping rule: a user sees agreements their organisation, or one it succeeded, is party to.
-
-    Superusers (the system's administrators) see every agreement; a user with no organisation sees none;
-    ``None`` is the system operator (a command run from the server's shell) and sees every agreement.
-    """
-    agreements = Agreement.objects.all()
+def visible_organisation_ids(*, user) -> set[int] | None:
+    """The one scoping rule: whose agreements ``user`` sees. A user sees the agreements their organisation, or one it
+    succeeded, is party to: the ids of those organisations. ``None`` means every agreement: for superusers (the
+    system's administrators) and for ``None``, the system operator (a command run from the server's shell). A user
+    with no organisation, or not signed in, sees none (an empty set)."""
     if user is None:
-        return agreements
+        return None
     if not getattr(user, "is_authenticated", False):
-        return agreements.none()
+        return set()
     if user.is_superuser:
-        return agreements
+        return None
     if user.organisation_id is None:
+        return set()
+    return user_lineage_ids(user=user)
+
+
+def agreements_visible_to(*, user) -> QuerySet[Agreement]:
+    """The agreements ``user`` sees (``visible_organisation_ids``). Every page and command finds agreements here."""
+    organisations = visible_organisation_ids(user=user)
+    agreements = Agreement.objects.all()
+    if organisations is None:
+        return agreements
+    if not organisations:
         return agreements.none()
-    lineage = user_lineage_ids(user=user)
-    return agreements.filter(pk__in=Party.objects.filter(organisation_id__in=lineage).values("agreement_id"))
+    return agreements.filter(pk__in=Party.objects.filter(organisation_id__in=organisations).values("agreement_id"))
 
 
 def _visibility_kept(user) -> dict[int, bool] | None:
@@ -52,6 +61,18 @@ def agreement_visible(*, user, agreement: Agreement) -> bool:
     if kept is not None and agreement.pk in kept:
         return kept[agreement.pk]
     visible = agreements_visible_to(user=user).filter(pk=agreement.pk).exists()
+    if kept is not None:
+        kept[agreement.pk] = visible
+    return visible
+
+
+def agreement_visible_given_parties(*, user, agreement: Agreement, party_organisation_ids: frozenset[int]) -> bool:
+    """Whether ``user`` sees the agreement, whose partners are the organisations ``party_organisation_ids`` as read
+    by the caller (a page that keeps them under the version of the agreement's data): the rule of
+    ``agreements_visible_to`` without asking the database for the partners, noted for ``agreement_visible``."""
+    organisations = visible_organisation_ids(user=user)
+    visible = organisations is None or not organisations.isdisjoint(party_organisation_ids)
+    kept = _visibility_kept(user)
     if kept is not None:
         kept[agreement.pk] = visible
     return visible

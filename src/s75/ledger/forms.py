@@ -8,14 +8,9 @@ from s75.agreements.forms import GovukForm
 from s75.core.fiscal import FinancialYear
 
 from .models import EntryKind, Fund, JournalEntry, Period, PeriodStatus
-from .selectors import fund_period
+from .selectors import fund_period, fund_years
 
 MONTHS = [(f"M{number:02d}", f"M{number:02d}") for number in range(1, 13)]
-
-
-def fund_years(fund: Fund) -> list[FinancialYear]:
-    return [FinancialYear(year) for year in fund.periods.values_list("financial_year", flat=True).distinct()
-            .order_by("financial_year")]
 
 
 class LinesFilterForm(GovukForm):

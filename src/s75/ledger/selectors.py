@@ -15,6 +15,12 @@ def fund_get(*, user, pk: int) -> Fund:
     return fund
 
 
+def fund_years(fund: Fund) -> list[FinancialYear]:
+    """The financial years the fund's ledger has periods for, in order."""
+    return [FinancialYear(year) for year in fund.periods.values_list("financial_year", flat=True).distinct()
+            .order_by("financial_year")]
+
+
 def fund_period(*, fund: Fund, label: str) -> Period:
     """The period written ``2024-25/M06``; ``ValueError`` saying what is wrong with the text, else DoesNotExist."""
     year_text, _, month_text = label.partition("/")

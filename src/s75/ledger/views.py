@@ -33,10 +33,10 @@ from s75.core.fiscal import FinancialYear
 from s75.core.money import format_plain
 from s75.core.pages import year_pagination
 
-from .forms import MONTHS, EntryReverseForm, LinesFilterForm, PeriodCloseForm, fund_years
+from .forms import MONTHS, EntryReverseForm, LinesFilterForm, PeriodCloseForm
 from .models import Account, AccountRole, EntryKind, Fund, JournalEntry, JournalLine
 from .pages import fund_or_404
-from .selectors import account_balances, ledger_lines, trial_balance
+from .selectors import account_balances, fund_years, ledger_lines, trial_balance
 from .services import LedgerError, entry_reverse, fund_open, period_close
 
 POST_LEDGER = "ledger.post_ledger"

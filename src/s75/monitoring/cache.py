@@ -1,32 +1,84 @@
-"""The fund dashboard's body kept in Django's cache (settings ``CACHES``), so that readers of a fund of a million
-ledger lines do not each redraw its report, trend and charts.
+"""The fund dashboard kept in Django's cache (settings ``CACHES``), so that readers of a fund of a million ledger
+lines do not each redraw its report, trend and charts, nor each read the fund, its partners, its years and its
+commentary again.
 
-A body is kept under the version of everything it is drawn from (``selectors.monitoring_inputs_version``) with
-the month and what the reader may do there, so the page after a posting, a forecast, a consent decision or any
-other change is drawn afresh: a kept body is never stale, and one of an older version is simply never asked for
-again (the cache drops it when full or after a day).
+Everything is kept under the version of what it is drawn from (``selectors.monitoring_inputs_version``), which a
+request reads first, in one query: the page after a posting, a forecast, a consent decision or any other change is
+drawn afresh, so what is kept is never stale, and what was kept under an older version is simply never asked for
+again (the cache drops it when full or after a day). Nothing kept depends on the reader but their rights, which are
+part of the body's key: whether the reader may see the fund at all is decided on every request.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from hashlib import blake2b
 
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
-from s75.agreements.models import Agreement
+from s75.core.fiscal import FinancialYear
+from s75.ledger.models import Fund
 
-from .selectors import monitoring_inputs_version
+from .models import Commentary
+from .selectors import monitoring_inputs_version, monitoring_latest_period, monitoring_years
 
 KEEP_SECONDS = 24 * 60 * 60
 
 
-def dashboard_body(*, agreement: Agreement, variant: tuple, render: Callable[[], str]) -> SafeString:
-    """The agreement's dashboard body for ``variant`` (the month, the fund's years and the reader's rights), from
-    the cache or else drawn by ``render`` and kept. ``render`` must not use the request: the body is shared."""
-    version = monitoring_inputs_version(agreement=agreement)  # read first: see its docstring
-    key = blake2b(repr((agreement.pk, variant, version)).encode(), digest_size=16).hexdigest()
-    body = cache.get(f"monitoring:dashboard:{key}")
+@dataclass(frozen=True)
+class MonthCommentary:
+    """The manager's commentary on a month as the dashboard shows it: the author by name, not their user record."""
+
+    text: str
+    author: str
+    modified_at: datetime
+
+
+@dataclass(frozen=True)
+class KeptFund:
+    """A fund as its dashboard needs it besides the body: with its agreement, the organisations party to the
+    agreement (to decide whether the reader sees it), the years it can show, its latest month with figures and the
+    commentary of each month, by ``(financial year, month)``."""
+
+    fund: Fund
+    version: tuple
+    party_organisation_ids: frozenset[int]
+    years: tuple[FinancialYear, ...]
+    latest: tuple[FinancialYear, int] | None
+    commentary: dict[tuple[int, int], MonthCommentary]
+
+
+def _key(kind: str, *parts) -> str:
+    return f"monitoring:{kind}:{blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"
+
+
+def kept_fund(*, fund_id: int) -> KeptFund | None:
+    """The fund ``fund_id`` as of the current version of its data, from the cache or else read and kept; None if
+    there is no such fund. Whoever asks must still decide whether the reader may see it."""
+    version = monitoring_inputs_version(fund_id=fund_id)  # read first: see its docstring
+    if version is None:
+        return None
+    key = _key("fund", fund_id, version)
+    kept = cache.get(key)
+    if kept is None:
+        fund = Fund.objects.select_related("agreement").get(pk=fund_id)
+        kept = KeptFund(
+            fund, version, frozenset(fund.agreement.parties.values_list("organisation_id", flat=True)),
+            tuple(monitoring_years(fund=fund)), monitoring_latest_period(agreement=fund.agreement),
+            {(row.financial_year, row.month): MonthCommentary(row.text, str(row.modified_by or ""), row.modified_at)
+             for row in Commentary.objects.filter(agreement=fund.agreement).select_related("modified_by")},
+        )
+        cache.set(key, kept, KEEP_SECONDS)
+    return kept
+
+
+def dashboard_body(*, kept: KeptFund, variant: tuple, render: Callable[[], str]) -> SafeString:
+    """The fund's dashboard body for ``variant`` (the month and the reader's rights), from the cache or else drawn
+    by ``render`` and kept. ``render`` must not use the request: the body is shared."""
+    key = _key("dashboard", kept.fund.pk, variant, kept.version)
+    body = cache.get(key)
     if body is None:
         body = render()
-        cache.set(f"monitoring:dashboard:{key}", body, KEEP_SECONDS)
+        cache.set(key, body, KEEP_SECONDS)
     return mark_safe(body)  # drawn by our own template, which escaped it

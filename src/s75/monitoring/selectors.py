@@ -12,9 +12,10 @@ from django.db.models import Sum
 from s75.agreements.models import Agreement, Party
 from s75.agreements.selectors import user_acts_for_party
 from s75.budgets.models import Contribution
-from s75.core.fiscal import FinancialYear
+from s75.core.fiscal import FinancialYear, financial_years_between
 from s75.core.money import split_largest_remainder
-from s75.ledger.models import AccountRole, Balance
+from s75.ledger.models import AccountRole, Balance, Fund
+from s75.ledger.selectors import fund_years
 from s75.riskshare.allocation import ScheduleFigures, allocate
 from s75.riskshare.selectors import allocation_terms
 
@@ -184,6 +185,13 @@ def monitoring_report(*, agreement: Agreement, year: FinancialYear, month: int) 
 
 # For the pages ---------------------------------------------------------------------------------------------------
 
+def monitoring_years(*, fund: Fund) -> list[FinancialYear]:
+    """The years a fund's monitoring can show: those its ledger has periods for, else those of the agreement's
+    term."""
+    agreement = fund.agreement
+    return fund_years(fund) or financial_years_between(agreement.start_date, agreement.end_date)
+
+
 def monitoring_latest_period(*, agreement: Agreement) -> tuple[FinancialYear, int] | None:
     """The latest month with expenditure posted, a manual forecast or the manager's commentary; None if none has."""
     posted = (
@@ -290,44 +298,52 @@ def schedule_commitments(*, schedule, year: FinancialYear, month: int) -> list[t
 
 # The sum of the rows' modified_at, each to the microsecond: seconds since 1970 on PostgreSQL; on SQLite, which
 # stores the time as text (``2024-09-30 14:05:09.123456``, the fraction left out when it is zero), microseconds.
-# Every subquery takes the agreement's id.
+# Every subquery takes the fund's row, and through it the agreement's id.
 _INSTANTS = {
     "postgresql": "SUM(EXTRACT(EPOCH FROM modified_at))",
     "sqlite": "SUM(strftime('%%s', modified_at) * 1000000 + CAST(substr(modified_at, 21) AS INTEGER))",
 }
 _VERSION_SQL = """
-SELECT (SELECT {changes} FROM agreements_agreement WHERE id = %s),
-       (SELECT {changes} FROM agreements_party WHERE agreement_id = %s),
-       (SELECT {changes} FROM agreements_schedule WHERE agreement_id = %s),
-       (SELECT {changes} FROM riskshare_riskshareterms WHERE agreement_id = %s),
-       (SELECT {changes} FROM monitoring_monitoringsettings WHERE agreement_id = %s),
-       (SELECT {changes} FROM monitoring_consent WHERE agreement_id = %s),
+SELECT fund.agreement_id,
+       (SELECT {changes} FROM ledger_fund WHERE id = fund.id),
+       (SELECT COUNT(*) FROM ledger_period WHERE fund_id = fund.id),
+       (SELECT {changes} FROM agreements_agreement WHERE id = fund.agreement_id),
+       (SELECT {changes} FROM agreements_party WHERE agreement_id = fund.agreement_id),
+       (SELECT {changes} FROM agreements_schedule WHERE agreement_id = fund.agreement_id),
+       (SELECT {changes} FROM riskshare_riskshareterms WHERE agreement_id = fund.agreement_id),
+       (SELECT {changes} FROM monitoring_monitoringsettings WHERE agreement_id = fund.agreement_id),
+       (SELECT {changes} FROM monitoring_consent WHERE agreement_id = fund.agreement_id),
+       (SELECT {changes} FROM monitoring_commentary WHERE agreement_id = fund.agreement_id),
+       (SELECT {changes} FROM accounts_user
+         WHERE id IN (SELECT modified_by_id FROM monitoring_commentary WHERE agreement_id = fund.agreement_id)),
        (SELECT {changes} FROM monitoring_recoveryaction
-         WHERE plan_id IN (SELECT id FROM monitoring_recoveryplan WHERE agreement_id = %s)),
+         WHERE plan_id IN (SELECT id FROM monitoring_recoveryplan WHERE agreement_id = fund.agreement_id)),
        (SELECT {changes} FROM budgets_contribution
-         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = %s)),
+         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = fund.agreement_id)),
        (SELECT {changes} FROM monitoring_scheduleyear
-         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = %s)),
+         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = fund.agreement_id)),
        (SELECT {changes} FROM monitoring_manualforecast
-         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = %s)),
+         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = fund.agreement_id)),
        (SELECT {changes} FROM monitoring_commitment
-         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = %s)),
-       (SELECT SUM(line_count) FROM ledger_balance
-         WHERE fund_id IN (SELECT id FROM ledger_fund WHERE agreement_id = %s))
+         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = fund.agreement_id)),
+       (SELECT SUM(line_count) FROM ledger_balance WHERE fund_id = fund.id)
+  FROM ledger_fund fund
+ WHERE fund.id = %s
 """
 
 
-def monitoring_inputs_version(*, agreement: Agreement) -> tuple:
-    """A value that changes whenever anything the agreement's monitoring report, trend and partner panels are drawn
-    from changes, in one query: the sum of the ``modified_at`` of the agreement, its partners, schedules,
-    contributions, risk-share terms (whose partners' terms are only replaced with a save of the terms), monitoring
-    settings, forecast choices, manual forecasts, commitments, consent decisions and recovery actions (any insert,
-    update or delete moves a sum; a sum, not the latest time, so that a transaction committing after a
-    later-stamped one moves it too), and the number of lines in the ledger's running balances, which grows with
-    every posting since lines are never changed or removed. Read it before the report, so that a report is never
-    kept under a newer version than the data it was drawn from. Raw SQL because the ORM takes longer to build this
-    query than the database takes to answer it, and the dashboard asks on every request."""
+def monitoring_inputs_version(*, fund_id: int) -> tuple | None:
+    """A value that changes whenever anything the fund's monitoring dashboard is drawn from changes, in one query;
+    None if there is no such fund. It starts with the id of the fund's agreement, then the sum of the
+    ``modified_at`` of the fund, the agreement, its partners, schedules, contributions, risk-share terms (whose
+    partners' terms are only replaced with a save of the terms), monitoring settings, forecast choices, manual
+    forecasts, commitments, consent decisions, recovery actions, commentary and the commentary's authors (any
+    insert, update or delete moves a sum; a sum, not the latest time, so that a transaction committing after a
+    later-stamped one moves it too), the number of the fund's periods (its years) and the number of lines in the
+    ledger's running balances, which grows with every posting since lines are never changed or removed. Read it
+    before what it versions, so that nothing is ever kept under a newer version than the data it was drawn from. Raw
+    SQL because the ORM takes longer to build this query than the database takes to answer it, and the dashboard
+    asks on every request."""
     with connection.cursor() as cursor:
-        cursor.execute(_VERSION_SQL.format(changes=_INSTANTS[connection.vendor]),
-                       [agreement.pk] * _VERSION_SQL.count("%s"))
+        cursor.execute(_VERSION_SQL.format(changes=_INSTANTS[connection.vendor]), [fund_id])
         return cursor.fetchone()

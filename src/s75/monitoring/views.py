@@ -4,11 +4,11 @@ commentary) and the forms behind it: each schedule's forecast, monthly profile a
 partner's consent decision and its recovery plan. Every table downloads as Excel. Thin: parse input, call a
 service or selector, render.
 
-Every page finds its fund through ``fund_get``, so a fund whose agreement the user's organisation is not party to
-is a 404. A change needs the pooled fund manager's permission (``ledger.post_ledger``), or for a consent decision a
-finance lead of that partner (``selectors.consent_may_record``), else 403. Figures come from the monitoring report,
-which reads the ledger's running balances; the dashboard's body is drawn once per version of its data
-(``cache.dashboard_body``).
+Every page finds its fund through ``fund_get`` (the dashboard through the same rule, applied to the partners it
+keeps), so a fund whose agreement the user's organisation is not party to is a 404. A change needs the pooled fund
+manager's permission (``ledger.post_ledger``), or for a consent decision a finance lead of that partner
+(``selectors.consent_may_record``), else 403. Figures come from the monitoring report, which reads the ledger's
+running balances; the dashboard's fund and body are kept per version of their data (``cache``).
 """
 
 from dataclasses import dataclass, field
@@ -25,16 +25,15 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from s75.agreements.models import Party, Schedule
-from s75.agreements.selectors import user_may_change
+from s75.agreements.selectors import agreement_visible_given_parties, user_may_change
 from s75.core.exports import POUNDS_FORMAT, pounds, table_workbook, xlsx_response
-from s75.core.fiscal import FinancialYear, financial_years_between
+from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
-from s75.ledger.forms import fund_years
 from s75.ledger.models import Fund
 from s75.ledger.pages import fund_or_404
 
 from . import forecasting
-from .cache import dashboard_body
+from .cache import KeptFund, dashboard_body, kept_fund
 from .charts import MONTH_NAMES, VarianceBar, cumulative_chart, variance_chart
 from .forms import (
     ActionStatusForm,
@@ -64,9 +63,9 @@ from .selectors import (
     ScheduleLine,
     consent_may_record,
     consent_recorders,
-    monitoring_latest_period,
     monitoring_report,
     monitoring_trend,
+    monitoring_years,
     recovery_actions,
     schedule_commitments,
 )
@@ -112,36 +111,31 @@ def _changeable_fund(request, pk: int) -> Fund:
     return fund
 
 
-def _years(fund: Fund) -> list[FinancialYear]:
-    agreement = fund.agreement
-    return fund_years(fund) or financial_years_between(agreement.start_date, agreement.end_date)
-
-
 def _checked_period(fund: Fund, period: ReportPeriod, years: list[FinancialYear] | None = None) -> ReportPeriod:
-    if not 1 <= period.month <= 12 or period.year not in (years or _years(fund)):
+    if not 1 <= period.month <= 12 or period.year not in (years or monitoring_years(fund=fund)):
         raise Http404("The fund has no such month")
     return period
 
 
-def _default_period(fund: Fund, years: list[FinancialYear]) -> ReportPeriod:
+def _default_period(kept: KeptFund) -> ReportPeriod:
     """The latest month with postings, forecasts or commentary; else M01 of the current year of the term."""
-    latest = monitoring_latest_period(agreement=fund.agreement)
-    if latest and latest[0] in years:
-        return ReportPeriod(*latest)
+    years = kept.years
+    if kept.latest and kept.latest[0] in years:
+        return ReportPeriod(*kept.latest)
     today = FinancialYear.containing(timezone.localdate())
     year = today if today in years else (years[0] if today < years[0] else years[-1])
     return ReportPeriod(year, 1)
 
 
-def _requested_period(request, fund: Fund, years: list[FinancialYear]) -> ReportPeriod:
+def _requested_period(request, kept: KeptFund) -> ReportPeriod:
     text = request.GET.get("period", "")
     if not text:
-        return _default_period(fund, years)
+        return _default_period(kept)
     try:
         period = ReportPeriod.parse(text)
     except ValueError as exc:
         raise Http404(str(exc)) from exc
-    return _checked_period(fund, period, years)
+    return _checked_period(kept.fund, period, list(kept.years))
 
 
 def _schedule_or_404(fund: Fund, number: int) -> Schedule:
@@ -307,23 +301,27 @@ def _dashboard_body_context(fund: Fund, period: ReportPeriod, years: list[Financ
 
 @login_required
 def dashboard_view(request, pk: int):
-    fund = fund_or_404(request, pk)
-    years = _years(fund)
-    period = _requested_period(request, fund, years)
+    """The dashboard, as every reader of a large fund asks for it again and again: the fund, its years, its
+    commentary and its body are kept under the version of their data (``cache``), so a request reads that version
+    and the reader's rights, and draws only the page around the body. Whether the reader sees the fund is the rule
+    of ``fund_get``, decided from the partners kept with it."""
+    kept = kept_fund(fund_id=pk)
+    if kept is None or not agreement_visible_given_parties(
+        user=request.user, agreement=kept.fund.agreement, party_organisation_ids=kept.party_organisation_ids
+    ):
+        raise Http404("No fund found")
+    fund, years = kept.fund, list(kept.years)
+    period = _requested_period(request, kept)
     may_change = _may_change(request, fund)
     recorders = consent_recorders(user=request.user, agreement=fund.agreement)
     body = dashboard_body(
-        agreement=fund.agreement,
-        variant=(period.label, [year.start_year for year in years], may_change, sorted(recorders)),
+        kept=kept, variant=(period.label, may_change, sorted(recorders)),
         render=lambda: render_to_string("monitoring/_dashboard_body.html",
                                         _dashboard_body_context(fund, period, years, may_change, recorders)),
     )
-    commentary = Commentary.objects.filter(
-        agreement=fund.agreement, financial_year=period.year.start_year, month=period.month
-    ).select_related("modified_by").first()
     return render(request, "monitoring/dashboard.html", {
-        "fund": fund, "agreement": fund.agreement, "period": period, "body": body, "commentary": commentary,
-        "may_change": may_change,
+        "fund": fund, "agreement": fund.agreement, "period": period, "body": body, "may_change": may_change,
+        "commentary": kept.commentary.get((period.year.start_year, period.month)),
     })
 
 
