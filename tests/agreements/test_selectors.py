@@ -3,21 +3,20 @@
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from s75.agreements.selectors import (
     agreement_get,
     agreement_next_key_date,
     agreement_transition_options,
-    agreements_due_for_renewal,
     agreement_visible,
     agreement_visible_given_parties,
+    agreements_due_for_renewal,
     agreements_visible_to,
     renewal_alert_date,
     user_may_change,
 )
 from s75.agreements.services import agreement_transition
-from django.contrib.auth.models import AnonymousUser
-
 from s75.organisations.selectors import organisation_get_by_code
 from tests.factories import UserFactory, complete_agreement
 

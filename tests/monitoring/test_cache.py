@@ -26,8 +26,8 @@ from s75.monitoring.services import (
     recovery_action_status_set,
     schedule_year_set,
 )
-from s75.riskshare.services import risk_share_terms_set
 from s75.organisations.models import Succession
+from s75.riskshare.services import risk_share_terms_set
 from tests.factories import OrganisationFactory, UserFactory, complete_agreement
 
 pytestmark = pytest.mark.django_db

@@ -25,5 +25,6 @@ preload_app = True
 # No more kept connections per process than it has threads: gunicorn hands a connection to whichever process
 # accepts it first, so with no limit one process may hold twice its share of a proxy's or the load generator's
 # connections and answer them at half the speed of the others while another idles (in the benchmark, a 95th
-# percentile 1.4 times the mean instead of 1.9). A further connection waits to be accepted until one closes.
+# percentile 1.4 to 1.5 times the mean instead of 1.7 to 2). A further connection waits to be accepted until one
+# closes.
 worker_connections = threads
