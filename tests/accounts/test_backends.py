@@ -1,12 +1,14 @@
-"""The user of a session is read with their organisation, and their permissions (their own and their roles') in
-one query, the same as Django's ModelBackend would answer."""
+"""The user of a session is read with their organisation in one statement, and their permissions (their own and
+their roles') in one query, the same as Django's ORM and ModelBackend would answer."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from s75.accounts.backends import UserBackend
+from s75.organisations.models import Organisation
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +19,25 @@ def test_the_user_of_a_session_comes_with_their_organisation(django_assert_num_q
     with django_assert_num_queries(1):
         loaded = UserBackend().get_user(user.pk)
         assert loaded.organisation == user.organisation
+
+
+def test_the_user_read_in_one_statement_is_the_orms_field_for_field(django_assert_num_queries):
+    """Every field converted as the ORM converts it: times aware in UTC on SQLite too, flags as booleans."""
+    with_organisation = UserFactory(first_name="Ada", last_name="Lovelace", email="ada@example.org",
+                                    job_title="Head of finance", last_login=timezone.now())
+    without = UserFactory(organisation=None)
+    for user in (with_organisation, without):
+        expected = get_user_model().objects.select_related("organisation").get(pk=user.pk)
+        with django_assert_num_queries(1):
+            loaded = UserBackend().get_user(user.pk)
+            assert loaded.organisation == expected.organisation
+            if expected.organisation is not None:
+                assert [getattr(loaded.organisation, field.attname) for field in Organisation._meta.concrete_fields] \
+                    == [getattr(expected.organisation, field.attname) for field in Organisation._meta.concrete_fields]
+        for field in get_user_model()._meta.concrete_fields:
+            value = getattr(loaded, field.attname)
+            assert (value, type(value)) == (getattr(expected, field.attname), type(getattr(expected, field.attname)))
+        assert loaded.date_joined.tzinfo is not None and loaded._state.adding is False
 
 
 def test_no_user_for_an_unknown_or_inactive_account():

@@ -114,6 +114,7 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s75",
                       "OPTIONS": {"MAX_ENTRIES": 300}}}
 
+SESSION_ENGINE = "s75.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
