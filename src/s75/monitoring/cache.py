@@ -6,7 +6,7 @@ Everything is kept under the version of what it is drawn from (``selectors.monit
 request reads first, in one query: the page after a posting, a forecast, a consent decision or any other change is
 drawn afresh, so what is kept is never stale, and what was kept under an older version is simply never asked for
 again (the cache drops it when full or after a day). Nothing kept depends on the reader but their rights, which are
-part of the body's key: whether the reader may see the fund at all is decided on every request.
+part of the key of the page's parts: whether the reader may see the fund at all is decided on every request.
 """
 
 from collections.abc import Callable
@@ -73,12 +73,12 @@ def kept_fund(*, fund_id: int) -> KeptFund | None:
     return kept
 
 
-def dashboard_body(*, kept: KeptFund, variant: tuple, render: Callable[[], str]) -> SafeString:
-    """The fund's dashboard body for ``variant`` (the month and the reader's rights), from the cache or else drawn
-    by ``render`` and kept. ``render`` must not use the request: the body is shared."""
+def dashboard_parts(*, kept: KeptFund, variant: tuple, render: Callable[[], tuple[str, ...]]) -> tuple[SafeString, ...]:
+    """The parts of the fund's dashboard page for ``variant`` (the month and the reader's rights), from the cache or
+    else drawn by ``render`` and kept. ``render`` must not use the request: the parts are shared."""
     key = _key("dashboard", kept.fund.pk, variant, kept.version)
-    body = cache.get(key)
-    if body is None:
-        body = render()
-        cache.set(key, body, KEEP_SECONDS)
-    return mark_safe(body)  # drawn by our own template, which escaped it
+    parts = cache.get(key)
+    if parts is None:
+        parts = render()
+        cache.set(key, parts, KEEP_SECONDS)
+    return tuple(mark_safe(part) for part in parts)  # drawn by our own templates, which escaped them

@@ -33,7 +33,7 @@ from s75.ledger.models import Fund
 from s75.ledger.pages import fund_or_404
 
 from . import forecasting
-from .cache import KeptFund, dashboard_body, kept_fund
+from .cache import KeptFund, MonthCommentary, dashboard_parts, kept_fund
 from .charts import MONTH_NAMES, VarianceBar, cumulative_chart, variance_chart
 from .forms import (
     ActionStatusForm,
@@ -250,7 +250,7 @@ def _money_description(points: list[MonthPoint], report: MonitoringReport) -> st
 
 
 def _dashboard_body_context(fund: Fund, period: ReportPeriod, years: list[FinancialYear], may_change: bool,
-                            recorders: frozenset[int]) -> dict:
+                            recorders: frozenset[int], commentary: MonthCommentary | None) -> dict:
     """Everything the dashboard's body shows: drawn from the data and the reader's rights only, never the request."""
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
     periods = [ReportPeriod(year, month) for year in years for month in range(1, 13)]
@@ -296,15 +296,16 @@ def _dashboard_body_context(fund: Fund, period: ReportPeriod, years: list[Financ
         "schedule_commentary": [row for row in rows if row.line.commentary],
         "may_change": may_change,
         "consent_states": ConsentState,
+        "commentary": commentary,
     }
 
 
 @login_required
 def dashboard_view(request, pk: int):
     """The dashboard, as every reader of a large fund asks for it again and again: the fund, its years, its
-    commentary and its body are kept under the version of their data (``cache``), so a request reads that version
-    and the reader's rights, and draws only the page around the body. Whether the reader sees the fund is the rule
-    of ``fund_get``, decided from the partners kept with it."""
+    commentary and the page's breadcrumbs and body are kept under the version of their data (``cache``), so a
+    request reads that version and the reader's rights, and draws only the page around them. Whether the reader
+    sees the fund is the rule of ``fund_get``, decided from the partners kept with it."""
     kept = kept_fund(fund_id=pk)
     if kept is None or not agreement_visible_given_parties(
         user=request.user, agreement=kept.fund.agreement, party_organisation_ids=kept.party_organisation_ids
@@ -314,14 +315,18 @@ def dashboard_view(request, pk: int):
     period = _requested_period(request, kept)
     may_change = _may_change(request, fund)
     recorders = consent_recorders(user=request.user, agreement=fund.agreement)
-    body = dashboard_body(
+    commentary = kept.commentary.get((period.year.start_year, period.month))
+    breadcrumbs, body = dashboard_parts(
         kept=kept, variant=(period.label, may_change, sorted(recorders)),
-        render=lambda: render_to_string("monitoring/_dashboard_body.html",
-                                        _dashboard_body_context(fund, period, years, may_change, recorders)),
+        render=lambda: (
+            render_to_string("monitoring/_breadcrumbs.html",
+                             {"fund": fund, "agreement": fund.agreement, "period": period, "on_dashboard": True}),
+            render_to_string("monitoring/_dashboard_body.html",
+                             _dashboard_body_context(fund, period, years, may_change, recorders, commentary)),
+        ),
     )
     return render(request, "monitoring/dashboard.html", {
-        "fund": fund, "agreement": fund.agreement, "period": period, "body": body, "may_change": may_change,
-        "commentary": kept.commentary.get((period.year.start_year, period.month)),
+        "agreement": fund.agreement, "period": period, "breadcrumbs": breadcrumbs, "body": body,
     })
 
 
