@@ -1,10 +1,11 @@
 """Signing in and what a signed-in user may do: Django's ``ModelBackend`` (settings ``AUTHENTICATION_BACKENDS``),
 with the reads every page makes cut to what it needs.
 
-Every page shows the user's organisation and decides what they may see from it, so the user is read with it; and
-their permissions, which Django reads in two queries (their own, then their roles'), are read in one. Both reads are
-plain SQL, since every request makes them and the ORM takes several times longer to build them than the database
-takes to answer (bench/README.md).
+Every page shows the user's organisation, decides what they may see from it and the organisations it succeeded,
+and what they may do from their permissions (their own and their roles', which Django reads in two queries); so the
+user of a session is read with all of these in one statement, plain SQL, since every request makes it and the ORM
+takes several times longer to build a query than the database takes to answer it (bench/README.md). A user object
+from elsewhere has its permissions read in one query when first asked.
 """
 
 from django.contrib.auth import get_user_model
@@ -13,10 +14,10 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections, router
 
-# The permissions granted to the user directly or through one of their roles (groups). Raw SQL because the ORM
-# takes longer to build this query than the database takes to answer it, and every page that shows a right asks.
-_PERMISSIONS_SQL = """
-SELECT content_type.app_label, permission.codename
+from s75.organisations.selectors import lineage_cte, user_lineage_noted
+
+# The permissions granted to the user directly or through one of their roles (groups).
+_PERMISSIONS_FROM = """
   FROM {permission} permission
   JOIN {content_type} content_type ON content_type.id = permission.content_type_id
  WHERE permission.id IN (SELECT permission_id FROM {user_permissions} WHERE user_id = %s
@@ -25,14 +26,30 @@ SELECT content_type.app_label, permission.codename
                            JOIN {user_groups} member ON member.group_id = granted.group_id
                           WHERE member.user_id = %s)
 """
+_PERMISSIONS_SQL = "SELECT content_type.app_label, permission.codename" + _PERMISSIONS_FROM
 
-
-# The user with their organisation, if any: each table's concrete columns, in field order.
+# The user with their organisation, if any (each table's concrete columns, in field order), the organisations it
+# succeeded and the user's permissions, the last two as text lists (an aggregate of each database's own).
 _USER_SQL = """
-SELECT {user_columns}, {organisation_columns}
+{lineage}
+SELECT {user_columns}, {organisation_columns},
+       (SELECT {aggregate} FROM lineage),
+       (SELECT {permissions_aggregate} {permissions_from})
   FROM {user} u LEFT JOIN {organisation} o ON o.id = u.organisation_id
  WHERE u.id = %s
 """
+_AGGREGATE = {"postgresql": "string_agg({value}, ',')", "sqlite": "group_concat({value}, ',')"}
+_USER_ANCHOR = "SELECT organisation_id FROM {user} WHERE id = %s"
+
+
+def _permission_tables() -> dict[str, str]:
+    user_model = get_user_model()
+    return {
+        "permission": Permission._meta.db_table, "content_type": ContentType._meta.db_table,
+        "user_permissions": user_model.user_permissions.through._meta.db_table,
+        "group_permissions": Group.permissions.through._meta.db_table,
+        "user_groups": user_model.groups.through._meta.db_table,
+    }
 
 
 def _columns(model, alias: str, quote) -> str:
@@ -54,23 +71,33 @@ def _instance(model, values, connection):
 
 class UserBackend(ModelBackend):
     def get_user(self, user_id):
-        """The user of a session, with their organisation, in one statement."""
+        """The user of a session, with their organisation, its lineage and their permissions, in one statement."""
         user_model = get_user_model()
         organisation_model = user_model._meta.get_field("organisation").related_model
         db = connections[router.db_for_read(user_model)]
-        quote = db.ops.quote_name
+        quote, aggregate = db.ops.quote_name, _AGGREGATE[db.vendor]
+        user_table = quote(user_model._meta.db_table)
+        sql = _USER_SQL.format(
+            lineage=lineage_cte(anchor=_USER_ANCHOR.format(user=user_table)),
+            user_columns=_columns(user_model, "u", quote),
+            organisation_columns=_columns(organisation_model, "o", quote),
+            aggregate=aggregate.format(value="CAST(id AS TEXT)"),
+            permissions_aggregate=aggregate.format(value="content_type.app_label || '.' || permission.codename"),
+            permissions_from=_PERMISSIONS_FROM.format(**_permission_tables()),
+            user=user_table, organisation=quote(organisation_model._meta.db_table),
+        )
         with db.cursor() as cursor:
-            cursor.execute(_USER_SQL.format(
-                user_columns=_columns(user_model, "u", quote),
-                organisation_columns=_columns(organisation_model, "o", quote),
-                user=quote(user_model._meta.db_table), organisation=quote(organisation_model._meta.db_table),
-            ), [user_id])
+            cursor.execute(sql, [user_id] * sql.count("%s"))
             row = cursor.fetchone()
         if row is None:
             return None
+        *row, lineage, permissions = row
         split = len(user_model._meta.concrete_fields)
         user = _instance(user_model, row[:split], db)
         user.organisation = None if user.organisation_id is None else _instance(organisation_model, row[split:], db)
+        user_lineage_noted(user=user, ids={int(pk) for pk in lineage.split(",")} if lineage else set())
+        if user.is_active and not user.is_superuser:  # a superuser holds every permission: get_all_permissions
+            user._perm_cache = set(permissions.split(",")) if permissions else set()
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:
@@ -83,14 +110,8 @@ class UserBackend(ModelBackend):
             if user_obj.is_superuser:
                 rows = Permission.objects.values_list("content_type__app_label", "codename")
             else:
-                user_model = get_user_model()
                 with connection.cursor() as cursor:
-                    cursor.execute(_PERMISSIONS_SQL.format(
-                        permission=Permission._meta.db_table, content_type=ContentType._meta.db_table,
-                        user_permissions=user_model.user_permissions.through._meta.db_table,
-                        group_permissions=Group.permissions.through._meta.db_table,
-                        user_groups=user_model.groups.through._meta.db_table,
-                    ), [user_obj.pk, user_obj.pk])
+                    cursor.execute(_PERMISSIONS_SQL.format(**_permission_tables()), [user_obj.pk, user_obj.pk])
                     rows = cursor.fetchall()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return user_obj._perm_cache
