@@ -11,7 +11,6 @@ part of the key of the page's parts: whether the reader may see the fund at all 
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from hashlib import blake2b
 
 from django.core.cache import cache
@@ -20,19 +19,15 @@ from django.utils.safestring import SafeString, mark_safe
 from s75.core.fiscal import FinancialYear
 from s75.ledger.models import Fund
 
-from .models import Commentary
-from .selectors import monitoring_inputs_version, monitoring_latest_period, monitoring_years
+from .selectors import (
+    MonthCommentary,
+    monitoring_commentary,
+    monitoring_inputs_version,
+    monitoring_latest_period,
+    monitoring_years,
+)
 
 KEEP_SECONDS = 24 * 60 * 60
-
-
-@dataclass(frozen=True)
-class MonthCommentary:
-    """The manager's commentary on a month as the dashboard shows it: the author by name, not their user record."""
-
-    text: str
-    author: str
-    modified_at: datetime
 
 
 @dataclass(frozen=True)
@@ -44,7 +39,7 @@ class KeptFund:
     fund: Fund
     version: tuple
     party_organisation_ids: frozenset[int]
-    years: tuple[FinancialYear, ...]
+    years: list[FinancialYear]
     latest: tuple[FinancialYear, int] | None
     commentary: dict[tuple[int, int], MonthCommentary]
 
@@ -65,9 +60,8 @@ def kept_fund(*, fund_id: int) -> KeptFund | None:
         fund = Fund.objects.select_related("agreement").get(pk=fund_id)
         kept = KeptFund(
             fund, version, frozenset(fund.agreement.parties.values_list("organisation_id", flat=True)),
-            tuple(monitoring_years(fund=fund)), monitoring_latest_period(agreement=fund.agreement),
-            {(row.financial_year, row.month): MonthCommentary(row.text, str(row.modified_by or ""), row.modified_at)
-             for row in Commentary.objects.filter(agreement=fund.agreement).select_related("modified_by")},
+            monitoring_years(fund=fund), monitoring_latest_period(agreement=fund.agreement),
+            monitoring_commentary(agreement=fund.agreement),
         )
         cache.set(key, kept, KEEP_SECONDS)
     return kept

@@ -3,7 +3,7 @@ the prior-agreement (consent) state. Actuals come from the ledger's running bala
 the version of everything the report is drawn from, which keys the dashboard's cache."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
@@ -190,6 +190,21 @@ def monitoring_years(*, fund: Fund) -> list[FinancialYear]:
     term."""
     agreement = fund.agreement
     return fund_years(fund) or financial_years_between(agreement.start_date, agreement.end_date)
+
+
+@dataclass(frozen=True)
+class MonthCommentary:
+    """The manager's commentary on a month as the dashboard shows it: the author by name, not their user record."""
+
+    text: str
+    author: str
+    modified_at: datetime
+
+
+def monitoring_commentary(*, agreement: Agreement) -> dict[tuple[int, int], MonthCommentary]:
+    """The manager's commentary on each month, by ``(financial year, month)``."""
+    return {(row.financial_year, row.month): MonthCommentary(row.text, str(row.modified_by or ""), row.modified_at)
+            for row in Commentary.objects.filter(agreement=agreement).select_related("modified_by")}
 
 
 def monitoring_latest_period(*, agreement: Agreement) -> tuple[FinancialYear, int] | None:

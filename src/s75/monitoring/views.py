@@ -33,7 +33,7 @@ from s75.ledger.models import Fund
 from s75.ledger.pages import fund_or_404
 
 from . import forecasting
-from .cache import KeptFund, MonthCommentary, dashboard_parts, kept_fund
+from .cache import KeptFund, dashboard_parts, kept_fund
 from .charts import MONTH_NAMES, VarianceBar, cumulative_chart, variance_chart
 from .forms import (
     ActionStatusForm,
@@ -58,6 +58,7 @@ from .models import (
 from .selectors import (
     ConsentState,
     MonitoringReport,
+    MonthCommentary,
     MonthPoint,
     PartnerLine,
     ScheduleLine,
@@ -135,7 +136,7 @@ def _requested_period(request, kept: KeptFund) -> ReportPeriod:
         period = ReportPeriod.parse(text)
     except ValueError as exc:
         raise Http404(str(exc)) from exc
-    return _checked_period(kept.fund, period, list(kept.years))
+    return _checked_period(kept.fund, period, kept.years)
 
 
 def _schedule_or_404(fund: Fund, number: int) -> Schedule:
@@ -311,7 +312,7 @@ def dashboard_view(request, pk: int):
         user=request.user, agreement=kept.fund.agreement, party_organisation_ids=kept.party_organisation_ids
     ):
         raise Http404("No fund found")
-    fund, years = kept.fund, list(kept.years)
+    fund, years = kept.fund, kept.years
     period = _requested_period(request, kept)
     may_change = _may_change(request, fund)
     recorders = consent_recorders(user=request.user, agreement=fund.agreement)
