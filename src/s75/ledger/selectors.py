@@ -5,7 +5,7 @@ from django.db.models import QuerySet, Sum
 from s75.agreements.selectors import agreement_noted_visible, agreements_visible_to
 from s75.core.fiscal import FinancialYear
 
-from .models import Account, Balance, Fund, JournalLine, Period
+from .models import Account, AccountRole, Balance, Fund, JournalLine, Period
 
 
 def fund_get(*, user, pk: int) -> Fund:
@@ -45,6 +45,15 @@ def trial_balance(*, fund: Fund, year: FinancialYear, up_to_month: int = 12) -> 
         .values("account_id").annotate(total=Sum("amount_pence")).values_list("account_id", "total")
     )
     return [(account, totals.get(account.pk, 0)) for account in fund.accounts.all()]
+
+
+def expenditure_by_month(*, fund: Fund, year: FinancialYear) -> list[tuple[Account, list[int]]]:
+    """Each schedule's expenditure account, in schedule order, with its spend in each month of the year, in pence."""
+    balances = account_balances(fund=fund, year=year)
+    accounts = fund.accounts.filter(role=AccountRole.EXPENDITURE).select_related("schedule").order_by(
+        "schedule__number"
+    )
+    return [(account, [balances.get((account.pk, month), 0) for month in range(1, 13)]) for account in accounts]
 
 
 def ledger_lines(

@@ -7,9 +7,8 @@ from s75.core.money import format_gbp
 from s75.jobs.progress import ProgressFile, ProgressLine
 from s75.ledger.importing import CHECKED, POSTED, column_mapping_for, ledger_import
 from s75.ledger.management import command_fund
+from s75.ledger.permissions import POST_LEDGER
 from s75.ledger.services import LedgerError
-
-POST_LEDGER = "ledger.post_ledger"
 
 
 class Command(BaseCommand):
