@@ -62,9 +62,9 @@ def ledger_lines(
 ) -> QuerySet[JournalLine]:
     """The lines behind a balance, filtered as a finance officer drills down, in period order then as posted.
 
-    Ordering by the periods' year and month would sort every matching line before a page can be cut (1.5 s at a
-    million lines); where the fund's periods were made in date order, as opening the ledger makes them, period id
-    order is the same, and the database reads only the page it shows from the index.
+    Ordering by the periods' year and month would sort every matching line before a page can be cut; where the
+    fund's periods were made in date order, as opening the ledger makes them, period id order is the same, and the
+    database reads only the page it shows from the index.
     """
     lines = JournalLine.objects.filter(fund=fund).select_related("account", "period", "entry")
     if period is not None:
