@@ -1,6 +1,6 @@
 """Pages of a fund's ledger: the fund's year (headline, trial balance, expenditure by schedule and month, periods),
-the lines behind any balance, one journal entry, and opening the ledger. Thin: parse input, call a service or
-selector, render.
+the lines behind any balance, one journal entry, and opening the ledger; the downloads are built by ``exports``.
+Thin: parse input, call a service or selector, render.
 
 Every page finds its fund through ``fund_get``, so a fund whose agreement the user's organisation is not party to
 is a 404. A change needs the domain permission (``ledger.post_ledger``, ``ledger.close_period``), else 403.

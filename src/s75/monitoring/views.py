@@ -1,8 +1,8 @@
 """Pages of budget monitoring, under ``/funds/<id>/monitoring/``: the fund's dashboard for a month (headline, RAG by
 schedule, charts, the schedule table with drill-down to the ledger, the consent panel per partner, the month's
 commentary) and the forms behind it: each schedule's forecast, monthly profile and commitments, the commentary, a
-partner's consent decision and its recovery plan. Every table downloads as Excel. Thin: parse input, call a
-service or selector, render.
+partner's consent decision and its recovery plan. Every table downloads as Excel (built by ``exports``). Thin:
+parse input, call a service or selector, render.
 
 Every page finds its fund through ``fund_get`` (the dashboard through the same rule, applied to the partners it
 keeps), so a fund whose agreement the user's organisation is not party to is a 404. A change needs the pooled fund
