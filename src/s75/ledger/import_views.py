@@ -32,9 +32,9 @@ from .importing import (
 )
 from .models import ColumnMapping, Fund, ImportStatus, LedgerImport
 from .pages import fund_or_404
+from .permissions import POST_LEDGER
 from .services import LedgerError
 
-POST_LEDGER = "ledger.post_ledger"
 PROBLEMS_SHOWN = 500  # on a page; the CSV report has them all
 
 

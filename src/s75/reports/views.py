@@ -18,6 +18,7 @@ from s75.jobs.models import Job
 from s75.jobs.selectors import JobState, job_state
 from s75.ledger.models import Fund
 from s75.ledger.pages import fund_or_404
+from s75.ledger.permissions import POST_LEDGER
 from s75.monitoring.selectors import monitoring_latest_period
 
 from .forms import GenerateForm
@@ -26,7 +27,6 @@ from .quarters import Quarter
 from .selectors import report_download_name, report_file_path, report_version_get, report_versions
 from .services import JOB_KIND, STAGE_TEXT, ReportError, report_generate_start, report_reproduce_start
 
-POST_LEDGER = "ledger.post_ledger"
 CONTENT_TYPES = {ReportFormat.PDF: "application/pdf",
                  ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

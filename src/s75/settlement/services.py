@@ -23,9 +23,8 @@ from s75.ledger.services import LedgerError, LineSpec, entry_post, fund_open
 from s75.riskshare.allocation import AllocationError
 
 from .models import OutturnBasis, SettlementApproval, SettlementRun, SettlementStatus
+from .permissions import APPROVE_SETTLEMENT
 from .selectors import SettlementUnavailable, settlement_compute, settlement_inputs
-
-APPROVE_SETTLEMENT = "settlement.approve_settlement"
 
 
 class SettlementRefused(Exception):

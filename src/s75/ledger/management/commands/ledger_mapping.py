@@ -14,9 +14,9 @@ from s75.ledger.importing import (
     cost_centre_rows_read,
 )
 from s75.ledger.management import command_fund
+from s75.ledger.permissions import POST_LEDGER
 from s75.ledger.services import LedgerError
 
-POST_LEDGER = "ledger.post_ledger"
 HEADINGS = {"cost centre", "cost center", "cost centre code", "code"}  # a first row that heads the columns
 
 
