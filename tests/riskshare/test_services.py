@@ -169,7 +169,8 @@ def test_the_summary_states_the_terms_in_a_sentence(agreement):
     fixed = set_terms(
         agreement, schedule=schedule, overspend_rule="fixed", underspend_rule="host_retains",
         maladministration_borne_by_host=False,
-        party_terms=[{"party": council, "fixed_percent": Decimal("60")}, {"party": ccg, "fixed_percent": Decimal("40")}],
+        party_terms=[{"party": council, "fixed_percent": Decimal("60")},
+                     {"party": ccg, "fixed_percent": Decimal("40")}],
     )
 
     assert risk_share_summary(plain) == (

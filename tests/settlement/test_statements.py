@@ -131,7 +131,8 @@ def from_workbook(workbook, names: list[str]):
                   for figure in FIGURES}
         assert {figure: abs(amount) for figure, amount in stated.items()} == {
             figure: abs(amount) for figure, amount in partners[name].items()}, name
-    return partners, {label: pence(labels[label]) for label in CHECK_LABELS}, labels["The check"] == "holds to the penny"
+    check = {label: pence(labels[label]) for label in CHECK_LABELS}
+    return partners, check, labels["The check"] == "holds to the penny"
 
 
 def from_pdf(text: str, names: list[str]):
