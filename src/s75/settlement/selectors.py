@@ -163,6 +163,8 @@ def _partner_figures(partner: dict, lines: list[dict], *, contributions: int, re
         "carried_forward": carried, "own_underspend": own_underspend,
         "final_share_of_spend": final_share_of_spend, "net_payment": net_payment, "schedules": lines,
     }
+    # A statement that does not add up must never be kept or printed: a failure here is a fault in s75, not in the
+    # figures, so it stops the run instead of showing the partners wrong sums.
     if final_share_of_spend != contributions + overspend - underspend or (
             net_payment != received - final_share_of_spend - carried):
         raise AssertionError(f"{partner['name']}'s settlement figures do not add up: {figures}")
