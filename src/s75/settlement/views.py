@@ -15,9 +15,9 @@ from s75.ledger.pages import fund_or_404
 from .forms import SettlementRunForm
 from .models import SettlementRun, SettlementStatus
 from .permissions import APPROVE_SETTLEMENT, SETTLE_FUND
-from .selectors import settlement_runs
+from .selectors import settlement_results, settlement_runs
 from .services import SettlementRefused, settlement_approve, settlement_run_create
-from .statements import settlement_pdf, settlement_workbook
+from .statements import pool_check, settlement_pdf, settlement_workbook
 
 
 def _run_or_404(fund, number: int) -> SettlementRun:
@@ -64,9 +64,10 @@ def settlement_run_view(request, pk: int, run: int):
          and user_acts_for_party(user=request.user, party=party, permission=APPROVE_SETTLEMENT))
         for party in fund.agreement.parties.order_by("position")
     ]
+    results = settlement_results(run=found)
     return render(request, "settlement/run.html", {
-        "fund": fund, "agreement": fund.agreement, "run": found, "results": found.results, "parties": parties,
-        "superseded": latest.pk != found.pk,
+        "fund": fund, "agreement": fund.agreement, "run": found, "results": results, "parties": parties,
+        "pool_check": pool_check(results), "superseded": latest.pk != found.pk,
     })
 
 
