@@ -4,8 +4,8 @@ what was typed; the services decide whether the change is allowed."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from s75.agreements.forms import GovukForm
 from s75.core.fiscal import FinancialYear
+from s75.core.forms import GovukForm
 
 from .models import EntryKind, Fund, JournalEntry, Period, PeriodStatus
 from .selectors import fund_period, fund_years

@@ -13,9 +13,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from s75.agreements.models import Agreement
-from s75.agreements.services import acting_user
 from s75.audit.services import audit_record
 from s75.core.fiscal import FinancialYear, financial_years_between
+from s75.core.users import acting_user
 
 from .models import (
     Account,

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from s75.accounts.models import User
 from s75.agreements.models import Agreement, Party, Schedule
-from s75.agreements.services import acting_user
 from s75.audit.services import audit_record, snapshot
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
+from s75.core.users import acting_user
 from s75.organisations.selectors import organisation_successors_as_at
 
 from .models import (
