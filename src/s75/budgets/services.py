@@ -30,23 +30,19 @@ from django.utils import timezone
 from s75.agreements.models import Agreement, FundingType, Party, Schedule
 from s75.agreements.services import ChangeRefused, VariationDetails, agreement_change
 from s75.audit.services import audit_record, snapshot
-from s75.core.errors import Problem
+from s75.core.errors import Problem, ServiceError
 from s75.core.fiscal import FinancialYear, financial_years_between
 from s75.core.money import format_gbp, split_largest_remainder
 from s75.core.users import acting_user
 from s75.ledger.models import AccountRole, EntryKind, Fund, JournalEntry, Period, PeriodStatus
-from s75.ledger.services import LedgerError, LineSpec, entry_post, entry_reverse, fund_open
+from s75.ledger.services import LedgerError, LineSpec, entry_post, fund_open, instalment_entry_reverse
 
 from .models import Contribution, FundingStream, Instalment, Receipt
 
 
-class InstalmentError(Exception):
+class InstalmentError(ServiceError):
     """A refused instalment schedule or receipt; ``problems`` says every reason in words a finance officer can
     act on."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
 
 
 # Due dates of the named patterns, as (month, day) in financial-year order. A pattern is configurable: pass
@@ -262,7 +258,7 @@ def _instalments_remove(*, actor, agreement: Agreement, instalments: list[Instal
         if instalment.due_entry_id is not None:
             entry = instalment.due_entry
             period = _open_period_for(fund, instalment.due_on) if entry.period.status != PeriodStatus.OPEN else None
-            entry_reverse(actor=actor, entry=entry, period=period, reason=reason)
+            instalment_entry_reverse(actor=actor, entry=entry, period=period, reason=reason)
         audit_record(actor=actor, action="instalment_remove", obj=instalment, agreement=agreement,
                      before=snapshot(instalment, "financial_year", "number", "due_on", "amount_pence"), reason=reason)
         instalment.delete()

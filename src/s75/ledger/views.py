@@ -37,7 +37,7 @@ from .forms import MONTHS, EntryReverseForm, LinesFilterForm, PeriodCloseForm
 from .models import Account, AccountRole, EntryKind, Fund, JournalEntry, JournalLine
 from .pages import fund_or_404
 from .selectors import account_balances, fund_years, ledger_lines, trial_balance
-from .services import LedgerError, entry_reverse, fund_open, period_close
+from .services import FROM_INSTALMENTS, LedgerError, entry_reverse, fund_open, period_close
 
 POST_LEDGER = "ledger.post_ledger"
 CLOSE_PERIOD = "ledger.close_period"
@@ -45,7 +45,7 @@ LINES_PER_PAGE = 50
 LINES_EXPORT_LIMIT = 100_000
 LATEST_ENTRIES = 10
 ENTRY_LINES_PER_PAGE = 100
-FROM_INSTALMENTS = {EntryKind.CONTRIBUTION_DUE, EntryKind.RECEIPT}
+
 
 
 def _may(request, fund: Fund, permission: str) -> bool:
