@@ -37,6 +37,7 @@ serve: install
 
 lint: install
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=s75.settings.test $(S75) makemigrations --check --dry-run -v1
 
 test-sqlite: install

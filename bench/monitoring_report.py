@@ -54,8 +54,8 @@ def finish_setup(fund_id: int) -> None:
 
     from s75.accounts.models import User
     from s75.accounts.services import roles_sync
-    from s75.agreements.services import contribution_set
     from s75.budgets.models import FundingStream
+    from s75.budgets.services import contribution_set
     from s75.ledger.models import Fund
 
     fund = Fund.objects.select_related("agreement").get(pk=fund_id)

@@ -89,6 +89,7 @@ def complete_agreement(*, actor=None, approve: bool = False, **overrides) -> Agr
     """
     from s75.agreements import services
     from s75.budgets.models import FundingStream
+    from s75.budgets.services import contribution_set
 
     fields = {
         "reference": f"complete-agreement-{next(_references)}",
@@ -118,7 +119,7 @@ def complete_agreement(*, actor=None, approve: bool = False, **overrides) -> Agr
     core = FundingStream.objects.get(code="core")
     first_year = FinancialYear.containing(agreement.start_date).start_year
     for party, pence in ((council, 53500000), (nhs, 53500000)):
-        services.contribution_set(
+        contribution_set(
             actor=actor, schedule=schedule, party=party, financial_year=first_year, funding_stream=core,
             amount_pence=pence,
         )

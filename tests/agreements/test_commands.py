@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from s75.agreements.document import agreement_document
-from s75.agreements.fileformat import agreement_file_read
+from s75.agreements.file_reading import agreement_file_read
 from s75.agreements.models import Agreement
 from s75.organisations.selectors import organisation_get_by_code
 from tests.factories import UserFactory

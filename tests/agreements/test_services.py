@@ -12,13 +12,13 @@ from s75.agreements.services import (
     agreement_create,
     agreement_transition,
     agreement_vary,
-    contribution_set,
     party_add,
     schedule_create,
     schedule_update,
 )
 from s75.audit.models import AuditEvent
 from s75.budgets.models import Contribution, FundingStream
+from s75.budgets.services import contribution_set
 from tests.factories import OrganisationFactory, UserFactory, complete_agreement
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from s75.agreements.services import contribution_set
 from s75.audit.models import AuditEvent
 from s75.budgets.models import FundingStream, Instalment
 from s75.budgets.services import (
     InstalmentError,
+    contribution_set,
     instalment_set,
     instalments_generate,
     instalments_plan,

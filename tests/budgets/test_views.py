@@ -57,8 +57,8 @@ def test_the_schedule_shows_each_instalment_with_its_status(officer_client, agre
 
 
 def test_instalments_that_no_longer_match_the_contributions_are_flagged(officer_client, agreement, nhs, instalments):
-    from s75.agreements.services import contribution_set
     from s75.budgets.models import FundingStream
+    from s75.budgets.services import contribution_set
 
     contribution_set(actor=None, schedule=agreement.schedules.get(), party=nhs, financial_year=2024,
                      funding_stream=FundingStream.objects.get(code="dfg"), amount_pence=50_000)

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from s75.agreements.document import agreement_document
-from s75.agreements.fileformat import agreement_file_read, agreement_load
+from s75.agreements.file_loading import agreement_load
+from s75.agreements.file_reading import agreement_file_read
 from s75.agreements.models import Agreement
 from s75.agreements.selectors import agreement_list
 from s75.budgets.selectors import financial_schedule

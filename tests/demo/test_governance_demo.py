@@ -5,7 +5,8 @@ from importlib import resources
 
 import pytest
 
-from s75.agreements.fileformat import agreement_file_read, agreement_load
+from s75.agreements.file_loading import agreement_load
+from s75.agreements.file_reading import agreement_file_read
 from s75.audit.models import AuditEvent
 from s75.demo.governance import governance_demo_load
 from s75.demo.services import DEMO_FILES

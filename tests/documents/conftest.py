@@ -4,7 +4,8 @@ from importlib import resources
 
 import pytest
 
-from s75.agreements.fileformat import agreement_file_read, agreement_load
+from s75.agreements.file_loading import agreement_load
+from s75.agreements.file_reading import agreement_file_read
 from s75.agreements.models import Agreement
 from s75.documents.services import template_set_install
 

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from s75.agreements.services import contribution_set
 from s75.budgets.models import FundingStream
 from s75.budgets.selectors import financial_schedule
+from s75.budgets.services import contribution_set
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
 from s75.documents.selectors import agreement_draft

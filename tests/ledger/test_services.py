@@ -3,7 +3,7 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from s75.ledger.models import AccountRole, Balance, JournalEntry, JournalLine, PeriodStatus
+from s75.ledger.models import AccountRole, Balance, EntryKind, JournalEntry, JournalLine, PeriodStatus
 from s75.ledger.services import LedgerError, LineSpec, entry_post, entry_reverse, fund_open, period_close
 from tests.factories import complete_agreement
 
@@ -155,3 +155,13 @@ def test_the_database_keeps_accounts_and_periods_that_lines_refer_to(fund, table
     referred = line.account_id if table == "ledger_account" else line.period_id
     with pytest.raises(DatabaseError, match="journal lines"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE id = %s", [referred])  # noqa: S608 - a table name of the test's
+
+
+@pytest.mark.parametrize("kind", [EntryKind.CONTRIBUTION_DUE, EntryKind.RECEIPT])
+def test_an_entry_posted_from_instalments_is_refused_by_the_service_itself(fund, kind):
+    cash, income = account(fund, AccountRole.CASH), account(fund, AccountRole.RESERVE_TRANSFERS)
+    entry = entry_post(actor=None, fund=fund, period=fund.periods.first(), description="From instalments", kind=kind,
+                       lines=[LineSpec(cash, 100), LineSpec(income, -100)])
+    with pytest.raises(LedgerError, match="posted from the partner's instalments: change the instalments instead"):
+        entry_reverse(actor=None, entry=entry, reason="Wrong")
+    assert not JournalEntry.objects.filter(reverses=entry).exists()

@@ -11,8 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from s75.agreements.services import contribution_set, party_update, schedule_update
+from s75.agreements.services import party_update, schedule_update
 from s75.budgets.models import FundingStream
+from s75.budgets.services import contribution_set
 from s75.ledger.models import AccountRole, Period
 from s75.ledger.services import LineSpec, entry_post, fund_open
 from s75.monitoring.models import MonitoringSettings

@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 from s75.audit.models import AuditEvent
 from s75.budgets.services import instalments_generate, receipt_record
 from s75.core.exports import pounds
+from s75.core.fiscal import Quarter
 from s75.core.money import format_finance
 from s75.ledger.models import AccountRole, Balance
 from s75.ledger.services import LineSpec, entry_post
 from s75.reports.models import ReportVersion
-from s75.reports.quarters import Quarter
 from s75.reports.selectors import report_file_path
 from s75.reports.services import ReportError, report_version_create, report_version_reproduce
 from s75.settlement.services import settlement_run_create

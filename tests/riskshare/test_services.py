@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from s75.agreements.fileformat import AgreementFileError, agreement_file_read, agreement_load
+from s75.agreements.file_loading import agreement_load
+from s75.agreements.file_reading import AgreementFileError, agreement_file_read
 from s75.agreements.models import Agreement
 from s75.agreements.services import (
     ChangeRefused,

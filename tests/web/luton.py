@@ -10,11 +10,11 @@ from s75.agreements.services import (
     agreement_create,
     agreement_transition,
     approval_record,
-    contribution_set,
     party_add,
     schedule_create,
 )
 from s75.budgets.models import FundingStream
+from s75.budgets.services import contribution_set
 from s75.core.money import parse_pence
 from s75.organisations.selectors import organisation_get_by_code
 

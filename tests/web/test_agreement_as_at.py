@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from s75.agreements.services import VariationDetails, contribution_set
+from s75.agreements.services import VariationDetails
 from s75.budgets.models import FundingStream
+from s75.budgets.services import contribution_set
 
 pytestmark = pytest.mark.django_db
 

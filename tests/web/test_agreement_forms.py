@@ -160,7 +160,7 @@ def _contribution(luton, amount: str) -> dict:
 
 
 def test_set_a_contribution_in_pounds_and_pence(manager_client, luton):
-    response = manager_client.post(reverse("agreements:contribution_set", args=[luton.pk]),
+    response = manager_client.post(reverse("budgets:contribution_set", args=[luton.pk]),
                                    _contribution(luton, "£1,234.56"))
     assert response.url == reverse("agreements:schedule_detail", args=[luton.pk, 1])
     contribution = Contribution.objects.get(financial_year=2014)
@@ -169,7 +169,7 @@ def test_set_a_contribution_in_pounds_and_pence(manager_client, luton):
 
 def test_a_bad_amount_shows_the_money_error_and_saves_nothing(manager_client, luton):
     before = Contribution.objects.count()
-    response = manager_client.post(reverse("agreements:contribution_set", args=[luton.pk]),
+    response = manager_client.post(reverse("budgets:contribution_set", args=[luton.pk]),
                                    _contribution(luton, "£12.345"))
     assert response.status_code == 200
     page = response.content.decode()
@@ -182,9 +182,9 @@ def test_a_bad_amount_shows_the_money_error_and_saves_nothing(manager_client, lu
 
 def test_a_bad_year_and_a_negative_amount_are_explained(manager_client, luton):
     data = {**_contribution(luton, "100"), "financial_year": "2014-16"}
-    page = manager_client.post(reverse("agreements:contribution_set", args=[luton.pk]), data).content.decode()
+    page = manager_client.post(reverse("budgets:contribution_set", args=[luton.pk]), data).content.decode()
     assert "the second year must follow the first" in page
-    page = manager_client.post(reverse("agreements:contribution_set", args=[luton.pk]),
+    page = manager_client.post(reverse("budgets:contribution_set", args=[luton.pk]),
                                _contribution(luton, "(100.00)")).content.decode()
     assert '<li><a href="#id_amount">A contribution cannot be negative</a></li>' in page
 

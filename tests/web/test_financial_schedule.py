@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from s75.agreements.services import contribution_set
 from s75.budgets.models import FundingStream
+from s75.budgets.services import contribution_set
 
 pytestmark = pytest.mark.django_db
 

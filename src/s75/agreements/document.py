@@ -2,15 +2,11 @@
 
 The same document is what ``s75 export-agreement`` writes, what ``s75 load-agreement`` reads, and what each
 variation keeps of the agreement before and after it. Amounts are exact pounds as text (``"44500.00"``);
-parties are named by their organisation's ODS or ONS code.
+parties are named by their organisation's ODS or ONS code. The parts other apps own (each schedule's
+contributions, the risk-share terms) are written by them, through ``file_parts``.
 """
 
-from django.db.models import F
-
-from s75.core.fiscal import FinancialYear
-from s75.core.money import format_percent, format_plain
-from s75.riskshare.models import RiskShareTerms
-
+from .file_parts import file_parts
 from .models import Agreement
 
 FORMAT = "s75-agreement/1"
@@ -20,8 +16,9 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _year(start_year: int | None) -> str | None:
-    return None if start_year is None else FinancialYear(start_year).label
+def _parts_of(owner, code_of: dict[int, str], *, in_schedule: bool) -> dict:
+    """The parts other apps keep of a schedule or of the agreement (``file_parts``), each under its key."""
+    return {part.key: part.write(owner=owner, code_of=code_of) for part in file_parts(in_schedule=in_schedule)}
 
 
 def agreement_document(*, agreement: Agreement) -> dict:
@@ -29,7 +26,6 @@ def agreement_document(*, agreement: Agreement) -> dict:
     parties = list(agreement.parties.select_related("organisation"))
     code_of = {party.pk: party.organisation.code for party in parties}
     schedules = list(agreement.schedules.prefetch_related("contributions__funding_stream"))
-    number_of = {schedule.pk: schedule.number for schedule in schedules}
     return {
         "format": FORMAT,
         "agreement": {
@@ -88,19 +84,7 @@ def agreement_document(*, agreement: Agreement) -> dict:
                 "eligible_people": schedule.eligible_people,
                 "services": schedule.services,
                 "resources": schedule.resources,
-                "contributions": [
-                    {
-                        "party": code_of[contribution.party_id],
-                        "year": contribution.year.label,
-                        "stream": contribution.funding_stream.code,
-                        "amount": format_plain(contribution.amount_pence),
-                    }
-                    for contribution in sorted(
-                        schedule.contributions.all(),
-                        key=lambda c: (c.financial_year, [p.pk for p in parties].index(c.party_id),
-                                       c.funding_stream.code),
-                    )
-                ],
+                **_parts_of(schedule, code_of, in_schedule=True),
             }
             for schedule in schedules
         ],
@@ -113,29 +97,7 @@ def agreement_document(*, agreement: Agreement) -> dict:
             }
             for approval in agreement.approvals.order_by("decided_on", "party__position")
         ],
-        "risk_share": [
-            {
-                "year": _year(terms.financial_year),
-                "schedule": number_of.get(terms.schedule_id),
-                "overspend_rule": terms.overspend_rule,
-                "underspend_rule": terms.underspend_rule,
-                "offset_first": terms.offset_first,
-                "contingency_reserve": format_plain(terms.contingency_reserve_pence),
-                "maladministration_borne_by_host": terms.maladministration_borne_by_host,
-                "parties": [
-                    {
-                        "party": code_of[term.party_id],
-                        "fixed_percent": None if term.fixed_percent is None else format_percent(term.fixed_percent),
-                        "cap": None if term.cap_pence is None else format_plain(term.cap_pence),
-                        "cap_percent": None if term.cap_percent is None else format_percent(term.cap_percent),
-                    }
-                    for term in terms.party_terms.order_by("party__position")
-                ],
-            }
-            for terms in RiskShareTerms.objects.filter(agreement=agreement).order_by(
-                F("financial_year").asc(nulls_first=True), F("schedule__number").asc(nulls_first=True), "id"
-            )
-        ],
+        **_parts_of(agreement, code_of, in_schedule=False),
         "history": [
             {
                 "from": transition.from_status,

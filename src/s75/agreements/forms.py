@@ -1,121 +1,21 @@
 """Forms of the agreement pages. They read and check what was typed; the services decide whether the change is
 allowed, and their problems are added to the form so the page shows them in its error summary."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from s75.budgets.models import FundingStream
-from s75.core.fiscal import FinancialYear
-from s75.core.money import MoneyError, parse_pence
-from s75.governance.selectors import decisions_citable_for
+from s75.core.forms import GovukForm, date_field, text_field, textarea_field
 from s75.organisations.models import Organisation
 from s75.organisations.selectors import organisation_get_by_code
 
-from .models import Agreement, AgreementStatus, FundingType, Schedule
+from .evidence import decisions_citable
+from .lifecycle import change_by_variation
+from .models import Agreement, FundingType, Schedule
 from .selectors import TransitionOption
 from .services import VariationDetails
-
-DATE_PARTS = ("day", "month", "year")
-
-
-class GovukDateInput(forms.Widget):
-    """The GOV.UK date input: day, month and year boxes, posted as ``name-day``, ``name-month``, ``name-year``.
-
-    A single ``name=YYYY-MM-DD`` parameter is read too, so a date can be given in a link (``?date=2014-06-30``).
-    """
-
-    template_name = "agreements/widgets/date_input.html"
-
-    def value_from_datadict(self, data, files, name):
-        if data.get(name):
-            return data[name]
-        year, month, day = (data.get(f"{name}-{part}", "").strip() for part in ("year", "month", "day"))
-        return f"{year}-{month}-{day}" if year or month or day else ""
-
-    def value_omitted_from_data(self, data, files, name):
-        return name not in data and not any(f"{name}-{part}" in data for part in DATE_PARTS)
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        widget = context["widget"]
-        first_id = widget["attrs"].get("id", f"id_{name}")
-        widget["invalid"] = widget["attrs"].get("aria-invalid") == "true"
-        widget["parts"] = [
-            {"name": f"{name}-{part}", "id": first_id if part == "day" else f"{first_id}-{part}",
-             "label": part.capitalize(), "width": 4 if part == "year" else 2, "value": widget["value"][part]}
-            for part in DATE_PARTS
-        ]
-        return context
-
-    def format_value(self, value):
-        if isinstance(value, date):
-            return {"day": value.day, "month": value.month, "year": value.year}
-        year, month, day = ([*str(value or "").split("-", 2), "", ""])[:3]
-        return {"day": day, "month": month, "year": year}
-
-
-class GovukDateField(forms.DateField):
-    widget = GovukDateInput
-    input_formats = ["%Y-%m-%d"]
-    default_error_messages = {"invalid": "Enter a real date, for example 31 3 2016"}
-
-    def to_python(self, value):
-        result = super().to_python(value)
-        if result is not None and result.year < 1900:
-            raise ValidationError("Enter the year as four digits, for example 2016", code="invalid")
-        return result
-
-
-def _text(label: str, *, error: str = "", help_text: str = "", width: str = "") -> forms.CharField:
-    """A text input; ``error`` is the message when it is left blank, and a field without one is optional."""
-    attrs = {"class": f"govuk-input--width-{width}"} if width else {}
-    return forms.CharField(
-        label=label, required=bool(error), help_text=help_text, widget=forms.TextInput(attrs=attrs),
-        error_messages={"required": error},
-    )
-
-
-def _textarea(label: str, *, help_text: str = "", rows: int = 4) -> forms.CharField:
-    return forms.CharField(
-        label=label, required=False, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows}),
-        strip=True,
-    )
-
-
-def _date(label: str, *, error: str = "", help_text: str = "") -> GovukDateField:
-    """A GOV.UK date input; ``error`` is the message when it is left blank, and one without is optional."""
-    return GovukDateField(label=label, required=bool(error), help_text=help_text, error_messages={"required": error})
-
-
-# Words in a service's problem that tell which field it concerns, tried in order (so "the end date must be after
-# the start date" is the end date's). A problem no field of the form matches stays with the form as a whole.
-PROBLEM_FIELDS = [
-    ("schedule number", "number"),
-    ("reference", "reference"),
-    ("end date", "end_date"),
-    ("the end (", "end_date"),
-    ("start date", "start_date"),
-    ("the start (", "start_date"),
-    ("renewal starts", "start_date"),
-    ("legal basis", "legal_basis"),
-    ("flexibilit", "flexibilities"),
-    ("a schedule called", "title"),
-    ("lead commissioner", "lead_commissioner"),
-    ("variation must take effect", "variation_effective_from"),
-    ("variations are recorded in date order", "variation_effective_from"),
-    ("describe the variation", "variation_description"),
-    ("say why the agreement ended", "move"),
-    ("say why", "reason"),
-    ("who made the decision", "decision_maker"),
-    ("contribution cannot be negative", "amount"),
-    ("whole number of pence", "amount"),
-    ("outside the agreement's term", "financial_year"),
-    ("already a party", "organisation"),
-    ("already the host", "is_host"),
-]
 
 
 def _reference() -> forms.SlugField:
@@ -127,33 +27,10 @@ def _reference() -> forms.SlugField:
     )
 
 
-class GovukForm(forms.Form):
-    """A form laid out in sections: ``sections`` names the fields under each heading, in order; fields in no
-    section come first, under no heading."""
-
-    sections: list[tuple[str, list[str]]] = []
-
-    def add_problems(self, problems: list[str]) -> None:
-        """Add a service's problems: to the field a problem concerns, so the error summary links to it and the
-        field shows it, or else to the form as a whole."""
-        for problem in problems:
-            self.add_error(self._field_of(problem), problem[0].upper() + problem[1:])
-
-    def _field_of(self, problem: str) -> str | None:
-        words = problem.lower()
-        return next((name for keyword, name in PROBLEM_FIELDS if keyword in words and name in self.fields), None)
-
-    def grouped_fields(self) -> list[tuple[str, list[forms.BoundField]]]:
-        placed = {name for _, names in self.sections for name in names}
-        groups = [("", [self[name] for name in self.fields if name not in placed])]
-        groups += [(heading, [self[name] for name in names if name in self.fields]) for heading, names in self.sections]
-        return [(heading, fields) for heading, fields in groups if fields]
-
-
 def _decision_field(agreement: Agreement, label: str, when: str) -> forms.ModelChoiceField | None:
     """A choice of the approved decisions on ``agreement`` to cite as evidence, made ``when``; none when the
     agreement has no approved decision to cite."""
-    decisions = decisions_citable_for(agreement=agreement)
+    decisions = decisions_citable(agreement=agreement)
     if not decisions.exists():
         return None
     field = forms.ModelChoiceField(label=label, queryset=decisions, required=False, empty_label="None cited",
@@ -166,11 +43,14 @@ class ChangeForm(GovukForm):
     """A change to an agreement. Once the agreement is in force the change is a variation, so the form also
     asks when it takes effect, what it is and what approved it."""
 
+    problem_fields = {"variation.effective_from": "variation_effective_from",
+                      "variation.description": "variation_description", "variation.decision": "variation_decision"}
+
     def __init__(self, *args, agreement: Agreement | None = None, **kwargs):
         """``agreement`` is the agreement changed (none for a new one); a change to one in force is a variation."""
         super().__init__(*args, **kwargs)
-        if agreement is not None and agreement.status == AgreementStatus.IN_FORCE:
-            self.fields["variation_effective_from"] = _date(
+        if agreement is not None and change_by_variation(agreement):
+            self.fields["variation_effective_from"] = date_field(
                 "Date the variation takes effect", error="Enter the date the variation takes effect",
                 help_text="For example, 1 10 2014",
             )
@@ -178,7 +58,7 @@ class ChangeForm(GovukForm):
                 label="Describe the variation", widget=forms.Textarea(attrs={"rows": 3}),
                 error_messages={"required": "Describe the variation"},
             )
-            self.fields["variation_approval_reference"] = _text(
+            self.fields["variation_approval_reference"] = text_field(
                 "Approval reference",
                 help_text="The decision or minute that approved the variation, for example Executive, item 10.",
             )
@@ -218,8 +98,10 @@ AGREEMENT_TERMS = [
 
 
 class AgreementForm(ChangeForm):
-    title = _text("Title", error="Enter the agreement's title")
-    summary = _textarea("Summary", rows=3)
+    problem_fields = {**ChangeForm.problem_fields, "basis_s75": "legal_basis", "pooled_fund": "flexibilities"}
+
+    title = text_field("Title", error="Enter the agreement's title")
+    summary = textarea_field("Summary", rows=3)
     legal_basis = forms.MultipleChoiceField(
         label="Legal basis", choices=LEGAL_BASES, widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply.", error_messages={"required": "Select at least one legal basis"},
@@ -229,8 +111,8 @@ class AgreementForm(ChangeForm):
         help_text="Select all that apply. A section 75 agreement uses at least one.",
     )
     is_better_care_fund = forms.BooleanField(label="The agreement governs a Better Care Fund plan", required=False)
-    start_date = _date("Start date", error="Enter the start date", help_text="For example, 1 4 2013")
-    end_date = _date("End date", error="Enter the end date",
+    start_date = date_field("Start date", error="Enter the start date", help_text="For example, 1 4 2013")
+    end_date = date_field("End date", error="Enter the end date",
                      help_text="The last day of the term, for example 31 3 2016")
     extension_months_available = forms.IntegerField(
         label="Extension available, in months", min_value=0, max_value=120, initial=0,
@@ -244,27 +126,27 @@ class AgreementForm(ChangeForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
         error_messages={"required": "Enter the months of renewal notice"},
     )
-    pooled_fund_manager_name = _text("Pooled fund manager's name", width="20")
-    pooled_fund_manager_title = _text("Pooled fund manager's job title", width="20")
+    pooled_fund_manager_name = text_field("Pooled fund manager's name", width="20")
+    pooled_fund_manager_title = text_field("Pooled fund manager's job title", width="20")
     pooled_fund_manager_email = forms.EmailField(
         label="Pooled fund manager's email address", required=False,
         widget=forms.EmailInput(attrs={"class": "govuk-input--width-20", "autocomplete": "off"}),
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.gov.uk"},
     )
-    contribution_variation_terms = _textarea("How contributions may be varied", help_text="Content checklist (b).")
-    review_terms = _textarea("How the agreement is reviewed", help_text="Content checklist (f).")
-    variation_terms = _textarea("How the agreement is varied", help_text="Content checklist (f).")
-    termination_terms = _textarea("How the agreement is terminated", help_text="Content checklist (f).")
-    fund_management_terms = _textarea(
+    contribution_variation_terms = textarea_field("How contributions may be varied", help_text="Content checklist (b).")
+    review_terms = textarea_field("How the agreement is reviewed", help_text="Content checklist (f).")
+    variation_terms = textarea_field("How the agreement is varied", help_text="Content checklist (f).")
+    termination_terms = textarea_field("How the agreement is terminated", help_text="Content checklist (f).")
+    fund_management_terms = textarea_field(
         "How the fund is managed and monitored",
         help_text="Content checklist (g): quarterly reports, the annual return, audit.",
     )
-    prior_agreement_clause = _textarea(
+    prior_agreement_clause = textarea_field(
         "Prior agreement clause",
         help_text="For example: no overspend of a partner's contribution without that partner's prior agreement.",
     )
-    consultation_closed_on = _date("Date the joint consultation closed")
-    consultation_exemption_reason = _textarea("Why no joint consultation was needed", rows=3,
+    consultation_closed_on = date_field("Date the joint consultation closed")
+    consultation_exemption_reason = textarea_field("Why no joint consultation was needed", rows=3,
                                               help_text="Leave blank if a consultation was held.")
 
     sections = [
@@ -318,11 +200,11 @@ class AgreementCreateForm(AgreementForm):
 
 
 class PartyForm(ChangeForm):
-    organisation = _text(
+    organisation = text_field(
         "ODS or ONS code of the organisation", width="10", error="Enter the organisation's ODS or ONS code",
         help_text="An NHS body's ODS code, for example QHG or 06P; a council's ONS code, for example E06000032.",
     )
-    name_in_agreement = _text("Name in the agreement",
+    name_in_agreement = text_field("Name in the agreement",
                               help_text="Leave blank to use the organisation's registered name.")
     is_host = forms.BooleanField(label="This partner hosts the pooled fund", required=False)
     requires_prior_agreement = forms.TypedChoiceField(
@@ -349,7 +231,7 @@ class ScheduleForm(ChangeForm):
         help_text="Leave blank to use the next number.",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
     )
-    title = _text("Title", error="Enter the schedule's title")
+    title = text_field("Title", error="Enter the schedule's title")
     funding_type = forms.ChoiceField(
         label="How is the money held?", choices=FundingType.choices, initial=FundingType.POOLED,
         widget=forms.RadioSelect, error_messages={"required": "Select how the money is held"},
@@ -360,12 +242,13 @@ class ScheduleForm(ChangeForm):
         label="Lead commissioner", queryset=None, required=False, empty_label="None",
         help_text="The partner that commissions the service on behalf of the others, if any.",
     )
-    aims_and_outcomes = _textarea("Aims and outcomes", help_text="Content checklist (a).")
-    nhs_functions = _textarea("NHS functions", help_text="One per line. Content checklist (c).")
-    health_related_functions = _textarea("Health-related functions", help_text="One per line. Content checklist (c).")
-    eligible_people = _textarea("Who is eligible", help_text="Content checklist (d).")
-    services = _textarea("Kinds of service covered", help_text="Content checklist (d).")
-    resources = _textarea("Staff, goods, services or accommodation provided", help_text="Content checklist (e).")
+    aims_and_outcomes = textarea_field("Aims and outcomes", help_text="Content checklist (a).")
+    nhs_functions = textarea_field("NHS functions", help_text="One per line. Content checklist (c).")
+    health_related_functions = textarea_field("Health-related functions",
+                                              help_text="One per line. Content checklist (c).")
+    eligible_people = textarea_field("Who is eligible", help_text="Content checklist (d).")
+    services = textarea_field("Kinds of service covered", help_text="Content checklist (d).")
+    resources = textarea_field("Staff, goods, services or accommodation provided", help_text="Content checklist (e).")
 
     def __init__(self, *args, agreement: Agreement, **kwargs):
         super().__init__(*args, agreement=agreement, **kwargs)
@@ -386,57 +269,15 @@ class ScheduleForm(ChangeForm):
         return fields
 
 
-class ContributionForm(ChangeForm):
-    schedule = forms.ModelChoiceField(
-        label="Schedule", queryset=None, empty_label=None, error_messages={"required": "Select the schedule"}
-    )
-    party = forms.ModelChoiceField(
-        label="Partner", queryset=None, empty_label=None, error_messages={"required": "Select the partner"}
-    )
-    financial_year = _text(
-        "Financial year", width="5", help_text="For example, 2024-25",
-        error="Enter the financial year, for example 2024-25",
-    )
-    funding_stream = forms.ModelChoiceField(
-        label="Funding stream", queryset=FundingStream.objects.all(), empty_label=None,
-        error_messages={"required": "Select the funding stream"},
-    )
-    amount = forms.CharField(
-        label="Amount", help_text="For example, £1,234.56. Enter 0 to remove the contribution.",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal",
-                                      "spellcheck": "false"}),
-        error_messages={"required": "Enter the amount, or 0 to remove the contribution"},
-    )
-
-    def __init__(self, *args, agreement: Agreement, **kwargs):
-        super().__init__(*args, agreement=agreement, **kwargs)
-        self.fields["schedule"].queryset = agreement.schedules.all()
-        self.fields["party"].queryset = agreement.parties.all()
-        self.fields["financial_year"].initial = FinancialYear.containing(agreement.start_date).label
-        self.fields["funding_stream"].initial = FundingStream.objects.filter(code="core").first()
-
-    def clean_financial_year(self) -> int:
-        try:
-            return FinancialYear.parse(self.cleaned_data["financial_year"]).start_year
-        except ValueError as exc:
-            raise ValidationError(f"{exc}") from exc
-
-    def clean_amount(self) -> int:
-        try:
-            return parse_pence(self.cleaned_data["amount"])
-        except MoneyError as exc:
-            raise ValidationError(str(exc)) from exc
-
-
 class ApprovalForm(GovukForm):
     party = forms.ModelChoiceField(
         label="Partner", queryset=None, empty_label=None, error_messages={"required": "Select the partner"}
     )
-    decided_on = _date("Date of the decision", error="Enter the date of the decision",
+    decided_on = date_field("Date of the decision", error="Enter the date of the decision",
                        help_text="For example, 25 3 2013")
-    decision_maker = _text("Who decided", error="Enter who made the decision",
+    decision_maker = text_field("Who decided", error="Enter who made the decision",
                            help_text="For example, Executive, Governing Body or Cabinet.")
-    reference = _text("Minute or agenda item", help_text="For example, agenda item 10.")
+    reference = text_field("Minute or agenda item", help_text="For example, agenda item 10.")
 
     def __init__(self, *args, agreement: Agreement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -444,7 +285,10 @@ class ApprovalForm(GovukForm):
 
 
 class TransitionForm(GovukForm):
-    """A move through the lifecycle. Every open move can be chosen: the service says what still stops it."""
+    """A move through the lifecycle. The page offers the moves whose conditions are met (``TransitionOption``) and
+    lists the others with what they still need."""
+
+    problem_fields = {"end_reason": "move"}
 
     move = forms.ChoiceField(
         label="Move the agreement to", widget=forms.RadioSelect,
@@ -458,6 +302,8 @@ class TransitionForm(GovukForm):
 
     def __init__(self, *args, agreement: Agreement, options: list[TransitionOption], **kwargs):
         super().__init__(*args, **kwargs)
+        # The page offers only the moves whose conditions are met; a post naming another open move is left to the
+        # service, which says what stops it.
         self.fields["move"].choices = [(self.value_of(option), option.label) for option in options]
         decision = _decision_field(agreement, "Board decision that authorised the move", "made on or before today")
         if decision is not None:
@@ -474,16 +320,16 @@ class TransitionForm(GovukForm):
 
 
 class AsAtForm(GovukForm):
-    date = _date("Date", error="Enter the date", help_text="For example, 30 6 2014")
+    date = date_field("Date", error="Enter the date", help_text="For example, 30 6 2014")
 
 
 class RenewalForm(GovukForm):
     """A renewal: the new agreement's reference, title and term; the service copies the rest."""
 
     reference = _reference()
-    title = _text("Title", error="Enter the renewal's title")
-    start_date = _date("Start date", error="Enter the start date", help_text="For example, 1 4 2016")
-    end_date = _date("End date", error="Enter the end date",
+    title = text_field("Title", error="Enter the renewal's title")
+    start_date = date_field("Start date", error="Enter the start date", help_text="For example, 1 4 2016")
+    end_date = date_field("End date", error="Enter the end date",
                      help_text="The last day of the term, for example 31 3 2019")
 
     def __init__(self, *args, agreement: Agreement, **kwargs):

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from s75.governance.evidence import decision_evidence_unmet
-from s75.governance.models import Decision
+from django.db.models import Model
+
+from s75.core.errors import Problem
 from s75.organisations.models import LOCAL_AUTHORITY_KINDS, NHS_KINDS
 
 from .checklist import agreement_checklist, agreement_excluded_functions
+from .evidence import decision_evidence_unmet
 from .models import Agreement, AgreementStatus, EndReason
 
 S = AgreementStatus
@@ -25,7 +27,7 @@ class TransitionContext:
     end_reason: str = ""
     reason: str = ""
     varying: bool = False  # judging a variation of an agreement in force, not a move of its lifecycle
-    decision: Decision | None = None  # the board decision the move cites as its evidence, if any
+    decision: Model | None = None  # the board decision (governance's) the move cites as its evidence, if any
 
 
 Condition = Callable[[Agreement, TransitionContext], list[str]]
@@ -98,20 +100,22 @@ def host_and_manager_for_pooled_fund(agreement: Agreement, _: TransitionContext)
 def end_reason_holds(agreement: Agreement, context: TransitionContext) -> list[str]:
     if context.end_reason == EndReason.EXPIRED:
         if agreement.end_date >= context.on:
-            return [f"the agreement does not expire until the end of {agreement.end_date:%d %B %Y}"]
+            return [Problem(f"the agreement does not expire until the end of {agreement.end_date:%d %B %Y}",
+                            "end_reason")]
         return []
     if context.end_reason == EndReason.TERMINATED:
         return []  # the reason every transition needs says why it was terminated
     if context.end_reason == EndReason.SUPERSEDED:
         renewal_ready = agreement.renewals.filter(status__in=[S.APPROVED, S.IN_FORCE]).exists()
         return [] if renewal_ready else ["no renewal of this agreement has been approved"]
-    return ["say why the agreement ended: expired, terminated or superseded"]
+    return [Problem("say why the agreement ended: expired, terminated or superseded", "end_reason")]
 
 
 def cited_decision_authorises(agreement: Agreement, context: TransitionContext) -> list[str]:
     if context.decision is None:
         return []
-    return decision_evidence_unmet(decision=context.decision, agreement=agreement, on=context.on, act="the move")
+    return [Problem(problem, "decision") for problem in decision_evidence_unmet(
+        decision=context.decision, agreement=agreement, on=context.on, act="the move")]
 
 
 # What must stay true of an agreement in force; a variation that would break one of these is refused.
@@ -138,6 +142,40 @@ TRANSITIONS: dict[tuple[str, str], tuple[Condition, ...]] = {
 # Statuses in which the agreement's terms may be edited directly. Approved terms are frozen (reopening the
 # agreement as a draft withdraws the approvals); once in force they change only by variation.
 EDITABLE_STATUSES = frozenset({S.DRAFT, S.CONSULTATION})
+RENEWABLE_STATUSES = frozenset({S.APPROVED, S.IN_FORCE})
+
+# What stops the other acts on an agreement in its state. The services refuse with these words, and the pages offer
+# an act only where its list is empty, so that no page offers what the service would then refuse.
+
+
+def change_unmet(agreement: Agreement, *, by_variation: bool) -> list[str]:
+    """What stops a change to the agreement's terms, made directly or (``by_variation``) as a dated variation."""
+    if agreement.status in EDITABLE_STATUSES:
+        return ["variations are recorded for agreements in force; edit this one directly"] if by_variation else []
+    if agreement.status == S.ENDED:
+        return ["the agreement has ended and can no longer be changed"]
+    if agreement.status == S.APPROVED:
+        return ["the approved terms are frozen: move the agreement back to draft to change them, which withdraws "
+                "the approvals"]
+    return [] if by_variation else ["the agreement is in force: record the change as a variation with its "
+                                    "effective date"]
+
+
+def change_by_variation(agreement: Agreement) -> bool:
+    """Whether a change to the agreement is a variation (it is in force) rather than an edit."""
+    return agreement.status == S.IN_FORCE
+
+
+def approval_unmet(agreement: Agreement) -> list[str]:
+    if agreement.status not in EDITABLE_STATUSES:
+        return ["approvals are recorded while the agreement is a draft or out to consultation"]
+    return []
+
+
+def renewal_unmet(agreement: Agreement) -> list[str]:
+    if agreement.status not in RENEWABLE_STATUSES:
+        return ["only an approved agreement or one in force can be renewed"]
+    return []
 
 
 def transition_unmet(
@@ -153,7 +191,7 @@ def transition_unmet(
         options = ", ".join(allowed) or "nothing: it has ended"
         return [f"an agreement that is {agreement.get_status_display().lower()} can move only to {options}"]
     unmet = [] if context.reason.strip() or not require_reason else [
-        "say why: the reason is recorded in the agreement's history"
+        Problem("say why: the reason is recorded in the agreement's history", "reason")
     ]
     return unmet + [problem for condition in conditions for problem in condition(agreement, context)]
 

@@ -4,7 +4,8 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Agreement, AgreementStatus
+from .lifecycle import change_by_variation, change_unmet
+from .models import Agreement
 from .permissions import MANAGE_AGREEMENT as MANAGE
 from .permissions import VARY_AGREEMENT as VARY
 from .selectors import agreement_get, user_may_change
@@ -18,9 +19,13 @@ def visible_agreement_or_404(request, pk: int) -> Agreement:
 
 
 def may_edit(user, agreement: Agreement) -> bool:
-    """Editing needs ``manage_agreement``; once the agreement is in force a change is a variation, which also
-    needs ``vary_agreement``."""
-    needed = [MANAGE, VARY] if agreement.status == AgreementStatus.IN_FORCE else [MANAGE]
+    """Whether the agreement's state lets its terms change (the lifecycle's ``change_unmet``) and the user may
+    change them: editing needs ``manage_agreement``; once the agreement is in force a change is a variation, which
+    also needs ``vary_agreement``."""
+    by_variation = change_by_variation(agreement)
+    if change_unmet(agreement, by_variation=by_variation):
+        return False
+    needed = [MANAGE, VARY] if by_variation else [MANAGE]
     return all(user_may_change(user=user, agreement=agreement, permission=permission) for permission in needed)
 
 

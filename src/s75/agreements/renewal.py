@@ -4,7 +4,7 @@ The renewal keeps the schedules, terms and risk-share terms, moves each party to
 on the new start date (Luton CCG becomes the Bedfordshire, Luton and Milton Keynes ICB), and leaves out the
 contributions, approvals and history, which belong to the new term. It is loaded through the same checks as
 any agreement file, so a renewal can never hold what a file could not. A renewal may cite the recorded board
-decision to renew, which must be evidence for it on the agreement renewed (``governance.evidence``).
+decision to renew, which must be evidence for it on the agreement renewed (``evidence``).
 """
 
 import copy
@@ -12,16 +12,19 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from s75.audit.services import audit_record
+from s75.core.errors import Problem
 from s75.core.money import format_percent
-from s75.governance.evidence import decision_evidence_unmet
-from s75.governance.models import Decision
 from s75.organisations.selectors import organisation_get_by_code, organisation_successors_as_at
 
 from .document import agreement_document
-from .fileformat import AgreementFileError, agreement_load
+from .evidence import decision_evidence_unmet
+from .file_loading import agreement_load
+from .file_reading import AgreementFileError
+from .lifecycle import renewal_unmet
 from .models import Agreement, AgreementStatus
 from .services import ChangeRefused
 
@@ -79,22 +82,25 @@ def _renewal_document(document: dict, *, reference: str, title: str, start_date:
     return renewal
 
 
+# Where in the renewal's file a problem lies → the argument of ``agreement_renew`` that put it there.
+RENEWAL_FIELDS = {"agreement.reference": "reference", "agreement.title": "title", "agreement.term.start": "start_date",
+                  "agreement.term.end": "end_date"}
+
+
 def agreement_renew(
     *, actor, agreement: Agreement, reference: str, start_date: date, end_date: date, title: str = "",
-    decision: Decision | None = None,
+    decision: Model | None = None,
 ) -> Agreement:
     """A draft renewal of ``agreement`` for the new term, linked to it as its predecessor; ``decision`` is the
     recorded board decision that authorised the renewal, if one is cited."""
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        problems = []
-        if locked.status not in {AgreementStatus.APPROVED, AgreementStatus.IN_FORCE}:
-            problems.append("only an approved agreement or one in force can be renewed")
+        problems = renewal_unmet(locked)
         if start_date <= locked.start_date:
-            problems.append("a renewal starts after the agreement it renews")
+            problems.append(Problem("a renewal starts after the agreement it renews", "start_date"))
         if decision is not None:
-            problems += decision_evidence_unmet(decision=decision, agreement=locked, on=timezone.localdate(),
-                                                act="the renewal")
+            problems += [Problem(problem, "decision") for problem in decision_evidence_unmet(
+                decision=decision, agreement=locked, on=timezone.localdate(), act="the renewal")]
         if problems:
             raise ChangeRefused(problems)
         document = _renewal_document(
@@ -104,7 +110,8 @@ def agreement_renew(
         try:
             renewal = agreement_load(actor=actor, document=document)
         except AgreementFileError as refused:
-            raise ChangeRefused([problem.message for problem in refused.errors]) from refused
+            raise ChangeRefused([Problem(problem.message, RENEWAL_FIELDS.get(problem.path))
+                                 for problem in refused.errors]) from refused
         if decision is not None:
             renewal.renewal_decision = decision
             renewal.save(update_fields=["renewal_decision"])

@@ -14,28 +14,25 @@ from datetime import date
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from s75.accounts.models import User
 from s75.audit.services import audit_record, snapshot
-from s75.budgets.models import Contribution, FundingStream
-from s75.core.fiscal import FinancialYear, financial_years_between
-from s75.governance.evidence import decision_evidence_unmet
-from s75.governance.models import Decision
+from s75.core.errors import Problem, ServiceError
+from s75.core.users import acting_user
 from s75.organisations.models import Organisation
 
 from .document import agreement_document
-from .lifecycle import EDITABLE_STATUSES, TransitionContext, invariants_unmet, transition_unmet
+from .evidence import decision_evidence_unmet
+from .lifecycle import TransitionContext, approval_unmet, change_unmet, invariants_unmet, transition_unmet
 from .models import Agreement, AgreementStatus, Approval, Party, Schedule, Transition, Variation
 from .selectors import agreements_due_for_renewal
 
 
-class AgreementError(Exception):
-    """A refused change; ``problems`` lists every reason, each in words a user can act on."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
+class AgreementError(ServiceError):
+    """A refused change; ``problems`` lists every reason, each in words a user can act on, with the argument it
+    concerns."""
 
 
 class TransitionRefused(AgreementError):
@@ -53,7 +50,7 @@ class VariationDetails:
     effective_from: date
     description: str
     approval_reference: str = ""
-    decision: Decision | None = None  # the board decision that authorised the variation, if one is cited
+    decision: Model | None = None  # the board decision (governance's) that authorised the variation, if cited
 
 
 AGREEMENT_FIELDS = frozenset({
@@ -81,15 +78,12 @@ def agreement_change(*, agreement: Agreement, actor, variation: VariationDetails
         if _open_variation.get() == locked.pk:
             yield locked
             return
-        if locked.status in EDITABLE_STATUSES:
-            if variation is not None:
-                raise ChangeRefused(["variations are recorded for agreements in force; edit this one directly"])
+        refused = change_unmet(locked, by_variation=variation is not None)
+        if refused:
+            raise ChangeRefused(refused)
+        if variation is None:
             yield locked
             return
-        if locked.status == AgreementStatus.ENDED:
-            raise ChangeRefused(["the agreement has ended and can no longer be changed"])
-        if variation is None:
-            raise ChangeRefused(["the agreement is in force: record the change as a variation with its effective date"])
         problems = _variation_problems(locked, variation)
         if problems:
             raise ChangeRefused(problems)
@@ -116,45 +110,37 @@ def agreement_change(*, agreement: Agreement, actor, variation: VariationDetails
 def _variation_problems(agreement: Agreement, variation: VariationDetails) -> list[str]:
     problems = []
     if not variation.description.strip():
-        problems.append("describe the variation")
+        problems.append(Problem("describe the variation", "variation.description"))
     if not agreement.start_date <= variation.effective_from <= agreement.end_date:
-        problems.append(
+        problems.append(Problem(
             f"a variation must take effect within the term ({agreement.start_date:%d %B %Y} to "
-            f"{agreement.end_date:%d %B %Y})"
-        )
+            f"{agreement.end_date:%d %B %Y})", "variation.effective_from",
+        ))
     latest = agreement.variations.order_by("-effective_from").first()
     if latest and variation.effective_from < latest.effective_from:
-        problems.append(
-            f"variations are recorded in date order: {latest} already takes effect on {latest.effective_from:%d %B %Y}"
-        )
+        problems.append(Problem(
+            f"variations are recorded in date order: {latest} already takes effect on {latest.effective_from:%d %B %Y}",
+            "variation.effective_from",
+        ))
     if variation.decision is not None:
-        problems += decision_evidence_unmet(decision=variation.decision, agreement=agreement,
-                                            on=variation.effective_from, act="the variation takes effect")
+        problems += [Problem(problem, "variation.decision") for problem in decision_evidence_unmet(
+            decision=variation.decision, agreement=agreement, on=variation.effective_from,
+            act="the variation takes effect")]
     return problems
-
-
-def acting_user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _term_end_with_extensions(agreement: Agreement) -> date:
-    months = agreement.end_date.month + agreement.extension_months_available
-    year, month = agreement.end_date.year + (months - 1) // 12, (months - 1) % 12 + 1
-    return date(year, month, 1)
 
 
 def _agreement_problems(agreement: Agreement) -> list[str]:
     """What the database would refuse about the agreement's own fields, in words (checked before saving)."""
     problems = []
     if agreement.end_date <= agreement.start_date:
-        problems.append("the end date must be after the start date")
+        problems.append(Problem("the end date must be after the start date", "end_date"))
     if not (agreement.basis_s75 or agreement.basis_s76 or agreement.basis_s256):
-        problems.append("choose at least one legal basis: s75, s76 or s256")
+        problems.append(Problem("choose at least one legal basis: s75, s76 or s256", "basis_s75"))
     if agreement.basis_s75 and not (
         agreement.pooled_fund or agreement.lead_commissioning or agreement.integrated_provision
     ):
-        problems.append("a section 75 agreement uses at least one flexibility: pooled fund, lead commissioning or "
-                        "integrated provision")
+        problems.append(Problem("a section 75 agreement uses at least one flexibility: pooled fund, lead "
+                                "commissioning or integrated provision", "pooled_fund"))
     return problems
 
 
@@ -173,10 +159,10 @@ def agreement_create(
     )
     problems = _agreement_problems(agreement)
     if not _REFERENCE.fullmatch(reference or ""):
-        problems.insert(0, f"{reference!r} is not a usable reference: use lower-case letters, digits and hyphens, "
-                           "like luton-s75-2013")
+        problems.insert(0, Problem(f"{reference!r} is not a usable reference: use lower-case letters, digits and "
+                                   "hyphens, like luton-s75-2013", "reference"))
     elif Agreement.objects.filter(reference=reference).exists():
-        problems.insert(0, f"an agreement with the reference {reference!r} already exists")
+        problems.insert(0, Problem(f"an agreement with the reference {reference!r} already exists", "reference"))
     if problems:
         raise ChangeRefused(problems)
     with transaction.atomic():
@@ -213,9 +199,9 @@ def party_add(
     """Add a party; unless told otherwise, every party but the host requires its prior agreement to an overspend."""
     with agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
         if locked.parties.filter(organisation=organisation).exists():
-            raise ChangeRefused([f"{organisation} is already a party to this agreement"])
+            raise ChangeRefused(f"{organisation} is already a party to this agreement", field="organisation")
         if is_host and locked.parties.filter(is_host=True).exists():
-            raise ChangeRefused([f"{locked.host} is already the host; an agreement has one host"])
+            raise ChangeRefused(f"{locked.host} is already the host; an agreement has one host", field="is_host")
         last = locked.parties.order_by("-position").first()
         party = Party.objects.create(
             agreement=locked, organisation=organisation, name_in_agreement=name_in_agreement or organisation.name,
@@ -234,7 +220,7 @@ def party_update(*, actor, party: Party, variation: VariationDetails | None = No
     with agreement_change(agreement=party.agreement, actor=actor, variation=variation) as locked:
         party = Party.objects.select_for_update().get(pk=party.pk)
         if fields.get("is_host") and locked.parties.filter(is_host=True).exclude(pk=party.pk).exists():
-            raise ChangeRefused([f"{locked.host} is already the host; an agreement has one host"])
+            raise ChangeRefused(f"{locked.host} is already the host; an agreement has one host", field="is_host")
         before = snapshot(party, *fields)
         for name, value in fields.items():
             setattr(party, name, value)
@@ -249,12 +235,12 @@ def _schedule_problems(agreement: Agreement, fields: dict, schedule: Schedule | 
     problems = []
     others = agreement.schedules.exclude(pk=schedule.pk) if schedule else agreement.schedules.all()
     if "number" in fields and others.filter(number=fields["number"]).exists():
-        problems.append(f"schedule number {fields['number']} is already used")
+        problems.append(Problem(f"schedule number {fields['number']} is already used", "number"))
     if "title" in fields and others.filter(title=fields["title"]).exists():
-        problems.append(f"a schedule called {fields['title']!r} already exists")
+        problems.append(Problem(f"a schedule called {fields['title']!r} already exists", "title"))
     lead = fields.get("lead_commissioner")
     if lead is not None and lead.agreement_id != agreement.pk:
-        problems.append("the lead commissioner must be a party to this agreement")
+        problems.append(Problem("the lead commissioner must be a party to this agreement", "lead_commissioner"))
     return problems
 
 
@@ -297,64 +283,25 @@ def schedule_update(*, actor, schedule: Schedule, variation: VariationDetails | 
     return schedule
 
 
-def contribution_set(
-    *, actor, schedule: Schedule, party: Party, financial_year: int, funding_stream: FundingStream, amount_pence: int,
-    variation: VariationDetails | None = None,
-) -> Contribution | None:
-    """Set a partner's contribution to a schedule for a year and stream; zero removes it."""
-    if isinstance(amount_pence, bool) or not isinstance(amount_pence, int):
-        raise ChangeRefused(["a contribution must be a whole number of pence"])
-    if amount_pence < 0:
-        raise ChangeRefused(["a contribution cannot be negative"])
-    with agreement_change(agreement=schedule.agreement, actor=actor, variation=variation) as locked:
-        problems = [] if party.agreement_id == locked.pk else [f"{party} is not a party to this agreement"]
-        years = financial_years_between(locked.start_date, _term_end_with_extensions(locked))
-        if FinancialYear(financial_year) not in years:
-            problems.append(f"{FinancialYear(financial_year).label} is outside the agreement's term "
-                            f"({years[0].label} to {years[-1].label}, with any extension)")
-        if problems:
-            raise ChangeRefused(problems)
-        existing = Contribution.objects.select_for_update().filter(
-            schedule=schedule, party=party, financial_year=financial_year, funding_stream=funding_stream
-        ).first()
-        before = snapshot(existing) if existing else None
-        if amount_pence == 0:
-            if existing is None:
-                return None
-            audit_record(actor=actor, action="contribution_remove", obj=existing, agreement=locked, before=before)
-            existing.delete()
-            return None
-        if existing is None:
-            existing = Contribution(
-                schedule=schedule, party=party, financial_year=financial_year, funding_stream=funding_stream,
-                created_by=acting_user(actor),
-            )
-        existing.amount_pence = amount_pence
-        existing.modified_by = acting_user(actor)
-        existing.save()
-        audit_record(actor=actor, action="contribution_set", obj=existing, agreement=locked, before=before,
-                     after=snapshot(existing))
-    return existing
-
-
 def approval_record(
     *, actor, agreement: Agreement, party: Party, decided_on: date, decision_maker: str, reference: str = "",
-    decision: Decision | None = None,
+    decision: Model | None = None,
 ) -> Approval:
     """Record a party's decision to enter the agreement, the evidence the lifecycle asks for; ``decision`` is the
     recorded board decision it cites, if any."""
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        if locked.status not in EDITABLE_STATUSES:
-            raise ChangeRefused(["approvals are recorded before the agreement comes into force"])
+        refused = approval_unmet(locked)
+        if refused:
+            raise ChangeRefused(refused)
         if party.agreement_id != locked.pk:
-            raise ChangeRefused([f"{party} is not a party to this agreement"])
+            raise ChangeRefused(f"{party} is not a party to this agreement", field="party")
         if not decision_maker.strip():
-            raise ChangeRefused(["say who made the decision (board, cabinet, executive)"])
+            raise ChangeRefused("say who made the decision (board, cabinet, executive)", field="decision_maker")
         if decision is not None:
             unmet = decision_evidence_unmet(decision=decision, agreement=locked, on=decided_on, act="the approval")
             if unmet:
-                raise ChangeRefused(unmet)
+                raise ChangeRefused(unmet, field="decision")
         approval = Approval.objects.filter(agreement=locked, party=party).first()
         before = snapshot(approval) if approval else None
         if approval is None:
@@ -370,7 +317,7 @@ def approval_record(
 
 def agreement_transition(
     *, actor, agreement: Agreement, to_status: str, reason: str, end_reason: str = "", on: date | None = None,
-    at=None, decision: Decision | None = None,
+    at=None, decision: Model | None = None,
 ) -> Agreement:
     """Move the agreement to ``to_status`` or raise :class:`TransitionRefused` listing every unmet condition.
 
@@ -384,7 +331,8 @@ def agreement_transition(
         problems = transition_unmet(locked, to_status, context)
         previous = locked.transitions.order_by("-at", "-id").first()
         if at is not None and previous is not None and at < previous.at:
-            problems.append(f"the history is in time order: the last move was recorded at {previous.at:%d %B %Y %H:%M}")
+            problems.append(Problem(f"the history is in time order: the last move was recorded at "
+                                    f"{previous.at:%d %B %Y %H:%M}", "at"))
         if problems:
             raise TransitionRefused(locked, to_status, problems)
         from_status = locked.status

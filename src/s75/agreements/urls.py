@@ -15,7 +15,6 @@ urlpatterns = [
     path("<int:pk>/schedules/new/", views.schedule_create_view, name="schedule_create"),
     path("<int:pk>/schedules/<int:number>/", views.schedule_detail_view, name="schedule_detail"),
     path("<int:pk>/schedules/<int:number>/edit/", views.schedule_edit_view, name="schedule_edit"),
-    path("<int:pk>/contributions/new/", views.contribution_set_view, name="contribution_set"),
     path("<int:pk>/approvals/new/", views.approval_record_view, name="approval_record"),
     path("<int:pk>/renew/", views.agreement_renew_view, name="renew"),
     path("<int:pk>/audit/", views.audit_view, name="audit"),

@@ -30,12 +30,12 @@ from .forms import (
     AgreementForm,
     ApprovalForm,
     AsAtForm,
-    ContributionForm,
     PartyForm,
     RenewalForm,
     ScheduleForm,
     TransitionForm,
 )
+from .lifecycle import approval_unmet, renewal_unmet
 from .models import Agreement, AgreementStatus, Schedule
 from .pages import editable_agreement_or_403, may_edit, visible_agreement_or_404
 from .permissions import MANAGE_AGREEMENT as MANAGE
@@ -58,16 +58,12 @@ from .services import (
     agreement_transition,
     agreement_update,
     approval_record,
-    contribution_set,
     party_add,
     schedule_create,
     schedule_update,
 )
 
 AUDIT_EVENTS_PER_PAGE = 50
-RENEWABLE = {AgreementStatus.APPROVED, AgreementStatus.IN_FORCE}
-
-
 def _posted(request):
     return request.POST if request.method == "POST" else None
 
@@ -170,7 +166,8 @@ def _risk_shares(agreement: Agreement) -> list[RiskShareLine]:
 def _detail_context(request, agreement: Agreement, form: TransitionForm | None = None) -> dict:
     user, today = request.user, timezone.localdate()
     options = agreement_transition_options(agreement=agreement, today=today)
-    may_transition = bool(options) and user_may_change(user=user, agreement=agreement, permission=TRANSITION)
+    may_transition = any(option.allowed for option in options) and user_may_change(
+        user=user, agreement=agreement, permission=TRANSITION)
     if form is None and may_transition:
         form = TransitionForm(agreement=agreement, options=options)
     return {
@@ -186,11 +183,12 @@ def _detail_context(request, agreement: Agreement, form: TransitionForm | None =
         "next_key_date": agreement_next_key_date(agreement=agreement, today=today),
         "renewal_due": renewal_due(agreement=agreement, today=today),
         "options": [(option, TransitionForm.value_of(option)) for option in options],
+        "unready": [option for option in options if not option.allowed],
         "form": form,
-        "may_edit": agreement.status != AgreementStatus.ENDED and may_edit(user, agreement),
-        "may_record_approval": agreement.status not in {AgreementStatus.IN_FORCE, AgreementStatus.ENDED}
+        "may_edit": may_edit(user, agreement),
+        "may_record_approval": not approval_unmet(agreement)
         and user_may_change(user=user, agreement=agreement, permission=MANAGE),
-        "may_renew": agreement.status in RENEWABLE
+        "may_renew": not renewal_unmet(agreement)
         and user_may_change(user=user, agreement=agreement, permission=MANAGE),
         "renewal_chain": agreement_renewal_chain(user=user, agreement=agreement),
         "risk_shares": _risk_shares(agreement),
@@ -275,7 +273,7 @@ def schedule_detail_view(request, pk: int, number: int):
         "agreement": agreement, "schedule": schedule,
         "contributions": schedule.contributions.select_related("party", "funding_stream")
         .order_by("financial_year", "party__position", "funding_stream__name"),
-        "may_edit": agreement.status != AgreementStatus.ENDED and may_edit(request.user, agreement),
+        "may_edit": may_edit(request.user, agreement),
     })
 
 
@@ -313,28 +311,6 @@ def schedule_edit_view(request, pk: int, number: int):
             return redirect("agreements:schedule_detail", pk=agreement.pk, number=schedule.number)
     return render(request, "agreements/change_form.html", {
         "form": form, "agreement": agreement, "heading": f"Change schedule {number}", "submit": "Save schedule",
-    })
-
-
-@login_required
-def contribution_set_view(request, pk: int):
-    agreement = editable_agreement_or_403(request, pk)
-    form = ContributionForm(_posted(request), agreement=agreement)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            contribution_set(
-                actor=request.user, schedule=data["schedule"], party=data["party"],
-                financial_year=data["financial_year"], funding_stream=data["funding_stream"],
-                amount_pence=data["amount"], variation=form.variation(),
-            )
-        except AgreementError as error:
-            form.add_problems(error.problems)
-        else:
-            messages.success(request, f"{data['party']}'s contribution to {data['schedule']} was saved")
-            return redirect("agreements:schedule_detail", pk=agreement.pk, number=data["schedule"].number)
-    return render(request, "agreements/change_form.html", {
-        "form": form, "agreement": agreement, "heading": "Set a contribution", "submit": "Save contribution",
     })
 
 

@@ -4,11 +4,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from s75.agreements.forms import GovukDateField, GovukForm
+from s75.agreements.forms import ChangeForm
 from s75.agreements.models import Agreement
 from s75.core.fiscal import FinancialYear
+from s75.core.forms import GovukDateField, GovukForm, text_field
 from s75.core.money import MoneyError, parse_pence
 
+from .models import FundingStream
 from .selectors import agreement_years
 from .services import PATTERN_LABELS
 
@@ -16,12 +18,15 @@ from .services import PATTERN_LABELS
 class InstalmentProblemsForm(GovukForm):
     """Puts a service's problem on the field it concerns, by the words in it; the rest go to the form."""
 
-    problem_fields: list[tuple[str, str]] = []
+    # Words in a problem → the field it concerns, for the problems whose service does not yet name their field.
+    problem_words: list[tuple[str, str]] = []
 
-    def _field_of(self, problem: str) -> str | None:
-        words = problem.lower()
-        return next((name for keyword, name in self.problem_fields if keyword in words and name in self.fields),
-                    None)
+    def add_problems(self, problems: list[str]) -> None:
+        for problem in problems:
+            words = problem.lower()
+            field = getattr(problem, "field", None) or next(
+                (name for keyword, name in self.problem_words if keyword in words and name in self.fields), None)
+            self.add_error(field if field in self.fields else None, problem[0].upper() + problem[1:])
 
 
 class InstalmentGenerateForm(InstalmentProblemsForm):
@@ -43,7 +48,7 @@ class InstalmentGenerateForm(InstalmentProblemsForm):
         required=False,
     )
 
-    problem_fields = [
+    problem_words = [
         ("not a party", "party"),
         ("no contribution", "financial_year"),
         ("already", "replace"),
@@ -77,7 +82,7 @@ class ReceiptForm(InstalmentProblemsForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
     )
 
-    problem_fields = [
+    problem_words = [
         ("receipt date", "received_on"),
         ("period", "received_on"),
         ("amount", "amount"),
@@ -90,3 +95,50 @@ class ReceiptForm(InstalmentProblemsForm):
             return parse_pence(self.cleaned_data["amount"])
         except MoneyError as exc:
             raise ValidationError(str(exc)[0].upper() + str(exc)[1:]) from exc
+
+
+class ContributionForm(ChangeForm):
+    """A partner's contribution to a schedule for a year and funding stream; a variation once the agreement is in
+    force."""
+
+    problem_fields = {**ChangeForm.problem_fields, "amount_pence": "amount"}
+
+    schedule = forms.ModelChoiceField(
+        label="Schedule", queryset=None, empty_label=None, error_messages={"required": "Select the schedule"}
+    )
+    party = forms.ModelChoiceField(
+        label="Partner", queryset=None, empty_label=None, error_messages={"required": "Select the partner"}
+    )
+    financial_year = text_field(
+        "Financial year", width="5", help_text="For example, 2024-25",
+        error="Enter the financial year, for example 2024-25",
+    )
+    funding_stream = forms.ModelChoiceField(
+        label="Funding stream", queryset=FundingStream.objects.all(), empty_label=None,
+        error_messages={"required": "Select the funding stream"},
+    )
+    amount = forms.CharField(
+        label="Amount", help_text="For example, £1,234.56. Enter 0 to remove the contribution.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal",
+                                      "spellcheck": "false"}),
+        error_messages={"required": "Enter the amount, or 0 to remove the contribution"},
+    )
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, agreement=agreement, **kwargs)
+        self.fields["schedule"].queryset = agreement.schedules.all()
+        self.fields["party"].queryset = agreement.parties.all()
+        self.fields["financial_year"].initial = FinancialYear.containing(agreement.start_date).label
+        self.fields["funding_stream"].initial = FundingStream.objects.filter(code="core").first()
+
+    def clean_financial_year(self) -> int:
+        try:
+            return FinancialYear.parse(self.cleaned_data["financial_year"]).start_year
+        except ValueError as exc:
+            raise ValidationError(f"{exc}") from exc
+
+    def clean_amount(self) -> int:
+        try:
+            return parse_pence(self.cleaned_data["amount"])
+        except MoneyError as exc:
+            raise ValidationError(str(exc)) from exc

@@ -1,4 +1,6 @@
-"""Writes for contributions in practice: instalment schedules, receipts against them, and their ledger postings.
+"""Writes for contributions: a partner's contribution to a schedule (a change to the agreement, so a variation once
+it is in force), and contributions in practice: instalment schedules, receipts against them, and their ledger
+postings.
 
 When the agreement has a pooled fund, the ledger follows the instalments (accrual accounting):
 
@@ -25,24 +27,22 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from s75.agreements.models import Agreement, FundingType, Party
-from s75.agreements.services import acting_user
+from s75.agreements.models import Agreement, FundingType, Party, Schedule
+from s75.agreements.services import ChangeRefused, VariationDetails, agreement_change
 from s75.audit.services import audit_record, snapshot
-from s75.core.fiscal import FinancialYear
+from s75.core.errors import Problem, ServiceError
+from s75.core.fiscal import FinancialYear, financial_years_between
 from s75.core.money import format_gbp, split_largest_remainder
+from s75.core.users import acting_user
 from s75.ledger.models import AccountRole, EntryKind, Fund, JournalEntry, Period, PeriodStatus
-from s75.ledger.services import LedgerError, LineSpec, entry_post, entry_reverse, fund_open
+from s75.ledger.services import LedgerError, LineSpec, entry_post, fund_open, instalment_entry_reverse
 
 from .models import Contribution, FundingStream, Instalment, Receipt
 
 
-class InstalmentError(Exception):
+class InstalmentError(ServiceError):
     """A refused instalment schedule or receipt; ``problems`` says every reason in words a finance officer can
     act on."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
 
 
 # Due dates of the named patterns, as (month, day) in financial-year order. A pattern is configurable: pass
@@ -97,6 +97,53 @@ def instalments_plan(*, total_pence: int, pattern: Pattern, year: FinancialYear)
     dated.sort(key=lambda pair: pair[0])
     amounts = split_largest_remainder(total_pence, [share for _, share in dated])
     return [InstalmentPlan(due_on, amount) for (due_on, _), amount in zip(dated, amounts, strict=True) if amount]
+
+
+def _term_end_with_extensions(agreement: Agreement) -> date:
+    months = agreement.end_date.month + agreement.extension_months_available
+    year, month = agreement.end_date.year + (months - 1) // 12, (months - 1) % 12 + 1
+    return date(year, month, 1)
+
+
+def contribution_set(
+    *, actor, schedule: Schedule, party: Party, financial_year: int, funding_stream: FundingStream, amount_pence: int,
+    variation: VariationDetails | None = None,
+) -> Contribution | None:
+    """Set a partner's contribution to a schedule for a year and stream; zero removes it."""
+    if isinstance(amount_pence, bool) or not isinstance(amount_pence, int):
+        raise ChangeRefused("a contribution must be a whole number of pence", field="amount_pence")
+    if amount_pence < 0:
+        raise ChangeRefused("a contribution cannot be negative", field="amount_pence")
+    with agreement_change(agreement=schedule.agreement, actor=actor, variation=variation) as locked:
+        problems = [] if party.agreement_id == locked.pk else [Problem(f"{party} is not a party to this agreement",
+                                                                       "party")]
+        years = financial_years_between(locked.start_date, _term_end_with_extensions(locked))
+        if FinancialYear(financial_year) not in years:
+            problems.append(Problem(f"{FinancialYear(financial_year).label} is outside the agreement's term "
+                                    f"({years[0].label} to {years[-1].label}, with any extension)", "financial_year"))
+        if problems:
+            raise ChangeRefused(problems)
+        existing = Contribution.objects.select_for_update().filter(
+            schedule=schedule, party=party, financial_year=financial_year, funding_stream=funding_stream
+        ).first()
+        before = snapshot(existing) if existing else None
+        if amount_pence == 0:
+            if existing is None:
+                return None
+            audit_record(actor=actor, action="contribution_remove", obj=existing, agreement=locked, before=before)
+            existing.delete()
+            return None
+        if existing is None:
+            existing = Contribution(
+                schedule=schedule, party=party, financial_year=financial_year, funding_stream=funding_stream,
+                created_by=acting_user(actor),
+            )
+        existing.amount_pence = amount_pence
+        existing.modified_by = acting_user(actor)
+        existing.save()
+        audit_record(actor=actor, action="contribution_set", obj=existing, agreement=locked, before=before,
+                     after=snapshot(existing))
+    return existing
 
 
 def contribution_total(*, party: Party, year: FinancialYear, funding_stream: FundingStream | None = None) -> int:
@@ -211,7 +258,7 @@ def _instalments_remove(*, actor, agreement: Agreement, instalments: list[Instal
         if instalment.due_entry_id is not None:
             entry = instalment.due_entry
             period = _open_period_for(fund, instalment.due_on) if entry.period.status != PeriodStatus.OPEN else None
-            entry_reverse(actor=actor, entry=entry, period=period, reason=reason)
+            instalment_entry_reverse(actor=actor, entry=entry, period=period, reason=reason)
         audit_record(actor=actor, action="instalment_remove", obj=instalment, agreement=agreement,
                      before=snapshot(instalment, "financial_year", "number", "due_on", "amount_pence"), reason=reason)
         instalment.delete()

@@ -25,6 +25,7 @@ app_name = "budgets"
 urlpatterns = [
     path("<financial_year:year>/", views.financial_schedule_view, name="financial_schedule"),
     path("<financial_year:year>.xlsx", views.financial_schedule_xlsx, name="financial_schedule_xlsx"),
+    path("contributions/new/", views.contribution_set_view, name="contribution_set"),
     path("instalments/", views.instalments_view, name="instalments"),
     path("instalments.xlsx", views.instalments_xlsx, name="instalments_xlsx"),
     path("instalments/new/", views.instalments_generate_view, name="instalments_generate"),

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from s75.agreements.pages import visible_agreement_or_404
+from s75.agreements.pages import editable_agreement_or_403, visible_agreement_or_404
 from s75.agreements.selectors import user_may_change
+from s75.core.errors import ServiceError
 from s75.core.exports import POUNDS_FORMAT, pounds, table_workbook, xlsx_response
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
@@ -23,7 +24,7 @@ from s75.ledger.permissions import POST_LEDGER
 from s75.ledger.services import LedgerError
 
 from .exports import financial_schedule_workbook
-from .forms import InstalmentGenerateForm, ReceiptForm
+from .forms import ContributionForm, InstalmentGenerateForm, ReceiptForm
 from .models import Instalment
 from .selectors import (
     InstalmentRow,
@@ -34,7 +35,29 @@ from .selectors import (
     instalment_row,
     instalments_overdue,
 )
-from .services import InstalmentError, instalment_set, receipt_record
+from .services import InstalmentError, contribution_set, instalment_set, receipt_record
+
+
+@login_required
+def contribution_set_view(request, pk: int):
+    agreement = editable_agreement_or_403(request, pk)
+    form = ContributionForm(request.POST if request.method == "POST" else None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contribution_set(
+                actor=request.user, schedule=data["schedule"], party=data["party"],
+                financial_year=data["financial_year"], funding_stream=data["funding_stream"],
+                amount_pence=data["amount"], variation=form.variation(),
+            )
+        except ServiceError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{data['party']}'s contribution to {data['schedule']} was saved")
+            return redirect("agreements:schedule_detail", pk=agreement.pk, number=data["schedule"].number)
+    return render(request, "agreements/change_form.html", {
+        "form": form, "agreement": agreement, "heading": "Set a contribution", "submit": "Save contribution",
+    })
 
 
 @login_required

@@ -1,4 +1,6 @@
-"""Financial years (1 April to 31 March, written ``2024-25``) and their periods ``M01``..``M12``."""
+"""Financial years (1 April to 31 March, written ``2024-25``), their periods ``M01``..``M12`` and their quarters
+(``2024-25/Q2``: Q1 ends at M03, June; Q4 at M12, March). The report of Q1 to Q3 is the quarterly report; that of
+Q4 is the annual return."""
 
 import re
 from dataclasses import dataclass
@@ -49,3 +51,52 @@ def financial_years_between(start: date, end: date) -> list[FinancialYear]:
     """Every financial year that the term ``start``..``end`` touches, in order."""
     first, last = FinancialYear.containing(start), FinancialYear.containing(end)
     return [FinancialYear(year) for year in range(first.start_year, last.start_year + 1)]
+
+
+QUARTER_ENDS = {1: "June", 2: "September", 3: "December", 4: "March"}
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A quarter of a financial year."""
+
+    year: FinancialYear
+    number: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Quarter":
+        """Read ``2024-25/Q2``; anything else is a ``ValueError`` that says how to write it."""
+        year_text, _, quarter_text = str(text).strip().partition("/")
+        quarter_text = quarter_text.upper()
+        if not (quarter_text.startswith("Q") and quarter_text[1:] in {"1", "2", "3", "4"}):
+            raise ValueError(f"{text!r} is not a quarter: write it like 2024-25/Q2")
+        return cls(FinancialYear.parse(year_text), int(quarter_text[1:]))
+
+    @property
+    def label(self) -> str:
+        return f"{self.year.label}/Q{self.number}"
+
+    @property
+    def month(self) -> int:
+        """The last month of the quarter: the monitoring period the report is as at."""
+        return self.number * 3
+
+    @property
+    def is_annual(self) -> bool:
+        return self.number == 4
+
+    @property
+    def ends_on(self) -> date:
+        calendar_year = self.year.start_year + (1 if self.number == 4 else 0)
+        return {1: date(calendar_year, 6, 30), 2: date(calendar_year, 9, 30), 3: date(calendar_year, 12, 31),
+                4: date(calendar_year, 3, 31)}[self.number]
+
+    @property
+    def months_covered(self) -> str:
+        """``April to September 2013``; the year: ``April 2013 to March 2014``."""
+        if self.is_annual:
+            return f"April {self.year.start_year} to March {self.ends_on.year}"
+        return f"April to {QUARTER_ENDS[self.number]} {self.ends_on.year}"
+
+    def __str__(self) -> str:
+        return self.label

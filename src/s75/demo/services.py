@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from s75.accounts.models import User
-from s75.agreements.fileformat import agreement_file_read, agreement_load
+from s75.agreements.file_loading import agreement_load
+from s75.agreements.file_reading import agreement_file_read
 from s75.agreements.models import Agreement
 from s75.budgets.services import instalments_generate, receipt_record
 from s75.core.money import format_plain, split_largest_remainder

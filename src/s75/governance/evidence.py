@@ -2,8 +2,8 @@
 
 A partner's approval, a lifecycle move (approval, coming into force, ending, renewal) or a variation may cite the
 board decision that authorised it. A cited decision must be on that agreement, have the outcome *approved*, and be
-dated (by its meeting) no later than the act. The lifecycle table and the agreement services call this; it imports
-nothing from the agreements app, so either side can use it.
+dated (by its meeting) no later than the act. The lifecycle table and the agreement services call this through the
+hook ``s75.agreements.evidence``, where ``GovernanceConfig.ready`` registers it.
 """
 
 from datetime import date

@@ -6,9 +6,9 @@ from pathlib import Path
 from django import forms
 from django.core.exceptions import ValidationError
 
-from s75.agreements.forms import GovukForm, _date, _text, _textarea
 from s75.agreements.models import Party, Variation
 from s75.core.fiscal import FinancialYear
+from s75.core.forms import GovukForm, date_field, text_field, textarea_field
 from s75.organisations.models import Organisation
 from s75.organisations.selectors import organisation_get_by_code
 
@@ -19,7 +19,8 @@ MAX_PAPER_BYTES = 50 * 1024 * 1024  # a board pack with appendices
 
 
 class BoardForm(GovukForm):
-    name = _text("Name", error="Enter the board's name", help_text="For example, Bexley Health and Wellbeing Board.")
+    name = text_field("Name", error="Enter the board's name",
+                      help_text="For example, Bexley Health and Wellbeing Board.")
     kind = forms.ChoiceField(label="What kind of board is it?", choices=BoardKind.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Select what kind of board it is"})
     organisation = forms.ModelChoiceField(
@@ -27,7 +28,7 @@ class BoardForm(GovukForm):
         help_text="The body whose board or committee it is, which keeps its papers and minutes.",
         error_messages={"required": "Select whose board it is"},
     )
-    terms_of_reference = _textarea("Terms of reference", rows=8,
+    terms_of_reference = textarea_field("Terms of reference", rows=8,
                                    help_text="What the board is for, what it may decide, who it reports to.")
     agreements = forms.ModelMultipleChoiceField(
         label="Agreements the board oversees", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
@@ -51,27 +52,28 @@ def _organisation_by_code(code: str) -> Organisation | None:
 
 
 class MemberForm(GovukForm):
-    name = _text("Name", error="Enter the member's name")
-    role = _text("Role on the board", error="Enter the member's role on the board",
+    name = text_field("Name", error="Enter the member's name")
+    role = text_field("Role on the board", error="Enter the member's role on the board",
                  help_text="For example, Chair, or Director of Adult Social Services.")
-    organisation = _text("ODS or ONS code of the organisation they represent", width="10",
+    organisation = text_field("ODS or ONS code of the organisation they represent", width="10",
                          help_text="For example, 72Q or E09000004. Leave blank for Healthwatch or the voluntary "
                                    "sector.")
-    from_date = _date("Member from", error="Enter the date membership began", help_text="For example, 1 4 2021")
-    to_date = _date("Member until", help_text="Leave blank if they are still a member.")
+    from_date = date_field("Member from", error="Enter the date membership began", help_text="For example, 1 4 2021")
+    to_date = date_field("Member until", help_text="Leave blank if they are still a member.")
 
     def clean_organisation(self) -> Organisation | None:
         return _organisation_by_code(self.cleaned_data["organisation"])
 
 
 class MeetingForm(GovukForm):
-    held_on = _date("Date of the meeting", error="Enter the date of the meeting", help_text="For example, 10 12 2020")
-    title = _text("Title", help_text="Leave blank for an ordinary meeting; for example, Extraordinary meeting.")
+    held_on = date_field("Date of the meeting", error="Enter the date of the meeting",
+                         help_text="For example, 10 12 2020")
+    title = text_field("Title", help_text="Leave blank for an ordinary meeting; for example, Extraordinary meeting.")
 
 
 class PaperForm(GovukForm):
-    title = _text("Title", error="Enter the paper's title")
-    agenda_item = _text("Agenda item", width="5", help_text="For example, 7.")
+    title = text_field("Title", error="Enter the paper's title")
+    agenda_item = text_field("Agenda item", width="5", help_text="For example, 7.")
     file = forms.FileField(label="Upload the paper", required=False, widget=forms.FileInput,
                            help_text="A PDF, Word, Excel or PowerPoint file smaller than 50 MB.")
     url = forms.URLField(label="Or link to where it is published", required=False, assume_scheme="https",
@@ -100,7 +102,7 @@ class DecisionForm(GovukForm):
         label="Variation", queryset=None, required=False, empty_label="None",
         help_text="If the decision is about a variation already recorded.",
     )
-    financial_year = _text("Financial year", width="5",
+    financial_year = text_field("Financial year", width="5",
                            help_text="For a budget, plan, quarterly report or annual return: for example, 2024-25.")
     quarter = forms.TypedChoiceField(
         label="Quarter", choices=[("", "None"), (1, "Q1 (April to June)"), (2, "Q2 (April to September)"),
@@ -111,7 +113,7 @@ class DecisionForm(GovukForm):
                               error_messages={"required": "Say what was decided"})
     outcome = forms.ChoiceField(label="Outcome", choices=DecisionOutcome.choices, widget=forms.RadioSelect,
                                 error_messages={"required": "Select the outcome"})
-    minute_reference = _text("Minute reference", width="10", help_text="For example, 7 or HWB/20/41.")
+    minute_reference = text_field("Minute reference", width="10", help_text="For example, 7 or HWB/20/41.")
 
     sections = [("About the decision", ["agreement", "subject", "variation", "financial_year", "quarter"]),
                 ("The decision", ["summary", "outcome", "minute_reference"])]

@@ -14,9 +14,8 @@ from django.db.models import Q, QuerySet
 
 from s75.agreements.models import Agreement, AgreementStatus
 from s75.agreements.selectors import agreements_due_for_renewal, agreements_visible_to
-from s75.core.fiscal import FinancialYear
+from s75.core.fiscal import FinancialYear, Quarter
 from s75.organisations.selectors import user_lineage_ids
-from s75.reports.quarters import Quarter
 
 from .models import Board, BoardMember, Decision, DecisionOutcome, DecisionSubject, Meeting
 

@@ -11,8 +11,9 @@ from datetime import date
 from django.db import transaction
 
 from s75.agreements.models import Agreement, Approval, Party, Variation
-from s75.agreements.services import AgreementError, acting_user, approval_record
+from s75.agreements.services import AgreementError, approval_record
 from s75.audit.services import audit_record, snapshot
+from s75.core.users import acting_user
 from s75.organisations.models import Organisation
 
 from .models import (

@@ -4,10 +4,10 @@ what was typed; the services decide whether the change is allowed."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from s75.agreements.forms import GovukForm
 from s75.core.fiscal import FinancialYear
+from s75.core.forms import GovukForm
 
-from .models import EntryKind, Fund, JournalEntry, Period, PeriodStatus
+from .models import Fund, JournalEntry, Period, PeriodStatus
 from .selectors import fund_period, fund_years
 
 MONTHS = [(f"M{number:02d}", f"M{number:02d}") for number in range(1, 13)]
@@ -102,11 +102,3 @@ class EntryReverseForm(GovukForm):
             "financial_year", "number"
         )
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.entry.kind in {EntryKind.CONTRIBUTION_DUE, EntryKind.RECEIPT}:
-            raise ValidationError(
-                "This entry was posted from the partner's instalments: change the instalments instead, so that "
-                "they and the ledger agree"
-            )
-        return cleaned

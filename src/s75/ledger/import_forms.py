@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django import forms
 
-from s75.agreements.forms import GovukForm
+from s75.core.forms import GovukForm
 
 from .importing import FIELDS, cost_centre_rows_read
 from .models import ColumnMapping, Fund

@@ -25,10 +25,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from s75.agreements.models import Schedule
-from s75.agreements.services import acting_user
 from s75.audit.services import audit_record
 from s75.core.fiscal import FinancialYear
 from s75.core.money import MoneyError, format_gbp, parse_pence
+from s75.core.users import acting_user
 from s75.jobs.models import Job
 from s75.jobs.progress import POSTING, READING, Progress
 from s75.jobs.services import job_create, job_launch, jobs_dir

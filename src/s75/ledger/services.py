@@ -13,9 +13,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from s75.agreements.models import Agreement
-from s75.agreements.services import acting_user
 from s75.audit.services import audit_record
+from s75.core.errors import ServiceError
 from s75.core.fiscal import FinancialYear, financial_years_between
+from s75.core.users import acting_user
 
 from .models import (
     Account,
@@ -30,12 +31,8 @@ from .models import (
 )
 
 
-class LedgerError(Exception):
+class LedgerError(ServiceError):
     """A refused posting or close; ``problems`` says every reason in words a finance officer can act on."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -199,10 +196,27 @@ def entry_post(
     return entry
 
 
+# Entries the ledger posts from a partner's instalments and receipts; they are put right by changing those, which
+# reverse them through ``instalment_entry_reverse``, so that the instalments and the ledger always agree.
+FROM_INSTALMENTS = frozenset({EntryKind.CONTRIBUTION_DUE, EntryKind.RECEIPT})
+
+
 def entry_reverse(*, actor, entry: JournalEntry, period: Period | None = None, reason: str) -> JournalEntry:
-    """Put right an entry by posting its mirror image (to its own period, or to ``period`` when that is closed)."""
+    """Put right an entry by posting its mirror image (to its own period, or to ``period`` when that is closed).
+
+    An entry posted from a partner's instalments is refused: reversing it alone would leave the instalment
+    schedule saying the partner owes (or paid) what the ledger no longer shows."""
+    if entry.kind in FROM_INSTALMENTS:
+        raise LedgerError("this entry was posted from the partner's instalments: change the instalments instead, so "
+                          "that they and the ledger agree")
+    return instalment_entry_reverse(actor=actor, entry=entry, period=period, reason=reason)
+
+
+def instalment_entry_reverse(*, actor, entry: JournalEntry, period: Period | None = None, reason: str) -> JournalEntry:
+    """:func:`entry_reverse` for any entry, those posted from instalments included: only the instalment services
+    call it, when an instalment they post for is taken away."""
     if not reason.strip():
-        raise LedgerError(["say why the entry is reversed"])
+        raise LedgerError("say why the entry is reversed", field="reason")
     if JournalEntry.objects.filter(reverses=entry).exists():
         raise LedgerError([f"entry {entry.pk} has already been reversed"])
     if entry.kind == EntryKind.REVERSAL:

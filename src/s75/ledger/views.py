@@ -42,13 +42,13 @@ from .models import Account, AccountRole, EntryKind, Fund, JournalEntry, Journal
 from .pages import fund_or_404
 from .permissions import CLOSE_PERIOD, POST_LEDGER
 from .selectors import expenditure_by_month, fund_years, ledger_lines, trial_balance
-from .services import LedgerError, entry_reverse, fund_open, period_close
+from .services import FROM_INSTALMENTS, LedgerError, entry_reverse, fund_open, period_close
 
 LINES_PER_PAGE = 50
 LINES_EXPORT_LIMIT = 100_000
 LATEST_ENTRIES = 10
 ENTRY_LINES_PER_PAGE = 100
-FROM_INSTALMENTS = {EntryKind.CONTRIBUTION_DUE, EntryKind.RECEIPT}
+
 
 
 def _may(request, fund: Fund, permission: str) -> bool:

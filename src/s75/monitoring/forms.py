@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
-from s75.agreements.forms import GovukDateField, GovukForm
 from s75.core.fiscal import FinancialYear
+from s75.core.forms import GovukDateField, GovukForm
 from s75.core.money import MoneyError, parse_pence
 
 from .charts import MONTH_NAMES
@@ -61,12 +61,15 @@ def _pence(text: str) -> int:
 class MonitoringForm(GovukForm):
     """Puts a service's problem on the field it concerns, by the words in it; the rest go to the form."""
 
-    problem_fields: list[tuple[str, str]] = []
+    # Words in a problem → the field it concerns, for the problems whose service does not yet name their field.
+    problem_words: list[tuple[str, str]] = []
 
-    def _field_of(self, problem: str) -> str | None:
-        words = problem.lower()
-        return next((name for keyword, name in self.problem_fields if keyword in words and name in self.fields),
-                    None)
+    def add_problems(self, problems: list[str]) -> None:
+        for problem in problems:
+            words = problem.lower()
+            field = getattr(problem, "field", None) or next(
+                (name for keyword, name in self.problem_words if keyword in words and name in self.fields), None)
+            self.add_error(field if field in self.fields else None, problem[0].upper() + problem[1:])
 
 
 class PeriodForm(forms.Form):
@@ -100,7 +103,7 @@ class ForecastForm(MonitoringForm):
         help_text="Why the forecast is what it is: shown beside the schedule on the dashboard.",
     )
 
-    problem_fields = [
+    problem_words = [
         ("enter the forecast outturn", "amount"),
         ("figure is used only", "amount"),
         ("whole number of pence", "amount"),
@@ -116,7 +119,7 @@ class ForecastForm(MonitoringForm):
 class ProfileForm(MonitoringForm):
     """Twelve weights, one a month; all blank means flat twelfths."""
 
-    problem_fields = [("profile", "M01")]
+    problem_words = [("profile", "M01")]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,7 +170,7 @@ class CommitmentForm(MonitoringForm):
     end_date = GovukDateField(label="Ends on (optional)", required=False,
                               help_text="Leave it blank for a commitment that runs on past the year end.")
 
-    problem_fields = [("weekly cost", "weekly_cost"), ("ends on or after", "end_date"), ("describe", "description")]
+    problem_words = [("weekly cost", "weekly_cost"), ("ends on or after", "end_date"), ("describe", "description")]
 
     def clean_weekly_cost(self) -> int:
         return _pence(self.cleaned_data["weekly_cost"])
@@ -194,7 +197,7 @@ class ConsentForm(MonitoringForm):
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="For example, who decided and where it is minuted.")
 
-    problem_fields = [("how much", "up_to"), ("has no amount", "up_to"), ("finance lead", "decision"),
+    problem_words = [("how much", "up_to"), ("has no amount", "up_to"), ("finance lead", "decision"),
                       ("prior-agreement clause", "decision")]
 
     def clean_up_to(self) -> int | None:
@@ -213,7 +216,7 @@ class RecoveryActionForm(MonitoringForm):
     due_date = GovukDateField(label="Due by", help_text="For example, 31 1 2014",
                               error_messages={"required": "Enter the date the action is due"})
 
-    problem_fields = [("saving", "saving")]
+    problem_words = [("saving", "saving")]
 
     def clean_saving(self) -> int:
         saving = _pence(self.cleaned_data["saving"])

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from s75.accounts.models import User
 from s75.agreements.models import Agreement, Party, Schedule
-from s75.agreements.services import acting_user
 from s75.audit.services import audit_record, snapshot
+from s75.core.errors import ServiceError
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
+from s75.core.users import acting_user
 from s75.organisations.selectors import organisation_successors_as_at
 
 from .models import (
@@ -32,10 +33,8 @@ from .models import (
 from .selectors import ConsentState, consent_may_record, monitoring_report
 
 
-class MonitoringError(Exception):
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
+class MonitoringError(ServiceError):
+    """A refused monitoring change; ``problems`` says every reason."""
 
 
 def _check_month(month: int) -> None:

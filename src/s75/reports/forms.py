@@ -2,10 +2,9 @@
 
 from django import forms
 
-from s75.core.fiscal import FinancialYear
+from s75.core.fiscal import FinancialYear, Quarter
 
 from .models import ReportFormat
-from .quarters import Quarter
 
 
 class GenerateForm(forms.Form):

@@ -9,9 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from s75.core.fiscal import FinancialYear
-
-from .quarters import Quarter
+from s75.core.fiscal import FinancialYear, Quarter
 
 
 class ReportFormat(models.TextChoices):

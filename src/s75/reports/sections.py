@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from s75.agreements.models import FundingType
 from s75.budgets.models import Contribution, Instalment, Receipt
 from s75.budgets.selectors import financial_schedule
+from s75.core.fiscal import Quarter
 from s75.ledger.models import Fund
 from s75.monitoring import forecasting
 from s75.monitoring.models import ActionStatus, Commentary, ForecastMethod
@@ -35,7 +36,6 @@ from s75.settlement.selectors import (
 )
 
 from . import workbook
-from .quarters import Quarter
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.dateformat import format as date_format
 
+from s75.core.fiscal import Quarter
 from s75.ledger.models import Fund
 from s75.monitoring.selectors import monitoring_report
 
 from .models import ReportVersion
-from .quarters import Quarter
 from .sections import ReportContext, sections_for
 
 SNAPSHOT_FORMAT = 1

@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from s75.audit.services import audit_record
 from s75.budgets.selectors import agreement_years
+from s75.core.fiscal import Quarter
 from s75.jobs.models import Job
 from s75.jobs.progress import FINISHED, Progress
 from s75.jobs.services import job_create, job_launch
 from s75.ledger.models import Fund
 
 from .models import ReportFormat, ReportVersion
-from .quarters import Quarter
 from .rendering import paper_pdf, paper_xlsx
 from .selectors import person_name, report_next_number, report_snapshot, reports_dir
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from s75.agreements.selectors import user_may_change
 from s75.budgets.selectors import agreement_years
+from s75.core.fiscal import Quarter
 from s75.jobs.models import Job
 from s75.jobs.selectors import JobState, job_state
 from s75.ledger.models import Fund
@@ -23,7 +24,6 @@ from s75.monitoring.selectors import monitoring_latest_period
 
 from .forms import GenerateForm
 from .models import ReportFormat, ReportVersion
-from .quarters import Quarter
 from .selectors import report_download_name, report_file_path, report_version_get, report_versions
 from .services import JOB_KIND, STAGE_TEXT, ReportError, report_generate_start, report_reproduce_start
 

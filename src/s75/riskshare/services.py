@@ -8,10 +8,11 @@ a file against the same rules before it writes anything.
 from decimal import Decimal
 
 from s75.agreements.models import Agreement, Party, Schedule
-from s75.agreements.services import ChangeRefused, VariationDetails, acting_user, agreement_change
+from s75.agreements.services import ChangeRefused, VariationDetails, agreement_change
 from s75.audit.services import audit_record, snapshot
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp, format_percent
+from s75.core.users import acting_user
 
 from .models import OverspendRule, PartyTerm, RiskShareTerms, UnderspendRule
 

@@ -4,9 +4,9 @@ agreement per schedule."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from s75.agreements.forms import GovukForm
 from s75.agreements.models import Agreement
 from s75.core.fiscal import FinancialYear
+from s75.core.forms import GovukForm
 from s75.core.money import MoneyError, parse_pence
 
 from .models import OutturnBasis

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from s75.agreements.models import Agreement, Party
 from s75.agreements.selectors import user_acts_for_party
-from s75.agreements.services import acting_user
 from s75.audit.services import audit_record
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
+from s75.core.users import acting_user
 from s75.ledger.models import Account, AccountRole, EntryKind, Fund, Period, PeriodStatus
 from s75.ledger.services import LedgerError, LineSpec, entry_post, fund_open
 from s75.riskshare.allocation import AllocationError

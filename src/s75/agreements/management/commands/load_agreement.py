@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from s75.agreements.fileformat import AgreementFileError, agreement_file_read, agreement_load
+from s75.agreements.file_loading import agreement_load
+from s75.agreements.file_reading import AgreementFileError, agreement_file_read
 from s75.agreements.management import add_user_argument, command_user
 
 

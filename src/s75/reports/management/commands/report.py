@@ -7,10 +7,10 @@ import shutil
 from django.core.management.base import BaseCommand, CommandError
 
 from s75.agreements.management import add_user_argument, command_user
+from s75.core.fiscal import Quarter
 from s75.ledger.models import Fund
 from s75.ledger.selectors import fund_get
 from s75.reports.models import ReportFormat, ReportVersion
-from s75.reports.quarters import Quarter
 from s75.reports.selectors import report_file_path
 from s75.reports.services import STAGE_TEXT, ReportError, report_version_create, report_version_reproduce
 

@@ -1,4 +1,6 @@
-"""`s75 load-reference-data`: the public organisation lists and the roles. Safe to run again."""
+"""`s75 load-reference-data`: the public organisation lists and the roles. Safe to run again.
+
+It lives with the accounts, above the organisations in the layers, because it loads both."""
 
 from django.core.management.base import BaseCommand
 

@@ -1,0 +1,7 @@
+"""Who acted: the user a service records as having made a change."""
+
+
+def acting_user(actor):
+    """The signed-in user ``actor`` for a ``created_by`` or ``modified_by`` column; ``None`` for the system operator
+    (``actor=None``, a command or a load) or an anonymous visitor."""
+    return actor if getattr(actor, "is_authenticated", False) else None
