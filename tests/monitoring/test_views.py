@@ -27,7 +27,6 @@ from s75.monitoring.models import (
     ScheduleYear,
 )
 from s75.monitoring.selectors import ConsentState
-from s75.monitoring.services import MonitoringError, consent_record
 from tests.factories import UserFactory, complete_agreement
 from tests.monitoring.conftest import spend
 from tests.monitoring.test_luton_consent import OUTTURN
@@ -340,19 +339,6 @@ def test_only_a_finance_lead_of_that_partner_may_record_its_decision(client, fun
     client.force_login(UserFactory(role="Partner finance lead", organisation=nhs.organisation))
     assert client.get(page_url("consent", fund, other.pk)).status_code == 404
     assert not Consent.objects.exists()
-
-
-def test_the_service_checks_the_finance_lead_when_asked(fund, host, nhs):
-    council_lead = UserFactory(role="Partner finance lead", organisation=host.organisation)
-    details = {"party": nhs, "financial_year": 2024, "decision": "decline", "decided_on": date(2024, 9, 20)}
-    with pytest.raises(MonitoringError, match="only a finance lead of"):
-        consent_record(actor=council_lead, check_finance_lead=True, **details)
-    with pytest.raises(MonitoringError, match="only a finance lead of"):
-        consent_record(actor=UserFactory(organisation=nhs.organisation), check_finance_lead=True, **details)
-    assert not Consent.objects.exists()
-    nhs_lead = UserFactory(role="Partner finance lead", organisation=nhs.organisation)
-    assert consent_record(actor=nhs_lead, check_finance_lead=True, **details).decision == "decline"
-    assert consent_record(actor=None, **details)  # the system operator, unchecked as before
 
 
 def test_the_host_not_bound_by_the_clause_has_no_decision_to_record(client, fund, host, overspent):

@@ -58,20 +58,6 @@ def _pence(text: str) -> int:
         raise ValidationError(str(exc)[0].upper() + str(exc)[1:]) from exc
 
 
-class MonitoringForm(GovukForm):
-    """Puts a service's problem on the field it concerns, by the words in it; the rest go to the form."""
-
-    # Words in a problem → the field it concerns, for the problems whose service does not yet name their field.
-    problem_words: list[tuple[str, str]] = []
-
-    def add_problems(self, problems: list[str]) -> None:
-        for problem in problems:
-            words = problem.lower()
-            field = getattr(problem, "field", None) or next(
-                (name for keyword, name in self.problem_words if keyword in words and name in self.fields), None)
-            self.add_error(field if field in self.fields else None, problem[0].upper() + problem[1:])
-
-
 class PeriodForm(forms.Form):
     """The month the dashboard shows, from the query string."""
 
@@ -89,7 +75,7 @@ METHOD_CHOICES = [("", "The manager's figure when one is entered for the month, 
                   *ForecastMethod.choices]
 
 
-class ForecastForm(MonitoringForm):
+class ForecastForm(GovukForm):
     method = forms.ChoiceField(
         label="Forecast method", choices=METHOD_CHOICES, required=False, widget=forms.RadioSelect,
         help_text="The method is the schedule's for the whole year; the figure is this month's.",
@@ -103,23 +89,17 @@ class ForecastForm(MonitoringForm):
         help_text="Why the forecast is what it is: shown beside the schedule on the dashboard.",
     )
 
-    problem_words = [
-        ("enter the forecast outturn", "amount"),
-        ("figure is used only", "amount"),
-        ("whole number of pence", "amount"),
-        ("commentary explains", "commentary"),
-        ("forecast method", "method"),
-    ]
+    problem_fields = {"amount_pence": "amount"}
 
     def clean_amount(self) -> int | None:
         text = self.cleaned_data["amount"].strip()
         return _pence(text) if text else None
 
 
-class ProfileForm(MonitoringForm):
+class ProfileForm(GovukForm):
     """Twelve weights, one a month; all blank means flat twelfths."""
 
-    problem_words = [("profile", "M01")]
+    problem_fields = {"profile": "M01"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,15 +131,15 @@ class ProfileForm(MonitoringForm):
                 self.add_error(f"M{month:02d}", f"The weight for M{month:02d} is a number of at most four decimal "
                                                 "places, not negative")
             weights.append(weight)
-        if len(weights) == 12 and not self.errors and not any(weights):
-            self.add_error("M01", "A profile's weights cannot all be zero: leave every month blank for flat twelfths")
         if not self.errors:
             # JSON holds exact weights: whole numbers as numbers, others as text, read back by Fraction.
             cleaned["profile"] = [int(w) if w == w.to_integral_value() else str(w.normalize()) for w in weights]
         return cleaned
 
 
-class CommitmentForm(MonitoringForm):
+class CommitmentForm(GovukForm):
+    problem_fields = {"weekly_cost_pence": "weekly_cost"}
+
     description = forms.CharField(
         label="Description", max_length=300, help_text="For example, the care package and its reference.",
         error_messages={"required": "Describe the commitment"},
@@ -170,13 +150,11 @@ class CommitmentForm(MonitoringForm):
     end_date = GovukDateField(label="Ends on (optional)", required=False,
                               help_text="Leave it blank for a commitment that runs on past the year end.")
 
-    problem_words = [("weekly cost", "weekly_cost"), ("ends on or after", "end_date"), ("describe", "description")]
-
     def clean_weekly_cost(self) -> int:
         return _pence(self.cleaned_data["weekly_cost"])
 
 
-class CommentaryForm(MonitoringForm):
+class CommentaryForm(GovukForm):
     text = forms.CharField(
         label="Commentary", widget=forms.Textarea(attrs={"rows": 8}),
         help_text="The month's position, its risks and what is being done about them.",
@@ -184,7 +162,9 @@ class CommentaryForm(MonitoringForm):
     )
 
 
-class ConsentForm(MonitoringForm):
+class ConsentForm(GovukForm):
+    problem_fields = {"up_to_pence": "up_to", "party": "decision"}
+
     decision = forms.ChoiceField(
         label="The partner's decision", choices=ConsentDecision.choices, widget=forms.RadioSelect,
         error_messages={"required": "Select the partner's decision"},
@@ -197,15 +177,14 @@ class ConsentForm(MonitoringForm):
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="For example, who decided and where it is minuted.")
 
-    problem_words = [("how much", "up_to"), ("has no amount", "up_to"), ("finance lead", "decision"),
-                      ("prior-agreement clause", "decision")]
-
     def clean_up_to(self) -> int | None:
         text = self.cleaned_data["up_to"].strip()
         return _pence(text) if text else None
 
 
-class RecoveryActionForm(MonitoringForm):
+class RecoveryActionForm(GovukForm):
+    problem_fields = {"saving_pence": "saving"}
+
     description = forms.CharField(label="Action", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
                                   error_messages={"required": "Describe the action"})
     saving = _money("Saving", help_text="What the action saves this year, for example £12,500.00",
@@ -216,8 +195,6 @@ class RecoveryActionForm(MonitoringForm):
     due_date = GovukDateField(label="Due by", help_text="For example, 31 1 2014",
                               error_messages={"required": "Enter the date the action is due"})
 
-    problem_words = [("saving", "saving")]
-
     def clean_saving(self) -> int:
         saving = _pence(self.cleaned_data["saving"])
         if saving <= 0:
@@ -225,5 +202,5 @@ class RecoveryActionForm(MonitoringForm):
         return saving
 
 
-class ActionStatusForm(MonitoringForm):
+class ActionStatusForm(GovukForm):
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)

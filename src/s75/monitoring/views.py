@@ -74,8 +74,8 @@ from .selectors import (
 from .services import (
     MonitoringError,
     commentary_set,
-    commitment_register,
-    consent_decision_record,
+    commitment_add,
+    consent_record,
     recovery_action_add,
     recovery_action_status_set,
     schedule_forecast_set,
@@ -418,10 +418,10 @@ def commitments_view(request, pk: int, period: ReportPeriod, number: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            commitment_register(actor=request.user, schedule=schedule, financial_year=period.year.start_year,
-                                month=period.month, description=data["description"],
-                                weekly_cost_pence=data["weekly_cost"], start_date=data["start_date"],
-                                end_date=data["end_date"])
+            commitment_add(actor=request.user, schedule=schedule, financial_year=period.year.start_year,
+                           month=period.month, description=data["description"],
+                           weekly_cost_pence=data["weekly_cost"], start_date=data["start_date"],
+                           end_date=data["end_date"])
         except MonitoringError as error:
             form.add_problems(error.problems)
         else:
@@ -490,9 +490,9 @@ def consent_view(request, pk: int, period: ReportPeriod, party_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            consent_decision_record(actor=request.user, party=party, financial_year=period.year.start_year,
-                                    month=period.month, decision=data["decision"], decided_on=data["decided_on"],
-                                    up_to_pence=data["up_to"], note=data["note"])
+            consent_record(actor=request.user, party=party, financial_year=period.year.start_year,
+                           month=period.month, decision=data["decision"], decided_on=data["decided_on"],
+                           up_to_pence=data["up_to"], note=data["note"])
         except MonitoringError as error:
             form.add_problems(error.problems)
         else:
