@@ -11,7 +11,7 @@ manager's permission (``ledger.post_ledger``), or for a consent decision a finan
 running balances; the dashboard's fund and body are kept per version of their data (``cache``).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -61,14 +61,14 @@ from .selectors import (
     MonitoringReport,
     MonthCommentary,
     MonthPoint,
-    PartnerLine,
+    RecoveryPosition,
     ScheduleLine,
     consent_may_record,
     consent_recorders,
     monitoring_report,
     monitoring_trend,
     monitoring_years,
-    recovery_actions,
+    recovery_positions,
     schedule_commitments,
 )
 from .services import (
@@ -169,38 +169,11 @@ class ScheduleRow:
 
 
 @dataclass
-class PartnerPanel:
-    line: PartnerLine
-    state_class: str
-    actions: list[RecoveryAction] = field(default_factory=list)
+class PartnerPanel(RecoveryPosition):
+    """A partner's recovery position (the one the quarterly report shows too) as the dashboard shows it."""
+
+    state_class: str = ""
     may_record_consent: bool = False
-
-    @property
-    def gap(self) -> int:
-        """What the recovery plan has to find: the projected excess over the partner's contributions."""
-        return max(self.line.projected_excess, 0)
-
-    @property
-    def plan_expected(self) -> bool:
-        """A partner bound by a prior-agreement clause whose contributions are projected to be overspent."""
-        return self.line.consent_state is not None and self.gap > 0
-
-    @property
-    def plan_missing(self) -> bool:
-        return self.plan_expected and not self.actions and self.line.consent_state != ConsentState.GIVEN
-
-    @property
-    def within(self) -> int:
-        """How far the projected share of spend is below the contributions."""
-        return max(-self.line.projected_excess, 0)
-
-    @property
-    def planned_savings(self) -> int:
-        return sum(action.saving_pence for action in self.actions if action.status != ActionStatus.DROPPED)
-
-    @property
-    def still_to_find(self) -> int:
-        return max(self.gap - self.planned_savings, 0)
 
     @property
     def amounts(self) -> list[int]:
@@ -222,13 +195,10 @@ def _schedule_rows(fund: Fund, report: MonitoringReport) -> list[ScheduleRow]:
 
 
 def _partner_panels(report: MonitoringReport, recorders: frozenset[int]) -> list[PartnerPanel]:
-    actions = recovery_actions(agreement=report.agreement, year=report.year)
     return [
-        PartnerPanel(
-            line, CONSENT_TAGS.get(line.consent_state, ""), actions.get(line.party.pk, []),
-            line.consent_state is not None and line.party.pk in recorders,
-        )
-        for line in report.partners
+        PartnerPanel(position.line, position.actions, CONSENT_TAGS.get(position.line.consent_state, ""),
+                     position.bound and position.line.party.pk in recorders)
+        for position in recovery_positions(report=report)
     ]
 
 
@@ -472,11 +442,7 @@ def commentary_view(request, pk: int, period: ReportPeriod):
 def _partner_panel(fund: Fund, period: ReportPeriod, party: Party) -> PartnerPanel | None:
     """The partner's figures as at the month (None when the year has no contributions) and its recovery plan."""
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
-    line = next((line for line in report.partners if line.party.pk == party.pk), None)
-    if line is None:
-        return None
-    actions = recovery_actions(agreement=fund.agreement, year=period.year).get(party.pk, [])
-    return PartnerPanel(line, CONSENT_TAGS.get(line.consent_state, ""), actions)
+    return next((panel for panel in _partner_panels(report, frozenset()) if panel.line.party.pk == party.pk), None)
 
 
 @login_required
