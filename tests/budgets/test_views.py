@@ -115,10 +115,7 @@ def test_a_year_without_contributions_or_already_set_is_refused_in_the_error_sum
 
 
 def test_a_receipt_typed_in_pounds_is_recorded_and_posted(officer_client, agreement, nhs, instalments):
-    fund = fund_open(actor=None, agreement=agreement)
-    from s75.budgets.services import instalments_post
-
-    instalments_post(actor=None, agreement=agreement)
+    fund = fund_open(actor=None, agreement=agreement)  # posts the instalments set before it
     receipt_url = url("receipt_record", agreement, instalments[0].pk)
     page = officer_client.get(receipt_url).content.decode()
     assert "Record a receipt" in page and "£133,750.00" in page

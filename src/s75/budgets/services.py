@@ -1,18 +1,9 @@
 """Writes for contributions: a partner's contribution to a schedule (a change to the agreement, so a variation once
-it is in force), and contributions in practice: instalment schedules, receipts against them, and their ledger
-postings.
+it is in force), and contributions in practice: instalment schedules and receipts against them.
 
-When the agreement has a pooled fund, the ledger follows the instalments (accrual accounting):
-
-- **When an instalment falls due**, the partner owes it: Dr contributions receivable (the partner's), Cr
-  contributions (the partner's income account). This is posted *when the schedule is set*, to the period of each
-  instalment's due date, so the ledger holds the year's contributions month by month as they fall due and no
-  scheduler has to remember to post them. An instalment whose due period is already closed is posted to the
-  fund's first open period after it (its lines keep the due date as their posting date).
-- **When money arrives**: Dr cash, Cr contributions receivable (the partner's), in the period of the receipt
-  date (or the first open period after it, when that one is closed).
-- Instalments set, or receipts recorded, before the fund's ledger was opened are posted by
-  :func:`instalments_post`, which the page that opens the ledger calls, and which is safe to call at any time.
+When the agreement has a pooled fund, each instalment's receivable and each receipt is posted to its ledger in the
+same transaction, through the hook of ``postings`` (the ledger says how it posts them); instalments set, or
+receipts recorded, before the fund was opened are posted when it is.
 
 Every operation is one transaction with its audit records; a refusal says every reason and changes nothing.
 """
@@ -34,10 +25,9 @@ from s75.core.errors import Problem, ServiceError
 from s75.core.fiscal import FinancialYear, financial_years_between
 from s75.core.money import format_gbp, split_largest_remainder
 from s75.core.users import acting_user
-from s75.ledger.models import AccountRole, EntryKind, Fund, JournalEntry, Period, PeriodStatus
-from s75.ledger.services import LedgerError, LineSpec, entry_post, fund_open, instalment_entry_reverse
 
 from .models import Contribution, FundingStream, Instalment, Receipt
+from .postings import ledger_postings
 
 
 class InstalmentError(ServiceError):
@@ -156,78 +146,6 @@ def contribution_total(*, party: Party, year: FinancialYear, funding_stream: Fun
     return contributions.aggregate(total=Sum("amount_pence"))["total"] or 0
 
 
-def _fund_of(agreement: Agreement) -> Fund | None:
-    return Fund.objects.filter(agreement=agreement).first()
-
-
-def _open_period_for(fund: Fund, day: date) -> Period:
-    """The period of ``day``, or the first open period after it when that one is closed."""
-    year = FinancialYear.containing(day)
-    month = (day.month - 4) % 12 + 1
-    period = fund.periods.filter(financial_year=year.start_year, number=month).first()
-    if period is None:
-        raise LedgerError([f"the fund's ledger has no period for {day:%-d %B %Y}: it is outside the agreement's term"])
-    if period.status == PeriodStatus.OPEN:
-        return period
-    later = (
-        fund.periods.filter(status=PeriodStatus.OPEN)
-        .filter(financial_year__gte=period.financial_year)
-        .exclude(financial_year=period.financial_year, number__lt=period.number)
-        .order_by("financial_year", "number")
-        .first()
-    )
-    if later is None:
-        raise LedgerError([f"period {period} is closed, and so is every period after it: nothing can be posted"])
-    return later
-
-
-def _party_account(fund: Fund, party: Party, role: str, *, actor):
-    account = fund.accounts.filter(role=role, party=party).first()
-    if account is None:  # a partner added after the ledger was opened: opening again adds its accounts
-        fund_open(actor=actor, agreement=fund.agreement)
-        account = fund.accounts.get(role=role, party=party)
-    return account
-
-
-def _post_due(*, actor, fund: Fund, instalment: Instalment) -> JournalEntry:
-    party = instalment.party
-    receivable = _party_account(fund, party, AccountRole.CONTRIBUTIONS_RECEIVABLE, actor=actor)
-    income = _party_account(fund, party, AccountRole.CONTRIBUTIONS, actor=actor)
-    description = f"{party}: {instalment.year.label} instalment {instalment.number} due"
-    entry = entry_post(
-        actor=actor, fund=fund, period=_open_period_for(fund, instalment.due_on), description=description,
-        kind=EntryKind.CONTRIBUTION_DUE,
-        lines=[
-            LineSpec(receivable, instalment.amount_pence, description=description, posting_date=instalment.due_on),
-            LineSpec(income, -instalment.amount_pence, description=description, posting_date=instalment.due_on),
-        ],
-    )
-    instalment.due_entry = entry
-    instalment.save(update_fields=["due_entry", "modified_at"])
-    return entry
-
-
-def _post_receipt(*, actor, fund: Fund, receipt: Receipt) -> JournalEntry:
-    instalment = receipt.instalment
-    party = instalment.party
-    cash = fund.accounts.get(role=AccountRole.CASH, party__isnull=True, schedule__isnull=True)
-    receivable = _party_account(fund, party, AccountRole.CONTRIBUTIONS_RECEIVABLE, actor=actor)
-    description = f"{party}: received against {instalment.year.label} instalment {instalment.number}"
-    if receipt.reference:
-        description += f" ({receipt.reference})"
-    entry = entry_post(
-        actor=actor, fund=fund, period=_open_period_for(fund, receipt.received_on), description=description,
-        kind=EntryKind.RECEIPT,
-        lines=[
-            LineSpec(cash, receipt.amount_pence, description=description, posting_date=receipt.received_on),
-            LineSpec(receivable, -receipt.amount_pence, description=description, posting_date=receipt.received_on),
-        ],
-    )
-    receipt.entry = entry
-    receipt.save(update_fields=["entry", "modified_at"])
-    return entry
-
-
 def _schedule_problems(
     agreement: Agreement, party: Party, year: FinancialYear, stream: FundingStream | None
 ) -> list[str]:
@@ -253,12 +171,8 @@ def _instalments_remove(*, actor, agreement: Agreement, instalments: list[Instal
             f"money has been received against {', '.join(f'instalment {i.number}' for i in received)}: "
             "instalments with receipts cannot be replaced"
         ])
-    fund = _fund_of(agreement)
     for instalment in instalments:
-        if instalment.due_entry_id is not None:
-            entry = instalment.due_entry
-            period = _open_period_for(fund, instalment.due_on) if entry.period.status != PeriodStatus.OPEN else None
-            instalment_entry_reverse(actor=actor, entry=entry, period=period, reason=reason)
+        ledger_postings().withdrawn(actor=actor, instalment=instalment, reason=reason)
         audit_record(actor=actor, action="instalment_remove", obj=instalment, agreement=agreement,
                      before=snapshot(instalment, "financial_year", "number", "due_on", "amount_pence"), reason=reason)
         instalment.delete()
@@ -319,10 +233,8 @@ def instalment_set(
                    "funding_stream": str(funding_stream or "all"), "total_pence": total,
                    "instalments": [[f"{i.due_on:%Y-%m-%d}", i.amount_pence] for i in instalments]},
         )
-        fund = _fund_of(agreement)
-        if fund is not None:
-            for instalment in instalments:
-                _post_due(actor=actor, fund=fund, instalment=instalment)
+        for instalment in instalments:
+            ledger_postings().due(actor=actor, instalment=instalment)
     return instalments
 
 
@@ -383,31 +295,5 @@ def receipt_record(
         )
         audit_record(actor=actor, action="receipt_record", obj=receipt, agreement=agreement,
                      after=snapshot(receipt, "instalment_id", "received_on", "amount_pence", "reference"))
-        fund = _fund_of(agreement)
-        if fund is not None:
-            if instalment.due_entry_id is None:
-                _post_due(actor=actor, fund=fund, instalment=instalment)
-            _post_receipt(actor=actor, fund=fund, receipt=receipt)
+        ledger_postings().received(actor=actor, receipt=receipt)
     return receipt
-
-
-def instalments_post(*, actor, agreement: Agreement) -> int:
-    """Post to the fund's ledger every instalment receivable and every receipt not yet in it (those set or
-    recorded before the ledger was opened); returns how many entries were posted. Safe to call at any time."""
-    with transaction.atomic():
-        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        fund = _fund_of(agreement)
-        if fund is None:
-            return 0
-        posted = 0
-        for instalment in Instalment.objects.select_for_update(of=("self",)).filter(
-            party__agreement=agreement, due_entry__isnull=True
-        ).select_related("party").order_by("due_on", "id"):
-            _post_due(actor=actor, fund=fund, instalment=instalment)
-            posted += 1
-        for receipt in Receipt.objects.select_for_update(of=("self",)).filter(
-            instalment__party__agreement=agreement, entry__isnull=True
-        ).select_related("instalment__party").order_by("received_on", "id"):
-            _post_receipt(actor=actor, fund=fund, receipt=receipt)
-            posted += 1
-    return posted

@@ -96,6 +96,10 @@ class FinancialMonth:
             raise ValueError(f"{text!r} is not a period: write it like 2024-25/M06") from None
         return cls(FinancialYear.parse(year_text), month)
 
+    @classmethod
+    def containing(cls, day: date) -> "FinancialMonth":
+        return cls(FinancialYear.containing(day), (day.month - 4) % 12 + 1)
+
     @property
     def label(self) -> str:
         return f"{self.year.label}/{month_label(self.month)}"
