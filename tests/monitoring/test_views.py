@@ -326,6 +326,15 @@ def test_a_bad_decision_saves_nothing(client, fund, nhs, overspent, data, proble
     assert not Consent.objects.exists()
 
 
+@pytest.mark.parametrize(("data", "field"), [
+    (consent_data(up_to=""), "up_to"),
+    (consent_data(decision="decline"), "up_to"),
+])
+def test_a_refused_decision_links_each_problem_to_its_field(client, fund, nhs, overspent, data, field):
+    client.force_login(UserFactory(role="Partner finance lead", organisation=nhs.organisation))
+    assert f'<a href="#id_{field}">' in error_summary(client.post(page_url("consent", fund, nhs.pk), data))
+
+
 def test_only_a_finance_lead_of_that_partner_may_record_its_decision(client, fund, host, nhs, officer_client,
                                                                    overspent):
     url = page_url("consent", fund, nhs.pk)

@@ -60,7 +60,7 @@ class InstalmentPlan:
 def pattern_due_dates(*, pattern: str, year: FinancialYear) -> list[tuple[date, int]]:
     """The due dates of a named pattern in a financial year, each with an equal share."""
     if pattern not in PATTERNS:
-        raise InstalmentError([f"{pattern!r} is not a pattern: choose one of {', '.join(PATTERNS)}"])
+        raise InstalmentError(f"{pattern!r} is not a pattern: choose one of {', '.join(PATTERNS)}", field="pattern")
     return [
         (date(year.start_year if month >= 4 else year.start_year + 1, month, day), 1)
         for month, day in PATTERNS[pattern]
@@ -83,7 +83,7 @@ def instalments_plan(*, total_pence: int, pattern: Pattern, year: FinancialYear)
     if not problems and sum(Fraction(share) for _, share in dated) == 0:
         problems.append("the shares add up to nothing")
     if problems:
-        raise InstalmentError(problems)
+        raise InstalmentError(problems, field="pattern")
     dated.sort(key=lambda pair: pair[0])
     amounts = split_largest_remainder(total_pence, [share for _, share in dated])
     return [InstalmentPlan(due_on, amount) for (due_on, _), amount in zip(dated, amounts, strict=True) if amount]
@@ -151,15 +151,16 @@ def _schedule_problems(
 ) -> list[str]:
     problems = []
     if party.agreement_id != agreement.pk:
-        problems.append(f"{party} is not a party to this agreement")
+        problems.append(Problem(f"{party} is not a party to this agreement", "party"))
     existing = Instalment.objects.filter(party=party, financial_year=year.start_year)
     if stream is None and existing.exists():
-        problems.append(f"{party} already has instalments for {year.label}: replace them instead")
+        problems.append(Problem(f"{party} already has instalments for {year.label}: replace them instead", "replace"))
     elif stream is not None and existing.filter(funding_stream__isnull=True).exists():
-        problems.append(f"{party}'s {year.label} instalments already cover every funding stream: replace them "
-                        "instead")
+        problems.append(Problem(f"{party}'s {year.label} instalments already cover every funding stream: replace "
+                                "them instead", "replace"))
     elif stream is not None and existing.filter(funding_stream=stream).exists():
-        problems.append(f"{party} already has {stream} instalments for {year.label}: replace them instead")
+        problems.append(Problem(f"{party} already has {stream} instalments for {year.label}: replace them instead",
+                                "replace"))
     return problems
 
 
@@ -167,10 +168,10 @@ def _instalments_remove(*, actor, agreement: Agreement, instalments: list[Instal
     """Take instalments away (nothing received against them): reverse their receivables, then delete them."""
     received = [instalment for instalment in instalments if instalment.receipts.exists()]
     if received:
-        raise InstalmentError([
+        raise InstalmentError(
             f"money has been received against {', '.join(f'instalment {i.number}' for i in received)}: "
-            "instalments with receipts cannot be replaced"
-        ])
+            "instalments with receipts cannot be replaced", field="replace",
+        )
     for instalment in instalments:
         ledger_postings().withdrawn(actor=actor, instalment=instalment, reason=reason)
         audit_record(actor=actor, action="instalment_remove", obj=instalment, agreement=agreement,
@@ -205,14 +206,15 @@ def instalment_set(
         total = contribution_total(party=party, year=year, funding_stream=funding_stream)
         if total == 0 and not problems:
             stream = f" from {funding_stream}" if funding_stream else ""
-            problems.append(f"{party} has no contribution{stream} to a pooled schedule for {year.label}: set its "
-                            "contributions first")
+            problems.append(Problem(f"{party} has no contribution{stream} to a pooled schedule for {year.label}: "
+                                    "set its contributions first", "financial_year"))
         plans = instalments_plan(total_pence=total, pattern=pattern, year=year) if not problems else []
         outside = [plan.due_on for plan in plans if not agreement.start_date <= plan.due_on <= agreement.end_date]
         if outside:
-            problems.append(f"{', '.join(f'{day:%-d %B %Y}' for day in outside)} "
-                            f"{'is' if len(outside) == 1 else 'are'} outside the agreement's term "
-                            f"({agreement.start_date:%-d %B %Y} to {agreement.end_date:%-d %B %Y})")
+            problems.append(Problem(f"{', '.join(f'{day:%-d %B %Y}' for day in outside)} "
+                                    f"{'is' if len(outside) == 1 else 'are'} outside the agreement's term "
+                                    f"({agreement.start_date:%-d %B %Y} to {agreement.end_date:%-d %B %Y})",
+                                    "financial_year"))
         if problems:
             raise InstalmentError(problems)
         first_number = (
@@ -270,22 +272,23 @@ def receipt_record(
         agreement = instalment.party.agreement
         problems = []
         if isinstance(amount_pence, bool) or not isinstance(amount_pence, int):
-            problems.append("the amount must be a whole number of pence")
+            problems.append(Problem("the amount must be a whole number of pence", "amount_pence"))
         elif amount_pence <= 0:
-            problems.append("the amount received must be more than nothing")
+            problems.append(Problem("the amount received must be more than nothing", "amount_pence"))
         else:
             outstanding = instalment.amount_pence - instalment_received_pence(instalment)
             if outstanding == 0:
-                problems.append(f"instalment {instalment.number} has been paid in full")
+                problems.append(Problem(f"instalment {instalment.number} has been paid in full", "amount_pence"))
             elif amount_pence > outstanding:
-                problems.append(
+                problems.append(Problem(
                     f"the amount is more than the {format_gbp(outstanding, show_pence=True)} outstanding on "
-                    f"instalment {instalment.number}: record the rest against the next instalment"
-                )
+                    f"instalment {instalment.number}: record the rest against the next instalment", "amount_pence",
+                ))
         if received_on > timezone.localdate():
-            problems.append(f"the receipt date {received_on:%-d %B %Y} is in the future")
+            problems.append(Problem(f"the receipt date {received_on:%-d %B %Y} is in the future", "received_on"))
         if reference and instalment.receipts.filter(reference=reference).exists():
-            problems.append(f"a receipt with the reference {reference} is already recorded for this instalment")
+            problems.append(Problem(f"a receipt with the reference {reference} is already recorded for this "
+                                    "instalment", "reference"))
         if problems:
             raise InstalmentError(problems)
         user = acting_user(actor)

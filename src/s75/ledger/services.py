@@ -277,12 +277,14 @@ def _fund_of(agreement_id: int) -> Fund | None:
     return Fund.objects.filter(agreement_id=agreement_id).first()
 
 
-def _open_period_for(fund: Fund, day: date) -> Period:
-    """The period of ``day``, or the first open period after it when that one is closed."""
+def _open_period_for(fund: Fund, day: date, *, field: str | None = None) -> Period:
+    """The period of ``day``, or the first open period after it when that one is closed; a refusal concerns the
+    poster's argument ``field`` (the date it was given)."""
     month = FinancialMonth.containing(day)
     period = fund.periods.filter(financial_year=month.year.start_year, number=month.month).first()
     if period is None:
-        raise LedgerError([f"the fund's ledger has no period for {day:%-d %B %Y}: it is outside the agreement's term"])
+        raise LedgerError(f"the fund's ledger has no period for {day:%-d %B %Y}: it is outside the agreement's term",
+                          field=field)
     if period.status == PeriodStatus.OPEN:
         return period
     later = (
@@ -293,7 +295,8 @@ def _open_period_for(fund: Fund, day: date) -> Period:
         .first()
     )
     if later is None:
-        raise LedgerError([f"period {period} is closed, and so is every period after it: nothing can be posted"])
+        raise LedgerError(f"period {period} is closed, and so is every period after it: nothing can be posted",
+                          field=field)
     return later
 
 
@@ -332,7 +335,8 @@ def _receipt_post(*, actor, fund: Fund, receipt: Receipt) -> JournalEntry:
     if receipt.reference:
         description += f" ({receipt.reference})"
     entry = entry_post(
-        actor=actor, fund=fund, period=_open_period_for(fund, receipt.received_on), description=description,
+        actor=actor, fund=fund, period=_open_period_for(fund, receipt.received_on, field="received_on"),
+        description=description,
         kind=EntryKind.RECEIPT,
         lines=[
             LineSpec(cash, receipt.amount_pence, description=description, posting_date=receipt.received_on),
