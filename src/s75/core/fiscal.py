@@ -71,8 +71,9 @@ def month_problem(month) -> str:
 
 def month_parse(text: str) -> int:
     """Read ``M06`` (or ``m6``) as 6; anything else is a ``ValueError`` that says how to write it."""
-    digits = str(text).strip().upper().removeprefix("M")
-    if not (digits.isdigit() and 1 <= int(digits) <= 12):
+    written = str(text).strip().upper()
+    digits = written.removeprefix("M")
+    if not (written.startswith("M") and digits.isdigit() and 1 <= int(digits) <= 12):
         raise ValueError(f"{text!r} is not a month: write it M01 (April) to M12 (March)")
     return int(digits)
 
@@ -89,8 +90,6 @@ class FinancialMonth:
         """Read ``2024-25/M06``; anything else is a ``ValueError`` that says how to write it."""
         year_text, _, month_text = str(text).strip().partition("/")
         try:
-            if not month_text.upper().startswith("M"):
-                raise ValueError(month_text)
             month = month_parse(month_text)
         except ValueError:
             raise ValueError(f"{text!r} is not a period: write it like 2024-25/M06") from None

@@ -5,9 +5,8 @@ from openpyxl import Workbook
 
 from s75.agreements.models import Schedule
 from s75.core.exports import pounds, table_workbook
-from s75.core.fiscal import FinancialYear
+from s75.core.fiscal import MONTH_NAMES, FinancialYear
 
-from .charts import MONTH_NAMES
 from .models import ForecastMethod
 from .selectors import MonitoringReport, monitoring_trend, recovery_positions, schedule_commitments
 

@@ -2,45 +2,16 @@
 the services decide whether the change is allowed, and their problems go to the error summary, on the field each
 one concerns."""
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from s75.core.fiscal import FinancialYear
+from s75.core.fiscal import MONTH_NAMES, FinancialMonth, FinancialYear, month_label
 from s75.core.forms import GovukDateField, GovukForm
 from s75.core.money import MoneyError, parse_pence
 
-from .charts import MONTH_NAMES
 from .models import ActionStatus, ConsentDecision, ForecastMethod
-
-
-@dataclass(frozen=True, order=True)
-class ReportPeriod:
-    """A month of a financial year, written ``2024-25/M06``."""
-
-    year: FinancialYear
-    month: int
-
-    @classmethod
-    def parse(cls, text: str) -> "ReportPeriod":
-        year_text, _, month_text = str(text).strip().partition("/")
-        month_text = month_text.upper()
-        if not (month_text.startswith("M") and month_text[1:].isdigit() and 1 <= int(month_text[1:]) <= 12):
-            raise ValueError(f"{text!r} is not a period: write it like 2024-25/M06")
-        return cls(FinancialYear.parse(year_text), int(month_text[1:]))
-
-    @property
-    def label(self) -> str:
-        return f"{self.year.label}/M{self.month:02d}"
-
-    @property
-    def month_name(self) -> str:
-        return MONTH_NAMES[self.month - 1]
-
-    def __str__(self) -> str:
-        return self.label
 
 
 def _money(label: str, *, help_text: str = "", required: bool = True, error: str = "") -> forms.CharField:
@@ -66,8 +37,8 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, years: list[FinancialYear], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [
-            (f"{year.label}/M{month:02d}", f"{year.label} M{month:02d} ({MONTH_NAMES[month - 1]})")
-            for year in years for month in range(1, 13)
+            (period.label, f"{period.year.label} {month_label(period.month)} ({period.month_name})")
+            for period in (FinancialMonth(year, month) for year in years for month in range(1, 13))
         ]
 
 
@@ -104,32 +75,32 @@ class ProfileForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for month, name in enumerate(MONTH_NAMES, start=1):
-            self.fields[f"M{month:02d}"] = forms.CharField(
-                label=f"M{month:02d} ({name})", required=False,
+            self.fields[month_label(month)] = forms.CharField(
+                label=f"{month_label(month)} ({name})", required=False,
                 widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "decimal",
                                               "spellcheck": "false"}),
             )
 
     @classmethod
     def initial_for(cls, profile: list | None) -> dict:
-        return {f"M{month:02d}": str(weight) for month, weight in enumerate(profile or [], start=1)}
+        return {month_label(month): str(weight) for month, weight in enumerate(profile or [], start=1)}
 
     def clean(self):
         cleaned = super().clean()
-        texts = [cleaned.get(f"M{month:02d}", "").strip() for month in range(1, 13)]
+        texts = [cleaned.get(month_label(month), "").strip() for month in range(1, 13)]
         if not any(texts):
             cleaned["profile"] = None
             return cleaned
         weights = []
         for month, text in enumerate(texts, start=1):
+            name = month_label(month)
             try:
                 weight = Decimal(text.rstrip("%") or "x")
             except InvalidOperation:
-                self.add_error(f"M{month:02d}", f"Enter a weight for M{month:02d}, for example 8.5 or 0")
+                self.add_error(name, f"Enter a weight for {name}, for example 8.5 or 0")
                 continue
             if not weight.is_finite() or weight < 0 or weight.as_tuple().exponent < -4:
-                self.add_error(f"M{month:02d}", f"The weight for M{month:02d} is a number of at most four decimal "
-                                                "places, not negative")
+                self.add_error(name, f"The weight for {name} is a number of at most four decimal places, not negative")
             weights.append(weight)
         if not self.errors:
             # JSON holds exact weights: whole numbers as numbers, others as text, read back by Fraction.

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from s75.agreements.models import Party, Schedule
 from s75.agreements.selectors import agreement_visible_given_parties, user_may_change
 from s75.core.exports import xlsx_response
-from s75.core.fiscal import FinancialYear
+from s75.core.fiscal import MONTH_NAMES, FinancialMonth, FinancialYear, month_label
 from s75.core.money import format_gbp
 from s75.ledger.models import Fund
 from s75.ledger.pages import fund_or_404
@@ -35,7 +35,7 @@ from s75.ledger.permissions import POST_LEDGER
 
 from . import forecasting
 from .cache import KeptFund, dashboard_parts, kept_fund
-from .charts import MONTH_NAMES, VarianceBar, cumulative_chart, variance_chart
+from .charts import VarianceBar, cumulative_chart, variance_chart
 from .exports import RAG_LABELS, WORKBOOKS, commitments_workbook, method_label
 from .forms import (
     ActionStatusForm,
@@ -46,7 +46,6 @@ from .forms import (
     PeriodForm,
     ProfileForm,
     RecoveryActionForm,
-    ReportPeriod,
 )
 from .models import (
     ActionStatus,
@@ -105,28 +104,28 @@ def _changeable_fund(request, pk: int) -> Fund:
     return fund
 
 
-def _checked_period(fund: Fund, period: ReportPeriod, years: list[FinancialYear] | None = None) -> ReportPeriod:
+def _checked_period(fund: Fund, period: FinancialMonth, years: list[FinancialYear] | None = None) -> FinancialMonth:
     if not 1 <= period.month <= 12 or period.year not in (years or monitoring_years(fund=fund)):
         raise Http404("The fund has no such month")
     return period
 
 
-def _default_period(kept: KeptFund) -> ReportPeriod:
+def _default_period(kept: KeptFund) -> FinancialMonth:
     """The latest month with postings, forecasts or commentary; else M01 of the current year of the term."""
     years = kept.years
     if kept.latest and kept.latest[0] in years:
-        return ReportPeriod(*kept.latest)
+        return FinancialMonth(*kept.latest)
     today = FinancialYear.containing(timezone.localdate())
     year = today if today in years else (years[0] if today < years[0] else years[-1])
-    return ReportPeriod(year, 1)
+    return FinancialMonth(year, 1)
 
 
-def _requested_period(request, kept: KeptFund) -> ReportPeriod:
+def _requested_period(request, kept: KeptFund) -> FinancialMonth:
     text = request.GET.get("period", "")
     if not text:
         return _default_period(kept)
     try:
-        period = ReportPeriod.parse(text)
+        period = FinancialMonth.parse(text)
     except ValueError as exc:
         raise Http404(str(exc)) from exc
     return _checked_period(kept.fund, period, kept.years)
@@ -146,7 +145,7 @@ def _party_or_404(fund: Fund, party_id: int) -> Party:
         raise Http404("No such partner") from exc
 
 
-def dashboard_url(fund: Fund, period: ReportPeriod, anchor: str = "") -> str:
+def dashboard_url(fund: Fund, period: FinancialMonth, anchor: str = "") -> str:
     url = f"{reverse('monitoring:dashboard', args=[fund.pk])}?period={period.label}"  # 2024-25/M06 is URL-safe
     return f"{url}#{anchor}" if anchor else url
 
@@ -212,11 +211,11 @@ def _money_description(points: list[MonthPoint], report: MonitoringReport) -> st
     )
 
 
-def _dashboard_body_context(fund: Fund, period: ReportPeriod, years: list[FinancialYear], may_change: bool,
+def _dashboard_body_context(fund: Fund, period: FinancialMonth, years: list[FinancialYear], may_change: bool,
                             recorders: frozenset[int], commentary: MonthCommentary | None) -> dict:
     """Everything the dashboard's body shows: drawn from the data and the reader's rights only, never the request."""
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
-    periods = [ReportPeriod(year, month) for year in years for month in range(1, 13)]
+    periods = [FinancialMonth(year, month) for year in years for month in range(1, 13)]
     position = periods.index(period)
     rows = _schedule_rows(fund, report)
     points = monitoring_trend(report=report)
@@ -296,7 +295,7 @@ def dashboard_view(request, pk: int):
 # Excel downloads of the dashboard's tables ---------------------------------------------------------------------
 
 @login_required
-def table_xlsx(request, pk: int, period: ReportPeriod, table: str):
+def table_xlsx(request, pk: int, period: FinancialMonth, table: str):
     fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     if table not in WORKBOOKS:
@@ -304,23 +303,23 @@ def table_xlsx(request, pk: int, period: ReportPeriod, table: str):
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
     workbook = WORKBOOKS[table](report=report)
     return xlsx_response(workbook, f"{fund.agreement.reference}-monitoring-{period.year.label}-"
-                                   f"M{period.month:02d}-{table}.xlsx")
+                                   f"{month_label(period.month)}-{table}.xlsx")
 
 
 # A schedule's forecast, profile and commitments ------------------------------------------------------------------
 
-def _schedule_line(fund: Fund, period: ReportPeriod, schedule: Schedule) -> ScheduleLine:
+def _schedule_line(fund: Fund, period: FinancialMonth, schedule: Schedule) -> ScheduleLine:
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
     return next(line for line in report.schedules if line.number == schedule.number)
 
 
-def _form_page(request, template: str, fund: Fund, period: ReportPeriod, **context):
+def _form_page(request, template: str, fund: Fund, period: FinancialMonth, **context):
     return render(request, template, {"fund": fund, "agreement": fund.agreement, "period": period,
                                       "back_url": dashboard_url(fund, period), **context})
 
 
 @login_required
-def forecast_view(request, pk: int, period: ReportPeriod, number: int):
+def forecast_view(request, pk: int, period: FinancialMonth, number: int):
     fund = _changeable_fund(request, pk)
     period = _checked_period(fund, period)
     schedule = _schedule_or_404(fund, number)
@@ -351,7 +350,7 @@ def forecast_view(request, pk: int, period: ReportPeriod, number: int):
 
 
 @login_required
-def profile_view(request, pk: int, period: ReportPeriod, number: int):
+def profile_view(request, pk: int, period: FinancialMonth, number: int):
     fund = _changeable_fund(request, pk)
     period = _checked_period(fund, period)
     schedule = _schedule_or_404(fund, number)
@@ -377,7 +376,7 @@ def profile_view(request, pk: int, period: ReportPeriod, number: int):
 
 
 @login_required
-def commitments_view(request, pk: int, period: ReportPeriod, number: int):
+def commitments_view(request, pk: int, period: FinancialMonth, number: int):
     fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     schedule = _schedule_or_404(fund, number)
@@ -405,7 +404,7 @@ def commitments_view(request, pk: int, period: ReportPeriod, number: int):
 
 
 @login_required
-def commitments_xlsx(request, pk: int, period: ReportPeriod, number: int):
+def commitments_xlsx(request, pk: int, period: FinancialMonth, number: int):
     fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     schedule = _schedule_or_404(fund, number)
@@ -416,7 +415,7 @@ def commitments_xlsx(request, pk: int, period: ReportPeriod, number: int):
 # The month's commentary ------------------------------------------------------------------------------------------
 
 @login_required
-def commentary_view(request, pk: int, period: ReportPeriod):
+def commentary_view(request, pk: int, period: FinancialMonth):
     fund = _changeable_fund(request, pk)
     period = _checked_period(fund, period)
     current = Commentary.objects.filter(agreement=fund.agreement, financial_year=period.year.start_year,
@@ -439,14 +438,14 @@ def commentary_view(request, pk: int, period: ReportPeriod):
 
 # A partner's consent decision and recovery plan ------------------------------------------------------------------
 
-def _partner_panel(fund: Fund, period: ReportPeriod, party: Party) -> PartnerPanel | None:
+def _partner_panel(fund: Fund, period: FinancialMonth, party: Party) -> PartnerPanel | None:
     """The partner's figures as at the month (None when the year has no contributions) and its recovery plan."""
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
     return next((panel for panel in _partner_panels(report, frozenset()) if panel.line.party.pk == party.pk), None)
 
 
 @login_required
-def consent_view(request, pk: int, period: ReportPeriod, party_id: int):
+def consent_view(request, pk: int, period: FinancialMonth, party_id: int):
     fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     party = _party_or_404(fund, party_id)
@@ -473,7 +472,7 @@ def consent_view(request, pk: int, period: ReportPeriod, party_id: int):
 
 
 @login_required
-def recovery_view(request, pk: int, period: ReportPeriod, party_id: int):
+def recovery_view(request, pk: int, period: FinancialMonth, party_id: int):
     fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     party = _party_or_404(fund, party_id)
@@ -500,7 +499,7 @@ def recovery_view(request, pk: int, period: ReportPeriod, party_id: int):
 
 @login_required
 @require_POST
-def action_status_view(request, pk: int, period: ReportPeriod, party_id: int, action_id: int):
+def action_status_view(request, pk: int, period: FinancialMonth, party_id: int, action_id: int):
     fund = _changeable_fund(request, pk)
     period = _checked_period(fund, period)
     party = _party_or_404(fund, party_id)
