@@ -72,7 +72,7 @@ def rows_total(rows: list[list[str]]) -> int:
 def import_fund(*, actor=None):
     """A fund whose agreement has two schedules, with the mapping ``finance`` and the cost centres mapped."""
     from s75.agreements.services import schedule_create
-    from s75.ledger.importing import column_mapping_save, cost_centre_mappings_save
+    from s75.ledger.mappings import column_mapping_save, cost_centre_mappings_save
     from s75.ledger.services import fund_open
     from tests.factories import complete_agreement
 
@@ -84,6 +84,36 @@ def import_fund(*, actor=None):
     cost_centre_mappings_save(actor=actor, fund=fund,
                               mappings={code: schedules[number] for code, number in COST_CENTRES.items()})
     return fund
+
+
+def run(fund, mapping, path, **options):
+    """``ledger_import`` of the file, by nobody unless an ``actor`` is given."""
+    from s75.ledger.importing import ledger_import
+
+    return ledger_import(actor=options.pop("actor", None), fund=fund, path=path, mapping=mapping, **options)
+
+
+def expenditure(fund, number):
+    from s75.ledger.models import AccountRole
+
+    return fund.accounts.get(role=AccountRole.EXPENDITURE, schedule__number=number)
+
+
+def assert_ledger_consistent(fund):
+    """Every entry adds up to zero and every running balance equals the sum of its lines."""
+    from django.db.models import Count, Sum
+
+    from s75.ledger.models import Balance, JournalEntry, JournalLine
+
+    totals = JournalEntry.objects.filter(fund=fund).annotate(total=Sum("lines__amount_pence"))
+    assert not totals.exclude(total=0).exists()
+    from_lines = {
+        (row["account_id"], row["period_id"]): (row["total"], row["n"])
+        for row in JournalLine.objects.filter(fund=fund).values("account_id", "period_id")
+        .annotate(total=Sum("amount_pence"), n=Count("id"))
+    }
+    running = {(b.account_id, b.period_id): (b.amount_pence, b.line_count) for b in Balance.objects.filter(fund=fund)}
+    assert running == from_lines
 
 
 # A database of a test's own, for imports run in other processes --------------------------------------------------
