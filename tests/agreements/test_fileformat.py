@@ -78,8 +78,10 @@ def test_a_valid_file_loads_with_its_money_in_pence_and_its_history_replayed():
     override = RiskShareTerms.objects.get(agreement=agreement, schedule=store)
     assert override.financial_year == 2013
     assert [(t.party.organisation.code, t.fixed_percent, t.cap_pence) for t in override.party_terms.all()] == [
-        ("E06000032", 60, None), ("06P", 40, 10_000_000)
+        ("E06000032", 60, None), ("06P", 40, None)
     ]
+    fund_terms = RiskShareTerms.objects.get(agreement=agreement, schedule=None)
+    assert [(t.party.organisation.code, t.cap_pence) for t in fund_terms.party_terms.all()] == [("06P", 10_000_000)]
 
 
 @pytest.mark.django_db
@@ -132,13 +134,13 @@ def _ended_agreement_built_through_the_services() -> Agreement:
                         decision_maker="Board")
     risk_share_terms_set(
         actor=None, agreement=agreement, financial_year=2023, schedule=agreement.schedules.get(number=1),
-        overspend_rule="fixed", underspend_rule="carry_forward", offset_first=True,
-        contingency_reserve_pence=5_000_050, maladministration_borne_by_host=False,
-        party_terms=[{"party": host, "fixed_percent": Decimal("33.3333"), "cap_percent": Decimal("12.5")},
-                     {"party": nhs, "fixed_percent": Decimal("66.6667"), "cap_pence": 0}],
+        overspend_rule="fixed", underspend_rule="carry_forward", maladministration_borne_by_host=False,
+        party_terms=[{"party": host, "fixed_percent": Decimal("33.3333")},
+                     {"party": nhs, "fixed_percent": Decimal("66.6667")}],
     )
     risk_share_terms_set(actor=None, agreement=agreement, financial_year=None, overspend_rule="pool_share",
-                         underspend_rule="host_retains", party_terms=[])
+                         underspend_rule="host_retains", offset_first=True, contingency_reserve_pence=5_000_050,
+                         party_terms=[{"party": host, "cap_percent": Decimal("12.5")}, {"party": nhs, "cap_pence": 0}])
     moments = [timezone.make_aware(datetime.datetime(2023, 3, 10, 9, 30, 15, 123456)),
                timezone.make_aware(datetime.datetime(2023, 4, 1, 0, 0, 1)),
                timezone.make_aware(datetime.datetime(2023, 10, 1, 12))]
@@ -173,8 +175,7 @@ def test_a_broken_file_reports_every_problem_at_its_path_and_changes_nothing():
     store["contributions"][1].update(party="QHG", year="2013-15", stream="grant")
     document["schedules"][2]["contributions"][0]["amount"] = 540000.5
     document["approvals"][0]["party"] = "QHG"
-    document["risk_share"][1]["parties"][1]["fixed_percent"] = "30"
-    document["risk_share"][1]["parties"][1]["cap_percent"] = "10"
+    document["risk_share"][1]["parties"][1].update(fixed_percent="30", cap="100000.00", cap_percent="10")
     before = row_counts()
 
     errors = load_errors(document)

@@ -177,6 +177,28 @@ def test_spend_outside_the_agreement_is_borne_by_the_host_alone():
     assert shared.partner(COUNCIL).outside_agreement == 0
 
 
+def test_a_schedules_own_terms_decide_who_bears_its_spend_outside_the_agreement():
+    """The fund's terms share spend outside the agreement like any overspend; the equipment store's own terms keep
+    it with the host: the £12,000 is the council's, the store's remaining £48,000 overspend is shared 50/50."""
+    schedules = [ScheduleFigures("Joint Equipment Store", {COUNCIL: pounds("535000"), CCG: pounds("535000")},
+                                 pounds("1130000"), outside_agreement=pounds("12000"))]
+    terms = Terms(maladministration_borne_by_host=False,
+                  schedule_rules={"Joint Equipment Store": Rules(maladministration_borne_by_host=True)})
+    result = allocate(partners=[COUNCIL, CCG], host=COUNCIL, schedules=schedules, terms=terms)
+    assert (result.partner(COUNCIL).outside_agreement, result.partner(CCG).overspend_share) == (
+        pounds("12000"), pounds("24000"))
+
+
+def test_the_underspend_share_includes_the_part_carried_forward():
+    """DESIGN.md §6 step 6: final share = contributions + overspend share − underspend share, the part carried
+    forward included; net payment = received − final share − carried forward."""
+    result = luton(terms=Terms(rules=Rules(underspend=UnderspendRule.CARRY_FORWARD)))
+    council = result.partner(COUNCIL)
+    assert (council.underspend_share, council.carried_forward) == (pounds("9881.12"), pounds("9881.12"))
+    assert council.final_share_of_spend == council.contributions + council.overspend_share - pounds("9881.12")
+    assert council.net_payment == council.received - council.final_share_of_spend - pounds("9881.12")
+
+
 def test_terms_that_cannot_apply_say_why():
     schedules = [ScheduleFigures("Pool", {COUNCIL: 100, CCG: 100}, 300)]
     with pytest.raises(AllocationError, match="add up to 90, not 100"):
@@ -194,10 +216,30 @@ def test_terms_that_cannot_apply_say_why():
 
 PARTNERS = ["p0", "p1", "p2", "p3"]
 money = st.integers(min_value=0, max_value=10**10)
+PERCENT_UNIT = Decimal("0.0001")  # the terms hold percentages to four places
 
 
 @st.composite
-def years(draw):
+def fixed_percents(draw, partners: list[str]) -> dict[str, Decimal]:
+    """Agreed percentages, to four places, that add up to exactly 100 (a partner may have 0)."""
+    whole = 100 * 10**4
+    cuts = sorted(draw(st.lists(st.integers(min_value=0, max_value=whole), min_size=len(partners) - 1,
+                                max_size=len(partners) - 1)))
+    bounds = [0, *cuts, whole]
+    return {p: (bounds[i + 1] - bounds[i]) * PERCENT_UNIT for i, p in enumerate(partners)}
+
+
+@st.composite
+def rules(draw, partners: list[str], *, for_schedule: bool = False) -> Rules:
+    return Rules(overspend=draw(st.sampled_from(list(OverspendRule))),
+                 underspend=draw(st.sampled_from(list(UnderspendRule))),
+                 fixed_percent=draw(fixed_percents(partners)),
+                 maladministration_borne_by_host=draw(st.none() | st.booleans()) if for_schedule else None)
+
+
+@st.composite
+def years(draw, rule=None):
+    """A year of figures and terms; ``rule`` fixes the fund's rules (with or without caps, offsetting, overrides)."""
     count = draw(st.integers(min_value=2, max_value=4))
     partners = PARTNERS[:count]
     schedules = []
@@ -209,14 +251,56 @@ def years(draw):
         schedules.append(ScheduleFigures(number, contributions, outturn, lead_commissioner=partners[0],
                                          outside_agreement=outside))
     caps = {p: Cap(pence=draw(money)) for p in partners if draw(st.booleans())}
+    overrides = {schedule.key: draw(rules(partners, for_schedule=True)) for schedule in schedules
+                 if rule is None and draw(st.booleans())}
     terms = Terms(
-        rules=Rules(overspend=draw(st.sampled_from([r for r in OverspendRule if r != OverspendRule.FIXED])),
-                    underspend=draw(st.sampled_from([r for r in UnderspendRule if r != UnderspendRule.FIXED]))),
+        rules=rule(partners, draw) if rule else draw(rules(partners)), schedule_rules=overrides,
         offset_first=draw(st.booleans()), contingency_reserve=draw(money), caps=caps,
         maladministration_borne_by_host=draw(st.booleans()),
     )
     received = {p: draw(money) for p in partners}
     return partners, schedules, terms, received
+
+
+def _fixed_both_ways(partners, draw) -> Rules:
+    return Rules(overspend=OverspendRule.FIXED, underspend=UnderspendRule.FIXED,
+                 fixed_percent=draw(fixed_percents(partners)))
+
+
+@given(years(rule=_fixed_both_ways), st.booleans())
+def test_fixed_shares_follow_the_agreed_percentages_to_the_penny(year, capped):
+    """Under the fixed rule each schedule's shares are its amount at the agreed percentages, each within a penny of
+    the exact figure and adding up to it exactly; with caps, the caps hold and the step-6 check still holds."""
+    partners, schedules, terms, received = year
+    if not capped:
+        terms = Terms(rules=terms.rules, offset_first=terms.offset_first,
+                      contingency_reserve=terms.contingency_reserve)
+    result = allocate(partners=partners, host=partners[0], schedules=schedules, terms=terms, received=received)
+    percent = terms.rules.fixed_percent
+    for schedule in result.schedules:
+        for amount, shares in ((schedule.overspend_to_share, schedule.overspend_shares),
+                               (schedule.underspend_to_share, schedule.underspend_shares)):
+            assert sum(shares.values()) == amount
+            for p in partners:
+                assert abs(shares.get(p, 0) - amount * percent[p] / 100) < 1
+    if not capped:
+        assert result.unfunded_overspend == 0
+        for p in result.partners:
+            assert p.cap_adjustment == 0
+            assert p.overspend_share == sum(s.overspend_shares.get(p.partner, 0) for s in result.schedules)
+    assert_step_six(result, schedules, received)
+
+
+def assert_step_six(result, schedules, received) -> None:
+    """Each partner's figures and the pool's check of DESIGN.md §6 step 6."""
+    for p in result.partners:
+        assert 0 <= p.carried_forward <= p.underspend_share
+        assert p.final_share_of_spend == (p.contributions + p.overspend_share - p.underspend_share + p.own_variance
+                                          + p.outside_agreement)
+        assert p.net_payment == p.received - p.final_share_of_spend - p.carried_forward
+    left = (sum(p.net_payment for p in result.partners) + sum(p.carried_forward for p in result.partners)
+            - result.unfunded_overspend - result.reserve_used)
+    assert left == sum(received.values()) - sum(s.outturn for s in schedules)
 
 
 @given(years())
@@ -247,9 +331,7 @@ def test_no_cap_is_exceeded_and_overspend_shares_are_never_negative(year):
 def test_the_settlement_check_of_step_six_holds(year):
     partners, schedules, terms, received = year
     result = allocate(partners=partners, host=partners[0], schedules=schedules, terms=terms, received=received)
-    left = (sum(p.net_payment for p in result.partners) + sum(p.carried_forward for p in result.partners)
-            - result.unfunded_overspend - result.reserve_used)
-    assert left == sum(received.values()) - sum(s.outturn for s in schedules)
+    assert_step_six(result, schedules, received)
 
 
 @given(years(), st.randoms())

@@ -1,8 +1,10 @@
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from s75.agreements.fileformat import AgreementFileError, agreement_file_read, agreement_load
 from s75.agreements.models import Agreement
 from s75.agreements.services import (
     ChangeRefused,
@@ -14,6 +16,7 @@ from s75.agreements.services import (
     schedule_create,
 )
 from s75.audit.models import AuditEvent
+from s75.demo import services as demo_services
 from s75.organisations.selectors import organisation_get_by_code
 from s75.riskshare.models import PartyTerm, RiskShareTerms
 from s75.riskshare.services import risk_share_summary, risk_share_terms_set
@@ -159,11 +162,15 @@ def test_the_summary_states_the_terms_in_a_sentence(agreement):
     schedule = agreement.schedules.get()
 
     plain = set_terms(agreement)
+    capped = set_terms(
+        agreement, financial_year=2013, offset_first=True, contingency_reserve_pence=5_000_050,
+        party_terms=[{"party": council, "cap_percent": Decimal("12.5")}, {"party": ccg, "cap_pence": 10_000_000}],
+    )
     fixed = set_terms(
-        agreement, financial_year=2013, schedule=schedule, overspend_rule="fixed", underspend_rule="host_retains",
-        offset_first=True, contingency_reserve_pence=5_000_050, maladministration_borne_by_host=False,
-        party_terms=[{"party": council, "fixed_percent": Decimal("60"), "cap_percent": Decimal("12.5")},
-                     {"party": ccg, "fixed_percent": Decimal("40"), "cap_pence": 10_000_000}],
+        agreement, schedule=schedule, overspend_rule="fixed", underspend_rule="host_retains",
+        maladministration_borne_by_host=False,
+        party_terms=[{"party": council, "fixed_percent": Decimal("60")},
+                     {"party": ccg, "fixed_percent": Decimal("40")}],
     )
 
     assert risk_share_summary(plain) == (
@@ -171,12 +178,55 @@ def test_the_summary_states_the_terms_in_a_sentence(agreement):
         "returned in proportion to each partner's contribution to the schedule; spend outside the agreement is "
         "borne by the host alone."
     )
-    assert risk_share_summary(fixed) == (
-        "For schedule 2 (Joint Equipment Store) in 2013-14, overspends are shared in fixed percentages (Luton "
-        "Borough Council 60%, NHS Luton CCG 40%); underspends are retained by the host partner (Luton Borough "
-        "Council); an overspend is first met from underspends on other pooled schedules in the same year, then "
-        "from the contingency reserve of £50,000.50, and only the rest is shared; Luton Borough Council's share of "
-        "overspends is capped at 12.5% of its total pooled contribution, and NHS Luton CCG's share of overspends is "
-        "capped at £100,000, and what no partner can take is reported as an unfunded overspend; spend outside the "
-        "agreement is shared like any other overspend."
+    assert risk_share_summary(capped) == (
+        "In 2013-14, overspends are shared in proportion to each partner's contribution to the schedule; "
+        "underspends are returned in proportion to each partner's contribution to the schedule; an overspend is "
+        "first met from underspends on other pooled schedules in the same year, then from the contingency reserve "
+        "of £50,000.50, and only the rest is shared; Luton Borough Council's share of overspends is capped at 12.5% "
+        "of its total pooled contribution, and NHS Luton CCG's share of overspends is capped at £100,000, and what "
+        "no partner can take is reported as an unfunded overspend; spend outside the agreement is borne by the "
+        "host alone."
     )
+    assert risk_share_summary(fixed) == (
+        "For schedule 2 (Joint Equipment Store), overspends are shared in fixed percentages (Luton Borough Council "
+        "60%, NHS Luton CCG 40%); underspends are retained by the host partner (Luton Borough Council); spend "
+        "outside the agreement is shared like any other overspend."
+    )
+
+
+def test_a_schedules_own_terms_carry_no_caps_offsetting_or_reserve(agreement):
+    """Caps, offsetting and the reserve work across the pool for the year (DESIGN.md §6 steps 2 and 4): on one
+    schedule's terms they are refused with the reason, not kept and ignored by the settlement."""
+    council, ccg = parties(agreement)
+    schedule = agreement.schedules.get()
+    assert refusal(agreement, schedule=schedule, offset_first=True, contingency_reserve_pence=1_000_00,
+                   party_terms=[{"party": ccg, "cap_pence": 5_000_00},
+                                {"party": council, "cap_percent": Decimal("10")}]) == [
+        "offsetting first nets overspends against underspends across all the pooled schedules, so it is set in the "
+        "terms for the whole fund, not for one schedule",
+        "the contingency reserve is held in the pool for every schedule, so it is set in the terms for the whole "
+        "fund, not for one schedule",
+        "NHS Luton CCG: a cap limits a partner's share of the year's overspends over the whole pool, so it is set "
+        "in the terms for the whole fund, not for one schedule",
+        "Luton Borough Council: a cap limits a partner's share of the year's overspends over the whole pool, so it "
+        "is set in the terms for the whole fund, not for one schedule",
+    ]
+    assert not RiskShareTerms.objects.exists()
+    set_terms(agreement, offset_first=True, contingency_reserve_pence=1_000_00,
+              party_terms=[{"party": ccg, "cap_pence": 5_000_00}])  # the same, for the whole fund
+    assert RiskShareTerms.objects.get().party_terms.get().cap_pence == 5_000_00
+
+
+def test_an_agreement_file_with_a_cap_on_one_schedules_terms_is_refused_at_its_path(db):
+    """Loading goes through the same service: the file's problem is reported where it is, and nothing is saved."""
+    document = agreement_file_read(Path(demo_services.__file__).parent / "data" / "luton.yaml")
+    council = document["parties"][0]["organisation"]
+    document["risk_share"].append({"schedule": 2, "overspend_rule": "contribution_share",
+                                   "underspend_rule": "contribution_share",
+                                   "parties": [{"party": council, "cap": "10000.00"}]})
+    with pytest.raises(AgreementFileError) as refused:
+        agreement_load(actor=None, document=document)
+    assert [(problem.path, problem.message) for problem in refused.value.errors] == [(
+        "risk_share[1]", "Luton Borough Council: a cap limits a partner's share of the year's overspends over the "
+        "whole pool, so it is set in the terms for the whole fund, not for one schedule")]
+    assert not Agreement.objects.filter(reference=document["agreement"]["reference"]).exists()

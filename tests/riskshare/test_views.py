@@ -71,3 +71,19 @@ def test_others_may_not_change_the_terms(client, agreement):
     host = agreement.parties.get(is_host=True)
     client.force_login(UserFactory(role="Board member", organisation=Organisation.objects.get(pk=host.organisation_id)))
     assert client.get(url).status_code == 403
+
+
+def test_a_schedules_terms_offer_no_caps_offsetting_or_reserve(client, agreement):
+    """Those work across the pool for the year: the form for one schedule leaves them out and says why."""
+    council, nhs = agreement.parties.order_by("position")
+    client.force_login(manager_of(agreement))
+    url = reverse("riskshare:terms_edit", args=[agreement.pk]) + "?schedule=1"
+    page = client.get(url).content.decode()
+    assert f'name="fixed_{council.pk}"' in page
+    assert f'name="cap_{nhs.pk}"' not in page and 'name="offset_first"' not in page
+    assert "Caps, offsetting and the contingency reserve are set in the terms for the whole fund" in page
+    client.post(url, {"overspend_rule": "host", "underspend_rule": "host_retains", f"cap_{nhs.pk}": "£1,000",
+                      "offset_first": "on", "contingency_reserve": "£5,000"})
+    terms = RiskShareTerms.objects.get(agreement=agreement)
+    assert (terms.overspend_rule, terms.offset_first, terms.contingency_reserve_pence) == ("host", False, 0)
+    assert not terms.party_terms.exists()

@@ -2,10 +2,10 @@
 
 import pytest
 
-from s75.agreements.models import Agreement
+from s75.agreements.models import Agreement, FundingType
 from s75.demo.services import demo_load
 from s75.organisations.selectors import organisation_get_by_code
-from s75.riskshare.models import RiskShareTerms
+from s75.riskshare.models import PartyTerm, RiskShareTerms
 from tests.factories import UserFactory
 
 
@@ -29,3 +29,17 @@ def terms_changed(agreement: Agreement, **fields) -> None:
     """Give the demo's fund-wide terms other rules. The demo agreement has ended, and an ended agreement's terms
     cannot be varied through the service, so the test writes them directly."""
     assert RiskShareTerms.objects.filter(agreement=agreement, schedule=None).update(**fields) == 1
+
+
+@pytest.fixture
+def luton_capped(luton) -> Agreement:
+    """Luton's 2013/14 with terms that exercise every line of a statement: the underspend carried forward, the
+    LD NHS Purchasing Budget (the CCG's alone) aligned instead of pooled, the council's overspend share capped
+    at £50,000 and the CCG's at £100,000, so that £28,000 of the £178,000 overspend is unfunded."""
+    council, ccg = luton.parties.order_by("position")
+    terms_changed(luton, underspend_rule="carry_forward")
+    terms = RiskShareTerms.objects.get(agreement=luton, schedule=None)
+    PartyTerm.objects.bulk_create([PartyTerm(terms=terms, party=council, cap_pence=50_000_00),
+                                   PartyTerm(terms=terms, party=ccg, cap_pence=100_000_00)])
+    assert luton.schedules.filter(number=5).update(funding_type=FundingType.ALIGNED) == 1
+    return luton

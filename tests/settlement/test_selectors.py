@@ -4,7 +4,8 @@ import pytest
 
 from s75.core.fiscal import FinancialYear
 from s75.monitoring.services import manual_forecast_set
-from s75.settlement.selectors import SettlementUnavailable, settlement_compute, settlement_inputs
+from s75.settlement.selectors import SettlementUnavailable, settlement_compute, settlement_inputs, settlement_results
+from s75.settlement.services import settlement_run_create
 from tests.settlement.conftest import terms_changed
 
 YEAR = FinancialYear(2013)
@@ -65,3 +66,38 @@ def test_a_year_that_cannot_be_settled_says_why(luton):
         settlement_inputs(agreement=luton, year=FinancialYear(2014), outturn="forecast")
     with pytest.raises(SettlementUnavailable, match="schedule 9, which the agreement does not have"):
         settlement_inputs(agreement=luton, year=YEAR, outside_agreement={9: 1})
+
+
+def _as_format_1(results: dict) -> dict:
+    """Results as runs kept them before the format had a number: the underspend returned apart from the part
+    carried forward, and aligned variance and spend outside the agreement apart from the shares."""
+    partners = []
+    for partner in results["partners"]:
+        lines = [{"number": line["number"], "title": line["title"], "contribution": line["contribution"],
+                  "overspend_share": line["overspend_share"] - max(line["own_variance"], 0) - line["outside_agreement"],
+                  "underspend_share": line["underspend_share"] - max(-line["own_variance"], 0)
+                  - line["carried_forward"],
+                  "carried_forward": line["carried_forward"], "own_variance": line["own_variance"],
+                  "outside_agreement": line["outside_agreement"], "share_of_spend": line["share_of_spend"]}
+                 for line in partner["schedules"]]
+        partners.append({
+            "id": partner["id"], "name": partner["name"], "is_host": partner["is_host"],
+            "contributions": partner["contributions"], "received": partner["received"],
+            "overspend_share": partner["overspend_share"] - partner["own_overspend"] - partner["outside_agreement"],
+            "cap_adjustment": partner["cap_adjustment"], "underspend_share": partner["underspend_returned"],
+            "carried_forward": partner["carried_forward"],
+            "own_variance": partner["own_overspend"] - partner["own_underspend"],
+            "outside_agreement": partner["outside_agreement"], "final_share_of_spend": partner["final_share_of_spend"],
+            "net_payment": partner["net_payment"], "schedules": lines,
+        })
+    return {key: value for key, value in results.items() if key != "format"} | {"partners": partners}
+
+
+def test_a_run_kept_in_the_first_format_reads_with_the_same_figures(luton_capped):
+    run = settlement_run_create(actor=None, agreement=luton_capped, year=FinancialYear(2013),
+                                outside_agreement={2: 1_000_00})
+    current = settlement_results(run=run)
+    assert current["partners"][0]["outside_agreement"] == 1_000_00 and current["partners"][1]["own_underspend"]
+    run.results = _as_format_1(run.results)
+    assert run.results["partners"][1]["underspend_share"] == 0  # the CCG's share was all carried or aligned
+    assert settlement_results(run=run) == current

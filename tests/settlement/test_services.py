@@ -143,3 +143,18 @@ def test_the_database_refuses_to_change_a_drafts_figures(luton):
     run = settlement_run_create(actor=None, agreement=luton, year=YEAR)
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         SettlementRun.objects.filter(pk=run.pk).update(results={"partners": []})
+
+
+def test_a_final_run_with_carry_forward_caps_and_an_aligned_schedule_posts_its_net_payments(luton_capped,
+                                                                                            finance_leads):
+    run = approve_all(settlement_run_create(actor=None, agreement=luton_capped, year=YEAR), finance_leads)
+    council, ccg = luton_capped.parties.order_by("position")
+    after = balances(luton_capped, YEAR)
+    # What stays receivable is the net payment (the council £50,000, the CCG £80,000); what stays as contributions
+    # is the final share of spend; the £15,000 underspend is in the carried-forward reserve.
+    assert (after[(AccountRole.CONTRIBUTIONS_RECEIVABLE, council.pk)],
+            after[(AccountRole.CONTRIBUTIONS_RECEIVABLE, ccg.pk)]) == (50_000_00, 80_000_00)
+    assert (after[(AccountRole.CONTRIBUTIONS, council.pk)], after[(AccountRole.CONTRIBUTIONS, ccg.pk)]) == (
+        -3_142_618_88, -3_568_381_12)
+    assert after[(AccountRole.CARRY_FORWARD, None)] == -15_000_00
+    assert run.status == SettlementStatus.FINAL

@@ -5,10 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Agreement, AgreementStatus
+from .permissions import MANAGE_AGREEMENT as MANAGE
+from .permissions import VARY_AGREEMENT as VARY
 from .selectors import agreement_get, user_may_change
-
-MANAGE = "agreements.manage_agreement"
-VARY = "agreements.vary_agreement"
 
 
 def visible_agreement_or_404(request, pk: int) -> Agreement:

@@ -10,6 +10,7 @@ from s75.organisations.selectors import user_lineage_ids, user_memo
 
 from .lifecycle import TransitionContext, transition_unmet, transitions_from
 from .models import Agreement, AgreementStatus, EndReason, Party, Variation
+from .permissions import MANAGE_AGREEMENT
 
 
 def visible_organisation_ids(*, user) -> set[int] | None:
@@ -103,7 +104,7 @@ def agreement_get(*, user, pk: int | None = None, reference: str | None = None) 
     return agreement_noted_visible(user=user, agreement=agreements_visible_to(user=user).get(**lookup))
 
 
-def user_may_change(*, user, agreement: Agreement, permission: str = "agreements.manage_agreement") -> bool:
+def user_may_change(*, user, agreement: Agreement, permission: str = MANAGE_AGREEMENT) -> bool:
     """Whether ``user`` holds the domain permission and may see the agreement: the one place this is decided."""
     return user.has_perm(permission) and agreement_visible(user=user, agreement=agreement)
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from s75.audit.permissions import VIEW_AUDIT_TRAIL as VIEW_AUDIT
 from s75.audit.selectors import audit_events_for_agreement
 from s75.budgets.selectors import agreement_years, document_financial_schedules
 from s75.core.exports import table_workbook, xlsx_response
@@ -36,7 +37,9 @@ from .forms import (
     TransitionForm,
 )
 from .models import Agreement, AgreementStatus, Schedule
-from .pages import MANAGE, editable_agreement_or_403, may_edit, visible_agreement_or_404
+from .pages import editable_agreement_or_403, may_edit, visible_agreement_or_404
+from .permissions import MANAGE_AGREEMENT as MANAGE
+from .permissions import TRANSITION_AGREEMENT as TRANSITION
 from .renewal import agreement_renew
 from .selectors import (
     KeyDate,
@@ -61,8 +64,6 @@ from .services import (
     schedule_update,
 )
 
-TRANSITION = "agreements.transition_agreement"
-VIEW_AUDIT = "audit.view_audit_trail"
 AUDIT_EVENTS_PER_PAGE = 50
 RENEWABLE = {AgreementStatus.APPROVED, AgreementStatus.IN_FORCE}
 

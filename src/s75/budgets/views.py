@@ -19,6 +19,7 @@ from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
 from s75.core.pages import year_pagination
 from s75.ledger.models import Fund
+from s75.ledger.permissions import POST_LEDGER
 from s75.ledger.services import LedgerError
 
 from .exports import financial_schedule_workbook
@@ -60,9 +61,6 @@ def financial_schedule_xlsx(request, pk: int, year: FinancialYear):
 
 
 # Instalments and receipts ---------------------------------------------------------------------------------------
-
-POST_LEDGER = "ledger.post_ledger"
-
 
 def _may_post(request, agreement) -> bool:
     return user_may_change(user=request.user, agreement=agreement, permission=POST_LEDGER)

@@ -4,7 +4,7 @@ Money is written as numbers in pounds, exactly (``Decimal(pence) / 100``, or who
 officer can add them up.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -40,17 +40,25 @@ def header_row(sheet: Worksheet, headers: Sequence[str], numeric_from: int | Non
     sheet.freeze_panes = "A2"
 
 
-def table_workbook(*, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> Workbook:
-    """A plain table on one sheet, with a bold frozen header and dates shown as dates."""
+def table_workbook(*, title: str, headers: Sequence[str], rows: Iterable[Sequence],
+                   money_columns: Collection[int] = (), totals: Sequence | None = None) -> Workbook:
+    """A plain table on one sheet, with a bold frozen header, dates shown as dates, the ``money_columns`` (counted
+    from 1) shown as pounds, and ``totals``, when given, as a bold last row."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
     header_row(sheet, headers)
     for row in rows:
         sheet.append(list(row))
+    if totals is not None:
+        sheet.append(list(totals))
+        for cell in sheet[sheet.max_row]:
+            cell.font = BOLD
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
-            if isinstance(cell.value, datetime):
+            if cell.column in money_columns:
+                cell.number_format = POUNDS_FORMAT
+            elif isinstance(cell.value, datetime):
                 cell.number_format = DATETIME_FORMAT
             elif isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT

@@ -12,6 +12,7 @@ from s75.agreements.pages import visible_agreement_or_404
 
 from .forms import ClauseEditForm
 from .models import TemplateSetVersion
+from .permissions import EDIT_CLAUSE_TEMPLATES
 from .selectors import (
     PLACEHOLDERS,
     STANDARD_SET,
@@ -22,8 +23,6 @@ from .selectors import (
 )
 from .services import TemplateError, clause_template_edit
 from .word import DOCX_CONTENT_TYPE, agreement_docx
-
-EDIT_TEMPLATES = "documents.edit_clause_templates"
 
 
 def _version_or_404(slug: str, number: int | None = None) -> TemplateSetVersion:
@@ -58,14 +57,14 @@ def template_set_view(request, slug: str):
         "latest": latest,
         "clauses": version_clauses(version=version),
         "versions": version.template_set.versions.select_related("created_by").order_by("-number"),
-        "may_edit": request.user.has_perm(EDIT_TEMPLATES),
+        "may_edit": request.user.has_perm(EDIT_CLAUSE_TEMPLATES),
         "placeholders": PLACEHOLDERS,
     })
 
 
 @login_required
 def clause_edit_view(request, slug: str, key: str):
-    if not request.user.has_perm(EDIT_TEMPLATES):
+    if not request.user.has_perm(EDIT_CLAUSE_TEMPLATES):
         raise PermissionDenied
     latest = _version_or_404(slug)
     clause = version_clauses(version=latest).filter(key=key).first()

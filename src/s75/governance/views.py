@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from s75.agreements.models import Party
+from s75.agreements.permissions import MANAGE_AGREEMENT
 from s75.agreements.selectors import agreement_visible, agreements_visible_to, user_may_change
 from s75.agreements.services import AgreementError
 from s75.core.exports import table_workbook, xlsx_response
@@ -21,6 +22,8 @@ from s75.organisations.models import Organisation
 
 from .forms import BoardForm, DecisionApprovalForm, DecisionForm, MeetingForm, MemberForm, PaperForm
 from .models import Board, Decision, Meeting, Paper
+from .permissions import MANAGE_GOVERNANCE as MANAGE
+from .permissions import RECORD_DECISION as DECIDE
 from .selectors import (
     REPORT_DUE_WEEKS,
     board_get,
@@ -38,10 +41,6 @@ from .services import (
     meeting_create,
     paper_add,
 )
-
-MANAGE = "governance.manage_governance"
-DECIDE = "governance.record_decision"
-MANAGE_AGREEMENT = "agreements.manage_agreement"
 
 
 def _posted(request):

@@ -25,10 +25,10 @@ from .importing import REJECTED, ledger_imports
 from .mappings import FIELDS, column_mapping_save, cost_centre_mappings_save
 from .models import ColumnMapping, Fund, ImportRun, ImportStatus, LedgerImport
 from .pages import fund_or_404
+from .permissions import POST_LEDGER
 from .services import LedgerError
 from .tasks import ledger_import_start, ledger_import_task
 
-POST_LEDGER = "ledger.post_ledger"
 PROBLEMS_SHOWN = 500  # on a page; the CSV report has them all
 
 

@@ -1,13 +1,12 @@
 """Pages of a fund's ledger: the fund's year (headline, trial balance, expenditure by schedule and month, periods),
-the lines behind any balance, one journal entry, and opening the ledger. Thin: parse input, call a service or
-selector, render.
+the lines behind any balance, one journal entry, and opening the ledger; the downloads are built by ``exports``.
+Thin: parse input, call a service or selector, render.
 
 Every page finds its fund through ``fund_get``, so a fund whose agreement the user's organisation is not party to
 is a 404. A change needs the domain permission (``ledger.post_ledger``, ``ledger.close_period``), else 403.
 Totals come from the running balances; only the lines listing reads lines, a page at a time.
 """
 
-import csv
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -22,25 +21,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from s75.agreements.models import Schedule
 from s75.agreements.pages import visible_agreement_or_404
 from s75.agreements.selectors import user_may_change
 from s75.budgets.services import instalments_post
-from s75.core.exports import BOLD, POUNDS_FORMAT, pounds, table_workbook, xlsx_response
+from s75.core.exports import xlsx_response
 from s75.core.fiscal import FinancialYear
-from s75.core.money import format_plain
 from s75.core.pages import year_pagination
 
-from .forms import MONTHS, EntryReverseForm, LinesFilterForm, PeriodCloseForm
+from .exports import (
+    MONTH_LABELS,
+    expenditure_workbook,
+    ledger_lines_csv,
+    ledger_lines_workbook,
+    trial_balance_workbook,
+)
+from .forms import EntryReverseForm, LinesFilterForm, PeriodCloseForm
 from .models import Account, AccountRole, EntryKind, Fund, JournalEntry, JournalLine
 from .pages import fund_or_404
-from .selectors import account_balances, fund_years, ledger_lines, trial_balance
+from .permissions import CLOSE_PERIOD, POST_LEDGER
+from .selectors import expenditure_by_month, fund_years, ledger_lines, trial_balance
 from .services import LedgerError, entry_reverse, fund_open, period_close
 
-POST_LEDGER = "ledger.post_ledger"
-CLOSE_PERIOD = "ledger.close_period"
 LINES_PER_PAGE = 50
 LINES_EXPORT_LIMIT = 100_000
 LATEST_ENTRIES = 10
@@ -152,20 +155,14 @@ def _headline(rows: list[TrialBalanceRow]) -> Headline:
 
 
 def _expenditure_rows(fund: Fund, year: FinancialYear) -> list[ExpenditureRow]:
-    balances = account_balances(fund=fund, year=year)
     rows = []
-    for account in fund.accounts.filter(role=AccountRole.EXPENDITURE).select_related("schedule").order_by(
-        "schedule__number"
-    ):
+    for account, amounts in expenditure_by_month(fund=fund, year=year):
         schedule = account.schedule
         cells = [
-            ExpenditureCell(balances.get((account.pk, month), 0),
-                            _lines_url(fund, year=year.label, period=f"M{month:02d}", schedule=schedule.pk),
-                            f"M{month:02d}")
-            for month in range(1, 13)
+            ExpenditureCell(amount, _lines_url(fund, year=year.label, period=month, schedule=schedule.pk), month)
+            for month, amount in zip(MONTH_LABELS, amounts, strict=True)
         ]
-        total = ExpenditureCell(sum(cell.amount_pence for cell in cells),
-                                _lines_url(fund, year=year.label, schedule=schedule.pk))
+        total = ExpenditureCell(sum(amounts), _lines_url(fund, year=year.label, schedule=schedule.pk))
         rows.append(ExpenditureRow(schedule, account, cells, total))
     return rows
 
@@ -188,7 +185,7 @@ def _fund_context(request, fund: Fund, year: FinancialYear | None = None, close_
         "debits_pence": sum(row.debit_pence or 0 for row in rows),
         "credits_pence": sum(row.credit_pence or 0 for row in rows),
         "expenditure": expenditure,
-        "months": [label for label, _ in MONTHS],
+        "months": MONTH_LABELS,
         "month_totals": [sum(row.cells[month].amount_pence for row in expenditure) for month in range(12)],
         "expenditure_total_pence": sum(row.total.amount_pence for row in expenditure),
         "periods": fund.periods.filter(financial_year=year.start_year).select_related("closed_by"),
@@ -229,26 +226,7 @@ def trial_balance_xlsx(request, pk: int, year: FinancialYear):
     fund = fund_or_404(request, pk)
     if year not in fund_years(fund):
         raise Http404("The fund has no such year")
-    rows = _trial_balance_rows(fund, year)
-    workbook = table_workbook(
-        title=f"Trial balance {year.label}",
-        headers=["Code", "Account", "Debit", "Credit"],
-        rows=[
-            [row.account.code, row.account.name,
-             None if row.debit_pence is None else pounds(row.debit_pence),
-             None if row.credit_pence is None else pounds(row.credit_pence)]
-            for row in rows
-        ],
-    )
-    sheet = workbook.active
-    last = len(rows) + 1
-    sheet.append(["", "Total", f"=SUM(C2:C{last})" if rows else 0, f"=SUM(D2:D{last})" if rows else 0])
-    for cell in sheet[last + 1]:
-        cell.font = BOLD
-    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=4):
-        for cell in row:
-            cell.number_format = POUNDS_FORMAT
-    sheet.column_dimensions["B"].width = 50
+    workbook = trial_balance_workbook(fund=fund, year=year)
     return xlsx_response(workbook, f"{fund.agreement.reference}-trial-balance-{year.label}.xlsx")
 
 
@@ -257,26 +235,7 @@ def expenditure_xlsx(request, pk: int, year: FinancialYear):
     fund = fund_or_404(request, pk)
     if year not in fund_years(fund):
         raise Http404("The fund has no such year")
-    rows = _expenditure_rows(fund, year)
-    months = [label for label, _ in MONTHS]
-    workbook = table_workbook(
-        title=f"Expenditure {year.label}",
-        headers=["No.", "Schedule", *months, "Total"],
-        rows=[
-            [row.schedule.number, row.schedule.title, *[pounds(amount) for amount in row.amounts],
-             f"=SUM(C{index}:N{index})"]
-            for index, row in enumerate(rows, start=2)
-        ],
-    )
-    sheet = workbook.active
-    last = len(rows) + 1
-    sheet.append(["", "Total", *[f"=SUM({column}2:{column}{last})" if rows else 0 for column in "CDEFGHIJKLMNO"]])
-    for cell in sheet[last + 1]:
-        cell.font = BOLD
-    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=15):
-        for cell in row:
-            cell.number_format = POUNDS_FORMAT
-    sheet.column_dimensions["B"].width = 40
+    workbook = expenditure_workbook(fund=fund, year=year)
     return xlsx_response(workbook, f"{fund.agreement.reference}-expenditure-{year.label}.xlsx")
 
 
@@ -321,10 +280,6 @@ def lines_view(request, pk: int):
     return render(request, "ledger/lines.html", context)
 
 
-LINE_HEADERS = ["Period", "Posting date", "Entry", "Kind", "Account code", "Account", "Schedule", "Partner",
-                "Cost centre", "Subjective", "Description", "Debit", "Credit"]
-
-
 @login_required
 def lines_csv(request, pk: int):
     """Every line of the filtered listing as CSV, streamed a chunk at a time however many there are."""
@@ -332,46 +287,10 @@ def lines_csv(request, pk: int):
     form = LinesFilterForm(request.GET, fund=fund)
     if not form.is_valid():
         raise Http404("Those filters cannot be read")
-    kinds = dict(JournalEntry._meta.get_field("kind").choices)
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff" + writer.writerow(LINE_HEADERS)
-        for values in _line_values(_filtered_lines(fund, form)).iterator(chunk_size=5000):
-            cells = _line_cells(values, kinds)
-            yield writer.writerow([
-                *cells[:-2], *("" if cell is None else format_plain(cell) for cell in cells[-2:])
-            ])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    lines = ledger_lines_csv(lines=_filtered_lines(fund, form))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{fund.agreement.reference}-ledger-lines.csv"'
     return response
-
-
-class _Echo:
-    """A file that hands back what is written, so csv.writer can feed a streaming response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _line_values(lines: QuerySet[JournalLine]):
-    return lines.values_list(
-        "period__financial_year", "period__number", "posting_date", "entry_id", "entry__kind", "account__code",
-        "account__name", "account__schedule__title", "account__party__name_in_agreement", "cost_centre",
-        "subjective", "description", "amount_pence",
-    )
-
-
-def _line_cells(values: tuple, kinds: dict) -> list:
-    """One line as the downloads show it; the last two cells are the debit and the credit in pence (or None)."""
-    (year, month, posting_date, entry_id, kind, code, name, schedule, party, cost_centre, subjective, description,
-     amount) = values
-    return [
-        f"{FinancialYear(year).label}/M{month:02d}", posting_date, entry_id, kinds.get(kind, kind), code, name,
-        schedule or "", party or "", cost_centre, subjective, description,
-        amount if amount > 0 else None, -amount if amount < 0 else None,
-    ]
 
 
 @login_required
@@ -380,19 +299,7 @@ def lines_xlsx(request, pk: int):
     form = LinesFilterForm(request.GET, fund=fund)
     if not form.is_valid():
         raise Http404("Those filters cannot be read")
-    lines = _filtered_lines(fund, form)
-    count = lines.count()
-    kinds = dict(JournalEntry._meta.get_field("kind").choices)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Ledger lines")
-    if count > LINES_EXPORT_LIMIT:
-        sheet.append([f"The filtered listing has {count:,} lines; this file holds the first "
-                      f"{LINES_EXPORT_LIMIT:,}. Narrow the filters (a period, a schedule) to export the rest, "
-                      "or download every line as CSV."])
-    sheet.append(LINE_HEADERS)
-    for values in _line_values(lines)[:LINES_EXPORT_LIMIT].iterator(chunk_size=5000):
-        cells = _line_cells(values, kinds)
-        sheet.append([*cells[:-2], *(None if cell is None else pounds(cell) for cell in cells[-2:])])
+    workbook = ledger_lines_workbook(lines=_filtered_lines(fund, form), limit=LINES_EXPORT_LIMIT)
     return xlsx_response(workbook, f"{fund.agreement.reference}-ledger-lines.xlsx")
 
 

@@ -31,8 +31,7 @@ from .models import (
     RecoveryAction,
     ScheduleYear,
 )
-
-RECORD_CONSENT = "monitoring.record_consent"
+from .permissions import RECORD_CONSENT
 
 
 @dataclass

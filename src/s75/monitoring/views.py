@@ -1,8 +1,8 @@
 """Pages of budget monitoring, under ``/funds/<id>/monitoring/``: the fund's dashboard for a month (headline, RAG by
 schedule, charts, the schedule table with drill-down to the ledger, the consent panel per partner, the month's
 commentary) and the forms behind it: each schedule's forecast, monthly profile and commitments, the commentary, a
-partner's consent decision and its recovery plan. Every table downloads as Excel. Thin: parse input, call a
-service or selector, render.
+partner's consent decision and its recovery plan. Every table downloads as Excel (built by ``exports``). Thin:
+parse input, call a service or selector, render.
 
 Every page finds its fund through ``fund_get`` (the dashboard through the same rule, applied to the partners it
 keeps), so a fund whose agreement the user's organisation is not party to is a 404. A change needs the pooled fund
@@ -26,15 +26,17 @@ from django.views.decorators.http import require_POST
 
 from s75.agreements.models import Party, Schedule
 from s75.agreements.selectors import agreement_visible_given_parties, user_may_change
-from s75.core.exports import POUNDS_FORMAT, pounds, table_workbook, xlsx_response
+from s75.core.exports import xlsx_response
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
 from s75.ledger.models import Fund
 from s75.ledger.pages import fund_or_404
+from s75.ledger.permissions import POST_LEDGER
 
 from . import forecasting
 from .cache import KeptFund, dashboard_parts, kept_fund
 from .charts import MONTH_NAMES, VarianceBar, cumulative_chart, variance_chart
+from .exports import RAG_LABELS, WORKBOOKS, commitments_workbook, method_label
 from .forms import (
     ActionStatusForm,
     CommentaryForm,
@@ -50,7 +52,6 @@ from .models import (
     ActionStatus,
     Commentary,
     Consent,
-    ForecastMethod,
     ManualForecast,
     RecoveryAction,
     ScheduleYear,
@@ -81,15 +82,7 @@ from .services import (
     schedule_profile_set,
 )
 
-POST_LEDGER = "ledger.post_ledger"
-METHOD_SHORT = {
-    ForecastMethod.MANUAL: "Manager's figure",
-    ForecastMethod.RUN_RATE: "Run rate",
-    ForecastMethod.PROFILE: "Profile",
-    ForecastMethod.COMMITMENTS: "Commitments",
-}
-RAG_TAGS = {"green": ("Green", "govuk-tag--green"), "amber": ("Amber", "govuk-tag--yellow"),
-            "red": ("Red", "govuk-tag--red")}
+RAG_CLASSES = {"green": "govuk-tag--green", "amber": "govuk-tag--yellow", "red": "govuk-tag--red"}
 CONSENT_TAGS = {
     ConsentState.WITHIN: "govuk-tag--green",
     ConsentState.REQUIRED: "govuk-tag--red",
@@ -221,10 +214,9 @@ def _schedule_rows(fund: Fund, report: MonitoringReport) -> list[ScheduleRow]:
     rows = []
     for line in report.schedules:
         schedule = schedules[line.number]
-        rag_label, rag_class = RAG_TAGS[line.rag]
         rows.append(ScheduleRow(
             line, schedule, f"{lines_url}?{urlencode({'year': report.year.label, 'schedule': schedule.pk})}",
-            METHOD_SHORT.get(line.method, line.method), rag_label, rag_class,
+            method_label(line.method), RAG_LABELS[line.rag], RAG_CLASSES[line.rag],
         ))
     return rows
 
@@ -259,7 +251,7 @@ def _dashboard_body_context(fund: Fund, period: ReportPeriod, years: list[Financ
     rows = _schedule_rows(fund, report)
     points = monitoring_trend(report=report)
     budget, forecast, variance = report.total("annual_budget"), report.total("forecast"), report.total("variance")
-    rag_label, rag_class = RAG_TAGS[forecasting.rag(variance, budget, report.amber_threshold_percent)]
+    rag = forecasting.rag(variance, budget, report.amber_threshold_percent)
     title = f"Cumulative budget, actual and forecast by month, {period.year.label}"
     return {
         "fund": fund,
@@ -272,7 +264,7 @@ def _dashboard_body_context(fund: Fund, period: ReportPeriod, years: list[Financ
         "headline": {
             "budget": budget, "budget_to_date": report.total("budget_to_date"),
             "actual_to_date": report.total("actual_to_date"), "forecast": forecast, "variance": variance,
-            "variance_size": abs(variance), "rag_label": rag_label, "rag_class": rag_class,
+            "variance_size": abs(variance), "rag_label": RAG_LABELS[rag], "rag_class": RAG_CLASSES[rag],
         },
         "rows": rows,
         "totals": {name: report.total(name) for name in
@@ -333,77 +325,14 @@ def dashboard_view(request, pk: int):
 
 # Excel downloads of the dashboard's tables ---------------------------------------------------------------------
 
-def _money_cells(workbook, columns: list[int]) -> None:
-    for row in workbook.active.iter_rows(min_row=2):
-        for cell in row:
-            if cell.column in columns:
-                cell.number_format = POUNDS_FORMAT
-
-
-def _schedules_workbook(fund: Fund, report: MonitoringReport):
-    headers = ["No.", "Schedule", "Funding", "Annual budget", "Budget to date", "Actual to date", "Forecast outturn",
-               "Method", "Variance", "RAG", "Commentary"]
-    rows = [[line.number, line.title, line.funding_type, pounds(line.annual_budget), pounds(line.budget_to_date),
-             pounds(line.actual_to_date), pounds(line.forecast), METHOD_SHORT.get(line.method, line.method),
-             pounds(line.variance), RAG_TAGS[line.rag][0], line.commentary] for line in report.schedules]
-    rows.append(["", "Total", "", *[pounds(report.total(name)) for name in
-                                    ("annual_budget", "budget_to_date", "actual_to_date", "forecast")],
-                 "", pounds(report.total("variance")), "", ""])
-    workbook = table_workbook(title=f"Schedules {report.year.label} M{report.month:02d}", headers=headers, rows=rows)
-    _money_cells(workbook, [4, 5, 6, 7, 9])
-    return workbook
-
-
-def _partners_workbook(fund: Fund, report: MonitoringReport):
-    headers = ["Partner", "Contributions", "Projected share of spend", "Projected excess", "Consent state",
-               "Consent given up to"]
-    rows = [[line.party.name_in_agreement, pounds(line.contributions), pounds(line.projected_share_of_spend),
-             pounds(line.projected_excess), line.consent_state or "not bound by a prior-agreement clause",
-             None if line.consent_up_to is None else pounds(line.consent_up_to)] for line in report.partners]
-    workbook = table_workbook(title=f"Partners {report.year.label} M{report.month:02d}", headers=headers, rows=rows)
-    _money_cells(workbook, [2, 3, 4, 6])
-    return workbook
-
-
-def _months_workbook(fund: Fund, report: MonitoringReport):
-    headers = ["Month", "Budget to date", "Actual to date", "Forecast"]
-    rows = [[f"M{point.month:02d} ({MONTH_NAMES[point.month - 1]})", pounds(point.budget),
-             None if point.actual is None else pounds(point.actual),
-             None if point.forecast is None else pounds(point.forecast)]
-            for point in monitoring_trend(report=report)]
-    workbook = table_workbook(title=f"By month {report.year.label}", headers=headers, rows=rows)
-    _money_cells(workbook, [2, 3, 4])
-    return workbook
-
-
-def _recovery_workbook(fund: Fund, report: MonitoringReport):
-    headers = ["Partner", "Action", "Saving", "Owner", "Due by", "Status"]
-    parties = {line.party.pk: line.party for line in report.partners}
-    rows = [[str(parties.get(party_id, "")), action.description, pounds(action.saving_pence), action.owner,
-             action.due_date, action.get_status_display()]
-            for party_id, actions in recovery_actions(agreement=fund.agreement, year=report.year).items()
-            for action in actions]
-    workbook = table_workbook(title=f"Recovery plans {report.year.label}", headers=headers, rows=rows)
-    _money_cells(workbook, [3])
-    return workbook
-
-
-TABLES = {
-    "schedules": _schedules_workbook,
-    "partners": _partners_workbook,
-    "months": _months_workbook,
-    "recovery": _recovery_workbook,
-}
-
-
 @login_required
 def table_xlsx(request, pk: int, period: ReportPeriod, table: str):
     fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
-    if table not in TABLES:
+    if table not in WORKBOOKS:
         raise Http404("No such table")
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
-    workbook = TABLES[table](fund, report)
+    workbook = WORKBOOKS[table](report=report)
     return xlsx_response(workbook, f"{fund.agreement.reference}-monitoring-{period.year.label}-"
                                    f"M{period.month:02d}-{table}.xlsx")
 
@@ -446,7 +375,7 @@ def forecast_view(request, pk: int, period: ReportPeriod, number: int):
             return redirect(dashboard_url(fund, period, "schedules"))
     line = _schedule_line(fund, period, schedule)
     return _form_page(request, "monitoring/forecast_form.html", fund, period, schedule=schedule, form=form,
-                      line=line, method_label=METHOD_SHORT.get(line.method, line.method),
+                      line=line, method_label=method_label(line.method),
                       caption=f"{schedule.number}. {schedule.title}", heading=f"Forecast for {period.label}",
                       submit="Save the forecast")
 
@@ -510,13 +439,7 @@ def commitments_xlsx(request, pk: int, period: ReportPeriod, number: int):
     fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     schedule = _schedule_or_404(fund, number)
-    workbook = table_workbook(
-        title=f"Commitments {period.year.label}",
-        headers=["Description", "Weekly cost", "Starts on", "Ends on", f"Cost after {period.label}"],
-        rows=[[c.description, pounds(c.weekly_cost_pence), c.start_date, c.end_date, pounds(cost)]
-              for c, cost in schedule_commitments(schedule=schedule, year=period.year, month=period.month)],
-    )
-    _money_cells(workbook, [2, 5])
+    workbook = commitments_workbook(schedule=schedule, year=period.year, month=period.month)
     return xlsx_response(workbook, f"{fund.agreement.reference}-schedule-{schedule.number}-commitments.xlsx")
 
 

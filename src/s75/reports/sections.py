@@ -31,6 +31,7 @@ from s75.settlement.selectors import (
     settlement_compute,
     settlement_inputs,
     settlement_latest,
+    settlement_results,
 )
 
 from . import workbook
@@ -231,7 +232,7 @@ def collect_settlement(context: ReportContext) -> dict:
     run = settlement_latest(agreement=agreement, year=year)
     if run is not None:
         return {"source": run.status, "version": run.version, "outturn_basis": run.outturn_basis,
-                "results": run.results}
+                "results": settlement_results(run=run)}
     try:
         results = settlement_compute(inputs=settlement_inputs(agreement=agreement, year=year))
     except (SettlementUnavailable, AllocationError) as exc:

@@ -18,6 +18,7 @@ from s75.budgets.selectors import agreement_years
 from s75.jobs.selectors import QUEUED, TaskState, task_state
 from s75.ledger.models import Fund
 from s75.ledger.pages import fund_or_404
+from s75.ledger.permissions import POST_LEDGER
 from s75.monitoring.selectors import monitoring_latest_period
 
 from .forms import GenerateForm
@@ -27,7 +28,6 @@ from .selectors import report_download_name, report_file_path, report_version_ge
 from .services import STAGE_TEXT, ReportError
 from .tasks import report_generate_start, report_make_task, report_reproduce_start
 
-POST_LEDGER = "ledger.post_ledger"
 CONTENT_TYPES = {ReportFormat.PDF: "application/pdf",
                  ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 

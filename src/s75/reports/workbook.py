@@ -284,7 +284,7 @@ def settlement_sheet(sheet: Worksheet, data: dict, paper: dict) -> None:
              partner["underspend_share"], partner["carried_forward"], partner["final_share_of_spend"],
              partner["net_payment"]] for partner in results["partners"]]
     after = money_table(sheet, top + 2, ["Partner", "Contributions", "Received", "Share of overspends",
-                                         "Underspends returned", "Carried forward", "Final share of spend",
+                                         "Share of underspends", "Carried forward", "Final share of spend",
                                          "Net payment (+ host pays)"], rows, money_from=2)
     for offset, (label, pence) in enumerate((("Contingency reserve used", results["reserve_used"]),
                                              ("Unfunded overspend", results["unfunded_overspend"])), start=1):

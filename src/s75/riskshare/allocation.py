@@ -17,7 +17,9 @@ listed in the agreement's order, which decides ties.
 6. Per partner: final share of spend, carried forward, and net payment (positive: the host pays the partner).
 
 Spend outside the agreement (maladministration) is part of a schedule's outturn but, under the usual clause,
-is taken out of the variance before any step and borne by the host alone.
+is taken out of the variance before any step and borne by the host alone. A schedule's own terms may say
+otherwise for that schedule; caps, offsetting and the reserve belong to the fund's terms alone (see
+docs/risk-share.md).
 """
 
 from collections.abc import Hashable, Mapping, Sequence
@@ -54,9 +56,15 @@ class Cap:
 
 @dataclass(frozen=True)
 class Rules:
+    """How one schedule's (or, by default, every schedule's) variance is shared.
+
+    ``maladministration_borne_by_host`` is ``None`` where the fund's terms decide it.
+    """
+
     overspend: OverspendRule = OverspendRule.CONTRIBUTION_SHARE
     underspend: UnderspendRule = UnderspendRule.CONTRIBUTION_SHARE
     fixed_percent: Mapping[Partner, Decimal] = field(default_factory=dict)
+    maladministration_borne_by_host: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,13 @@ class Terms:
     contingency_reserve: int = 0
     caps: Mapping[Partner, Cap] = field(default_factory=dict)
     maladministration_borne_by_host: bool = True
+
+    def for_schedule(self, key: Hashable) -> Rules:
+        return self.schedule_rules.get(key, self.rules)
+
+    def outside_borne_by_host(self, key: Hashable) -> bool:
+        own = self.for_schedule(key).maladministration_borne_by_host
+        return self.maladministration_borne_by_host if own is None else own
 
 
 @dataclass(frozen=True)
@@ -117,10 +132,10 @@ class PartnerResult:
     partner: Partner
     contributions: int  # every contribution, pooled or not
     received: int
-    overspend_share: int  # after caps
+    overspend_share: int  # its share of the pooled schedules' overspends, after caps
     cap_adjustment: int  # overspend moved to (positive) or from (negative) this partner by the caps
-    underspend_share: int  # returned to the partner
-    carried_forward: int  # its share of underspends kept in the pool
+    underspend_share: int  # all its share of the pooled schedules' underspends, the part carried forward included
+    carried_forward: int  # the part of its underspend share kept in the pool
     own_variance: int  # aligned and non-pooled lines
     outside_agreement: int  # spend outside the agreement borne by this partner (the host)
     final_share_of_spend: int
@@ -229,20 +244,21 @@ def allocate(
     results = [ScheduleResult(s.key, s.budget, s.outturn, s.variance) for s in schedules]
     by_key = {result.key: result for result in results}
     outside = {p: 0 for p in order}
-    if terms.maladministration_borne_by_host:
-        shared = []
-        for schedule in schedules:
-            if schedule.outside_agreement and schedule.outturn_by_partner is not None:
-                raise AllocationError(f"schedule {schedule.key}: give spend outside the agreement as part of one "
-                                      "partner's own outturn, not of the schedule's")
-            if not 0 <= schedule.outside_agreement <= max(schedule.outturn, 0):
-                raise AllocationError(f"schedule {schedule.key}: spend outside the agreement must be between nothing "
-                                      "and the outturn")
-            by_key[schedule.key].outside_agreement = schedule.outside_agreement
-            outside[host] = outside.get(host, 0) + schedule.outside_agreement
-            shared.append(replace(schedule, outturn=schedule.outturn - schedule.outside_agreement,
-                                  outside_agreement=0))
-        schedules = shared
+    shared = []
+    for schedule in schedules:
+        if not terms.outside_borne_by_host(schedule.key):
+            shared.append(schedule)
+            continue
+        if schedule.outside_agreement and schedule.outturn_by_partner is not None:
+            raise AllocationError(f"schedule {schedule.key}: give spend outside the agreement as part of one "
+                                  "partner's own outturn, not of the schedule's")
+        if not 0 <= schedule.outside_agreement <= max(schedule.outturn, 0):
+            raise AllocationError(f"schedule {schedule.key}: spend outside the agreement must be between nothing "
+                                  "and the outturn")
+        by_key[schedule.key].outside_agreement = schedule.outside_agreement
+        outside[host] = outside.get(host, 0) + schedule.outside_agreement
+        shared.append(replace(schedule, outturn=schedule.outturn - schedule.outside_agreement, outside_agreement=0))
+    schedules = shared
     pooled = [s for s in schedules if s.funding_type == FundingType.POOLED]
     pool_totals = {p: sum(s.contributions.get(p, 0) for s in pooled) for p in order}
 
@@ -269,7 +285,7 @@ def allocate(
 
     for schedule in pooled:  # steps 3 and 5
         result, amount = by_key[schedule.key], to_share[schedule.key]
-        rules = terms.schedule_rules.get(schedule.key, terms.rules)
+        rules = terms.for_schedule(schedule.key)
         if amount > 0:
             result.overspend_to_share = amount
             weights = _weights(rules.overspend, schedule, rules, pool_totals, host)
@@ -289,13 +305,13 @@ def allocate(
     partner_results = []
     for p in order:  # step 6
         contributions = sum(s.contributions.get(p, 0) for s in schedules)
-        returned = sum(r.underspend_shares.get(p, 0) for r in results if not r.carried_forward)
+        underspend = sum(r.underspend_shares.get(p, 0) for r in results)
         carried = sum(r.underspend_shares.get(p, 0) for r in results if r.carried_forward)
         own = sum(r.own_variance.get(p, 0) for r in results)
-        final = contributions + capped[p] - returned - carried + own + outside.get(p, 0)
+        final = contributions + capped[p] - underspend + own + outside.get(p, 0)
         partner_results.append(PartnerResult(
             partner=p, contributions=contributions, received=received.get(p, 0), overspend_share=capped[p],
-            cap_adjustment=capped[p] - uncapped[p], underspend_share=returned, carried_forward=carried,
+            cap_adjustment=capped[p] - uncapped[p], underspend_share=underspend, carried_forward=carried,
             own_variance=own, outside_agreement=outside.get(p, 0), final_share_of_spend=final,
             net_payment=received.get(p, 0) - final - carried,
         ))

@@ -47,38 +47,55 @@ class RiskShareTermsForm(ChangeForm):
         label="Spend outside the agreement is borne by the host alone", required=False, initial=True,
     )
 
-    def __init__(self, *args, agreement: Agreement, terms: RiskShareTerms | None, **kwargs):
+    def __init__(self, *args, agreement: Agreement, terms: RiskShareTerms | None, for_schedule: bool = False,
+                 fund_terms: RiskShareTerms | None = None, **kwargs):
+        """``for_schedule``: the terms of one schedule, which carry no caps, offsetting or reserve (the service
+        refuses them); a new schedule's terms start from ``fund_terms``."""
         super().__init__(*args, agreement=agreement, **kwargs)
         self.parties: list[Party] = list(agreement.parties.order_by("position", "id"))
+        self.for_schedule = for_schedule
         held = {term.party_id: term for term in terms.party_terms.all()} if terms else {}
         for party in self.parties:
             term = held.get(party.pk)
             self.fields[f"fixed_{party.pk}"] = _optional(
                 "Fixed percentage", "Only under a fixed rule; the partners' percentages add up to 100.", "4")
-            self.fields[f"cap_{party.pk}"] = _optional("Cap on its overspend share, as an amount",
-                                                      "For example, £250,000. Leave blank for no cap.", "10")
-            self.fields[f"cap_percent_{party.pk}"] = _optional(
-                "Or cap as a percentage of its pooled contribution", "For example, 10.", "4")
+            if not for_schedule:
+                self.fields[f"cap_{party.pk}"] = _optional("Cap on its overspend share, as an amount",
+                                                          "For example, £250,000. Leave blank for no cap.", "10")
+                self.fields[f"cap_percent_{party.pk}"] = _optional(
+                    "Or cap as a percentage of its pooled contribution", "For example, 10.", "4")
             if term is not None:
                 self.initial.setdefault(f"fixed_{party.pk}", term.fixed_percent)
                 self.initial.setdefault(f"cap_{party.pk}",
                                         None if term.cap_pence is None else f"£{format_plain(term.cap_pence)}")
                 self.initial.setdefault(f"cap_percent_{party.pk}", term.cap_percent)
-        if terms is not None:
+        starting = terms or fund_terms
+        if starting is not None:
             for name in ("overspend_rule", "underspend_rule", "offset_first", "maladministration_borne_by_host"):
-                self.initial.setdefault(name, getattr(terms, name))
-            if terms.contingency_reserve_pence:
-                self.initial.setdefault("contingency_reserve", f"£{format_plain(terms.contingency_reserve_pence)}")
+                self.initial.setdefault(name, getattr(starting, name))
+            if starting.contingency_reserve_pence:
+                self.initial.setdefault("contingency_reserve", f"£{format_plain(starting.contingency_reserve_pence)}")
         else:
             self.initial.setdefault("overspend_rule", OverspendRule.CONTRIBUTION_SHARE)
             self.initial.setdefault("underspend_rule", UnderspendRule.CONTRIBUTION_SHARE)
+        rules = ["overspend_rule", "underspend_rule", "offset_first", "contingency_reserve",
+                 "maladministration_borne_by_host"]
+        if for_schedule:
+            del self.fields["offset_first"], self.fields["contingency_reserve"]
+            rules = ["overspend_rule", "underspend_rule", "maladministration_borne_by_host"]
         self.sections = [
-            ("The rules", ["overspend_rule", "underspend_rule", "offset_first", "contingency_reserve",
-                           "maladministration_borne_by_host"]),
-            *[(str(party), [f"fixed_{party.pk}", f"cap_{party.pk}", f"cap_percent_{party.pk}"])
-              for party in self.parties],
+            ("The rules", rules),
+            *[(str(party), [name for name in (f"fixed_{party.pk}", f"cap_{party.pk}", f"cap_percent_{party.pk}")
+                            if name in self.fields]) for party in self.parties],
             *[section for section in self.sections if section[0] == "Variation"],
         ]
+
+    def scope_terms(self) -> dict:
+        """What the form says of offsetting and the reserve: nothing for one schedule's terms."""
+        if self.for_schedule:
+            return {"offset_first": False, "contingency_reserve_pence": 0}
+        return {"offset_first": self.cleaned_data["offset_first"],
+                "contingency_reserve_pence": self.cleaned_data["contingency_reserve"]}
 
     def clean_contingency_reserve(self) -> int:
         text = self.cleaned_data["contingency_reserve"].strip()
@@ -96,6 +113,8 @@ class RiskShareTermsForm(ChangeForm):
                                                            "A cap as a percentage")
             except ValidationError as error:
                 self.add_error(f"fixed_{party.pk}", error)
+            if self.for_schedule:
+                continue
             cap = data.get(f"cap_{party.pk}", "").strip()
             try:
                 data[f"cap_{party.pk}"] = parse_pence(cap) if cap else None
@@ -107,8 +126,8 @@ class RiskShareTermsForm(ChangeForm):
         data = self.cleaned_data
         terms = []
         for party in self.parties:
-            values = {"fixed_percent": data[f"fixed_{party.pk}"], "cap_pence": data[f"cap_{party.pk}"],
-                      "cap_percent": data[f"cap_percent_{party.pk}"]}
+            values = {"fixed_percent": data[f"fixed_{party.pk}"], "cap_pence": data.get(f"cap_{party.pk}"),
+                      "cap_percent": data.get(f"cap_percent_{party.pk}")}
             if any(value is not None for value in values.values()):
                 terms.append({"party": party, **values})
         return terms

@@ -9,23 +9,30 @@ from .models import RiskShareTerms
 
 
 def _rules(terms: RiskShareTerms) -> Rules:
+    """The rules of one set of terms; a schedule's own also say who bears its spend outside the agreement."""
     fixed = {term.party_id: term.fixed_percent for term in terms.party_terms.all() if term.fixed_percent is not None}
-    return Rules(overspend=terms.overspend_rule, underspend=terms.underspend_rule, fixed_percent=fixed)
+    return Rules(overspend=terms.overspend_rule, underspend=terms.underspend_rule, fixed_percent=fixed,
+                 maladministration_borne_by_host=terms.maladministration_borne_by_host if terms.schedule_id else None)
 
 
 def allocation_terms(*, agreement: Agreement, financial_year: int) -> Terms:
-    """The agreement's terms for the year (the year's own where set, else those for every year), partners keyed by
-    party id and schedules by number; with none recorded, shares follow each partner's contribution."""
-    recorded = list(
+    """The agreement's terms for the year, partners keyed by party id and schedules by number.
+
+    Each scope (the fund, and each schedule with terms of its own) takes the year's own terms where set, else
+    those for every year; with no fund terms recorded, shares follow each partner's contribution.
+    """
+    recorded = (
         RiskShareTerms.objects.filter(Q(financial_year=financial_year) | Q(financial_year__isnull=True),
                                       agreement=agreement)
         .select_related("schedule").prefetch_related("party_terms")
     )
-    year_specific = [terms for terms in recorded if terms.financial_year == financial_year]
-    chosen = year_specific or [terms for terms in recorded if terms.financial_year is None]
-    fund_terms = next((terms for terms in chosen if terms.schedule_id is None), None)
+    by_scope: dict[int | None, RiskShareTerms] = {}
+    for terms in sorted(recorded, key=lambda terms: terms.financial_year is not None):  # the year's own win
+        by_scope[terms.schedule.number if terms.schedule_id else None] = terms
+    fund_terms = by_scope.pop(None, None)
+    schedule_rules = {number: _rules(terms) for number, terms in by_scope.items()}
     if fund_terms is None:
-        return Terms()
+        return Terms(schedule_rules=schedule_rules)
     caps = {
         term.party_id: Cap(pence=term.cap_pence, percent=term.cap_percent)
         for term in fund_terms.party_terms.all()
@@ -33,7 +40,7 @@ def allocation_terms(*, agreement: Agreement, financial_year: int) -> Terms:
     }
     return Terms(
         rules=_rules(fund_terms),
-        schedule_rules={terms.schedule.number: _rules(terms) for terms in chosen if terms.schedule_id is not None},
+        schedule_rules=schedule_rules,
         offset_first=fund_terms.offset_first,
         contingency_reserve=fund_terms.contingency_reserve_pence,
         caps=caps,

@@ -1,8 +1,8 @@
 """Writes to the risk-share terms: who bears an overspend and who gets an underspend back (DESIGN.md §6).
 
 The rules that make a set of terms valid are plain functions (:func:`party_term_problems`,
-:func:`risk_share_rule_problems`) so that the agreement file loader checks a file against the same rules
-before it writes anything.
+:func:`risk_share_rule_problems`, :func:`schedule_override_problems`) so that the agreement file loader can check
+a file against the same rules before it writes anything.
 """
 
 from decimal import Decimal
@@ -84,6 +84,27 @@ def risk_share_rule_problems(
     return problems
 
 
+def schedule_override_problems(
+    *, offset_first: bool, contingency_reserve_pence, capped_parties: list[str],
+) -> list[tuple[str, str]]:
+    """What one schedule's own terms may not carry, as ``(field, message)`` pairs; empty when they carry none of it.
+
+    A schedule's terms choose how its own variance is shared. Caps, offsetting and the reserve work across the
+    pooled schedules of the year (DESIGN.md §6 steps 2 and 4), so on one schedule they would mean nothing the
+    settlement could apply; they are refused rather than kept and ignored (docs/risk-share.md).
+    """
+    problems = []
+    if offset_first:
+        problems.append(("offset_first", "offsetting first nets overspends against underspends across all the "
+                         "pooled schedules, so it is set in the terms for the whole fund, not for one schedule"))
+    if contingency_reserve_pence:
+        problems.append(("contingency_reserve", "the contingency reserve is held in the pool for every schedule, "
+                         "so it is set in the terms for the whole fund, not for one schedule"))
+    problems += [("cap", f"{party}: a cap limits a partner's share of the year's overspends over the whole pool, so "
+                  "it is set in the terms for the whole fund, not for one schedule") for party in capped_parties]
+    return problems
+
+
 def _optional_text(value: Decimal | None) -> str | None:
     return None if value is None else format_percent(value)
 
@@ -110,7 +131,8 @@ def risk_share_terms_set(
 
     ``party_terms`` holds one dict per partner with a fixed percentage or a cap: ``party`` and any of
     ``fixed_percent`` (``Decimal``), ``cap_pence`` (``int``), ``cap_percent`` (``Decimal``). The list replaces
-    the partners' terms held before. Once the agreement is in force, the change is a variation.
+    the partners' terms held before. A schedule's terms carry no caps, offsetting or reserve
+    (:func:`schedule_override_problems`). Once the agreement is in force, the change is a variation.
     """
     with agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
         problems = []
@@ -138,6 +160,12 @@ def risk_share_terms_set(
             has_host=locked.parties.filter(is_host=True).exists(),
             schedule_has_lead_commissioner=None if schedule is None else schedule.lead_commissioner_id is not None,
         )]
+        if schedule is not None:
+            problems += [message for _, message in schedule_override_problems(
+                offset_first=offset_first, contingency_reserve_pence=contingency_reserve_pence,
+                capped_parties=[str(term["party"]) for term in party_terms
+                                if term.get("cap_pence") is not None or term.get("cap_percent") is not None],
+            )]
         if problems:
             raise ChangeRefused(problems)
         terms = RiskShareTerms.objects.select_for_update().filter(

@@ -23,14 +23,18 @@ def terms_edit_view(request, pk: int):
         raise Http404(str(exc)) from exc
     terms = (RiskShareTerms.objects.filter(agreement=agreement, financial_year=year, schedule=schedule)
              .prefetch_related("party_terms").first())
-    form = RiskShareTermsForm(request.POST if request.method == "POST" else None, agreement=agreement, terms=terms)
+    fund_terms = None
+    if schedule is not None and terms is None:
+        fund_terms = RiskShareTerms.objects.filter(agreement=agreement, financial_year=year, schedule=None).first()
+    form = RiskShareTermsForm(request.POST if request.method == "POST" else None, agreement=agreement, terms=terms,
+                              for_schedule=schedule is not None, fund_terms=fund_terms)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             saved = risk_share_terms_set(
                 actor=request.user, agreement=agreement, financial_year=year, schedule=schedule,
                 overspend_rule=data["overspend_rule"], underspend_rule=data["underspend_rule"],
-                offset_first=data["offset_first"], contingency_reserve_pence=data["contingency_reserve"],
+                **form.scope_terms(),
                 maladministration_borne_by_host=data["maladministration_borne_by_host"],
                 party_terms=form.party_terms(), variation=form.variation(),
             )

@@ -27,7 +27,8 @@ class SettlementUnavailable(Exception):
 def _terms_json(terms: Terms) -> dict:
     def rules(value: Rules) -> dict:
         return {"overspend": str(value.overspend), "underspend": str(value.underspend),
-                "fixed_percent": {str(party): str(percent) for party, percent in value.fixed_percent.items()}}
+                "fixed_percent": {str(party): str(percent) for party, percent in value.fixed_percent.items()},
+                "maladministration_borne_by_host": value.maladministration_borne_by_host}
 
     return {
         "rules": rules(terms.rules),
@@ -42,8 +43,10 @@ def _terms_json(terms: Terms) -> dict:
 
 def _terms_from_json(data: dict) -> Terms:
     def rules(value: dict) -> Rules:
+        # Runs kept before a schedule's terms could say who bears its spend outside the agreement have no such key.
         return Rules(overspend=value["overspend"], underspend=value["underspend"],
-                     fixed_percent={int(party): Decimal(percent) for party, percent in value["fixed_percent"].items()})
+                     fixed_percent={int(party): Decimal(percent) for party, percent in value["fixed_percent"].items()},
+                     maladministration_borne_by_host=value.get("maladministration_borne_by_host"))
 
     return Terms(
         rules=rules(data["rules"]),
@@ -118,6 +121,79 @@ def settlement_inputs(
     }
 
 
+# The form of a run's results. Format 1 (runs kept before it had a number) gave each partner its underspends
+# returned apart from those carried forward, and its aligned variance and spend outside the agreement apart from
+# its shares; settlement_results reads it as format 2.
+RESULTS_FORMAT = 2
+
+
+def _partner_line(schedule: dict, *, contribution: int, shared_overspend: int, shared_underspend: int,
+                  carried: bool, own_variance: int, outside_agreement: int) -> dict | None:
+    """A partner's line for one schedule, such that ``share of spend = contribution + overspend share − underspend
+    share``: its own variance on an aligned or non-pooled schedule is all its share of that schedule's overspend
+    (or underspend), and the host's spend outside the agreement is its share of overspend."""
+    if not (contribution or shared_overspend or shared_underspend or own_variance or outside_agreement):
+        return None
+    overspend = shared_overspend + max(own_variance, 0) + outside_agreement
+    underspend = shared_underspend + max(-own_variance, 0)
+    return {
+        "number": schedule["number"], "title": schedule["title"], "funding_type": schedule["funding_type"],
+        "contribution": contribution, "overspend_share": overspend, "underspend_share": underspend,
+        "carried_forward": shared_underspend if carried else 0, "own_variance": own_variance,
+        "outside_agreement": outside_agreement, "share_of_spend": contribution + overspend - underspend,
+    }
+
+
+def _partner_figures(partner: dict, lines: list[dict], *, contributions: int, received: int, cap_adjustment: int,
+                     final_share_of_spend: int, net_payment: int) -> dict:
+    """A partner's figures of DESIGN.md §6 step 6 as every statement prints them: ``final share of spend =
+    contributions + overspend share − underspend share`` and ``net payment = received − final share of spend −
+    carried forward``, with what the shares include as their parts ("of which")."""
+    overspend = sum(line["overspend_share"] for line in lines) + cap_adjustment
+    underspend = sum(line["underspend_share"] for line in lines)
+    carried = sum(line["carried_forward"] for line in lines)
+    own_overspend = sum(max(line["own_variance"], 0) for line in lines)
+    own_underspend = sum(max(-line["own_variance"], 0) for line in lines)
+    figures = {
+        "id": partner["id"], "name": partner["name"], "is_host": partner["is_host"],
+        "contributions": contributions, "received": received,
+        "overspend_share": overspend, "cap_adjustment": cap_adjustment, "own_overspend": own_overspend,
+        "outside_agreement": sum(line["outside_agreement"] for line in lines),
+        "underspend_share": underspend, "underspend_returned": underspend - carried - own_underspend,
+        "carried_forward": carried, "own_underspend": own_underspend,
+        "final_share_of_spend": final_share_of_spend, "net_payment": net_payment, "schedules": lines,
+    }
+    # A statement that does not add up must never be kept or printed: a failure here is a fault in s75, not in the
+    # figures, so it stops the run instead of showing the partners wrong sums.
+    if final_share_of_spend != contributions + overspend - underspend or (
+            net_payment != received - final_share_of_spend - carried):
+        raise AssertionError(f"{partner['name']}'s settlement figures do not add up: {figures}")
+    return figures
+
+
+def settlement_results(*, run: SettlementRun) -> dict:
+    """A run's results in the current format, every figure as it was computed (runs are never recomputed)."""
+    results = run.results
+    if results.get("format") == RESULTS_FORMAT:
+        return results
+    funding = {schedule["number"]: schedule["funding_type"] for schedule in results["schedules"]}
+    partners = []
+    for partner in results["partners"]:
+        lines = [_partner_line(
+            {"number": line["number"], "title": line["title"], "funding_type": funding[line["number"]]},
+            contribution=line["contribution"], shared_overspend=line["overspend_share"],
+            shared_underspend=line["underspend_share"] + line["carried_forward"],
+            carried=bool(line["carried_forward"]), own_variance=line["own_variance"],
+            outside_agreement=line["outside_agreement"],
+        ) for line in partner["schedules"]]
+        partners.append(_partner_figures(
+            partner, [line for line in lines if line is not None], contributions=partner["contributions"],
+            received=partner["received"], cap_adjustment=partner["cap_adjustment"],
+            final_share_of_spend=partner["final_share_of_spend"], net_payment=partner["net_payment"],
+        ))
+    return {**results, "format": RESULTS_FORMAT, "partners": partners}
+
+
 def settlement_compute(*, inputs: dict) -> dict:
     """Run DESIGN.md §6 on a run's inputs; every figure of step 6 per partner and per schedule, in pence.
 
@@ -149,28 +225,20 @@ def settlement_compute(*, inputs: dict) -> dict:
     for partner, result in zip(inputs["partners"], allocation.partners, strict=True):
         by_schedule = []
         for schedule, schedule_result in zip(inputs["schedules"], allocation.schedules, strict=True):
-            contribution = schedule["contributions"].get(str(partner["id"]), 0)
-            over = schedule_result.overspend_shares.get(partner["id"], 0)
-            under = schedule_result.underspend_shares.get(partner["id"], 0)
-            own = schedule_result.own_variance.get(partner["id"], 0)
-            outside = schedule_result.outside_agreement if partner["id"] == inputs["host"] else 0
-            if not (contribution or over or under or own or outside):
-                continue
-            by_schedule.append({
-                "number": schedule["number"], "title": schedule["title"], "contribution": contribution,
-                "overspend_share": over, "underspend_share": 0 if schedule_result.carried_forward else under,
-                "carried_forward": under if schedule_result.carried_forward else 0, "own_variance": own,
-                "outside_agreement": outside, "share_of_spend": contribution + over - under + own + outside,
-            })
-        partners.append({
-            "id": partner["id"], "name": partner["name"], "is_host": partner["is_host"],
-            "contributions": result.contributions, "received": result.received,
-            "overspend_share": result.overspend_share, "cap_adjustment": result.cap_adjustment,
-            "underspend_share": result.underspend_share, "carried_forward": result.carried_forward,
-            "own_variance": result.own_variance, "outside_agreement": result.outside_agreement,
-            "final_share_of_spend": result.final_share_of_spend, "net_payment": result.net_payment,
-            "schedules": by_schedule,
-        })
+            line = _partner_line(
+                schedule, contribution=schedule["contributions"].get(str(partner["id"]), 0),
+                shared_overspend=schedule_result.overspend_shares.get(partner["id"], 0),
+                shared_underspend=schedule_result.underspend_shares.get(partner["id"], 0),
+                carried=schedule_result.carried_forward,
+                own_variance=schedule_result.own_variance.get(partner["id"], 0),
+                outside_agreement=schedule_result.outside_agreement if partner["id"] == inputs["host"] else 0,
+            )
+            if line is not None:
+                by_schedule.append(line)
+        partners.append(_partner_figures(partner, by_schedule, contributions=result.contributions,
+                                         received=result.received, cap_adjustment=result.cap_adjustment,
+                                         net_payment=result.net_payment,
+                                         final_share_of_spend=result.final_share_of_spend))
     host = next(partner for partner in inputs["partners"] if partner["id"] == inputs["host"])
     payments = []  # the host's own net payment is money it keeps or puts in: no payment between partners
     for partner in partners:
@@ -184,6 +252,7 @@ def settlement_compute(*, inputs: dict) -> dict:
     net_payments = sum(partner["net_payment"] for partner in partners)
     carried = sum(partner["carried_forward"] for partner in partners)
     return {
+        "format": RESULTS_FORMAT,
         "schedules": schedule_results,
         "partners": partners,
         "payments": payments,

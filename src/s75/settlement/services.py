@@ -23,9 +23,8 @@ from s75.ledger.services import LedgerError, LineSpec, entry_post, fund_open
 from s75.riskshare.allocation import AllocationError
 
 from .models import OutturnBasis, SettlementApproval, SettlementRun, SettlementStatus
-from .selectors import SettlementUnavailable, settlement_compute, settlement_inputs
-
-APPROVE_SETTLEMENT = "settlement.approve_settlement"
+from .permissions import APPROVE_SETTLEMENT
+from .selectors import SettlementUnavailable, settlement_compute, settlement_inputs, settlement_results
 
 
 class SettlementRefused(Exception):
@@ -86,10 +85,10 @@ def _fund_account(fund: Fund, role: str) -> Account:
 
 def _settlement_lines(fund: Fund, run: SettlementRun) -> list[LineSpec]:
     lines = []
-    for partner in run.results["partners"]:
+    for partner in settlement_results(run=run)["partners"]:
         receivable, contributions = _party_accounts(fund, partner["id"])
-        invoiced = (partner["overspend_share"] - partner["underspend_share"] + partner["own_variance"]
-                    + partner["outside_agreement"])
+        # Its contributions become its final share of spend once the part carried forward has moved out of them.
+        invoiced = partner["final_share_of_spend"] - partner["contributions"] + partner["carried_forward"]
         if invoiced:
             words = "invoice" if invoiced > 0 else "credit note"
             description = f"{partner['name']}: settlement {words} for {run.year_label}"

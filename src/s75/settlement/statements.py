@@ -2,6 +2,9 @@
 sheet per partner, with totals as formulas) and a PDF (WeasyPrint) with one statement per partner.
 
 Both are made from the run alone (its inputs and results), so a statement produced again is the one approved.
+Every partner's figures add up as printed (DESIGN.md §6 step 6): final share of spend = contributions + share
+of overspends − share of underspends, and net payment = received − final share of spend − carried forward; the
+parts of a share ("of which") are printed apart from the lines that add up.
 """
 
 from collections.abc import Sequence
@@ -18,19 +21,22 @@ from weasyprint import HTML
 from s75.core.exports import POUNDS_FORMAT, header_row, pounds
 
 from .models import SettlementRun
+from .selectors import settlement_results
 
 BOLD = Font(bold=True)
+ITALIC = Font(italic=True)
 
 PARTNER_COLUMNS = [
     ("Contributions planned", "contributions"),
-    ("Contributions received", "received"),
     ("Share of overspends", "overspend_share"),
-    ("of which moved by caps", "cap_adjustment"),
-    ("Share of underspends returned", "underspend_share"),
-    ("Carried forward", "carried_forward"),
-    ("Own variance (aligned)", "own_variance"),
-    ("Spend outside the agreement", "outside_agreement"),
+    ("of which moved by the caps", "cap_adjustment"),
+    ("of which own overspend (aligned)", "own_overspend"),
+    ("of which outside the agreement", "outside_agreement"),
+    ("Share of underspends", "underspend_share"),
+    ("of which own underspend (aligned)", "own_underspend"),
     ("Final share of spend", "final_share_of_spend"),
+    ("Contributions received", "received"),
+    ("Carried forward (part of the share of underspends)", "carried_forward"),
     ("Net payment (+ host pays)", "net_payment"),
 ]
 SCHEDULE_LABELS = [("Schedule", "number"), ("Title", "title")]
@@ -39,22 +45,22 @@ SCHEDULE_COLUMNS = [
     ("Outside the agreement", "outside_agreement"), ("Overspend shared", "overspend_to_share"),
     ("Underspend shared", "underspend_to_share"),
 ]
+PARTNER_SCHEDULE_LABELS = [("Schedule", "number"), ("Title", "title"), ("Funding", "funding_type")]
 PARTNER_SCHEDULE_COLUMNS = [
     ("Contribution", "contribution"), ("Share of overspend", "overspend_share"),
-    ("Underspend returned", "underspend_share"), ("Carried forward", "carried_forward"),
-    ("Own variance", "own_variance"), ("Outside the agreement", "outside_agreement"),
+    ("Share of underspend", "underspend_share"), ("of which carried forward", "carried_forward"),
     ("Share of spend", "share_of_spend"),
 ]
 
 
 def _table(sheet: Worksheet, first: Sequence[tuple[str, str]], columns: Sequence[tuple[str, str]],
-           rows: Sequence[dict], *, total_label: str = "Total") -> None:
+           rows: Sequence[dict]) -> None:
     """Rows of labels then money under a header, with a total row of SUM formulas."""
     header_row(sheet, [title for title, _ in (*first, *columns)], numeric_from=len(first) + 1)
     for row in rows:
         sheet.append([*(row[key] for _, key in first), *(pounds(row[key]) for _, key in columns)])
     last = sheet.max_row
-    total = [total_label] + [""] * (len(first) - 1)
+    total = ["Total"] + [""] * (len(first) - 1)
     for index in range(len(first) + 1, len(first) + len(columns) + 1):
         letter = get_column_letter(index)
         total.append(f"=SUM({letter}2:{letter}{last})")
@@ -76,17 +82,75 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
+@dataclass(frozen=True)
+class StatementLine:
+    label: str
+    amount: int
+    strong: bool = False
+    part: bool = False  # "of which": a part of the line above, not added again
+
+
+def statement_lines(partner: dict) -> list[StatementLine]:
+    """A partner's statement in two sums: its final share of spend, then its net payment."""
+    lines = [StatementLine("Contributions planned", partner["contributions"]),
+             StatementLine("Add: share of overspends", partner["overspend_share"])]
+    parts = [("of which moved by the caps", partner["cap_adjustment"]),
+             ("of which own overspend on aligned schedules", partner["own_overspend"]),
+             ("of which spend outside the agreement, borne by the host", partner["outside_agreement"])]
+    lines += [StatementLine(label, amount, part=True) for label, amount in parts if amount]
+    lines.append(StatementLine("Less: share of underspends", -partner["underspend_share"]))
+    parts = [("of which carried forward in the pool", -partner["carried_forward"]),
+             ("of which own underspend on aligned schedules", -partner["own_underspend"])]
+    lines += [StatementLine(label, amount, part=True) for label, amount in parts if amount]
+    return [
+        *lines,
+        StatementLine("Final share of spend", partner["final_share_of_spend"], strong=True),
+        StatementLine("Contributions received", partner["received"]),
+        StatementLine("Less: final share of spend", -partner["final_share_of_spend"]),
+        StatementLine("Less: carried forward, kept in the pool for next year", -partner["carried_forward"]),
+        StatementLine("Net payment (positive: the host pays the partner; negative: the partner pays the host)",
+                      partner["net_payment"], strong=True),
+    ]
+
+
+def statement_schedule_lines(partner: dict) -> list[dict]:
+    """The partner's lines by schedule, and the caps' moves as a line of their own, so that the lines add up to
+    the partner's shares (the caps hold its overspend share for the year, not schedule by schedule)."""
+    lines = list(partner["schedules"])
+    if partner["cap_adjustment"]:
+        lines.append({"number": "", "title": "Moved by the caps (risk-share terms)", "funding_type": "",
+                      "contribution": 0, "overspend_share": partner["cap_adjustment"], "underspend_share": 0,
+                      "carried_forward": 0, "share_of_spend": partner["cap_adjustment"]})
+    return lines
+
+
+def pool_check(results: dict) -> list[tuple[str, int]]:
+    """The check of DESIGN.md §6 step 6, as its terms: the left side's, then the right side's."""
+    check = results["check"]
+    return [("Net payments", check["net_payments"]), ("Add: carried forward", check["carried_forward"]),
+            ("Less: unfunded overspend", -results["unfunded_overspend"]),
+            ("Less: contingency reserve used", -results["reserve_used"]),
+            ("Received", check["received"]), ("Less: outturn", -check["outturn"])]
+
+
 def settlement_workbook(*, run: SettlementRun) -> Workbook:
     workbook = Workbook()
     summary = workbook.active
     summary.title = "Partners"
-    results = run.results
+    results = settlement_results(run=run)
     _table(summary, [("Partner", "name")], PARTNER_COLUMNS, results["partners"])
     summary.append([])
-    summary.append(["Reserve used", pounds(results["reserve_used"])])
+    summary.append(["Contingency reserve used", pounds(results["reserve_used"])])
     summary.append(["Unfunded overspend", pounds(results["unfunded_overspend"])])
-    for row in summary.iter_rows(min_row=summary.max_row - 1, min_col=2, max_col=2):
-        row[0].number_format = POUNDS_FORMAT
+    summary.append([])
+    summary.append(["Check (DESIGN.md §6 step 6): net payments + carried forward − unfunded overspend − reserve "
+                    "used = received − outturn"])
+    summary.cell(summary.max_row, 1).font = BOLD
+    for label, amount in pool_check(results):
+        summary.append([label, pounds(amount)])
+    summary.append(["The check", "holds to the penny" if results["check"]["holds"] else "DOES NOT HOLD"])
+    for (cell,) in summary.iter_rows(min_row=len(results["partners"]) + 3, min_col=2, max_col=2):
+        cell.number_format = POUNDS_FORMAT
 
     schedules = workbook.create_sheet("Schedules")
     _table(schedules, SCHEDULE_LABELS, SCHEDULE_COLUMNS, results["schedules"])
@@ -101,63 +165,41 @@ def settlement_workbook(*, run: SettlementRun) -> Workbook:
     used = {"Partners", "Schedules", "Payments"}
     for partner in results["partners"]:
         sheet = workbook.create_sheet(_sheet_title(partner["name"], used))
-        _table(sheet, SCHEDULE_LABELS, PARTNER_SCHEDULE_COLUMNS, partner["schedules"],
-               total_label="Total before caps")
+        _table(sheet, PARTNER_SCHEDULE_LABELS, PARTNER_SCHEDULE_COLUMNS, statement_schedule_lines(partner))
         sheet.append([])
-        for title, key in PARTNER_COLUMNS:
-            sheet.append([title, "", pounds(partner[key])])
-            sheet.cell(sheet.max_row, 3).number_format = POUNDS_FORMAT
+        for line in statement_lines(partner):
+            sheet.append([f"    {line.label}" if line.part else line.label, "", "", pounds(line.amount)])
+            sheet.cell(sheet.max_row, 4).number_format = POUNDS_FORMAT
+            font = BOLD if line.strong else ITALIC if line.part else None
+            if font is not None:
+                sheet.cell(sheet.max_row, 1).font = sheet.cell(sheet.max_row, 4).font = font
     for sheet in workbook.worksheets:
         sheet.oddHeader.center.text = f"{run.agreement.title}: settlement {run.year_label}, version {run.version}"
     return workbook
 
 
-@dataclass(frozen=True)
-class StatementLine:
-    label: str
-    amount: int
-    strong: bool = False
-
-
-def _partner_lines(partner: dict) -> list[StatementLine]:
-    lines = [StatementLine("Contributions planned", partner["contributions"])]
-    lines.append(StatementLine("Add: share of overspends", partner["overspend_share"]))
-    if partner["cap_adjustment"]:
-        lines.append(StatementLine("  of which moved by the caps", partner["cap_adjustment"]))
-    lines.append(StatementLine("Less: share of underspends returned", -partner["underspend_share"]))
-    lines.append(StatementLine("Less: share of underspends carried forward", -partner["carried_forward"]))
-    if partner["own_variance"]:
-        lines.append(StatementLine("Add: own variance on aligned schedules", partner["own_variance"]))
-    if partner["outside_agreement"]:
-        lines.append(StatementLine("Add: spend outside the agreement (borne by the host)",
-                                   partner["outside_agreement"]))
-    lines.append(StatementLine("Final share of spend", partner["final_share_of_spend"], strong=True))
-    lines.append(StatementLine("Contributions received", partner["received"]))
-    lines.append(StatementLine("Net payment (positive: the host pays the partner; negative: the partner pays "
-                               "the host)", partner["net_payment"], strong=True))
-    return lines
-
-
-PDF_PARTNER_COLUMNS = ["contribution", "overspend_share", "underspend_share", "carried_forward", "other",
-                       "share_of_spend"]
-
-
 def _totals(rows: list[dict], keys: list[str]) -> list[int]:
-    return [sum(row["own_variance"] + row["outside_agreement"] if key == "other" else row[key] for row in rows)
-            for key in keys]
+    return [sum(row[key] for row in rows) for key in keys]
 
 
 def settlement_pdf(*, run: SettlementRun) -> bytes:
     host = next(partner["name"] for partner in run.inputs["partners"] if partner["id"] == run.inputs["host"])
+    results = settlement_results(run=run)
+    partner_keys = [key for _, key in PARTNER_SCHEDULE_COLUMNS]
+    partners = []
+    for partner in results["partners"]:
+        lines = statement_schedule_lines(partner)
+        partners.append((partner, lines, statement_lines(partner), _totals(lines, partner_keys)))
     html = render_to_string("settlement/statement_pdf.html", {
         "run": run,
+        "results": results,
         "agreement": run.agreement,
         "host": host,
-        "partners": [(partner, _partner_lines(partner), _totals(partner["schedules"], PDF_PARTNER_COLUMNS))
-                     for partner in run.results["partners"]],
-        "schedules": run.results["schedules"],
-        "schedule_totals": _totals(run.results["schedules"], [key for _, key in SCHEDULE_COLUMNS]),
-        "payments": run.results["payments"],
+        "partners": partners,
+        "schedules": results["schedules"],
+        "schedule_totals": _totals(results["schedules"], [key for _, key in SCHEDULE_COLUMNS]),
+        "payments": results["payments"],
+        "pool_check": pool_check(results),
         "approvals": list(run.approvals.select_related("party", "approved_by")) if run.pk else [],
         "generated_at": timezone.now(),
     })

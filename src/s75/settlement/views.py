@@ -14,11 +14,10 @@ from s75.ledger.pages import fund_or_404
 
 from .forms import SettlementRunForm
 from .models import SettlementRun, SettlementStatus
-from .selectors import settlement_runs
-from .services import APPROVE_SETTLEMENT, SettlementRefused, settlement_approve, settlement_run_create
-from .statements import settlement_pdf, settlement_workbook
-
-SETTLE = "settlement.settle_fund"
+from .permissions import APPROVE_SETTLEMENT, SETTLE_FUND
+from .selectors import settlement_results, settlement_runs
+from .services import SettlementRefused, settlement_approve, settlement_run_create
+from .statements import pool_check, settlement_pdf, settlement_workbook
 
 
 def _run_or_404(fund, number: int) -> SettlementRun:
@@ -31,7 +30,7 @@ def _run_or_404(fund, number: int) -> SettlementRun:
 @login_required
 def settlement_list_view(request, pk: int):
     fund = fund_or_404(request, pk)
-    may_settle = user_may_change(user=request.user, agreement=fund.agreement, permission=SETTLE)
+    may_settle = user_may_change(user=request.user, agreement=fund.agreement, permission=SETTLE_FUND)
     form = SettlementRunForm(request.POST if request.method == "POST" else None, agreement=fund.agreement)
     if request.method == "POST":
         if not may_settle:
@@ -65,9 +64,10 @@ def settlement_run_view(request, pk: int, run: int):
          and user_acts_for_party(user=request.user, party=party, permission=APPROVE_SETTLEMENT))
         for party in fund.agreement.parties.order_by("position")
     ]
+    results = settlement_results(run=found)
     return render(request, "settlement/run.html", {
-        "fund": fund, "agreement": fund.agreement, "run": found, "results": found.results, "parties": parties,
-        "superseded": latest.pk != found.pk,
+        "fund": fund, "agreement": fund.agreement, "run": found, "results": results, "parties": parties,
+        "pool_check": pool_check(results), "superseded": latest.pk != found.pk,
     })
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from s75.agreements.management import add_user_argument, command_agreement, command_user
+from s75.agreements.permissions import MANAGE_AGREEMENT
 from s75.agreements.renewal import agreement_renew
 from s75.agreements.services import AgreementError
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         user = command_user(options)
         agreement = command_agreement(user, options["agreement"])
-        if user is not None and not user.has_perm("agreements.manage_agreement"):
+        if user is not None and not user.has_perm(MANAGE_AGREEMENT):
             raise CommandError(f"{user} may not renew agreements: that needs the permission to manage agreements.")
         try:
             renewal = agreement_renew(

@@ -8,14 +8,13 @@ from s75.jobs.progress import ProgressFile, ProgressLine
 from s75.ledger.importing import CHECKED, POSTED, ledger_import
 from s75.ledger.management import command_fund
 from s75.ledger.mappings import column_mapping_for
+from s75.ledger.permissions import POST_LEDGER
 from s75.ledger.services import LedgerError
-
-POST_LEDGER = "ledger.post_ledger"
 
 
 class Command(BaseCommand):
-    # The system checks load every URLconf, and with it every view module: two seconds before the first row is
-    # read, which a raw load of the same file does not spend. `s75 check` and `s75 migrate` run them.
+    # The system checks load every URLconf, and with it every view module, before the first row is read: time a
+    # raw load of the same file does not spend. `s75 check` and `s75 migrate` run them.
     requires_system_checks = []
     help = (
         "Import a general-ledger file (CSV or XLSX) into a fund's ledger. Every row is checked first; if any has "

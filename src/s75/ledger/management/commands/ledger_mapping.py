@@ -14,9 +14,9 @@ from s75.ledger.mappings import (
     cost_centre_mappings_save,
     cost_centre_rows_read,
 )
+from s75.ledger.permissions import POST_LEDGER
 from s75.ledger.services import LedgerError
 
-POST_LEDGER = "ledger.post_ledger"
 HEADINGS = {"cost centre", "cost center", "cost centre code", "code"}  # a first row that heads the columns
 
 

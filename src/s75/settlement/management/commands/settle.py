@@ -12,20 +12,27 @@ from s75.ledger.models import Fund
 from s75.ledger.selectors import fund_get
 from s75.riskshare.allocation import AllocationError
 from s75.settlement.models import OutturnBasis, SettlementRun
-from s75.settlement.selectors import SettlementUnavailable, settlement_compute, settlement_inputs
+from s75.settlement.selectors import (
+    SettlementUnavailable,
+    settlement_compute,
+    settlement_inputs,
+    settlement_results,
+)
 from s75.settlement.services import SettlementRefused, settlement_run_create
 from s75.settlement.statements import settlement_pdf, settlement_workbook
 
 
 def run_document(run: SettlementRun) -> dict:
-    """The run as plain data: every figure of DESIGN.md §6 step 6 per partner and schedule, in pence."""
+    """The run as plain data: every figure of DESIGN.md §6 step 6 per partner and schedule, in pence, such that
+    ``final_share_of_spend = contributions + overspend_share − underspend_share`` and ``net_payment = received −
+    final_share_of_spend − carried_forward``."""
     return {
         "agreement": run.agreement.reference,
         "year": run.year_label,
         "version": run.version,
         "status": run.status,
         "outturn": run.outturn_basis,
-        **run.results,
+        **settlement_results(run=run),
     }
 
 

@@ -1,0 +1,91 @@
+"""The monitoring dashboard's tables, and a schedule's commitments, as Excel workbooks: the figures of the
+monitoring report as exact pounds (``core.exports``), with the words the dashboard uses for methods and RAG."""
+
+from openpyxl import Workbook
+
+from s75.agreements.models import Schedule
+from s75.core.exports import pounds, table_workbook
+from s75.core.fiscal import FinancialYear
+
+from .charts import MONTH_NAMES
+from .models import ForecastMethod
+from .selectors import MonitoringReport, monitoring_trend, recovery_actions, schedule_commitments
+
+METHOD_LABELS = {
+    ForecastMethod.MANUAL: "Manager's figure",
+    ForecastMethod.RUN_RATE: "Run rate",
+    ForecastMethod.PROFILE: "Profile",
+    ForecastMethod.COMMITMENTS: "Commitments",
+}
+RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
+SCHEDULE_AMOUNTS = ("annual_budget", "budget_to_date", "actual_to_date", "forecast")
+
+
+def method_label(method: str) -> str:
+    return METHOD_LABELS.get(method, method)
+
+
+def schedules_workbook(*, report: MonitoringReport) -> Workbook:
+    """A row per schedule as at the report's month, and their totals."""
+    headers = ["No.", "Schedule", "Funding", "Annual budget", "Budget to date", "Actual to date", "Forecast outturn",
+               "Method", "Variance", "RAG", "Commentary"]
+    rows = [[line.number, line.title, line.funding_type, *[pounds(getattr(line, name)) for name in SCHEDULE_AMOUNTS],
+             method_label(line.method), pounds(line.variance), RAG_LABELS[line.rag], line.commentary]
+            for line in report.schedules]
+    totals = ["", "Total", "", *[pounds(report.total(name)) for name in SCHEDULE_AMOUNTS],
+              "", pounds(report.total("variance")), "", ""]
+    return table_workbook(title=f"Schedules {report.year.label} M{report.month:02d}", headers=headers, rows=rows,
+                          money_columns=(4, 5, 6, 7, 9), totals=totals)
+
+
+def partners_workbook(*, report: MonitoringReport) -> Workbook:
+    """A row per partner: its contributions, its projected share of spend and excess, and its consent."""
+    headers = ["Partner", "Contributions", "Projected share of spend", "Projected excess", "Consent state",
+               "Consent given up to"]
+    rows = [[line.party.name_in_agreement, pounds(line.contributions), pounds(line.projected_share_of_spend),
+             pounds(line.projected_excess), line.consent_state or "not bound by a prior-agreement clause",
+             None if line.consent_up_to is None else pounds(line.consent_up_to)] for line in report.partners]
+    return table_workbook(title=f"Partners {report.year.label} M{report.month:02d}", headers=headers, rows=rows,
+                          money_columns=(2, 3, 4, 6))
+
+
+def months_workbook(*, report: MonitoringReport) -> Workbook:
+    """The cumulative budget, actual and forecast by month; months after the report's have no actual."""
+    headers = ["Month", "Budget to date", "Actual to date", "Forecast"]
+    rows = [[f"M{point.month:02d} ({MONTH_NAMES[point.month - 1]})", pounds(point.budget),
+             None if point.actual is None else pounds(point.actual),
+             None if point.forecast is None else pounds(point.forecast)]
+            for point in monitoring_trend(report=report)]
+    return table_workbook(title=f"By month {report.year.label}", headers=headers, rows=rows, money_columns=(2, 3, 4))
+
+
+def recovery_workbook(*, report: MonitoringReport) -> Workbook:
+    """Every partner's recovery plan actions for the report's year."""
+    headers = ["Partner", "Action", "Saving", "Owner", "Due by", "Status"]
+    parties = {line.party.pk: line.party for line in report.partners}
+    rows = [[str(parties.get(party_id, "")), action.description, pounds(action.saving_pence), action.owner,
+             action.due_date, action.get_status_display()]
+            for party_id, actions in recovery_actions(agreement=report.agreement, year=report.year).items()
+            for action in actions]
+    return table_workbook(title=f"Recovery plans {report.year.label}", headers=headers, rows=rows,
+                          money_columns=(3,))
+
+
+def commitments_workbook(*, schedule: Schedule, year: FinancialYear, month: int) -> Workbook:
+    """The schedule's commitments, each with what it costs from the month's end to the year end."""
+    return table_workbook(
+        title=f"Commitments {year.label}",
+        headers=["Description", "Weekly cost", "Starts on", "Ends on", f"Cost after {year.label}/M{month:02d}"],
+        rows=[[commitment.description, pounds(commitment.weekly_cost_pence), commitment.start_date,
+               commitment.end_date, pounds(cost)]
+              for commitment, cost in schedule_commitments(schedule=schedule, year=year, month=month)],
+        money_columns=(2, 5),
+    )
+
+
+WORKBOOKS = {
+    "schedules": schedules_workbook,
+    "partners": partners_workbook,
+    "months": months_workbook,
+    "recovery": recovery_workbook,
+}

@@ -1,0 +1,45 @@
+"""What the monitoring tests share: a council's pooled fund with one NHS partner and one schedule, and spend."""
+
+import pytest
+
+from s75.ledger.models import AccountRole
+from s75.ledger.services import LineSpec, entry_post, fund_open
+from tests.factories import complete_agreement
+
+
+@pytest.fixture
+def fund(db):
+    """A council hosts a pooled fund with one NHS partner (bound by a prior-agreement clause) and one schedule,
+    Joint Equipment Store, £535,000 from each in 2024-25."""
+    return fund_open(actor=None, agreement=complete_agreement())
+
+
+@pytest.fixture
+def host(fund):
+    return fund.agreement.parties.get(is_host=True)
+
+
+@pytest.fixture
+def nhs(fund):
+    return fund.agreement.parties.get(is_host=False)
+
+
+@pytest.fixture
+def schedule(fund):
+    return fund.agreement.schedules.get()
+
+
+def spend(fund, pounds, month):
+    expenditure = fund.accounts.get(role=AccountRole.EXPENDITURE)
+    creditors = fund.accounts.get(role=AccountRole.CREDITORS)
+    period = fund.periods.get(financial_year=2024, number=month)
+    pence = pounds * 100
+    entry_post(actor=None, fund=fund, period=period, description="Equipment",
+               lines=[LineSpec(expenditure, pence), LineSpec(creditors, -pence)])
+
+
+@pytest.fixture
+def spent(fund):
+    """£50,000 in April and £40,000 in June: at M06 the run rate is £180,000."""
+    spend(fund, 50_000, 1)
+    spend(fund, 40_000, 3)
