@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "s75.core",
     "s75.accounts",
     "s75.audit",
@@ -108,11 +110,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Each server process keeps its own cache in memory (at most 300 entries, the oldest dropped first). What is
-# cached is keyed on the version of the data it was drawn from (the monitoring dashboard's body), so processes
-# never disagree about what is current and a shared cache server is not needed.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s75",
-                      "OPTIONS": {"MAX_ENTRIES": 300}}}
+# One cache for every process of the machine, the worker's included: a task's progress (s75.jobs.progress) is
+# written there by the worker and read by the site. Production uses Redis (settings/prod.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}}
+
+# Background tasks are kept in the database and run by `s75 worker` (docs/adr/0003-background-tasks.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 SESSION_ENGINE = "s75.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
