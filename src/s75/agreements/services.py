@@ -14,6 +14,7 @@ from datetime import date
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from s75.accounts.models import User
@@ -22,6 +23,7 @@ from s75.budgets.models import Contribution, FundingStream
 from s75.core.fiscal import FinancialYear, financial_years_between
 from s75.governance.evidence import decision_evidence_unmet
 from s75.governance.models import Decision
+from s75.ledger.models import Fund
 from s75.organisations.models import Organisation
 
 from .document import agreement_document
@@ -78,6 +80,7 @@ def agreement_change(*, agreement: Agreement, actor, variation: VariationDetails
     """Lock the agreement and allow a change only where its state permits; record the variation it makes."""
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        Fund.objects.filter(agreement=locked).update(data_version=F("data_version") + 1)  # its monitoring dashboard
         if _open_variation.get() == locked.pk:
             yield locked
             return
@@ -379,6 +382,7 @@ def agreement_transition(
     """
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        Fund.objects.filter(agreement=locked).update(data_version=F("data_version") + 1)  # its monitoring dashboard
         context = TransitionContext(on=on or timezone.localdate(), end_reason=end_reason, reason=reason,
                                     decision=decision)
         problems = transition_unmet(locked, to_status, context)

@@ -114,7 +114,9 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s75",
                       "OPTIONS": {"MAX_ENTRIES": 300}}}
 
-SESSION_ENGINE = "s75.accounts.sessions"
+# Sessions in the database, so that signing out ends a session for every process at once; production keeps them in
+# its shared cache too (prod.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
