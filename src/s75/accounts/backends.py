@@ -8,5 +8,9 @@ from django.contrib.auth.backends import ModelBackend
 class UserBackend(ModelBackend):
     def get_user(self, user_id):
         """The user of a session with their organisation, or None if they no longer exist or may not sign in."""
-        user = get_user_model()._default_manager.select_related("organisation").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("organisation").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
