@@ -14,13 +14,14 @@ from datetime import date
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import F, Model
 from django.utils import timezone
 
 from s75.accounts.models import User
 from s75.audit.services import audit_record, snapshot
 from s75.core.errors import Problem, ServiceError
 from s75.core.users import acting_user
+from s75.ledger.models import Fund
 from s75.organisations.models import Organisation
 
 from .document import agreement_document
@@ -75,6 +76,7 @@ def agreement_change(*, agreement: Agreement, actor, variation: VariationDetails
     """Lock the agreement and allow a change only where its state permits; record the variation it makes."""
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        Fund.objects.filter(agreement=locked).update(data_version=F("data_version") + 1)  # its monitoring dashboard
         if _open_variation.get() == locked.pk:
             yield locked
             return
@@ -326,6 +328,7 @@ def agreement_transition(
     """
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        Fund.objects.filter(agreement=locked).update(data_version=F("data_version") + 1)  # its monitoring dashboard
         context = TransitionContext(on=on or timezone.localdate(), end_reason=end_reason, reason=reason,
                                     decision=decision)
         problems = transition_unmet(locked, to_status, context)

@@ -21,6 +21,9 @@ class Fund(TrackedModel):
 
     agreement = models.OneToOneField("agreements.Agreement", on_delete=models.PROTECT, related_name="fund")
     name = models.CharField(max_length=300)
+    # Moved on by every service that changes what the fund's monitoring dashboard shows, in the same transaction, so
+    # that what is kept in the cache under it is never out of date (docs/adr/0004-sessions-and-cache.md).
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         permissions = [

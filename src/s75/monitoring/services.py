@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from s75.accounts.models import User
@@ -15,6 +16,7 @@ from s75.core.errors import ServiceError
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
 from s75.core.users import acting_user
+from s75.ledger.models import Fund
 from s75.organisations.selectors import organisation_successors_as_at
 
 from .models import (
@@ -57,6 +59,7 @@ def manual_forecast_set(
                                   created_by=acting_user(actor))
     forecast.amount_pence, forecast.commentary, forecast.modified_by = amount_pence, commentary, acting_user(actor)
     forecast.save()
+    Fund.objects.filter(agreement=schedule.agreement_id).update(data_version=F("data_version") + 1)
     audit_record(actor=actor, action="manual_forecast_set", obj=forecast, agreement=schedule.agreement,
                  before=before, after=snapshot(forecast, "amount_pence", "commentary"))
     consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
@@ -76,6 +79,7 @@ def schedule_year_set(
         schedule=schedule, financial_year=financial_year,
         defaults={"method": method, "profile": profile, "modified_by": acting_user(actor)},
     )
+    Fund.objects.filter(agreement=schedule.agreement_id).update(data_version=F("data_version") + 1)
     audit_record(actor=actor, action="schedule_year_set", obj=row, agreement=schedule.agreement,
                  after={"method": method, "profile": profile})
     return row
@@ -99,6 +103,7 @@ def commitment_add(
         schedule=schedule, description=description, weekly_cost_pence=weekly_cost_pence, start_date=start_date,
         end_date=end_date, created_by=acting_user(actor), modified_by=acting_user(actor),
     )
+    Fund.objects.filter(agreement=schedule.agreement_id).update(data_version=F("data_version") + 1)
     audit_record(actor=actor, action="commitment_add", obj=commitment, agreement=schedule.agreement,
                  after=snapshot(commitment))
     return commitment
@@ -111,6 +116,7 @@ def commentary_set(*, actor, agreement: Agreement, financial_year: int, month: i
         agreement=agreement, financial_year=financial_year, month=month,
         defaults={"text": text, "modified_by": acting_user(actor)},
     )
+    Fund.objects.filter(agreement=agreement).update(data_version=F("data_version") + 1)
     audit_record(actor=actor, action="commentary_set", obj=row, agreement=agreement, after={"text": text})
     return row
 
@@ -140,6 +146,7 @@ def consent_record(
         up_to_pence=up_to_pence, decided_on=decided_on, note=note, created_by=acting_user(actor),
         modified_by=acting_user(actor),
     )
+    Fund.objects.filter(agreement=party.agreement_id).update(data_version=F("data_version") + 1)
     audit_record(actor=actor, action="consent_record", obj=consent, agreement=party.agreement,
                  after=snapshot(consent, "decision", "up_to_pence", "decided_on", "financial_year"))
     return consent
@@ -160,6 +167,7 @@ def recovery_action_add(
         plan=plan, description=description, saving_pence=saving_pence, owner=owner, due_date=due_date,
         created_by=acting_user(actor), modified_by=acting_user(actor),
     )
+    Fund.objects.filter(agreement=party.agreement_id).update(data_version=F("data_version") + 1)
     audit_record(actor=actor, action="recovery_action_add", obj=action, agreement=party.agreement,
                  after=snapshot(action, "description", "saving_pence", "owner", "due_date"))
     return action
@@ -297,6 +305,7 @@ def recovery_action_status_set(*, actor, action: RecoveryAction, status: str) ->
     before = snapshot(action, "status")
     action.status, action.modified_by = status, acting_user(actor)
     action.save(update_fields=["status", "modified_by", "modified_at"])
+    Fund.objects.filter(agreement=action.plan.agreement_id).update(data_version=F("data_version") + 1)
     audit_record(actor=actor, action="recovery_action_status_set", obj=action, agreement=action.plan.agreement,
                  before=before, after=snapshot(action, "status"))
     return action

@@ -117,7 +117,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBased
 # Background tasks are kept in the database and run by `s75 worker` (docs/adr/0003-background-tasks.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-SESSION_ENGINE = "s75.accounts.sessions"
+# Sessions in the database, so that signing out ends a session for every process at once; production keeps them in
+# its shared cache too (prod.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
