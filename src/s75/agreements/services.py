@@ -21,7 +21,6 @@ from s75.accounts.models import User
 from s75.audit.services import audit_record, snapshot
 from s75.core.errors import Problem, ServiceError
 from s75.core.users import acting_user
-from s75.ledger.models import Fund
 from s75.organisations.models import Organisation
 
 from .document import agreement_document
@@ -71,12 +70,19 @@ _REFERENCE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _open_variation: ContextVar[int | None] = ContextVar("open_variation", default=None)
 
 
+def agreement_data_changed(*, agreement_id: int) -> None:
+    """Move on the agreement's data version in the caller's transaction: every service that writes something its
+    fund's monitoring dashboard shows calls this, so the version commits with the change (ADR 0004)."""
+    Agreement.objects.filter(pk=agreement_id).update(data_version=F("data_version") + 1)
+
+
 @contextmanager
 def agreement_change(*, agreement: Agreement, actor, variation: VariationDetails | None) -> Iterator[Agreement]:
     """Lock the agreement and allow a change only where its state permits; record the variation it makes."""
     with transaction.atomic():
+        # Moved on before the row is read, so that saving the locked row keeps the new version.
+        agreement_data_changed(agreement_id=agreement.pk)
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        Fund.objects.filter(agreement=locked).update(data_version=F("data_version") + 1)  # its monitoring dashboard
         if _open_variation.get() == locked.pk:
             yield locked
             return
@@ -327,8 +333,9 @@ def agreement_transition(
     ``decision`` the recorded board decision that authorised the move, if one is cited.
     """
     with transaction.atomic():
+        # Moved on before the row is read, so that saving the locked row keeps the new version.
+        agreement_data_changed(agreement_id=agreement.pk)
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        Fund.objects.filter(agreement=locked).update(data_version=F("data_version") + 1)  # its monitoring dashboard
         context = TransitionContext(on=on or timezone.localdate(), end_reason=end_reason, reason=reason,
                                     decision=decision)
         problems = transition_unmet(locked, to_status, context)

@@ -9,9 +9,15 @@ longer alive (:func:`stopped_tasks_fail`). A worker on another host cannot be lo
 import logging
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 
 from django.db import transaction
+from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
+
+from .models import TaskRun
 
 logger = logging.getLogger(__name__)
 
@@ -64,3 +70,27 @@ def stopped_tasks_fail() -> list[DBTaskResult]:
         logger.warning("Task %s (%s) failed: %s", result.id, result.task_path, worker_stopped_reason(
             result.worker_ids[-1]))
     return failed
+
+
+def task_run_start(*, run: TaskRun, task: Task) -> TaskRun:
+    """Save ``run`` and enqueue ``task(run_id=...)`` once that has committed, so that a worker never looks for a run
+    it cannot see yet; the run keeps the task's id."""
+    with transaction.atomic():
+        run.save()
+        transaction.on_commit(partial(_enqueue, type(run), run.pk, task))
+    return run
+
+
+def _enqueue(model: type[TaskRun], run_id: int, task: Task) -> None:
+    result = task.enqueue(run_id=run_id)
+    model.objects.filter(pk=run_id).update(task_id=result.id)
+
+
+@contextmanager
+def task_run_failure_kept(run: TaskRun) -> Iterator[None]:
+    """Keep on ``run`` why its task failed, for its page, and let the failure go on to the tasks backend."""
+    try:
+        yield
+    except Exception as exc:
+        type(run).objects.filter(pk=run.pk).update(error=f"{type(exc).__name__}: {exc}")
+        raise

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from s75.agreements.services import agreement_data_changed
 from s75.audit.services import audit_record
 from s75.core.money import format_gbp
 from s75.core.users import acting_user
@@ -91,6 +92,8 @@ def staged_rows_post(*, stage: bulk.Stage, checker: RowChecker, plan: CheckPlan,
     """Post the staged rows: in the caller's transaction, with the fund's row locked. ``Refused`` when the file was
     posted or a period closed meanwhile, or a source line id repeats among rows the fund holds already."""
     fund = Fund.objects.select_for_update().select_related("agreement").get(pk=fund.pk)
+    # The agreement's row before the periods', in the order a posting locks them.
+    agreement_data_changed(agreement_id=fund.agreement_id)
     earlier = posted_before(fund, facts.sha256)
     if earlier is not None:
         raise Refused([posted_before_problem(earlier, filename)])

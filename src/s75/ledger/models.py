@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from s75.core.fiscal import FinancialYear
 from s75.core.models import TrackedModel
+from s75.jobs.models import TaskRun
 
 
 class Fund(TrackedModel):
@@ -21,9 +22,6 @@ class Fund(TrackedModel):
 
     agreement = models.OneToOneField("agreements.Agreement", on_delete=models.PROTECT, related_name="fund")
     name = models.CharField(max_length=300)
-    # Moved on by every service that changes what the fund's monitoring dashboard shows, in the same transaction, so
-    # that what is kept in the cache under it is never out of date (docs/adr/0004-sessions-and-cache.md).
-    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         permissions = [
@@ -278,28 +276,15 @@ class CostCentreMapping(TrackedModel):
         return f"{self.cost_centre} → {self.schedule.title}"
 
 
-class ImportRun(models.Model):
-    """An import asked for from a page and run as a background task: who asked, what, and how it ended.
-
-    The task's result (state, worker, failure) is the tasks backend's, under ``task_id``; what the import page
-    shows when it has finished (its outcome, or why it failed) is kept here, since not every backend keeps results.
-    """
+class ImportRun(TaskRun):
+    """An import asked for from a page and run as a background task: what, and how it ended (its outcome)."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="import_runs")
     mapping = models.ForeignKey(ColumnMapping, on_delete=models.PROTECT, related_name="+")
     filename = models.CharField(max_length=300)
     upload = models.CharField(max_length=500, help_text="Where the uploaded file waits, until the task reads it.")
     dry_run = models.BooleanField(default=False)
-    task_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     outcome = models.JSONField(null=True, blank=True)
-    error = models.TextField(blank=True, help_text="Why the task failed, when it raised an error.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{'Checking' if self.dry_run else 'Importing'} {self.filename}"

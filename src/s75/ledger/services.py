@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from s75.agreements.models import Agreement
+from s75.agreements.services import agreement_data_changed
 from s75.audit.services import audit_record
 from s75.core.errors import ServiceError
 from s75.core.fiscal import FinancialYear, financial_years_between
@@ -102,7 +102,7 @@ def fund_open(*, actor, agreement: Agreement) -> Fund:
         defaults={"name": f"Pooled fund: {agreement.title}", "created_by": acting_user(actor),
                   "modified_by": acting_user(actor)},
     )
-    Fund.objects.filter(pk=fund.pk).update(data_version=F("data_version") + 1)  # its periods: the dashboard's years
+    agreement_data_changed(agreement_id=agreement.pk)  # its periods: the years the dashboard offers
     have = set(fund.accounts.values_list("code", flat=True))
     Account.objects.bulk_create([account for account in _chart(fund, agreement) if account.code not in have])
     Period.objects.bulk_create(_periods_for(fund, financial_years_between(agreement.start_date, agreement.end_date)))
@@ -159,7 +159,6 @@ def balances_apply(*, entry_ids: Sequence[int]) -> None:
 def balances_add(*, fund: Fund, totals: Iterable[tuple[int, int, int, int]]) -> None:
     """Add ``(account id, period id, pence, lines)`` to the running balances, in the caller's transaction: for
     lines inserted in bulk whose totals are known already, so that they need not be read back."""
-    Fund.objects.filter(pk=fund.pk).update(data_version=F("data_version") + 1)
     with connection.cursor() as cursor:
         cursor.executemany(_BALANCES_ADD.format(rows="VALUES (%s, %s, %s, %s, %s)"),
                            [(fund.pk, account, period, pence, lines) for account, period, pence, lines in totals])
@@ -172,8 +171,8 @@ def entry_post(
     """Post one balanced entry to an open period, with its lines, balances and audit record, or nothing."""
     lines = list(lines)
     with transaction.atomic():
-        # The fund's row before the period's, in the order an import locks them.
-        Fund.objects.filter(pk=fund.pk).update(data_version=F("data_version") + 1)
+        # The agreement's row before the period's, in the order an import locks them.
+        agreement_data_changed(agreement_id=fund.agreement_id)
         period = Period.objects.select_for_update().get(pk=period.pk)
         problems = _posting_problems(fund, period, lines)
         if not description.strip():

@@ -7,15 +7,14 @@ outcome on the run and deletes the upload. The import is one transaction, so a w
 """
 
 import uuid
-from functools import partial
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django_tasks import TaskContext, task
 
 from s75.core.users import acting_user
 from s75.jobs.progress import FINISHED, ProgressCache
+from s75.jobs.services import task_run_failure_kept, task_run_start
 
 from .importing import ledger_import
 from .models import ColumnMapping, Fund, ImportRun
@@ -37,17 +36,9 @@ def ledger_import_start(*, actor, fund: Fund, mapping: ColumnMapping, upload, dr
     with path.open("wb") as target:
         for chunk in upload.chunks():
             target.write(chunk)
-    with transaction.atomic():
-        run = ImportRun.objects.create(fund=fund, mapping=mapping, filename=Path(upload.name).name[:300],
-                                       upload=str(path), dry_run=dry_run, created_by=acting_user(actor))
-        # Enqueued once the run is committed, so that a worker never looks for a run it cannot see yet.
-        transaction.on_commit(partial(_enqueue, run.pk))
-    return run
-
-
-def _enqueue(run_id: int) -> None:
-    result = ledger_import_task.enqueue(run_id=run_id)
-    ImportRun.objects.filter(pk=run_id).update(task_id=result.id)
+    run = ImportRun(fund=fund, mapping=mapping, filename=Path(upload.name).name[:300], upload=str(path),
+                    dry_run=dry_run, created_by=acting_user(actor))
+    return task_run_start(run=run, task=ledger_import_task)
 
 
 @task(takes_context=True)
@@ -57,11 +48,9 @@ def ledger_import_task(context: TaskContext, *, run_id: int) -> dict:
     progress = ProgressCache(context.task_result.id)
     path = Path(run.upload)
     try:
-        outcome = ledger_import(actor=run.created_by, fund=run.fund, path=path, mapping=run.mapping,
-                                dry_run=run.dry_run, progress=progress, filename=run.filename)
-    except Exception as exc:
-        ImportRun.objects.filter(pk=run.pk).update(error=f"{type(exc).__name__}: {exc}")
-        raise
+        with task_run_failure_kept(run):
+            outcome = ledger_import(actor=run.created_by, fund=run.fund, path=path, mapping=run.mapping,
+                                    dry_run=run.dry_run, progress=progress, filename=run.filename)
     finally:
         path.unlink(missing_ok=True)
     ImportRun.objects.filter(pk=run.pk).update(outcome=outcome.as_dict())

@@ -312,14 +312,15 @@ def schedule_commitments(*, schedule, year: FinancialYear, month: int) -> list[t
 def monitoring_inputs_version(*, fund_id: int) -> tuple | None:
     """A value that changes whenever anything the fund's monitoring dashboard is drawn from changes, in one query;
     None if there is no such fund. It is the fund's agreement; when the fund was opened (so that a database made
-    afresh, whose funds count from 0 again, is never answered from what was kept for another); the fund's
+    afresh, whose funds count from 0 again, is never answered from what was kept for another); its agreement's
     ``data_version``, which every service that changes a posting, period, partner, schedule, contribution, risk-share
     term, forecast, profile, commitment, consent decision, recovery action or commentary of the fund moves on in its
     own transaction; and the ``modified_at`` of each author of the fund's commentary, whose names the page shows (a
     user belongs to no fund; signing in does not touch it). Read it before what it versions, so that nothing is ever
     kept under a newer version than the data it was drawn from."""
     authors = "agreement__commentaries__modified_by__modified_at"
-    rows = list(Fund.objects.filter(pk=fund_id).values_list("agreement_id", "created_at", "data_version", authors)
+    rows = list(Fund.objects.filter(pk=fund_id)
+                .values_list("agreement_id", "created_at", "agreement__data_version", authors)
                 .order_by(authors).distinct())
     if not rows:
         return None

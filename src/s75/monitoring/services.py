@@ -6,17 +6,16 @@ from decimal import Decimal
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from s75.accounts.models import User
 from s75.agreements.models import Agreement, Party, Schedule
+from s75.agreements.services import agreement_data_changed
 from s75.audit.services import audit_record, snapshot
 from s75.core.errors import ServiceError
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
 from s75.core.users import acting_user
-from s75.ledger.models import Fund
 from s75.organisations.selectors import organisation_successors_as_at
 
 from .models import (
@@ -59,7 +58,7 @@ def manual_forecast_set(
                                   created_by=acting_user(actor))
     forecast.amount_pence, forecast.commentary, forecast.modified_by = amount_pence, commentary, acting_user(actor)
     forecast.save()
-    Fund.objects.filter(agreement=schedule.agreement_id).update(data_version=F("data_version") + 1)
+    agreement_data_changed(agreement_id=schedule.agreement_id)
     audit_record(actor=actor, action="manual_forecast_set", obj=forecast, agreement=schedule.agreement,
                  before=before, after=snapshot(forecast, "amount_pence", "commentary"))
     consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
@@ -79,7 +78,7 @@ def schedule_year_set(
         schedule=schedule, financial_year=financial_year,
         defaults={"method": method, "profile": profile, "modified_by": acting_user(actor)},
     )
-    Fund.objects.filter(agreement=schedule.agreement_id).update(data_version=F("data_version") + 1)
+    agreement_data_changed(agreement_id=schedule.agreement_id)
     audit_record(actor=actor, action="schedule_year_set", obj=row, agreement=schedule.agreement,
                  after={"method": method, "profile": profile})
     return row
@@ -103,7 +102,7 @@ def commitment_add(
         schedule=schedule, description=description, weekly_cost_pence=weekly_cost_pence, start_date=start_date,
         end_date=end_date, created_by=acting_user(actor), modified_by=acting_user(actor),
     )
-    Fund.objects.filter(agreement=schedule.agreement_id).update(data_version=F("data_version") + 1)
+    agreement_data_changed(agreement_id=schedule.agreement_id)
     audit_record(actor=actor, action="commitment_add", obj=commitment, agreement=schedule.agreement,
                  after=snapshot(commitment))
     return commitment
@@ -116,7 +115,7 @@ def commentary_set(*, actor, agreement: Agreement, financial_year: int, month: i
         agreement=agreement, financial_year=financial_year, month=month,
         defaults={"text": text, "modified_by": acting_user(actor)},
     )
-    Fund.objects.filter(agreement=agreement).update(data_version=F("data_version") + 1)
+    agreement_data_changed(agreement_id=agreement.pk)
     audit_record(actor=actor, action="commentary_set", obj=row, agreement=agreement, after={"text": text})
     return row
 
@@ -146,7 +145,7 @@ def consent_record(
         up_to_pence=up_to_pence, decided_on=decided_on, note=note, created_by=acting_user(actor),
         modified_by=acting_user(actor),
     )
-    Fund.objects.filter(agreement=party.agreement_id).update(data_version=F("data_version") + 1)
+    agreement_data_changed(agreement_id=party.agreement_id)
     audit_record(actor=actor, action="consent_record", obj=consent, agreement=party.agreement,
                  after=snapshot(consent, "decision", "up_to_pence", "decided_on", "financial_year"))
     return consent
@@ -167,7 +166,7 @@ def recovery_action_add(
         plan=plan, description=description, saving_pence=saving_pence, owner=owner, due_date=due_date,
         created_by=acting_user(actor), modified_by=acting_user(actor),
     )
-    Fund.objects.filter(agreement=party.agreement_id).update(data_version=F("data_version") + 1)
+    agreement_data_changed(agreement_id=party.agreement_id)
     audit_record(actor=actor, action="recovery_action_add", obj=action, agreement=party.agreement,
                  after=snapshot(action, "description", "saving_pence", "owner", "due_date"))
     return action
@@ -305,7 +304,7 @@ def recovery_action_status_set(*, actor, action: RecoveryAction, status: str) ->
     before = snapshot(action, "status")
     action.status, action.modified_by = status, acting_user(actor)
     action.save(update_fields=["status", "modified_by", "modified_at"])
-    Fund.objects.filter(agreement=action.plan.agreement_id).update(data_version=F("data_version") + 1)
+    agreement_data_changed(agreement_id=action.plan.agreement_id)
     audit_record(actor=actor, action="recovery_action_status_set", obj=action, agreement=action.plan.agreement,
                  before=before, after=snapshot(action, "status"))
     return action

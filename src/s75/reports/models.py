@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from s75.core.fiscal import FinancialYear, Quarter
+from s75.jobs.models import TaskRun
 
 
 class ReportFormat(models.TextChoices):
@@ -61,28 +62,15 @@ class ReportVersion(models.Model):
         return [fmt for fmt, path in ((ReportFormat.PDF, self.pdf_file), (ReportFormat.XLSX, self.xlsx_file)) if path]
 
 
-class ReportRun(models.Model):
-    """A paper asked for from a page and made by a background task: who asked, for what, and how it ended.
-
-    The task's result (state, worker, failure) is the tasks backend's, under ``task_id``; the version it made, or
-    why it failed, is kept here for the page, since not every backend keeps results.
-    """
+class ReportRun(TaskRun):
+    """A paper asked for from a page and made by a background task: for what, and the version it made."""
 
     fund = models.ForeignKey("ledger.Fund", on_delete=models.PROTECT, related_name="report_runs")
     quarter = models.CharField(max_length=10, help_text="As 2024-25/Q2.")
     formats = models.JSONField(default=list, blank=True, help_text="Of a new version; a reproduction has its own.")
     reproduces = models.ForeignKey(ReportVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    task_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     version = models.ForeignKey(ReportVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                 help_text="The version the task made.")
-    error = models.TextField(blank=True, help_text="Why the task failed, when it raised an error.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Report {self.quarter} for {self.fund_id}"
