@@ -24,16 +24,17 @@ demo: install
 	$(S75) load-reference-data
 	$(S75) load-demo
 
+# The server with the background worker beside it (scripts/with-worker): Ctrl+C stops both.
 run: demo
 	@echo ""
-	@echo "s75 is at http://$(HOST):$(PORT)/ (stop with Ctrl+C)"
+	@echo "s75 is at http://$(HOST):$(PORT)/, with its background worker (stop both with Ctrl+C)"
 	@echo ""
-	$(S75) runserver --noreload $(HOST):$(PORT)
+	scripts/with-worker $(S75) runserver --noreload $(HOST):$(PORT)
 
 # Production: S75_SECRET_KEY and DATABASE_URL from the environment (see README.md, "Serve in production").
 serve: install
 	DJANGO_SETTINGS_MODULE=s75.settings.prod $(S75) collectstatic --no-input -v0
-	$(BIN)/gunicorn --config python:s75.settings.gunicorn s75.wsgi
+	DJANGO_SETTINGS_MODULE=s75.settings.prod scripts/with-worker $(BIN)/gunicorn --config python:s75.settings.gunicorn s75.wsgi
 
 lint: install
 	$(BIN)/ruff check src tests bench scripts

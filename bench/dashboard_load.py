@@ -1,18 +1,21 @@
-"""Benchmark: the fund dashboard under 20 concurrent clients (issue 4, item 5).
+"""Benchmark: the fund dashboard under 20 concurrent clients, against a bare signed-in page (issues 4 and 12).
 
 Builds the fund of ``monitoring_report.py`` (N imported lines, default 1,000,000, in a throwaway PostgreSQL
 database; or reuses one kept with ``monitoring_report.py --keep`` via ``--database``) and serves it as production
-does: ``collectstatic``, then ``gunicorn --config python:s75.settings.gunicorn s75.wsgi`` with the production
-settings, on a free loopback port over plain HTTP (so without the HTTPS redirect a proxy would make) and with its
-control socket in a temporary folder (so that it cannot clash with another gunicorn's). It signs in
-20 clients as the fund's pooled fund manager through the sign-in form, each with its own session cookie, and has
-Debian's ``wrk`` hold one connection per client, each fetching ``/funds/<id>/monitoring/?period=2024-25/M12`` back
-to back, first for a short warm-up and then for a bounded time (default 20 s). It prints the requests, p50/p95/p99
-latency, the CPU time per request of the gunicorn workers and of PostgreSQL, and the machine's load average.
+does: Debian's ``redis-server`` on a free loopback port for the cache and the sessions, ``collectstatic``, then
+``gunicorn --config python:s75.settings.gunicorn s75.wsgi`` with the production settings, on a free loopback port
+over plain HTTP (so without the HTTPS redirect a proxy would make) and with its control socket in a temporary folder
+(so that it cannot clash with another gunicorn's). It signs in 20 clients as the fund's pooled fund manager through
+the sign-in form, each with its own session cookie, and has Debian's ``wrk`` hold one connection per client, each
+fetching ``/funds/<id>/monitoring/?period=2024-25/M12`` back to back, first for a short warm-up and then for a
+bounded time (default 20 s); then the same for the signed-in account page, ``/account/``, which goes through the
+same middleware, session and user but shows nothing else. For each it prints the requests, p50/p95/p99 latency, the
+CPU time per request of the gunicorn workers, PostgreSQL and Redis, and the machine's load average; then the ratio
+of the two pages' p95.
 
     .venv/bin/python bench/dashboard_load.py [--lines N] [--seconds S] [--clients C] [--workers W] [--database URL]
 
-Target: p95 under 100 ms.
+Targets: the dashboard's p95 under 100 ms, and at most 1.5 times the account page's.
 """
 
 import argparse
@@ -27,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from contextlib import nullcontext, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -39,10 +42,14 @@ import monitoring_report  # noqa: E402
 
 HOST = "127.0.0.1"
 PERIOD = "2024-25/M12"
-# One wrk thread per client, each with its client's session cookie; a response other than the dashboard is a
+BARE_PAGE = "/account/"
+# What each page's every answer must contain; any other response is a failure.
+DASHBOARD_MARK, BARE_MARK = "Forecast variance by schedule", "Your account"
+# One wrk thread per client, each with its client's session cookie; a response other than the page asked for is a
 # failure. wrk reports latency in microseconds.
 WRK_SCRIPT = """
 local sessions = {%s}
+local mark = "%s"
 local threads, started = {}, 0
 
 function setup(thread)
@@ -57,7 +64,7 @@ function init(args)
 end
 
 function response(status, headers, body)
-  if status ~= 200 or not body:find("Forecast variance by schedule", 1, true) then failed = failed + 1 end
+  if status ~= 200 or not body:find(mark, 1, true) then failed = failed + 1 end
 end
 
 function done(summary, latency, requests)
@@ -106,6 +113,29 @@ def sign_in(port: int) -> str:
     if status != 302 or "sessionid" not in cookies:
         sys.exit(f"signing in answered {status}")
     return cookies["sessionid"]
+
+
+@contextmanager
+def redis_server(folder: str):
+    """Debian's redis-server on a free loopback port, keeping nothing on disk: yields its URL and process."""
+    binary = shutil.which("redis-server") or sys.exit("redis-server is not on PATH: apt-get install -y redis-server")
+    port = free_port()
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no",
+                                "--dir", folder], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with suppress(OSError), socket.create_connection((HOST, port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                if connection.recv(16).startswith(b"+PONG"):
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"redis-server did not start on port {port}")
+            time.sleep(0.1)
+        yield f"redis://{HOST}:{port}/0", process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def wait_for(port: int, server: subprocess.Popen, log, limit: float = 60) -> None:
@@ -193,10 +223,11 @@ def main() -> None:
     wrk = shutil.which("wrk") or sys.exit("wrk is not on PATH: apt-get install -y wrk")
     built = (nullcontext((options.database, fund_of(options.database), None, None, None)) if options.database
              else monitoring_report.bench_fund(options.postgres, options.lines, keep=options.keep))
-    with built as (database_url, fund, *_), tempfile.TemporaryDirectory(prefix="s75-bench-web-") as folder:
+    with (built as (database_url, fund, *_), tempfile.TemporaryDirectory(prefix="s75-bench-web-") as folder,
+          redis_server(folder) as (redis_url, redis)):
         port = free_port()
         env = {**ledger_import.child_env(database_url), "S75_VAR_DIR": folder, "S75_BIND": f"{HOST}:{port}",
-               "S75_SECURE_SSL_REDIRECT": "false"}
+               "S75_SECURE_SSL_REDIRECT": "false", "S75_REDIS_URL": redis_url}
         if options.workers:
             env["S75_WORKERS"] = str(options.workers)
         subprocess.run([sys.executable, "-m", "s75", "collectstatic", "--no-input", "-v0"], env=env,
@@ -208,22 +239,15 @@ def main() -> None:
         try:
             wait_for(port, server, log)
             sessions = [sign_in(port) for _ in range(options.clients)]
-            path = f"/funds/{fund}/monitoring/?{urlencode({'period': PERIOD})}"
-            status, _ = request(port, "GET", path, {"sessionid": sessions[0]})
-            if status != 200:
-                sys.exit(f"{path} answered {status}")
-            script = Path(folder) / "dashboard.lua"
-            script.write_text(WRK_SCRIPT % ", ".join(f'"{session}"' for session in sessions))
+            dashboard = f"/funds/{fund}/monitoring/?{urlencode({'period': PERIOD})}"
             workers = workers_of(server)
-            print(f"Serving {path} with gunicorn ({len(workers)} workers) on {HOST}:{port}; {options.clients} "
-                  f"clients (wrk, a connection each) for {options.seconds} s after {options.warm_up} s of warm-up",
-                  flush=True)
-            run_wrk(wrk, script, f"http://{HOST}:{port}{path}", options.clients, options.warm_up)
-            load_before = load()
-            cpu_before = (cpu_seconds(workers), cpu_seconds(database_backends(database_url)))
-            result = run_wrk(wrk, script, f"http://{HOST}:{port}{path}", options.clients, options.seconds)
-            load_after = load()
-            cpu_after = (cpu_seconds(workers_of(server)), cpu_seconds(database_backends(database_url)))
+            print(f"Serving with gunicorn ({len(workers)} workers) on {HOST}:{port}, Redis at {redis_url}; "
+                  f"{options.clients} clients (wrk, a connection each), {options.seconds} s per page after "
+                  f"{options.warm_up} s of warm-up", flush=True)
+            results = {
+                name: measure(options, wrk, folder, port, path, mark, sessions, server, database_url, redis.pid)
+                for name, path, mark in (("dashboard", dashboard, DASHBOARD_MARK), ("bare page", BARE_PAGE, BARE_MARK))
+            }
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -235,24 +259,56 @@ def main() -> None:
             errors = Counter(line for line in log.read().splitlines()
                              if re.match(r"^[\w.]+(Error|Exception): ", line))
             log.close()
-    requests = result["requests"]
-    if not requests:
-        sys.exit("no request was answered")
-    (server_cpu, server_lost), (database_cpu, database_lost) = (
-        cpu_used(before, after) for before, after in zip(cpu_before, cpu_after, strict=True))
-    server_cpu, database_cpu = server_cpu / requests * 1000, database_cpu / requests * 1000
     print()
-    print(f"requests  {requests:,.0f} answered, {result['failed']:.0f} not the dashboard, {result['errors']:.0f} "
-          f"socket errors or timeouts; {requests / result['microseconds'] * 1e6:.1f} per second")
-    p50, p95, p99, mean, longest = (result[name] / 1000 for name in ("p50", "p95", "p99", "mean", "max"))
-    print(f"latency   p50 {p50:.1f} ms   p95 {p95:.1f} ms   p99 {p99:.1f} ms   (mean {mean:.1f} ms, "
-          f"max {longest:.1f} ms)")
-    print(f"cpu       {server_cpu:.1f} ms per request in the gunicorn workers, {database_cpu:.1f} ms in PostgreSQL"
-          + ("   (incomplete: a worker or connection ended during the run)" if server_lost or database_lost else ""))
-    print(f"load      {load_before} before, {load_after} after (1, 5 and 15 minute averages; {os.cpu_count()} cores)")
+    for name, measured in results.items():
+        report(name, measured)
+    dashboard_p95, bare_p95 = (results[name]["result"]["p95"] / 1000 for name in ("dashboard", "bare page"))
+    print(f"ratio     dashboard p95 {dashboard_p95:.1f} ms / bare page p95 {bare_p95:.1f} ms = "
+          f"{dashboard_p95 / bare_p95:.2f}")
     for line, count in errors.most_common(3):
         print(f"server    {count} x {line[:200]}")
-    print("Target: p95 under 100 ms.")
+    print("Targets: the dashboard's p95 under 100 ms, and at most 1.5 times the bare page's.")
+
+
+def measure(options, wrk: str, folder: str, port: int, path: str, mark: str, sessions: list[str],
+            server: subprocess.Popen, database_url: str, redis_pid: int) -> dict:
+    """Warm-up, then the measured run of ``path``, with the CPU used by the workers, PostgreSQL and Redis."""
+    status, _ = request(port, "GET", path, {"sessionid": sessions[0]})
+    if status != 200:
+        sys.exit(f"{path} answered {status}")
+    script = Path(folder) / "page.lua"
+    script.write_text(WRK_SCRIPT % (", ".join(f'"{session}"' for session in sessions), mark))
+    url = f"http://{HOST}:{port}{path}"
+    run_wrk(wrk, script, url, options.clients, options.warm_up)
+    load_before = load()
+
+    def cpu() -> tuple:
+        return (cpu_seconds(workers_of(server)), cpu_seconds(database_backends(database_url)),
+                cpu_seconds([redis_pid]))
+
+    cpu_before = cpu()
+    result = run_wrk(wrk, script, url, options.clients, options.seconds)
+    return {"path": path, "result": result, "cpu": (cpu_before, cpu()), "load": (load_before, load())}
+
+
+def report(name: str, measured: dict) -> None:
+    result = measured["result"]
+    requests = result["requests"]
+    if not requests:
+        sys.exit(f"no request for the {name} was answered")
+    (server_cpu, server_lost), (database_cpu, database_lost), (redis_cpu, _) = (
+        cpu_used(before, after) for before, after in zip(*measured["cpu"], strict=True))
+    print(f"{name}: {measured['path']}")
+    print(f"  requests  {requests:,.0f} answered, {result['failed']:.0f} not the page, {result['errors']:.0f} "
+          f"socket errors or timeouts; {requests / result['microseconds'] * 1e6:.1f} per second")
+    p50, p95, p99, mean, longest = (result[key] / 1000 for key in ("p50", "p95", "p99", "mean", "max"))
+    print(f"  latency   p50 {p50:.1f} ms   p95 {p95:.1f} ms   p99 {p99:.1f} ms   (mean {mean:.1f} ms, "
+          f"max {longest:.1f} ms)")
+    print(f"  cpu       {server_cpu / requests * 1000:.2f} ms per request in the gunicorn workers, "
+          f"{database_cpu / requests * 1000:.2f} ms in PostgreSQL, {redis_cpu / requests * 1000:.2f} ms in Redis"
+          + ("   (incomplete: a worker or connection ended during the run)" if server_lost or database_lost else ""))
+    print(f"  load      {measured['load'][0]} before, {measured['load'][1]} after (1, 5 and 15 minute averages; "
+          f"{os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

@@ -92,8 +92,11 @@ def setup_fund() -> None:
 
 
 def child_env(database_url: str) -> dict:
-    return {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "s75.settings.prod",
-            "S75_SECRET_KEY": secrets.token_urlsafe(40), "PYTHONPATH": str(ROOT / "src")}
+    # Production settings refuse to start without a Redis URL; an import and a report never use the cache, so none
+    # need be running at it (dashboard_load.py starts one of its own).
+    return {"S75_REDIS_URL": "redis://127.0.0.1:6379/0", **os.environ, "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "s75.settings.prod", "S75_SECRET_KEY": secrets.token_urlsafe(40),
+            "PYTHONPATH": str(ROOT / "src")}
 
 
 def s75(database_url: str, *args: str) -> str:

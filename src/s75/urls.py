@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from s75.accounts.forms import SignInForm
+from s75.accounts.views import account_view
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="agreements:list", permanent=False)),
@@ -15,6 +16,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", account_view, name="account"),
     path("agreements/", include("s75.agreements.urls")),
     path("agreements/<int:pk>/finance/", include("s75.budgets.urls")),
     path("agreements/<int:pk>/risk-share/", include("s75.riskshare.urls")),

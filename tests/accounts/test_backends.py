@@ -1,82 +1,73 @@
-"""The user of a session is read with their organisation, the organisations it succeeded and their permissions (their
-own and their roles') in one statement, and another user's permissions in one query, the same as Django's ORM and
-ModelBackend would answer."""
+"""Signing in is Django's ``ModelBackend``, the user read with their organisation: what they see follows from their
+organisation and every organisation it took over from, what they may do from their roles; a session ends when they
+sign out, everywhere, or when it expires."""
+
+from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from s75.accounts.backends import UserBackend
-from s75.organisations.models import Organisation
-from s75.organisations.selectors import organisation_get_by_code, organisation_lineage_ids, user_lineage_ids
-from tests.factories import UserFactory
+from s75.organisations.models import Succession
+from s75.organisations.selectors import organisation_get_by_code
+from tests.factories import OrganisationFactory, UserFactory, complete_agreement
 
 pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery"  # noqa: S105 - the factories' password
 
 
-def test_the_user_of_a_session_comes_with_their_organisation(django_assert_num_queries):
-    user = UserFactory(role="Pooled fund manager")
-    with django_assert_num_queries(1):
-        loaded = UserBackend().get_user(user.pk)
-        assert loaded.organisation == user.organisation
+def signed_in(user) -> Client:
+    browser = Client()
+    response = browser.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()
+    return browser
 
 
-def test_the_user_read_in_one_statement_is_the_orms_field_for_field(django_assert_num_queries):
-    """Every field converted as the ORM converts it: times aware in UTC on SQLite too, flags as booleans."""
-    with_organisation = UserFactory(first_name="Ada", last_name="Lovelace", email="ada@example.org",
-                                    job_title="Head of finance", last_login=timezone.now())
-    without = UserFactory(organisation=None)
-    for user in (with_organisation, without):
-        expected = get_user_model().objects.select_related("organisation").get(pk=user.pk)
-        with django_assert_num_queries(1):
-            loaded = UserBackend().get_user(user.pk)
-            assert loaded.organisation == expected.organisation
-            if expected.organisation is not None:
-                assert [getattr(loaded.organisation, field.attname) for field in Organisation._meta.concrete_fields] \
-                    == [getattr(expected.organisation, field.attname) for field in Organisation._meta.concrete_fields]
-        for field in get_user_model()._meta.concrete_fields:
-            value = getattr(loaded, field.attname)
-            assert (value, type(value)) == (getattr(expected, field.attname), type(getattr(expected, field.attname)))
-        assert loaded.date_joined.tzinfo is not None and loaded._state.adding is False
+def signed_out(response) -> bool:
+    return response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-def test_the_user_of_a_session_comes_with_their_lineage_and_permissions(django_assert_num_queries):
-    icb = organisation_get_by_code(code="QHG")  # NHS Bedfordshire, Luton and Milton Keynes ICB, after three CCGs
-    user = UserFactory(role="Partner finance lead", organisation=icb)
-    user.user_permissions.add(Permission.objects.get(codename="post_ledger"))
-    expected = ModelBackend().get_all_permissions(get_user_model().objects.get(pk=user.pk))
-    lineage = organisation_lineage_ids(organisation=icb)
-    assert len(lineage) == 4
-    with django_assert_num_queries(1):
-        loaded = UserBackend().get_user(user.pk)
-        assert user_lineage_ids(user=loaded) == lineage
-        assert loaded.get_all_permissions() == expected
-        assert loaded.has_perm("ledger.post_ledger") and loaded.has_perm("monitoring.record_consent")
-    alone = UserBackend().get_user(UserFactory(organisation=None).pk)
-    assert user_lineage_ids(user=alone) == set() and alone.get_all_permissions() == set()
-    admin = UserBackend().get_user(UserFactory(is_superuser=True).pk)
-    assert admin.get_all_permissions() == ModelBackend().get_all_permissions(admin) != set()
+def test_a_users_organisation_lineage_gives_them_the_agreements_of_those_it_succeeded():
+    icb = organisation_get_by_code(code="QHG")  # NHS Bedfordshire, Luton and Milton Keynes ICB
+    ccg = Succession.objects.filter(successor=icb).select_related("predecessor").first().predecessor
+    agreement = complete_agreement(title="Luton pooled budget")
+    agreement.parties.filter(is_host=False).update(organisation=ccg)
+    finance_lead = signed_in(UserFactory(role="Partner finance lead", organisation=icb))
+    stranger = signed_in(UserFactory(role="Partner finance lead", organisation=OrganisationFactory()))
+    assert "Luton pooled budget" in finance_lead.get(reverse("agreements:list")).content.decode()
+    assert "Luton pooled budget" not in stranger.get(reverse("agreements:list")).content.decode()
+    assert finance_lead.get(reverse("agreements:detail", args=[agreement.pk])).status_code == 200
+
+
+def test_signing_out_ends_the_session_for_another_client():
+    browser = signed_in(UserFactory())
+    other_server = Client()
+    other_server.cookies = browser.cookies
+    assert other_server.get(reverse("agreements:list")).status_code == 200
+    assert browser.post(reverse("logout")).status_code == 302
+    assert signed_out(other_server.get(reverse("agreements:list")))
+
+
+def test_an_expired_session_is_signed_out():
+    browser = signed_in(UserFactory())
+    assert browser.get(reverse("agreements:list")).status_code == 200
+    key = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert signed_out(browser.get(reverse("agreements:list")))
+
+
+def test_the_user_of_a_session_comes_with_their_organisation_and_their_roles_rights():
+    user = UserFactory(role="Partner finance lead")
+    loaded = UserBackend().get_user(user.pk)
+    assert loaded == user and loaded.organisation == user.organisation
+    assert loaded.has_perm("monitoring.record_consent") and not loaded.has_perm("ledger.close_period")
+    assert UserBackend().get_user(UserFactory(organisation=None).pk).organisation is None
 
 
 def test_no_user_for_an_unknown_or_inactive_account():
     assert UserBackend().get_user(0) is None
     assert UserBackend().get_user(UserFactory(is_active=False).pk) is None
-
-
-def test_permissions_of_the_roles_and_the_user_in_one_query(django_assert_num_queries):
-    user = UserFactory(role="Partner finance lead")
-    user.user_permissions.add(Permission.objects.get(codename="post_ledger"))
-    expected = ModelBackend().get_all_permissions(get_user_model().objects.get(pk=user.pk))
-    assert "monitoring.record_consent" in expected and "ledger.post_ledger" in expected
-    fresh = get_user_model().objects.get(pk=user.pk)
-    with django_assert_num_queries(1):
-        assert UserBackend().get_all_permissions(fresh) == expected
-        assert fresh.has_perm("ledger.post_ledger") and not fresh.has_perm("ledger.close_period")
-
-
-def test_a_superuser_holds_every_permission_and_an_inactive_user_none():
-    admin = UserFactory(is_superuser=True)
-    assert UserBackend().get_all_permissions(admin) == ModelBackend().get_all_permissions(admin)
-    assert UserBackend().get_all_permissions(UserFactory(role="Pooled fund manager", is_active=False)) == set()

@@ -72,7 +72,7 @@ def rows_total(rows: list[list[str]]) -> int:
 def import_fund(*, actor=None):
     """A fund whose agreement has two schedules, with the mapping ``finance`` and the cost centres mapped."""
     from s75.agreements.services import schedule_create
-    from s75.ledger.importing import column_mapping_save, cost_centre_mappings_save
+    from s75.ledger.mappings import column_mapping_save, cost_centre_mappings_save
     from s75.ledger.services import fund_open
     from tests.factories import complete_agreement
 
@@ -84,6 +84,36 @@ def import_fund(*, actor=None):
     cost_centre_mappings_save(actor=actor, fund=fund,
                               mappings={code: schedules[number] for code, number in COST_CENTRES.items()})
     return fund
+
+
+def run(fund, mapping, path, **options):
+    """``ledger_import`` of the file, by nobody unless an ``actor`` is given."""
+    from s75.ledger.importing import ledger_import
+
+    return ledger_import(actor=options.pop("actor", None), fund=fund, path=path, mapping=mapping, **options)
+
+
+def expenditure(fund, number):
+    from s75.ledger.models import AccountRole
+
+    return fund.accounts.get(role=AccountRole.EXPENDITURE, schedule__number=number)
+
+
+def assert_ledger_consistent(fund):
+    """Every entry adds up to zero and every running balance equals the sum of its lines."""
+    from django.db.models import Count, Sum
+
+    from s75.ledger.models import Balance, JournalEntry, JournalLine
+
+    totals = JournalEntry.objects.filter(fund=fund).annotate(total=Sum("lines__amount_pence"))
+    assert not totals.exclude(total=0).exists()
+    from_lines = {
+        (row["account_id"], row["period_id"]): (row["total"], row["n"])
+        for row in JournalLine.objects.filter(fund=fund).values("account_id", "period_id")
+        .annotate(total=Sum("amount_pence"), n=Count("id"))
+    }
+    running = {(b.account_id, b.period_id): (b.amount_pence, b.line_count) for b in Balance.objects.filter(fund=fund)}
+    assert running == from_lines
 
 
 # A database of a test's own, for imports run in other processes --------------------------------------------------
@@ -103,6 +133,26 @@ class Scratch:
         return subprocess.Popen([sys.executable, "-m", "s75", *args], env=self.env, cwd=ROOT,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
+    def worker(self, log: Path) -> subprocess.Popen:
+        """``s75 worker`` on this database, looking for tasks five times a second, its output in ``log``."""
+        with log.open("a") as stream:
+            return subprocess.Popen([sys.executable, "-m", "s75", "worker", "--no-reload", "--no-startup-delay",
+                                     "--interval", "0.2"], env=self.env, cwd=ROOT, stdout=stream,
+                                    stderr=subprocess.STDOUT)
+
+    def task(self, task_id: str) -> tuple[str, str]:
+        """The status and traceback of the task result with this id."""
+        stored = task_id if self.url.startswith("postgres") else task_id.replace("-", "")  # SQLite keeps a UUID bare
+        return self.query("SELECT status, traceback FROM django_tasks_database_dbtaskresult "
+                          f"WHERE id = '{stored}'")[0]
+
+    def page(self, method: str, url: str, upload: Path | None = None) -> subprocess.CompletedProcess:
+        """A page of the site, signed in as the fund's pooled fund manager: the response's status, then its
+        redirect or body."""
+        return subprocess.run([sys.executable, "-m", "tests.ledger.importfiles", "page", str(self.fund_id), method,
+                               url, str(upload or "")], env=self.env, cwd=ROOT, capture_output=True, text=True,
+                              timeout=120)
+
     def query(self, sql: str) -> list[tuple]:
         if self.url.startswith("sqlite"):
             import sqlite3
@@ -117,7 +167,10 @@ class Scratch:
 
 def scratch_database(vendor: str, folder: Path, name: str):
     """Make, migrate and set up a database of the same kind as the test database; yield it, then drop it."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "s75.settings.test", "S75_JOBS_DIR": str(folder / "jobs")}
+    # The processes of a test share its var folder (uploads) and cache (progress), and keep tasks in the database
+    # for the `s75 worker` the test starts.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "s75.settings.test", "S75_VAR_DIR": str(folder / "var"),
+           "S75_CACHE_DIR": str(folder / "cache"), "S75_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
     if vendor == "postgresql":
         import psycopg
         from psycopg import sql
@@ -149,5 +202,42 @@ def _setup() -> None:
     print(json.dumps({"fund": import_fund().pk}))
 
 
+def _page(fund_id: str, method: str, url: str, upload: str) -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from s75.accounts.services import roles_sync
+    from s75.ledger.models import Fund
+    from tests.factories import UserFactory
+
+    fund = Fund.objects.get(pk=fund_id)
+    client = Client(SERVER_NAME="localhost")
+    # Signed in once and the session kept, so that reading a page writes nothing: on SQLite a running import is the
+    # database's one writer.
+    session = Path(os.environ["S75_VAR_DIR"]) / "page-session"
+    if session.exists():
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.read_text()
+    else:
+        roles_sync()
+        user = UserFactory(username="page.manager", role="Pooled fund manager",
+                           organisation=fund.agreement.parties.get(is_host=True).organisation)
+        client.force_login(user)
+        session.parent.mkdir(parents=True, exist_ok=True)
+        session.write_text(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    if method == "upload":
+        response = client.post(url, {"file": SimpleUploadedFile(Path(upload).name, Path(upload).read_bytes()),
+                                     "mapping": fund.column_mappings.get(name="finance").pk})
+        print(response.status_code, response.get("Location", ""))
+    else:
+        response = client.get(url)
+        print(response.status_code, response.content.decode())
+
+
 if __name__ == "__main__" and sys.argv[1:] == ["setup"]:
     _setup()
+elif __name__ == "__main__" and sys.argv[1:2] == ["page"]:
+    _page(*sys.argv[2:6])

@@ -71,7 +71,7 @@ def test_a_dry_run_shows_the_totals_and_posts_nothing(fund, tmp_path):
 
 
 def test_progress_goes_to_stderr_and_to_a_progress_file(fund, tmp_path, monkeypatch):
-    monkeypatch.setattr("s75.ledger.importing.PROGRESS_EVERY", 50)
+    monkeypatch.setattr("s75.ledger.import_checks.PROGRESS_EVERY", 50)
     progress_file = tmp_path / "progress.json"
     _, err = command("import_ledger", str(ledger_csv(tmp_path / "gl.csv", generated_rows(200))), fund=str(fund.pk),
                      progress_file=str(progress_file))

@@ -5,17 +5,19 @@ import io
 import json
 import subprocess
 import sys
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
-from s75.jobs.models import Job, JobStatus
-from s75.jobs.progress import ProgressFile
-from s75.jobs.services import job_create, job_progress_path
-from s75.ledger.models import CostCentreMapping, JournalLine, LedgerImport
+from s75.jobs.progress import ProgressCache
+from s75.jobs.services import worker_id
+from s75.ledger.models import CostCentreMapping, ImportRun, JournalLine, LedgerImport
+from s75.ledger.tasks import ledger_import_task
 from tests.factories import UserFactory
 
 from .importfiles import generated_rows, import_fund, ledger_csv, row
@@ -24,9 +26,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def jobs_inline(settings, tmp_path):
-    settings.S75_JOBS_RUN_INLINE = True
-    settings.S75_JOBS_DIR = tmp_path / "jobs"
+def var_dir(settings, tmp_path):
+    """Uploads wait in a folder of the test's own."""
+    settings.VAR_DIR = tmp_path / "var"
 
 
 @pytest.fixture
@@ -62,17 +64,25 @@ def outsider_client():
     return signed_in(UserFactory(role="Pooled fund manager"))
 
 
-def upload(client, fund, path, *, dry_run=False, mapping=None):
-    data = {"file": SimpleUploadedFile(path.name, path.read_bytes()),
-            "mapping": (mapping or fund.column_mappings.get()).pk}
-    if dry_run:
-        data["dry_run"] = "on"
-    return client.post(reverse("imports:upload", args=[fund.pk]), data)
+@pytest.fixture
+def upload(django_capture_on_commit_callbacks):
+    """Upload a file from the page; its task is enqueued once the upload is committed, and runs there and then."""
+
+    def post(client, fund, path, *, dry_run=False, mapping=None):
+        data = {"file": SimpleUploadedFile(path.name, path.read_bytes()),
+                "mapping": (mapping or fund.column_mappings.get()).pk}
+        if dry_run:
+            data["dry_run"] = "on"
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("imports:upload", args=[fund.pk]), data)
+
+    return post
 
 
-def a_job(fund, **payload):
-    return job_create(actor=None, kind="ledger_import", payload={"fund_id": fund.pk, "filename": "gl.csv",
-                                                                 "dry_run": False, **payload})
+def a_run(fund, **fields):
+    """An import asked for, whose task has not finished."""
+    return ImportRun.objects.create(fund=fund, mapping=fund.column_mappings.get(), filename="gl.csv", upload="",
+                                    **{"task_id": uuid.uuid4().hex, **fields})
 
 
 READ_PAGES = ["imports:history", "imports:history_xlsx", "imports:mappings"]
@@ -106,30 +116,30 @@ def test_a_mapping_of_the_fund_can_be_changed_only_with_the_permission(board_cli
     assert board_client.get(reverse("imports:mapping_edit", args=[fund.pk, mapping.pk])).status_code == 403
 
 
-def test_an_upload_runs_as_a_job_and_its_page_shows_what_was_posted(manager_client, fund, tmp_path):
+def test_an_upload_runs_as_a_task_and_its_page_shows_what_was_posted(manager_client, fund, tmp_path, upload):
     path = ledger_csv(tmp_path / "april.csv", [row("2024-04-02", "CC100", "1,000.00", "A"),
                                                row("2024-05-02", "CC200", "20.00", "B")])
     response = upload(manager_client, fund, path)
-    job = Job.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("imports:job", args=[fund.pk, job.pk])
-    assert job.status == JobStatus.DONE and job.result["status"] == "posted"
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("imports:run", args=[fund.pk, run.pk])
+    assert run.task_id and run.outcome["status"] == "posted"
     page = manager_client.get(response["Location"]).content.decode()
     assert "File posted" in page and "2 rows, £1,020.00" in page
     assert "Totals by schedule and period" in page and "2024-25/M01" in page and "1. Joint Equipment Store" in page
     assert JournalLine.objects.filter(source_line_id__in=["A", "B"]).count() == 2
     record = LedgerImport.objects.get()
-    assert record.created_by.username == job.created_by.username
-    assert not list((tmp_path / "jobs" / "uploads").iterdir()), "the upload is deleted once imported"
+    assert record.created_by == run.created_by and run.created_by.last_name == "O'Leary"
+    assert not list((tmp_path / "var" / "uploads").iterdir()), "the upload is deleted once imported"
 
 
-def test_a_rejected_upload_shows_each_problem_and_gives_the_report_as_csv(manager_client, fund, tmp_path):
+def test_a_rejected_upload_shows_each_problem_and_gives_the_report_as_csv(manager_client, fund, tmp_path, upload):
     path = ledger_csv(tmp_path / "bad.csv", [row(amount="12.345", line_id="A"), row(centre="ZZ9", line_id="B")])
     job_url = upload(manager_client, fund, path)["Location"]
     page = manager_client.get(job_url).content.decode()
     assert "The file was not imported" in page and "Nothing was posted." in page and "2 problems" in page
     assert "Cost centre ZZ9 is not mapped to a schedule: 1 row, the first on row 3" in page
-    job = Job.objects.get()
-    report = manager_client.get(reverse("imports:job_problems", args=[fund.pk, job.pk]))
+    run = ImportRun.objects.get()
+    report = manager_client.get(reverse("imports:run_problems", args=[fund.pk, run.pk]))
     assert report["Content-Type"] == "text/csv; charset=utf-8"
     assert report["Content-Disposition"] == 'attachment; filename="bad-problems.csv"'
     rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
@@ -146,13 +156,13 @@ def test_a_rejected_upload_shows_each_problem_and_gives_the_report_as_csv(manage
     assert not JournalLine.objects.exists()
 
 
-def test_a_dry_run_shows_the_totals_and_posts_nothing(manager_client, fund, tmp_path):
+def test_a_dry_run_shows_the_totals_and_posts_nothing(manager_client, fund, tmp_path, upload):
     path = ledger_csv(tmp_path / "gl.csv", generated_rows(30))
     page = manager_client.get(upload(manager_client, fund, path, dry_run=True)["Location"]).content.decode()
     assert "The file can be posted" in page and "This was a dry run: nothing was posted." in page
     assert not JournalLine.objects.exists() and not LedgerImport.objects.exists()
-    job = Job.objects.get()
-    assert manager_client.get(reverse("imports:job_problems", args=[fund.pk, job.pk])).status_code == 404
+    run = ImportRun.objects.get()
+    assert manager_client.get(reverse("imports:run_problems", args=[fund.pk, run.pk])).status_code == 404
 
 
 def test_the_upload_form_says_what_is_missing(manager_client, fund, tmp_path):
@@ -163,45 +173,53 @@ def test_the_upload_form_says_what_is_missing(manager_client, fund, tmp_path):
     response = manager_client.post(reverse("imports:upload", args=[fund.pk]), {
         "file": SimpleUploadedFile("gl.pdf", b"%PDF"), "mapping": fund.column_mappings.get().pk})
     assert "The file must be a CSV or an Excel workbook" in response.content.decode()
-    assert not Job.objects.exists()
+    assert not ImportRun.objects.exists()
 
 
-def test_the_progress_page_has_a_bar_that_works_with_and_without_javascript(manager_client, fund, settings):
-    job = a_job(fund)
-    ProgressFile(job_progress_path(job.pk)).write(
+def test_the_progress_page_has_a_bar_that_works_with_and_without_javascript(manager_client, fund):
+    run = a_run(fund)
+    ProgressCache(run.task_id).write(
         {"stage": "reading", "done": 2500, "total": 10000, "rate": 5000, "seconds_left": 2, "percent": 25})
-    page = manager_client.get(reverse("imports:job", args=[fund.pk, job.pk])).content.decode()
+    page = manager_client.get(reverse("imports:run", args=[fund.pk, run.pk])).content.decode()
     assert '<progress id="import-progress" class="s75-progress__bar" max="10000" value="2500">25%</progress>' in page
     assert "2,500 of 10,000 rows (25%), 5,000 rows a second, about 2 seconds left" in page
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
     assert "s75/import-progress.mjs" in page
-    state = manager_client.get(reverse("imports:job_progress", args=[fund.pk, job.pk])).json()
-    assert state == {"status": "queued", "finished": False, "stage": "reading", "done": 2500, "total": 10000,
-                     "rate": 5000, "seconds_left": 2, "percent": 25,
+    state = manager_client.get(reverse("imports:run_progress", args=[fund.pk, run.pk])).json()
+    assert state == {"status": "running", "finished": False, "stage": "reading", "done": 2500, "total": 10000,
+                     "rate": 5000, "seconds_left": 2, "percent": 25, "failure": "",
                      "text": "2,500 of 10,000 rows (25%), 5,000 rows a second, about 2 seconds left"}
 
 
-def test_a_job_whose_process_has_died_says_so_and_that_nothing_was_posted(manager_client, fund):
-    job = a_job(fund)
+def test_an_import_whose_worker_has_died_says_so_and_that_nothing_was_posted(manager_client, fund, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    run = a_run(fund, task_id=None)
+    result = ledger_import_task.enqueue(run_id=run.pk)
+    ImportRun.objects.filter(pk=run.pk).update(task_id=result.id)
+    assert manager_client.get(reverse("imports:run", args=[fund.pk, run.pk])).context["state"].text == (
+        "Waiting to start")
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    ProgressFile(job_progress_path(job.pk), extra={"pid": dead.pid}).write({"stage": "reading", "done": 5,
-                                                                             "total": 10})
-    page = manager_client.get(reverse("imports:job", args=[fund.pk, job.pk])).content.decode()
-    assert "The import stopped before it finished" in page and "Nothing was posted" in page
-    assert manager_client.get(reverse("imports:job_progress", args=[fund.pk, job.pk])).json()["status"] == "stopped"
+    DBTaskResult.objects.get(id=result.id).claim(worker_id(dead.pid))
+    page = manager_client.get(reverse("imports:run", args=[fund.pk, run.pk])).content.decode()
+    host = worker_id(dead.pid).rpartition(":")[0]
+    assert "The import stopped before it finished" in page
+    assert (f"The worker running it stopped (process {dead.pid} on host {host}) before it finished; nothing was "
+            "posted") in page
+    state = manager_client.get(reverse("imports:run_progress", args=[fund.pk, run.pk])).json()
+    assert (state["status"], state["finished"]) == ("stopped", True)
 
 
-@pytest.mark.parametrize("name", ["imports:job", "imports:job_progress", "imports:job_problems"])
-def test_a_job_is_found_only_under_its_own_fund_and_by_those_who_see_it(manager_client, outsider_client, fund,
-                                                                         name):
-    job = a_job(fund)
+@pytest.mark.parametrize("name", ["imports:run", "imports:run_progress", "imports:run_problems"])
+def test_an_import_run_is_found_only_under_its_own_fund_and_by_those_who_see_it(manager_client, outsider_client,
+                                                                                fund, name):
+    run = a_run(fund)
     other = import_fund()
-    assert manager_client.get(reverse(name, args=[other.pk, job.pk])).status_code == 404
-    assert outsider_client.get(reverse(name, args=[fund.pk, job.pk])).status_code == 404
+    assert manager_client.get(reverse(name, args=[other.pk, run.pk])).status_code == 404
+    assert outsider_client.get(reverse(name, args=[fund.pk, run.pk])).status_code == 404
 
 
-def test_the_history_lists_every_import_and_downloads_as_excel(manager_client, fund, tmp_path):
+def test_the_history_lists_every_import_and_downloads_as_excel(manager_client, fund, tmp_path, upload):
     upload(manager_client, fund, ledger_csv(tmp_path / "good.csv", [row(line_id="A")]))
     upload(manager_client, fund, ledger_csv(tmp_path / "bad.csv", [row(amount="x", line_id="B")]))
     page = manager_client.get(reverse("imports:history", args=[fund.pk])).content.decode()
@@ -215,7 +233,7 @@ def test_the_history_lists_every_import_and_downloads_as_excel(manager_client, f
         ("bad.csv", "Rejected", 1, 0, 0), ("good.csv", "Posted", 1, 1, 100)]
 
 
-def test_an_imports_page_shows_its_record_and_entries(manager_client, board_client, fund, tmp_path):
+def test_an_imports_page_shows_its_record_and_entries(manager_client, board_client, fund, tmp_path, upload):
     upload(manager_client, fund, ledger_csv(tmp_path / "good.csv", [row(line_id="A")]))
     record = LedgerImport.objects.get()
     page = board_client.get(reverse("imports:import", args=[fund.pk, record.pk])).content.decode()
@@ -261,7 +279,7 @@ def test_the_cost_centre_mapping_is_replaced_from_its_page(manager_client, fund)
 
 
 def test_the_progress_endpoint_is_plain_json(manager_client, fund):
-    job = a_job(fund)
-    response = manager_client.get(reverse("imports:job_progress", args=[fund.pk, job.pk]))
+    run = a_run(fund)
+    response = manager_client.get(reverse("imports:run_progress", args=[fund.pk, run.pk]))
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content)["text"] == "Waiting to start"

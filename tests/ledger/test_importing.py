@@ -3,23 +3,24 @@
 from datetime import date
 
 import pytest
-from django.db.models import Count, Sum
 
 from s75.audit.models import AuditEvent
-from s75.ledger.importing import CHECKED, POSTED, REJECTED, column_mapping_save, ledger_import, parse_ledger_date
-from s75.ledger.models import AccountRole, Balance, ImportStatus, JournalEntry, JournalLine, LedgerImport
+from s75.ledger.importing import CHECKED, POSTED, REJECTED
+from s75.ledger.mappings import column_mapping_save
+from s75.ledger.models import AccountRole, Balance, JournalEntry, JournalLine, LedgerImport
 from s75.ledger.services import LedgerError, period_close
-from tests.factories import UserFactory
 
 from .importfiles import (
-    COLUMNS,
     HEADINGS,
+    assert_ledger_consistent,
+    expenditure,
     generated_rows,
     import_fund,
     ledger_csv,
     ledger_xlsx,
     row,
     rows_total,
+    run,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,27 +34,6 @@ def fund():
 @pytest.fixture
 def mapping(fund):
     return fund.column_mappings.get(name="finance")
-
-
-def run(fund, mapping, path, **options):
-    return ledger_import(actor=options.pop("actor", None), fund=fund, path=path, mapping=mapping, **options)
-
-
-def expenditure(fund, number):
-    return fund.accounts.get(role=AccountRole.EXPENDITURE, schedule__number=number)
-
-
-def assert_ledger_consistent(fund):
-    """Every entry adds up to zero and every running balance equals the sum of its lines."""
-    totals = JournalEntry.objects.filter(fund=fund).annotate(total=Sum("lines__amount_pence"))
-    assert not totals.exclude(total=0).exists()
-    from_lines = {
-        (row["account_id"], row["period_id"]): (row["total"], row["n"])
-        for row in JournalLine.objects.filter(fund=fund).values("account_id", "period_id")
-        .annotate(total=Sum("amount_pence"), n=Count("id"))
-    }
-    running = {(b.account_id, b.period_id): (b.amount_pence, b.line_count) for b in Balance.objects.filter(fund=fund)}
-    assert running == from_lines
 
 
 def test_a_csv_posts_one_balanced_entry_per_period_with_its_balances(fund, mapping, tmp_path):
@@ -108,16 +88,6 @@ def test_the_date_forms_finance_systems_write(fund, mapping, tmp_path):
                      "E": date(2024, 5, 1)}
 
 
-@pytest.mark.parametrize(
-    ("text", "parsed"),
-    [("2024-04-30", date(2024, 4, 30)), ("30/04/2024", date(2024, 4, 30)), ("30-Apr-2024", date(2024, 4, 30)),
-     ("1-sept-2024", date(2024, 9, 1)), ("2024-02-30", None), ("30/04/24", None), ("April 30", None),
-     ("2024-04-30 12:00", None), ("", None)],
-)
-def test_dates_are_read_in_three_forms_and_nothing_else(text, parsed):
-    assert parse_ledger_date(text) == parsed
-
-
 def test_the_amount_forms_finance_systems_write(fund, mapping, tmp_path):
     amounts = {"A": "£1,234.56", "B": "(1,234.56)", "C": "-1234.5", "D": "1234", "E": " 12.30 "}
     path = ledger_csv(tmp_path / "amounts.csv", [row(amount=text, line_id=key) for key, text in amounts.items()])
@@ -163,45 +133,6 @@ def test_a_problem_in_a_workbook_names_the_row_excel_shows(fund, mapping, tmp_pa
     ])
     outcome = run(fund, mapping, path)
     assert [(p.row, p.column, p.value) for p in outcome.problems] == [(4, "Amount", "ten")]
-
-
-def test_the_same_file_imported_twice_posts_once(fund, mapping, tmp_path):
-    manager = UserFactory(role="Pooled fund manager", first_name="Maud", last_name="O'Leary")
-    path = ledger_csv(tmp_path / "april.csv", generated_rows(20))
-    first = run(fund, mapping, path, actor=manager)
-    lines = JournalLine.objects.count()
-    again = run(fund, mapping, path, filename="april-again.csv")
-    assert first.status == POSTED and again.status == REJECTED
-    assert JournalLine.objects.count() == lines
-    assert len(again.problems) == 1
-    message = str(again.problems[0])
-    assert "this file was posted already, by Maud O'Leary on" in message
-    assert f"(import {first.ledger_import.pk}, 'april.csv', 20 rows): it is not posted twice" in message
-    assert again.ledger_import.status == ImportStatus.REJECTED
-    assert LedgerImport.objects.filter(fund=fund, status="posted").count() == 1
-
-
-def test_lines_already_posted_by_source_line_id_are_left_out_and_the_rest_post(fund, mapping, tmp_path):
-    rows = generated_rows(30)
-    run(fund, mapping, ledger_csv(tmp_path / "first.csv", rows[:20]))
-    outcome = run(fund, mapping, ledger_csv(tmp_path / "second.csv", rows[10:]))
-    assert (outcome.status, outcome.rows_total, outcome.rows_posted, outcome.rows_already_posted) == (
-        POSTED, 20, 10, 10)
-    assert outcome.total_pence == rows_total(rows[20:])
-    expenditure_lines = JournalLine.objects.filter(fund=fund, account__role=AccountRole.EXPENDITURE)
-    assert expenditure_lines.count() == 30
-    assert set(expenditure_lines.values_list("source_line_id", flat=True)) == {cells[5] for cells in rows}
-    assert expenditure_lines.aggregate(total=Sum("amount_pence"))["total"] == rows_total(rows)
-    assert_ledger_consistent(fund)
-
-
-def test_a_file_whose_lines_are_all_posted_already_posts_nothing_new(fund, mapping, tmp_path):
-    rows = generated_rows(5)
-    run(fund, mapping, ledger_csv(tmp_path / "a.csv", rows))
-    outcome = run(fund, mapping, ledger_csv(tmp_path / "b.csv", rows, line_end="\n"))
-    assert (outcome.status, outcome.rows_posted, outcome.rows_already_posted) == (POSTED, 0, 5)
-    assert outcome.ledger_import.entries.count() == 0
-    assert_ledger_consistent(fund)
 
 
 def test_ten_thousand_rows_with_three_bad_ones_post_nothing_and_name_exactly_those_three(fund, mapping, tmp_path):
@@ -368,14 +299,14 @@ def test_a_mapping_of_another_fund_is_refused(fund, tmp_path):
 
 
 def test_a_file_with_more_problems_than_are_listed_counts_the_rest(fund, mapping, tmp_path, monkeypatch):
-    monkeypatch.setattr("s75.ledger.importing.PROBLEMS_LISTED", 5)
+    monkeypatch.setattr("s75.ledger.import_checks.PROBLEMS_LISTED", 5)
     outcome = run(fund, mapping, ledger_csv(tmp_path / "gl.csv", [row(amount="x", line_id=str(n)) for n in range(8)]))
     assert (len(outcome.problems), outcome.problems_not_listed) == (5, 3)
     assert outcome.ledger_import.problems[-1]["reason"] == "and 3 more problems not listed"
 
 
 def test_progress_is_reported_as_rows_are_read_and_posted(fund, mapping, tmp_path, monkeypatch):
-    monkeypatch.setattr("s75.ledger.importing.PROGRESS_EVERY", 100)
+    monkeypatch.setattr("s75.ledger.import_checks.PROGRESS_EVERY", 100)
     seen = []
     outcome = run(fund, mapping, ledger_csv(tmp_path / "gl.csv", generated_rows(450)),
                   progress=lambda done, total, stage: seen.append((done, total, stage)))
@@ -383,17 +314,6 @@ def test_progress_is_reported_as_rows_are_read_and_posted(fund, mapping, tmp_pat
     assert [done for done, _, stage in seen if stage == "reading"][:4] == [100, 200, 300, 400]
     assert all(total >= done for done, total, _ in seen)
     assert seen[-1] == (450, 450, "posting")
-
-
-def test_columns_mapping_names_what_is_missing(fund):
-    with pytest.raises(LedgerError) as refused:
-        column_mapping_save(actor=None, fund=fund, name="partial", columns={"posting_date": "Date", "debit": "Dr"})
-    assert refused.value.problems == [
-        "say which column holds the cost centre",
-        "say which column holds the amount, or which columns hold the debit and the credit",
-    ]
-    with pytest.raises(LedgerError, match="a mapping called 'finance' already exists"):
-        column_mapping_save(actor=None, fund=fund, name="finance", columns=COLUMNS)
 
 
 def test_a_csv_with_ragged_rows_or_a_backslash_dot_is_read_row_by_row_and_posts_the_same(fund, mapping, tmp_path):

@@ -1,18 +1,18 @@
 """Imports in processes of their own, against a database of this module's own (same kind as the test database):
-a process killed part-way leaves nothing posted, two imports into one fund at once both post exactly once, and a
-page's background job runs detached from the process that started it."""
+a process killed part-way leaves nothing posted, two imports into one fund at once both post exactly once, and an
+upload from the page runs on a real ``s75 worker``, which killed part-way posts nothing and is said to have stopped
+once the next worker starts."""
 
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 from django.conf import settings
+from django.core.cache.backends.filebased import FileBasedCache
 
-from .importfiles import ROOT, generated_rows, ledger_csv, rows_total, scratch_database
+from .importfiles import generated_rows, ledger_csv, rows_total, scratch_database
 
 BIG = 300_000
 
@@ -142,31 +142,82 @@ def test_the_same_file_imported_twice_at_once_posts_once(scratch, tmp_path):
     assert_consistent(scratch)
 
 
-def test_a_pages_job_runs_detached_from_the_process_that_started_it(scratch, tmp_path):
-    path = ledger_csv(tmp_path / "upload.csv", generated_rows(2_000, prefix="JB"))
-    starter = f"""
-import django, json, sys
-django.setup()
-from django.core.files.uploadedfile import SimpleUploadedFile
-from s75.ledger.importing import ledger_import_start
-from s75.ledger.models import Fund
-fund = Fund.objects.get(pk={scratch.fund_id})
-upload = SimpleUploadedFile("upload.csv", open({str(path)!r}, "rb").read())
-job = ledger_import_start(actor=None, fund=fund, mapping=fund.column_mappings.get(name="finance"), upload=upload)
-print(job.pk)
-"""
-    done = subprocess.run([sys.executable, "-c", starter], env=scratch.env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr
-    job_id = int(done.stdout.strip().splitlines()[-1])
+def test_an_upload_runs_on_the_worker_and_a_worker_killed_part_way_posts_nothing_and_says_so(scratch, tmp_path):
+    """From the page to a real ``s75 worker``: the progress shows as the worker reads the file; the worker killed
+    part-way posts nothing; the next worker marks the task failed with the reason, which the page shows; the same
+    file then imports."""
+    rows = generated_rows(100_000, prefix="WK")
+    path = ledger_csv(tmp_path / "upload.csv", rows)
+    before = ledger_counts(scratch)
+    log = tmp_path / "worker.log"
+    worker = scratch.worker(log)
+    try:
+        run_url = upload_from_the_page(scratch, path)
+        task_id = wait_for_task_id(scratch, run_url)
+        cache = FileBasedCache(scratch.env["S75_CACHE_DIR"], {})
+        wait_for(lambda: (cache.get(f"s75:progress:{task_id}") or {}).get("done", 0) > 0, seconds=120,
+                 what="the worker to read rows")
+        worker.send_signal(signal.SIGSTOP)  # held part-way while the page is read
+        shown = scratch.page("get", run_url + "progress.json")
+        state = json.loads(shown.stdout.split(" ", 1)[1])
+        assert state["status"] == "running" and state["stage"] in {"reading", "posting"}, shown.stdout
+        assert state["done"] > 0 and state["text"] != "Waiting to start"
+        assert scratch.task(task_id)[0] == "RUNNING"
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=60)
+        killed = worker.pid
+    finally:
+        worker.kill()
+        worker.wait(timeout=60)
+    assert ledger_counts(scratch) == before
+    assert scratch.task(task_id)[0] == "RUNNING", "nothing says otherwise until a worker starts"
 
-    def status():
-        return scratch.query(f"SELECT status, result FROM jobs_job WHERE id = {job_id}")[0]
+    worker = scratch.worker(log)
+    try:
+        wait_for(lambda: scratch.task(task_id)[0] == "FAILED", seconds=120, what="the next worker to fail the task")
+        host, _, pid = worker_of(scratch, task_id).rpartition(":")
+        assert pid == str(killed)
+        reason = f"the worker running it stopped (process {killed} on host {host})"
+        assert reason in scratch.task(task_id)[1]
+        page = scratch.page("get", run_url).stdout
+        assert "The import stopped before it finished" in page
+        assert f"{reason[0].upper()}{reason[1:]} before it finished; nothing was posted" in page
+        assert ledger_counts(scratch) == before
 
-    assert status()[0] in {"queued", "running"}, "the starting process returned without waiting for the job"
-    wait_for(lambda: status()[0] in {"done", "failed"}, seconds=120, what="the job to finish")
-    state, result = status()
-    result = json.loads(result) if isinstance(result, str) else result
-    assert state == "done", result
-    assert (result["status"], result["rows_posted"]) == ("posted", 2_000)
+        again = upload_from_the_page(scratch, path)
+        again_id = wait_for_task_id(scratch, again)
+        wait_for(lambda: scratch.task(again_id)[0] in {"SUCCESSFUL", "FAILED"}, seconds=600,
+                 what="the same file to be imported again")
+        assert scratch.task(again_id)[0] == "SUCCESSFUL", scratch.task(again_id)[1]
+        page = scratch.page("get", again).stdout
+        assert "File posted" in page and f"{len(rows):,} rows" in page
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=120)
+    lines, _, posted = ledger_counts(scratch)
+    assert (lines - before[0] > len(rows), posted) == (True, before[2] + 1)
+    (count,) = scratch.query("SELECT COUNT(*) FROM ledger_journalline WHERE source_line_id LIKE 'WK%'")[0]
+    assert count == len(rows)
     assert_consistent(scratch)
+
+
+def upload_from_the_page(scratch, path) -> str:
+    """Upload the file on the fund's import page; the run's page it redirects to."""
+    done = scratch.page("upload", f"/funds/{scratch.fund_id}/imports/new/", path)
+    status, location = done.stdout.split()[-2:]
+    assert status == "302", done.stdout + done.stderr
+    return location
+
+
+def wait_for_task_id(scratch, run_url: str) -> str:
+    run_id = int(run_url.rstrip("/").rsplit("/", 1)[1])
+    wait_for(lambda: scratch.query(f"SELECT task_id FROM ledger_importrun WHERE id = {run_id}")[0][0], seconds=60,
+             what="the run's task to be enqueued")
+    return scratch.query(f"SELECT task_id FROM ledger_importrun WHERE id = {run_id}")[0][0]
+
+
+def worker_of(scratch, task_id: str) -> str:
+    stored = task_id if scratch.url.startswith("postgres") else task_id.replace("-", "")
+    (worker_ids,) = scratch.query(f"SELECT worker_ids FROM django_tasks_database_dbtaskresult WHERE id = '{stored}'")[0]
+    worker_ids = json.loads(worker_ids) if isinstance(worker_ids, str) else worker_ids
+    return worker_ids[-1]

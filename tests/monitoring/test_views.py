@@ -27,6 +27,7 @@ from s75.monitoring.models import (
     ScheduleYear,
 )
 from s75.monitoring.selectors import ConsentState
+from s75.monitoring.services import schedule_forecast_set
 from tests.factories import UserFactory, complete_agreement
 from tests.monitoring.conftest import spend
 from tests.monitoring.test_luton_consent import OUTTURN
@@ -128,7 +129,8 @@ def test_the_default_month_is_the_latest_with_postings_or_forecasts(officer_clie
     assert heading() == f"Budget monitoring {expected.label}, M01 (Apr)"
     spend(fund, 1_000, 3)
     assert heading() == "Budget monitoring 2024-25, M03 (Jun)"
-    ManualForecast.objects.create(schedule=schedule, financial_year=2024, month=8, amount_pence=1_000_00)
+    schedule_forecast_set(actor=None, schedule=schedule, financial_year=2024, month=8, method="",
+                          amount_pence=1_000_00)
     assert heading() == "Budget monitoring 2024-25, M08 (Nov)"
 
 

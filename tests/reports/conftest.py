@@ -11,7 +11,6 @@ from s75.ledger.models import Fund
 @pytest.fixture(autouse=True)
 def var_dir(settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    settings.S75_JOBS_DIR = tmp_path / "jobs"
     return tmp_path
 
 

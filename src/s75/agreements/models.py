@@ -74,6 +74,9 @@ class Agreement(TrackedModel):
         blank=True, help_text="Why no joint consultation was needed, where none was held."
     )
     renewal_alert_sent_on = models.DateField(null=True, blank=True, editable=False)
+    # Moved on by every service that changes what the fund's monitoring dashboard shows, in the same transaction, so
+    # that what is kept in the cache under it is never out of date (docs/adr/0004-sessions-and-cache.md).
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
     predecessor = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals",
         help_text="The agreement this one renews.",

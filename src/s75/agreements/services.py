@@ -14,7 +14,7 @@ from datetime import date
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import F, Model
 from django.utils import timezone
 
 from s75.accounts.models import User
@@ -70,10 +70,18 @@ _REFERENCE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _open_variation: ContextVar[int | None] = ContextVar("open_variation", default=None)
 
 
+def agreement_data_changed(*, agreement_id: int) -> None:
+    """Move on the agreement's data version in the caller's transaction: every service that writes something its
+    fund's monitoring dashboard shows calls this, so the version commits with the change (ADR 0004)."""
+    Agreement.objects.filter(pk=agreement_id).update(data_version=F("data_version") + 1)
+
+
 @contextmanager
 def agreement_change(*, agreement: Agreement, actor, variation: VariationDetails | None) -> Iterator[Agreement]:
     """Lock the agreement and allow a change only where its state permits; record the variation it makes."""
     with transaction.atomic():
+        # Moved on before the row is read, so that saving the locked row keeps the new version.
+        agreement_data_changed(agreement_id=agreement.pk)
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if _open_variation.get() == locked.pk:
             yield locked
@@ -325,6 +333,8 @@ def agreement_transition(
     ``decision`` the recorded board decision that authorised the move, if one is cited.
     """
     with transaction.atomic():
+        # Moved on before the row is read, so that saving the locked row keeps the new version.
+        agreement_data_changed(agreement_id=agreement.pk)
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         context = TransitionContext(on=on or timezone.localdate(), end_reason=end_reason, reason=reason,
                                     decision=decision)

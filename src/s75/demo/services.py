@@ -17,7 +17,8 @@ from s75.agreements.models import Agreement
 from s75.budgets.services import instalments_generate, receipt_record
 from s75.core.money import format_plain, split_largest_remainder
 from s75.documents.services import template_set_install
-from s75.ledger.importing import column_mapping_save, cost_centre_mappings_save, ledger_import
+from s75.ledger.importing import ledger_import
+from s75.ledger.mappings import column_mapping_save, cost_centre_mappings_save
 from s75.ledger.models import ImportStatus
 from s75.ledger.services import fund_open
 from s75.organisations.models import OrganisationKind

@@ -1,1 +1,1 @@
-"""Background jobs: long work (a million-line import) run in its own process, with its progress in a file."""
+"""Background work: a task's progress while it runs, where a task has got to, and the worker that runs tasks."""

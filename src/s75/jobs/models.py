@@ -1,45 +1,22 @@
-"""A background job: what to do, who asked, and how it ended.
-
-Status: ``queued → running → done`` or ``→ failed``. A job's progress while it runs is not kept here but in a small
-file (``progress.py``), because on SQLite the job's own long transaction is the database's one writer.
-"""
+"""What every piece of background work asked for from a page keeps beside its task: who asked, the task's id, and
+why it failed. Each app's run (``ledger.ImportRun``, ``reports.ReportRun``) extends :class:`TaskRun` with what its
+task needs."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+class TaskRun(models.Model):
+    """The task's result (state, worker, failure) is the tasks backend's, under ``task_id``; what the run's page shows
+    once the task has ended is kept on the run, since not every backend keeps results."""
 
-
-class Job(models.Model):
-    kind = models.CharField(max_length=50)
-    payload = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    task_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    error = models.TextField(blank=True, help_text="Why the task failed, when it raised an error.")
+    created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    result = models.JSONField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status="queued") | Q(started_at__isnull=False), name="job_started_when_not_queued"
-            ),
-        ]
-        indexes = [models.Index(fields=["kind", "status"], name="job_kind_status")]
-
-    def __str__(self) -> str:
-        return f"Job {self.pk} ({self.kind}, {self.get_status_display().lower()})"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in {JobStatus.DONE, JobStatus.FAILED}

@@ -1,18 +1,21 @@
 """How far long work has got: rows done of the total, the rate, and the time left.
 
-A job writes its progress to a small JSON file a few times a second at most, replacing it whole each time, so a
-page (or a test) can read it while the work goes on without touching the database; the command line prints the
-same figures as one line on stderr.
+Long work is told its progress as it goes (a :data:`Progress` callable) and passes it on a few times a second at
+most: a task to Django's cache under its result's id (:class:`ProgressCache`), where a page reads it while the work
+goes on; the command line to a line on stderr (:class:`ProgressLine`) and, if asked, a JSON file
+(:class:`ProgressFile`). Progress is never kept in the database: on SQLite an import's own long transaction is the
+database's one writer, so nothing else could be written there until it ends.
 """
 
 import json
 import os
-import socket
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
+
+from django.core.cache import cache
 
 # What long work is told as it goes: (rows done, rows in all or 0 when not known, stage).
 Progress = Callable[[int, int, str], None]
@@ -20,6 +23,8 @@ Progress = Callable[[int, int, str], None]
 READING = "reading"
 POSTING = "posting"
 FINISHED = "finished"
+
+PROGRESS_KEPT = 7 * 24 * 3600  # seconds a task's last progress stays in the cache
 
 
 class ProgressMeter:
@@ -61,14 +66,12 @@ def _duration(seconds: int) -> str:
     return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
-class ProgressFile:
-    """Writes progress to ``path`` (JSON), at most every ``interval`` seconds except at a change of stage."""
+class _Throttled:
+    """Passes progress on (:meth:`write`) at most every ``interval`` seconds, and at every change of stage."""
 
-    def __init__(self, path: Path, *, interval: float = 0.25, extra: dict | None = None) -> None:
-        self.path = Path(path)
+    def __init__(self, interval: float) -> None:
         self.interval = interval
         self.meter = ProgressMeter()
-        self.extra = {"pid": os.getpid(), "host": socket.gethostname(), **(extra or {})}
         self._last_write = 0.0
         self._last_stage = ""
 
@@ -80,38 +83,54 @@ class ProgressFile:
         self.write(self.meter.snapshot(done, total, stage))
 
     def write(self, snapshot: dict) -> None:
+        raise NotImplementedError
+
+
+def _progress_key(task_id: str) -> str:
+    return f"s75:progress:{task_id}"
+
+
+class ProgressCache(_Throttled):
+    """A task's progress, kept in the cache under its result's id for the pages that show it."""
+
+    def __init__(self, task_id: str, *, interval: float = 0.25) -> None:
+        super().__init__(interval)
+        self.task_id = task_id
+
+    def write(self, snapshot: dict) -> None:
+        cache.set(_progress_key(self.task_id), {**snapshot, "updated_at": time.time()}, PROGRESS_KEPT)
+
+
+def progress_get(task_id: str) -> dict | None:
+    """The last progress of the task whose result has this id, or ``None`` when it has told none yet."""
+    return cache.get(_progress_key(task_id))
+
+
+class ProgressFile(_Throttled):
+    """Writes progress to ``path`` as JSON, replacing it whole each time, for a script that runs a command."""
+
+    def __init__(self, path: Path | str, *, interval: float = 0.25) -> None:
+        super().__init__(interval)
+        self.path = Path(path)
+
+    def write(self, snapshot: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        partial.write_text(json.dumps({**snapshot, **self.extra, "updated_at": time.time()}))
+        partial.write_text(json.dumps({**snapshot, "updated_at": time.time()}))
         os.replace(partial, self.path)
 
 
-def progress_read(path: Path) -> dict | None:
-    """The last progress written to ``path``, or ``None`` when there is none yet."""
-    try:
-        return json.loads(Path(path).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
-
-
-class ProgressLine:
+class ProgressLine(_Throttled):
     """Prints progress as one line on a terminal (rewritten in place), or a line every few seconds elsewhere."""
 
     def __init__(self, stream: TextIO | None = None, *, interval: float | None = None) -> None:
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
-        self.interval = interval if interval is not None else (0.2 if self.tty else 5.0)
-        self.meter = ProgressMeter()
-        self._last_write = 0.0
-        self._last_stage = ""
+        super().__init__(interval if interval is not None else (0.2 if self.tty else 5.0))
         self._width = 0
 
-    def __call__(self, done: int, total: int, stage: str = READING) -> None:
-        now = time.monotonic()
-        if stage == self._last_stage and now - self._last_write < self.interval:
-            return
-        self._last_write, self._last_stage = now, stage
-        text = progress_text(self.meter.snapshot(done, total, stage))
+    def write(self, snapshot: dict) -> None:
+        text = progress_text(snapshot)
         if self.tty:
             self.stream.write("\r" + text.ljust(self._width))
             self._width = len(text)

@@ -1,115 +1,96 @@
-"""Starting and running background jobs.
+"""The worker's side of background tasks: its id, and failing the tasks of a worker that stopped mid-task.
 
-A page creates a job (:func:`job_create`) and starts it in a process of its own (:func:`job_launch`:
-``s75 run-job ID``, in a new session, so the web server never waits for it and no separate worker has to be
-running). That process runs the job's handler (:func:`job_run`), which reports its progress to the job's file.
+Tasks are kept by django-tasks-db (``DBTaskResult``) and run by ``s75 worker``, whose id is ``host:pid``. A worker
+killed while it runs a task (SIGKILL, the machine restarted) leaves that task ``RUNNING`` for ever, since nothing
+is left to say otherwise; so a worker, as it starts, fails every running task whose worker on this host is no
+longer alive (:func:`stopped_tasks_fail`). A worker on another host cannot be looked at from here.
 """
 
 import logging
 import os
-import subprocess
-import sys
-import threading
-from collections.abc import Callable
-from contextlib import suppress
-from pathlib import Path
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
-from django.utils.module_loading import import_string
+from django_tasks.base import Task
+from django_tasks_db.models import DBTaskResult
 
-from .models import Job, JobStatus
-from .progress import ProgressFile
+from .models import TaskRun
 
 logger = logging.getLogger(__name__)
 
-# What runs each kind of job: ``handler(job=Job, progress=Progress) -> dict`` (the job's result, as JSON).
-HANDLERS: dict[str, str] = {
-    "ledger_import": "s75.ledger.importing.ledger_import_job",
-    "report_generate": "s75.reports.services.report_job",
-}
+WORKER_ID_LENGTH = 64  # django-tasks-db's limit
 
 
-class JobError(Exception):
-    """A job that cannot be created or run as asked."""
+class WorkerStopped(Exception):
+    """The worker running a task stopped before the task finished; the message says which and where."""
 
 
-def jobs_dir() -> Path:
-    """Where jobs keep their progress files, logs and uploaded files (``var/jobs`` unless configured)."""
-    configured = os.environ.get("S75_JOBS_DIR") or getattr(settings, "S75_JOBS_DIR", None)
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "jobs"
+def worker_id(pid: int | None = None) -> str:
+    """This host's name and a process id, ``host:pid``, cut to fit the id's limit."""
+    pid = os.getpid() if pid is None else pid
+    return f"{socket.gethostname()[:WORKER_ID_LENGTH - len(str(pid)) - 1]}:{pid}"
 
 
-def job_progress_path(job_id: int) -> Path:
-    return jobs_dir() / f"{job_id}.json"
-
-
-def job_log_path(job_id: int) -> Path:
-    return jobs_dir() / f"{job_id}.log"
-
-
-def job_create(*, actor, kind: str, payload: dict) -> Job:
-    if kind not in HANDLERS:
-        raise JobError(f"there is no kind of job called {kind!r}")
-    return Job.objects.create(
-        kind=kind, payload=payload, created_by=actor if getattr(actor, "is_authenticated", False) else None
-    )
-
-
-def job_launch(job: Job) -> int:
-    """Start ``s75 run-job`` for a queued job in a detached process and return its process id.
-
-    With the setting ``S75_JOBS_RUN_INLINE`` the job runs here and now instead, before this returns (for a host
-    that may not start processes, and for tests whose database another process cannot see).
-    """
-    if job.status != JobStatus.QUEUED:
-        raise JobError(f"job {job.pk} is {job.get_status_display().lower()}, not queued")
-    if getattr(settings, "S75_JOBS_RUN_INLINE", False):
-        with suppress(Exception):  # a failure is kept on the job, as it would be from its own process
-            job_run(job_id=job.pk)
-        return os.getpid()
-    folder = jobs_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
-        "S75_JOBS_DIR": str(folder),
-        "S75_VAR_DIR": str(settings.VAR_DIR),
-    }
-    with job_log_path(job.pk).open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "s75", "run-job", str(job.pk)],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-            close_fds=True,
-        )
-    # Collect the child's exit status when it ends, so it does not linger as a zombie of the web server.
-    threading.Thread(target=process.wait, name=f"job-{job.pk}-reaper", daemon=True).start()
-    queued = {"stage": "queued", "done": 0, "total": 0}
-    ProgressFile(job_progress_path(job.pk), extra={"pid": process.pid}).write(queued)
-    return process.pid
-
-
-def job_run(*, job_id: int, progress: Callable | None = None) -> Job:
-    """Run a queued job in this process: its handler's result is kept, or its failure in words."""
-    with transaction.atomic():
-        claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-            status=JobStatus.RUNNING, started_at=timezone.now()
-        )
-    if not claimed:
-        job = Job.objects.filter(pk=job_id).first()
-        raise JobError(f"job {job_id} does not exist" if job is None else f"{job} is not queued")
-    job = Job.objects.get(pk=job_id)
-    handler = import_string(HANDLERS[job.kind])
-    progress = progress or ProgressFile(job_progress_path(job.pk))
+def worker_gone(worker: str) -> bool:
+    """Whether the worker with this id ran on this host and is no longer alive (or is this very process, which is
+    not running any task: a worker started in a container gets the process id of the one before it)."""
+    host, _, pid_text = worker.rpartition(":")
+    if not pid_text.isdigit() or worker_id(int(pid_text)) != worker:
+        return False  # another host's worker, or an id not made by worker_id()
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
     try:
-        result = handler(job=job, progress=progress)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, and another user's
+        return False
+    return False
+
+
+def worker_stopped_reason(worker: str) -> str:
+    host, _, pid = worker.rpartition(":")
+    return f"the worker running it stopped (process {pid} on host {host}) before it finished"
+
+
+def stopped_tasks_fail() -> list[DBTaskResult]:
+    """Fail every running task whose worker ran on this host and is no longer alive, saying so; the tasks failed."""
+    failed = []
+    with transaction.atomic():
+        for result in DBTaskResult.objects.running().select_for_update():
+            worker = result.worker_ids[-1] if result.worker_ids else ""
+            if worker and worker_gone(worker):
+                result.set_failed(WorkerStopped(worker_stopped_reason(worker)))
+                failed.append(result)
+    for result in failed:
+        logger.warning("Task %s (%s) failed: %s", result.id, result.task_path, worker_stopped_reason(
+            result.worker_ids[-1]))
+    return failed
+
+
+def task_run_start(*, run: TaskRun, task: Task) -> TaskRun:
+    """Save ``run`` and enqueue ``task(run_id=...)`` once that has committed, so that a worker never looks for a run
+    it cannot see yet; the run keeps the task's id."""
+    with transaction.atomic():
+        run.save()
+        transaction.on_commit(partial(_enqueue, type(run), run.pk, task))
+    return run
+
+
+def _enqueue(model: type[TaskRun], run_id: int, task: Task) -> None:
+    result = task.enqueue(run_id=run_id)
+    model.objects.filter(pk=run_id).update(task_id=result.id)
+
+
+@contextmanager
+def task_run_failure_kept(run: TaskRun) -> Iterator[None]:
+    """Keep on ``run`` why its task failed, for its page, and let the failure go on to the tasks backend."""
+    try:
+        yield
     except Exception as exc:
-        logger.exception("%s failed", job)
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, finished_at=timezone.now(), result={"error": f"{type(exc).__name__}: {exc}"}
-        )
+        type(run).objects.filter(pk=run.pk).update(error=f"{type(exc).__name__}: {exc}")
         raise
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, finished_at=timezone.now(), result=result)
-    job.refresh_from_db()
-    return job

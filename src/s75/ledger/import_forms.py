@@ -1,5 +1,5 @@
 """Forms of the import pages: the upload, a column mapping, the cost-centre mapping. They read what was typed;
-the services in ``importing`` decide whether it can be saved, and their problems are shown on the form."""
+the services in ``mappings`` decide whether it can be saved, and their problems are shown on the form."""
 
 from pathlib import Path
 
@@ -7,10 +7,10 @@ from django import forms
 
 from s75.core.forms import GovukForm
 
-from .importing import FIELDS, cost_centre_rows_read
+from .mappings import FIELDS, cost_centre_rows_read
 from .models import ColumnMapping, Fund
+from .tasks import UPLOAD_SUFFIXES
 
-SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm"}
 MAX_UPLOAD_BYTES = 1024 * 1024 * 1024  # a year of a large council's ledger is a few hundred megabytes
 
 
@@ -34,7 +34,7 @@ class UploadForm(GovukForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in SUFFIXES:
+        if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
             raise forms.ValidationError("The file must be a CSV or an Excel workbook (.csv or .xlsx)")
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file must be smaller than 1 GB: split it by month")

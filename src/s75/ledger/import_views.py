@@ -1,5 +1,6 @@
-"""Pages of general-ledger imports, under ``/funds/<fund>/imports/``: the history, the upload, the job's progress
-and result, an import's record, the column and cost-centre mappings. Thin: parse input, call ``importing``, render.
+"""Pages of general-ledger imports, under ``/funds/<fund>/imports/``: the history, the upload, the progress and
+result of its background task, an import's record, the column and cost-centre mappings. Thin: parse input, call a
+service or selector, render.
 
 A fund whose agreement the user may not see is a 404, so another organisation cannot learn that it exists.
 Uploading and changing mappings need ``ledger.post_ledger``, else 403; anyone who sees the fund sees its history.
@@ -17,23 +18,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from s75.core.exports import pounds, table_workbook, xlsx_response
-from s75.jobs.models import Job
-from s75.jobs.selectors import job_state
+from s75.jobs.selectors import TaskState, task_state
 
 from .import_forms import ColumnMappingForm, CostCentreForm, UploadForm
-from .importing import (
-    FIELDS,
-    JOB_KIND,
-    REJECTED,
-    column_mapping_save,
-    cost_centre_mappings_save,
-    ledger_import_start,
-    ledger_imports,
-)
-from .models import ColumnMapping, Fund, ImportStatus, LedgerImport
+from .importing import REJECTED, ledger_imports
+from .mappings import FIELDS, column_mapping_save, cost_centre_mappings_save
+from .models import ColumnMapping, Fund, ImportRun, ImportStatus, LedgerImport
 from .pages import fund_or_404
 from .permissions import POST_LEDGER
 from .services import LedgerError
+from .tasks import ledger_import_start, ledger_import_task
 
 PROBLEMS_SHOWN = 500  # on a page; the CSV report has them all
 
@@ -56,11 +50,16 @@ def _posted(request, *, files: bool = False) -> tuple:
     return (request.POST, request.FILES) if files else (request.POST,)
 
 
-def _job_or_404(fund: Fund, pk: int) -> Job:
-    job = Job.objects.filter(pk=pk, kind=JOB_KIND).select_related("created_by").first()
-    if job is None or job.payload.get("fund_id") != fund.pk:
+def _run_or_404(fund: Fund, pk: int) -> ImportRun:
+    run = fund.import_runs.select_related("created_by").filter(pk=pk).first()
+    if run is None:
         raise Http404("No such import")
-    return job
+    return run
+
+
+def _run_state(run: ImportRun) -> TaskState:
+    return task_state(task=ledger_import_task, task_id=run.task_id or "", done=run.outcome is not None,
+                      error=run.error)
 
 
 def _import_or_404(fund: Fund, pk: int) -> LedgerImport:
@@ -104,23 +103,22 @@ def upload_view(request, fund_pk: int):
     fund = _fund_to_change(request, fund_pk)
     form = UploadForm(*_posted(request, files=True), fund=fund)
     if request.method == "POST" and form.is_valid():
-        job = ledger_import_start(actor=request.user, fund=fund, mapping=form.cleaned_data["mapping"],
+        run = ledger_import_start(actor=request.user, fund=fund, mapping=form.cleaned_data["mapping"],
                                   upload=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"])
-        return redirect("imports:job", fund.pk, job.pk)
+        return redirect("imports:run", fund.pk, run.pk)
     return render(request, "imports/upload.html", _context(fund, request, form=form))
 
 
 @login_required
-def job_view(request, fund_pk: int, job_pk: int):
+def run_view(request, fund_pk: int, run_pk: int):
     fund = fund_or_404(request, fund_pk)
-    job = _job_or_404(fund, job_pk)
-    state = job_state(job=job)
-    result = job.result or {}
-    context = _context(fund, request, job=job, state=state, result=result,
+    run = _run_or_404(fund, run_pk)
+    result = run.outcome or {}
+    context = _context(fund, request, run=run, state=_run_state(run), result=result,
                        matrix=totals_matrix(result.get("totals", [])),
                        problems=result.get("problems", [])[:PROBLEMS_SHOWN],
                        problems_count=len(result.get("problems", [])) + result.get("problems_not_listed", 0))
-    return render(request, "imports/job.html", context)
+    return render(request, "imports/run.html", context)
 
 
 @dataclass(frozen=True)
@@ -153,15 +151,15 @@ def totals_matrix(totals: list[dict]) -> TotalsMatrix:
 
 
 @login_required
-def job_progress_json(request, fund_pk: int, job_pk: int):
+def run_progress_json(request, fund_pk: int, run_pk: int):
     fund = fund_or_404(request, fund_pk)
-    return JsonResponse(job_state(job=_job_or_404(fund, job_pk)).as_json())
+    return JsonResponse(_run_state(_run_or_404(fund, run_pk)).as_json())
 
 
 @login_required
-def job_problems_csv(request, fund_pk: int, job_pk: int):
+def run_problems_csv(request, fund_pk: int, run_pk: int):
     fund = fund_or_404(request, fund_pk)
-    result = _job_or_404(fund, job_pk).result or {}
+    result = _run_or_404(fund, run_pk).outcome or {}
     if result.get("status") != REJECTED:
         raise Http404("The import has no problems")
     return _problems_csv(result["problems"], result.get("problems_not_listed", 0), result.get("filename", "file"))

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from s75.core.fiscal import FinancialYear
 from s75.core.models import TrackedModel
+from s75.jobs.models import TaskRun
 
 
 class Fund(TrackedModel):
@@ -273,3 +274,17 @@ class CostCentreMapping(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.cost_centre} → {self.schedule.title}"
+
+
+class ImportRun(TaskRun):
+    """An import asked for from a page and run as a background task: what, and how it ended (its outcome)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="import_runs")
+    mapping = models.ForeignKey(ColumnMapping, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=300)
+    upload = models.CharField(max_length=500, help_text="Where the uploaded file waits, until the task reads it.")
+    dry_run = models.BooleanField(default=False)
+    outcome = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{'Checking' if self.dry_run else 'Importing'} {self.filename}"

@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from s75.agreements.models import Agreement, Party
+from s75.agreements.services import agreement_data_changed
 from s75.audit.services import audit_record
 from s75.budgets.models import Instalment, Receipt
 from s75.core.errors import ServiceError
@@ -125,6 +126,7 @@ def fund_open(*, actor, agreement: Agreement) -> Fund:
         defaults={"name": f"Pooled fund: {agreement.title}", "created_by": acting_user(actor),
                   "modified_by": acting_user(actor)},
     )
+    agreement_data_changed(agreement_id=agreement.pk)  # its periods: the years the dashboard offers
     _chart_complete(fund, agreement)
     if created:
         audit_record(actor=actor, action="fund_open", obj=fund, agreement=agreement, after={"fund": fund.name})
@@ -192,6 +194,8 @@ def entry_post(
     """Post one balanced entry to an open period, with its lines, balances and audit record, or nothing."""
     lines = list(lines)
     with transaction.atomic():
+        # The agreement's row before the period's, in the order an import locks them.
+        agreement_data_changed(agreement_id=fund.agreement_id)
         period = Period.objects.select_for_update().get(pk=period.pk)
         problems = _posting_problems(fund, period, lines)
         if not description.strip():

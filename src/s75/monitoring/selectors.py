@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Sum
 
 from s75.agreements.models import Agreement, Party
@@ -358,54 +357,20 @@ def schedule_commitments(*, schedule, year: FinancialYear, month: int) -> list[t
 
 # The version of a report's inputs ------------------------------------------------------------------------------
 
-# The sum of the rows' modified_at, each to the microsecond: seconds since 1970 on PostgreSQL; on SQLite, which
-# stores the time as text (``2024-09-30 14:05:09.123456``, the fraction left out when it is zero), microseconds.
-# Every subquery takes the fund's row, and through it the agreement's id.
-_INSTANTS = {
-    "postgresql": "SUM(EXTRACT(EPOCH FROM modified_at))",
-    "sqlite": "SUM(strftime('%%s', modified_at) * 1000000 + CAST(substr(modified_at, 21) AS INTEGER))",
-}
-_VERSION_SQL = """
-SELECT fund.agreement_id,
-       (SELECT {changes} FROM ledger_fund WHERE id = fund.id),
-       (SELECT COUNT(*) FROM ledger_period WHERE fund_id = fund.id),
-       (SELECT {changes} FROM agreements_agreement WHERE id = fund.agreement_id),
-       (SELECT {changes} FROM agreements_party WHERE agreement_id = fund.agreement_id),
-       (SELECT {changes} FROM agreements_schedule WHERE agreement_id = fund.agreement_id),
-       (SELECT {changes} FROM riskshare_riskshareterms WHERE agreement_id = fund.agreement_id),
-       (SELECT {changes} FROM monitoring_monitoringsettings WHERE agreement_id = fund.agreement_id),
-       (SELECT {changes} FROM monitoring_consent WHERE agreement_id = fund.agreement_id),
-       (SELECT {changes} FROM monitoring_commentary WHERE agreement_id = fund.agreement_id),
-       (SELECT {changes} FROM accounts_user
-         WHERE id IN (SELECT modified_by_id FROM monitoring_commentary WHERE agreement_id = fund.agreement_id)),
-       (SELECT {changes} FROM monitoring_recoveryaction
-         WHERE plan_id IN (SELECT id FROM monitoring_recoveryplan WHERE agreement_id = fund.agreement_id)),
-       (SELECT {changes} FROM budgets_contribution
-         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = fund.agreement_id)),
-       (SELECT {changes} FROM monitoring_scheduleyear
-         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = fund.agreement_id)),
-       (SELECT {changes} FROM monitoring_manualforecast
-         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = fund.agreement_id)),
-       (SELECT {changes} FROM monitoring_commitment
-         WHERE schedule_id IN (SELECT id FROM agreements_schedule WHERE agreement_id = fund.agreement_id)),
-       (SELECT SUM(line_count) FROM ledger_balance WHERE fund_id = fund.id)
-  FROM ledger_fund fund
- WHERE fund.id = %s
-"""
-
-
 def monitoring_inputs_version(*, fund_id: int) -> tuple | None:
     """A value that changes whenever anything the fund's monitoring dashboard is drawn from changes, in one query;
-    None if there is no such fund. It starts with the id of the fund's agreement, then the sum of the
-    ``modified_at`` of the fund, the agreement, its partners, schedules, contributions, risk-share terms (whose
-    partners' terms are only replaced with a save of the terms), monitoring settings, forecast choices, manual
-    forecasts, commitments, consent decisions, recovery actions, commentary and the commentary's authors (any
-    insert, update or delete moves a sum; a sum, not the latest time, so that a transaction committing after a
-    later-stamped one moves it too), the number of the fund's periods (its years) and the number of lines in the
-    ledger's running balances, which grows with every posting since lines are never changed or removed. Read it
-    before what it versions, so that nothing is ever kept under a newer version than the data it was drawn from. Raw
-    SQL because the ORM takes longer to build this query than the database takes to answer it, and the dashboard
-    asks on every request."""
-    with connection.cursor() as cursor:
-        cursor.execute(_VERSION_SQL.format(changes=_INSTANTS[connection.vendor]), [fund_id])
-        return cursor.fetchone()
+    None if there is no such fund. It is the fund's agreement; when the fund was opened (so that a database made
+    afresh, whose funds count from 0 again, is never answered from what was kept for another); its agreement's
+    ``data_version``, which every service that changes a posting, period, partner, schedule, contribution, risk-share
+    term, forecast, profile, commitment, consent decision, recovery action or commentary of the fund moves on in its
+    own transaction; and the ``modified_at`` of each author of the fund's commentary, whose names the page shows (a
+    user belongs to no fund; signing in does not touch it). Read it before what it versions, so that nothing is ever
+    kept under a newer version than the data it was drawn from."""
+    authors = "agreement__commentaries__modified_by__modified_at"
+    rows = list(Fund.objects.filter(pk=fund_id)
+                .values_list("agreement_id", "created_at", "agreement__data_version", authors)
+                .order_by(authors).distinct())
+    if not rows:
+        return None
+    *fund, _ = rows[0]
+    return *fund, tuple(author for *_, author in rows if author is not None)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from s75.accounts.models import User
 from s75.agreements.models import Agreement, Party, Schedule
+from s75.agreements.services import agreement_data_changed
 from s75.audit.services import audit_record, snapshot
 from s75.core.errors import Problem, ServiceError
 from s75.core.fiscal import FinancialYear, month_problem
@@ -100,6 +101,7 @@ def _manual_forecast_save(
                                   created_by=acting_user(actor))
     forecast.amount_pence, forecast.commentary, forecast.modified_by = amount_pence, commentary, acting_user(actor)
     forecast.save()
+    agreement_data_changed(agreement_id=schedule.agreement_id)
     audit_record(actor=actor, action="manual_forecast_set", obj=forecast, agreement=schedule.agreement,
                  before=before, after=snapshot(forecast, "amount_pence", "commentary"))
     return forecast
@@ -113,6 +115,7 @@ def _schedule_year_save(
         choice = ScheduleYear(schedule=schedule, financial_year=financial_year)
     choice.method, choice.profile, choice.modified_by = method, profile, acting_user(actor)
     choice.save()
+    agreement_data_changed(agreement_id=schedule.agreement_id)
     audit_record(actor=actor, action="schedule_year_set", obj=choice, agreement=schedule.agreement, before=before,
                  after={"method": method, "profile": profile})
     return choice
@@ -170,6 +173,7 @@ def commitment_add(
         schedule=schedule, description=description.strip(), weekly_cost_pence=weekly_cost_pence,
         start_date=start_date, end_date=end_date, created_by=acting_user(actor), modified_by=acting_user(actor),
     )
+    agreement_data_changed(agreement_id=schedule.agreement_id)
     audit_record(actor=actor, action="commitment_add", obj=commitment, agreement=schedule.agreement,
                  after=snapshot(commitment))
     consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
@@ -184,6 +188,7 @@ def commentary_set(*, actor, agreement: Agreement, financial_year: int, month: i
         agreement=agreement, financial_year=financial_year, month=month,
         defaults={"text": text, "modified_by": acting_user(actor)},
     )
+    agreement_data_changed(agreement_id=agreement.pk)
     audit_record(actor=actor, action="commentary_set", obj=row, agreement=agreement, after={"text": text})
     return row
 
@@ -219,6 +224,7 @@ def consent_record(
         up_to_pence=up_to_pence, decided_on=decided_on, note=note, created_by=acting_user(actor),
         modified_by=acting_user(actor),
     )
+    agreement_data_changed(agreement_id=party.agreement_id)
     audit_record(actor=actor, action="consent_record", obj=consent, agreement=party.agreement,
                  after=snapshot(consent, "decision", "up_to_pence", "decided_on", "financial_year"))
     consent_review(agreement=party.agreement, year=FinancialYear(financial_year), month=month)
@@ -248,6 +254,7 @@ def recovery_action_add(
         plan=plan, description=description.strip(), saving_pence=saving_pence, owner=owner.strip(),
         due_date=due_date, created_by=acting_user(actor), modified_by=acting_user(actor),
     )
+    agreement_data_changed(agreement_id=party.agreement_id)
     audit_record(actor=actor, action="recovery_action_add", obj=action, agreement=party.agreement,
                  after=snapshot(action, "description", "saving_pence", "owner", "due_date"))
     return action
@@ -261,6 +268,7 @@ def recovery_action_status_set(*, actor, action: RecoveryAction, status: str) ->
     before = snapshot(action, "status")
     action.status, action.modified_by = status, acting_user(actor)
     action.save(update_fields=["status", "modified_by", "modified_at"])
+    agreement_data_changed(agreement_id=action.plan.agreement_id)
     audit_record(actor=actor, action="recovery_action_status_set", obj=action, agreement=action.plan.agreement,
                  before=before, after=snapshot(action, "status"))
     return action

@@ -38,29 +38,24 @@ def organisation_successors_as_at(*, organisation: Organisation, as_at: date) ->
     return result
 
 
-# The organisations the anchor selects and every one they succeeded, however long the chain (PCT, then CCG, then ICB)
-# and however many merged into one; UNION rather than UNION ALL stops at an organisation already reached.
-_LINEAGE_CTE = """
+# The organisation and every one it succeeded, however long the chain (PCT, then CCG, then ICB) and however many
+# merged into one, in one statement; UNION rather than UNION ALL stops at an organisation already reached.
+_LINEAGE_SQL = """
 WITH RECURSIVE lineage(id) AS (
-    {anchor}
+    SELECT id FROM {organisation} WHERE id = %s
     UNION
     SELECT succession.predecessor_id FROM {succession} succession JOIN lineage ON succession.successor_id = lineage.id
-)"""
-_LINEAGE_SQL = "{lineage} SELECT id FROM lineage"
-_ORGANISATION_ANCHOR = "SELECT id FROM {organisation} WHERE id = %s"
-
-
-def lineage_cte(*, anchor: str) -> str:
-    """``WITH RECURSIVE lineage(id)``: the organisations ``anchor`` (a ``SELECT`` of organisation ids) selects and
-    every one they succeeded, in one statement. A recursive query has no ORM form."""
-    return _LINEAGE_CTE.format(anchor=anchor, succession=Succession._meta.db_table)
+)
+SELECT id FROM lineage
+"""
 
 
 def organisation_lineage_ids(*, organisation: Organisation) -> set[int]:
-    """The ids of ``organisation`` and of every organisation it succeeded, directly or through others."""
-    anchor = _ORGANISATION_ANCHOR.format(organisation=Organisation._meta.db_table)
+    """The ids of ``organisation`` and of every organisation it succeeded, directly or through others. Raw SQL
+    because a recursive query has no ORM form, and every page asks for the signed-in user's lineage."""
     with connection.cursor() as cursor:
-        cursor.execute(_LINEAGE_SQL.format(lineage=lineage_cte(anchor=anchor)), [organisation.pk])
+        tables = {"organisation": Organisation._meta.db_table, "succession": Succession._meta.db_table}
+        cursor.execute(_LINEAGE_SQL.format(**tables), [organisation.pk])
         return {pk for (pk,) in cursor.fetchall()}
 
 
@@ -74,13 +69,6 @@ def user_memo(*, user, name: str) -> dict:
         kept = (organisation_id, {})
         setattr(user, attribute, kept)
     return kept[1]
-
-
-def user_lineage_noted(*, user, ids: set[int]) -> None:
-    """Note ``ids`` as the lineage of the user's organisation, read with the user (``accounts.backends``), so that
-    ``user_lineage_ids`` need not ask again in this request."""
-    if user.organisation_id is not None:
-        user_memo(user=user, name="lineage")["ids"] = ids
 
 
 def user_lineage_ids(*, user) -> set[int]:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from s75.core.fiscal import FinancialYear, Quarter
+from s75.jobs.models import TaskRun
 
 
 class ReportFormat(models.TextChoices):
@@ -59,3 +60,17 @@ class ReportVersion(models.Model):
     @property
     def formats(self) -> list[str]:
         return [fmt for fmt, path in ((ReportFormat.PDF, self.pdf_file), (ReportFormat.XLSX, self.xlsx_file)) if path]
+
+
+class ReportRun(TaskRun):
+    """A paper asked for from a page and made by a background task: for what, and the version it made."""
+
+    fund = models.ForeignKey("ledger.Fund", on_delete=models.PROTECT, related_name="report_runs")
+    quarter = models.CharField(max_length=10, help_text="As 2024-25/Q2.")
+    formats = models.JSONField(default=list, blank=True, help_text="Of a new version; a reproduction has its own.")
+    reproduces = models.ForeignKey(ReportVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(ReportVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                help_text="The version the task made.")
+
+    def __str__(self) -> str:
+        return f"Report {self.quarter} for {self.fund_id}"

@@ -3,7 +3,7 @@
 A new version reads every figure now (:func:`s75.reports.selectors.report_snapshot`); a reproduction takes a past
 version's snapshot as it is. Either way the files are drawn from the snapshot alone, written under
 ``var/reports/``, and the version is kept with its audit record in one transaction. Pages and the command line
-start the work as a background job (:func:`report_generate_start`, :func:`report_reproduce_start`).
+start the work as a background task (``tasks``).
 """
 
 import hashlib
@@ -18,16 +18,13 @@ from s75.audit.services import audit_record
 from s75.budgets.selectors import agreement_years
 from s75.core.errors import ServiceError
 from s75.core.fiscal import Quarter
-from s75.jobs.models import Job
 from s75.jobs.progress import FINISHED, Progress
-from s75.jobs.services import job_create, job_launch
 from s75.ledger.models import Fund
 
 from .models import ReportFormat, ReportVersion
 from .rendering import paper_pdf, paper_xlsx
 from .selectors import person_name, report_next_number, report_snapshot, reports_dir
 
-JOB_KIND = "report_generate"
 COLLECTING, DRAWING_PDF, WRITING_XLSX, KEEPING = "collecting", "pdf", "xlsx", "keeping"
 STAGE_TEXT = {
     "queued": "Waiting to start",
@@ -53,7 +50,9 @@ def _no_progress(done: int, total: int, stage: str) -> None:
     return None
 
 
-def _checked(fund: Fund, quarter: Quarter, formats: Sequence[str]) -> list[str]:
+def checked_formats(fund: Fund, quarter: Quarter, formats: Sequence[str]) -> list[str]:
+    """The formats asked for, in their order; ``ReportError`` when none or an unknown one is asked, or the quarter
+    is not in the agreement's years."""
     wanted = [fmt for fmt in ReportFormat.values if fmt in formats]
     if not wanted or len(wanted) != len(set(formats)):
         raise ReportError("choose the formats from PDF and Excel (pdf, xlsx)", field="formats")
@@ -65,7 +64,7 @@ def _checked(fund: Fund, quarter: Quarter, formats: Sequence[str]) -> list[str]:
 def report_version_create(*, actor, fund: Fund, quarter: Quarter, formats: Sequence[str],
                           progress: Progress = _no_progress) -> ReportVersion:
     """A new version of the fund's paper for the quarter, from the figures as they stand now."""
-    formats = _checked(fund, quarter, formats)
+    formats = checked_formats(fund, quarter, formats)
     for _ in range(ATTEMPTS):
         number = report_next_number(fund=fund, quarter=quarter)
         progress(0, len(formats) + 2, COLLECTING)
@@ -127,37 +126,3 @@ def _keep(*, actor, fund: Fund, quarter: Quarter, number: int, snapshot: dict, f
             path.unlink(missing_ok=True)
         raise
     return version
-
-
-# As a background job -----------------------------------------------------------------------------------------------
-
-def report_generate_start(*, actor, fund: Fund, quarter: Quarter, formats: Sequence[str]) -> Job:
-    """Start making a new version in the background; the job's result names the version."""
-    formats = _checked(fund, quarter, formats)
-    job = job_create(actor=actor, kind=JOB_KIND,
-                     payload={"fund_id": fund.pk, "quarter": quarter.label, "formats": formats})
-    job_launch(job)
-    return job
-
-
-def report_reproduce_start(*, actor, version: ReportVersion) -> Job:
-    """Start drawing a past version again from its snapshot, in the background."""
-    job = job_create(actor=actor, kind=JOB_KIND, payload={
-        "fund_id": version.fund_id, "quarter": version.period.label, "reproduce_version_id": version.pk,
-    })
-    job_launch(job)
-    return job
-
-
-def report_job(*, job: Job, progress: Progress) -> dict:
-    """The background job: make the version as the user who asked for it."""
-    payload = job.payload
-    fund = Fund.objects.select_related("agreement").get(pk=payload["fund_id"])
-    if "reproduce_version_id" in payload:
-        original = ReportVersion.objects.get(pk=payload["reproduce_version_id"], fund=fund)
-        version = report_version_reproduce(actor=job.created_by, version=original, progress=progress)
-    else:
-        version = report_version_create(actor=job.created_by, fund=fund, quarter=Quarter.parse(payload["quarter"]),
-                                        formats=payload["formats"], progress=progress)
-    progress(1, 1, FINISHED)
-    return {"version_id": version.pk, "number": version.number, "quarter": version.period.label}

@@ -1,5 +1,6 @@
-"""Pages of a fund's papers: the list of versions with the form that starts a new one, the job's progress, the
-files, and drawing a past version again from its snapshot. Thin: parse input, call a service or selector, render.
+"""Pages of a fund's papers: the list of versions with the form that starts a new one, the progress of the task
+that makes it, the files, and drawing a past version again from its snapshot. Thin: parse input, call a service
+or selector, render.
 
 Every page finds its fund through ``fund_get``, so a fund whose agreement the user may not see is a 404. Making a
 paper needs the pooled fund manager's permission (``ledger.post_ledger``) on the agreement, else 403; anyone who
@@ -15,17 +16,17 @@ from django.views.decorators.http import require_POST
 from s75.agreements.selectors import user_may_change
 from s75.budgets.selectors import agreement_years
 from s75.core.fiscal import Quarter
-from s75.jobs.models import Job
-from s75.jobs.selectors import JobState, job_state
+from s75.jobs.selectors import QUEUED, TaskState, task_state
 from s75.ledger.models import Fund
 from s75.ledger.pages import fund_or_404
 from s75.ledger.permissions import POST_LEDGER
 from s75.monitoring.selectors import monitoring_latest_period
 
 from .forms import GenerateForm
-from .models import ReportFormat, ReportVersion
+from .models import ReportFormat, ReportRun, ReportVersion
 from .selectors import report_download_name, report_file_path, report_version_get, report_versions
-from .services import JOB_KIND, STAGE_TEXT, ReportError, report_generate_start, report_reproduce_start
+from .services import STAGE_TEXT, ReportError
+from .tasks import report_generate_start, report_make_task, report_reproduce_start
 
 CONTENT_TYPES = {ReportFormat.PDF: "application/pdf",
                  ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -72,12 +73,12 @@ def generate_view(request, pk: int):
     form = GenerateForm(request.POST, years=agreement_years(agreement=fund.agreement))
     if form.is_valid():
         try:
-            job = report_generate_start(actor=request.user, fund=fund, quarter=form.cleaned_data["quarter"],
+            run = report_generate_start(actor=request.user, fund=fund, quarter=form.cleaned_data["quarter"],
                                         formats=form.cleaned_data["formats"])
         except ReportError as error:
             form.add_error(None, str(error))
         else:
-            return redirect("reports:job", fund.pk, job.pk)
+            return redirect("reports:run", fund.pk, run.pk)
     return _page(request, fund, form, status=400)
 
 
@@ -87,39 +88,41 @@ def reproduce_view(request, pk: int, version_pk: int):
     fund = fund_or_404(request, pk)
     if not _may_generate(request, fund):
         raise PermissionDenied
-    job = report_reproduce_start(actor=request.user, version=_version_or_404(fund, version_pk))
-    return redirect("reports:job", fund.pk, job.pk)
+    run = report_reproduce_start(actor=request.user, version=_version_or_404(fund, version_pk))
+    return redirect("reports:run", fund.pk, run.pk)
 
 
-def _job_or_404(fund: Fund, pk: int) -> Job:
-    job = Job.objects.filter(pk=pk, kind=JOB_KIND).select_related("created_by").first()
-    if job is None or job.payload.get("fund_id") != fund.pk:
-        raise Http404("No such report job")
-    return job
+def _run_or_404(fund: Fund, pk: int) -> ReportRun:
+    run = fund.report_runs.select_related("created_by", "version__reproduces").filter(pk=pk).first()
+    if run is None:
+        raise Http404("No such report task")
+    return run
 
 
-def _state_text(state: JobState) -> str:
-    return STAGE_TEXT.get(state.progress.get("stage") or "queued", "Working")
+def _run_state(run: ReportRun) -> TaskState:
+    return task_state(task=report_make_task, task_id=run.task_id or "", done=run.version_id is not None,
+                      error=run.error)
+
+
+def _state_text(state: TaskState) -> str:
+    return STAGE_TEXT.get(QUEUED if state.status == QUEUED else state.progress.get("stage") or QUEUED, "Working")
 
 
 @login_required
-def job_view(request, pk: int, job_pk: int):
+def run_view(request, pk: int, run_pk: int):
     fund = fund_or_404(request, pk)
-    job = _job_or_404(fund, job_pk)
-    state = job_state(job=job)
-    result = job.result or {}
-    version = (report_versions(fund=fund).filter(pk=result["version_id"]).first()
-               if "version_id" in result else None)
-    return render(request, "reports/job.html", {
-        "fund": fund, "agreement": fund.agreement, "job": job, "state": state, "text": _state_text(state),
-        "result": result, "version": version,
+    run = _run_or_404(fund, run_pk)
+    state = _run_state(run)
+    return render(request, "reports/run.html", {
+        "fund": fund, "agreement": fund.agreement, "run": run, "state": state, "text": _state_text(state),
+        "version": run.version,
     })
 
 
 @login_required
-def job_progress_json(request, pk: int, job_pk: int):
+def run_progress_json(request, pk: int, run_pk: int):
     fund = fund_or_404(request, pk)
-    state = job_state(job=_job_or_404(fund, job_pk))
+    state = _run_state(_run_or_404(fund, run_pk))
     return JsonResponse({**state.as_json(), "text": _state_text(state)})
 
 

@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "s75.core",
     "s75.accounts",
     "s75.audit",
@@ -108,13 +110,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Each server process keeps its own cache in memory (at most 300 entries, the oldest dropped first). What is
-# cached is keyed on the version of the data it was drawn from (the monitoring dashboard's body), so processes
-# never disagree about what is current and a shared cache server is not needed.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s75",
-                      "OPTIONS": {"MAX_ENTRIES": 300}}}
+# One cache for every process of the machine, the worker's included: a task's progress (s75.jobs.progress) is
+# written there by the worker and read by the site. Production uses Redis (settings/prod.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}}
 
-SESSION_ENGINE = "s75.accounts.sessions"
+# Background tasks are kept in the database and run by `s75 worker` (docs/adr/0003-background-tasks.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Sessions in the database, so that signing out ends a session for every process at once; production keeps them in
+# its shared cache too (prod.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -2,9 +2,9 @@
 
     gunicorn --config python:s75.settings.gunicorn s75.wsgi
 
-Django runs with ``s75.settings.prod`` (``s75.wsgi``'s default), so S75_SECRET_KEY and DATABASE_URL come from the
-environment; ``collectstatic`` must have been run. Here: S75_BIND (default ``127.0.0.1:8000``, for a reverse proxy
-on the same machine that terminates HTTPS), S75_WORKERS and S75_THREADS.
+Django runs with ``s75.settings.prod`` (``s75.wsgi``'s default), so S75_SECRET_KEY, DATABASE_URL and S75_REDIS_URL
+come from the environment; ``collectstatic`` must have been run. Here: S75_BIND (default ``127.0.0.1:8000``, for a
+reverse proxy on the same machine that terminates HTTPS), S75_WORKERS and S75_THREADS.
 """
 
 import os

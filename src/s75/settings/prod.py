@@ -17,9 +17,18 @@ if len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("S75_SECRET_KEY must be at least 32 characters.")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("Production refuses to start without DATABASE_URL (PostgreSQL) in the environment.")
+if not os.environ.get("S75_REDIS_URL"):
+    raise ImproperlyConfigured("Production refuses to start without S75_REDIS_URL (Redis, such as "
+                               "redis://127.0.0.1:6379/0) in the environment.")
 
 DEBUG = False
 DATABASES = {"default": database_from_env("", conn_max_age=60)}
+# One cache shared by every worker of every server, so that what one draws (the monitoring dashboard's kept parts)
+# serves them all; sessions are read from it and written through to the database, so that signing out ends a
+# session everywhere at once and a restarted Redis signs nobody out.
+CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",  # noqa: F405
+                                "LOCATION": os.environ["S75_REDIS_URL"], "KEY_PREFIX": "s75"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 WHITENOISE_AUTOREFRESH = False
 WHITENOISE_USE_FINDERS = False
 SECURE_SSL_REDIRECT = os.environ.get("S75_SECURE_SSL_REDIRECT", "true").lower() == "true"

@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from s75.agreements.management import add_user_argument, command_user
 from s75.core.money import format_gbp
 from s75.jobs.progress import ProgressFile, ProgressLine
-from s75.ledger.importing import CHECKED, POSTED, column_mapping_for, ledger_import
+from s75.ledger.importing import CHECKED, POSTED, ledger_import
 from s75.ledger.management import command_fund
+from s75.ledger.mappings import column_mapping_for
 from s75.ledger.permissions import POST_LEDGER
 from s75.ledger.services import LedgerError
 

@@ -7,13 +7,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from s75.agreements.management import add_user_argument, command_user
 from s75.ledger.import_files import LedgerFileError, file_facts, file_rows, heading_key
-from s75.ledger.importing import (
+from s75.ledger.management import command_fund
+from s75.ledger.mappings import (
     FIELDS,
     column_mapping_save,
     cost_centre_mappings_save,
     cost_centre_rows_read,
 )
-from s75.ledger.management import command_fund
 from s75.ledger.permissions import POST_LEDGER
 from s75.ledger.services import LedgerError
 
