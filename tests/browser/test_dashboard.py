@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from s75.agreements.models import Agreement
 from s75.ledger.services import fund_open
-from s75.monitoring.services import manual_forecast_set
+from s75.monitoring.services import schedule_forecast_set
 from tests.monitoring.test_luton_consent import OUTTURN
 
 ARTIFACTS = Path("test-artifacts")
@@ -22,8 +22,8 @@ def test_luton_manager_reads_the_year_end_dashboard(live_server, page):
     luton = Agreement.objects.get(reference="luton-s75-s76-2013")
     fund_open(actor=None, agreement=luton)  # idempotent: the demo may have opened it already
     for schedule in luton.schedules.all():
-        manual_forecast_set(actor=None, schedule=schedule, financial_year=2013, month=12,
-                            amount_pence=OUTTURN[schedule.title], commentary="Year-end outturn")
+        schedule_forecast_set(actor=None, schedule=schedule, financial_year=2013, month=12, method="",
+                              amount_pence=OUTTURN[schedule.title], commentary="Year-end outturn")
     ARTIFACTS.mkdir(exist_ok=True)
 
     page.goto(f"{live_server.url}/sign-in/")

@@ -17,12 +17,11 @@ from s75.budgets.services import (
     instalment_set,
     instalments_generate,
     instalments_plan,
-    instalments_post,
     receipt_record,
 )
 from s75.core.fiscal import FinancialYear
-from s75.ledger.models import AccountRole, Balance, EntryKind, JournalEntry
-from s75.ledger.services import fund_open, period_close
+from s75.ledger.models import AccountRole, Balance
+from s75.ledger.services import fund_open
 from tests.factories import complete_agreement
 
 YEAR = FinancialYear(2024)
@@ -179,67 +178,6 @@ def test_only_a_party_to_the_agreement_has_instalments(agreement):
     stranger = complete_agreement().parties.get(is_host=False)
     with pytest.raises(InstalmentError, match="is not a party to this agreement"):
         instalment_set(actor=None, agreement=agreement, party=stranger, financial_year=2024)
-
-
-# The receivable in the ledger -----------------------------------------------------------------------------
-
-def test_with_a_fund_each_instalment_raises_its_receivable_in_the_period_it_falls_due(agreement, nhs):
-    fund = fund_open(actor=None, agreement=agreement)
-    instalments = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
-    entries = [instalment.due_entry for instalment in instalments]
-    assert [entry.period.label for entry in entries] == ["2024-25/M01", "2024-25/M04", "2024-25/M07", "2024-25/M10"]
-    assert {entry.kind for entry in entries} == {EntryKind.CONTRIBUTION_DUE}
-    for month in (1, 4, 7, 10):
-        assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs, month=month) == 13_375_000
-        assert balance(fund, AccountRole.CONTRIBUTIONS, nhs, month=month) == -13_375_000
-    assert balance(fund, AccountRole.CONTRIBUTIONS, nhs) == -53_500_000
-    line = entries[0].lines.get(amount_pence__gt=0)
-    assert line.account.party == nhs and line.posting_date == date(2024, 4, 1)
-
-
-def test_an_instalment_due_in_a_closed_period_is_posted_to_the_next_open_one(agreement, nhs):
-    fund = fund_open(actor=None, agreement=agreement)
-    for period in fund.periods.filter(financial_year=2024, number__lte=4):
-        period_close(actor=None, period=period)
-    instalments = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
-    assert [i.due_entry.period.label for i in instalments] == [
-        "2024-25/M05", "2024-25/M05", "2024-25/M07", "2024-25/M10"
-    ]
-
-
-def test_replacing_reverses_the_old_receivables(agreement, nhs):
-    fund = fund_open(actor=None, agreement=agreement)
-    instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
-    instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024, pattern="annual", replace=True)
-    assert JournalEntry.objects.filter(kind=EntryKind.REVERSAL).count() == 4
-    assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs) == 53_500_000
-    assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs, month=1) == 53_500_000
-    assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs, month=4) == 0
-
-
-def test_a_refused_posting_leaves_no_instalments(agreement, nhs):
-    fund = fund_open(actor=None, agreement=agreement)
-    for period in fund.periods.order_by("financial_year", "number"):
-        period_close(actor=None, period=period)
-    from s75.ledger.services import LedgerError
-
-    with pytest.raises(LedgerError, match="is closed, and so is every period after it"):
-        instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
-    assert not Instalment.objects.exists()
-    assert not AuditEvent.objects.filter(action="instalment_set").exists()
-
-
-def test_instalments_set_before_the_fund_was_opened_are_posted_when_it_is(agreement, nhs, council):
-    instalments = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
-    instalment_set(actor=None, agreement=agreement, party=council, financial_year=2024, pattern="annual")
-    receipt_record(actor=None, instalment=instalments[0], received_on=date(2024, 4, 3), amount_pence=13_375_000)
-    fund = fund_open(actor=None, agreement=agreement)
-    assert instalments_post(actor=None, agreement=agreement) == 6
-    assert instalments_post(actor=None, agreement=agreement) == 0
-    assert balance(fund, AccountRole.CONTRIBUTIONS, nhs) == -53_500_000
-    assert balance(fund, AccountRole.CONTRIBUTIONS, council) == -53_500_000
-    assert balance(fund, AccountRole.CASH) == 13_375_000
-    assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs) == 53_500_000 - 13_375_000
 
 
 # In the database, end to end ------------------------------------------------------------------------------------

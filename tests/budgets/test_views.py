@@ -104,10 +104,13 @@ def test_a_year_without_contributions_or_already_set_is_refused_in_the_error_sum
     page = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in page
     assert "has no contribution to a pooled schedule for 2025-26" in page
+    assert '<a href="#id_financial_year">' in page  # each problem beside the field it concerns
     response = officer_client.post(url("instalments_generate", agreement), {
         "party": nhs.pk, "financial_year": "2024-25", "pattern": "monthly",
     })
-    assert "already has instalments for 2024-25: replace them instead" in response.content.decode()
+    page = response.content.decode()
+    assert "already has instalments for 2024-25: replace them instead" in page
+    assert '<a href="#id_replace">' in page
     response = officer_client.post(url("instalments_generate", agreement), {
         "party": nhs.pk, "financial_year": "2024-25", "pattern": "monthly", "replace": "on",
     })
@@ -115,10 +118,7 @@ def test_a_year_without_contributions_or_already_set_is_refused_in_the_error_sum
 
 
 def test_a_receipt_typed_in_pounds_is_recorded_and_posted(officer_client, agreement, nhs, instalments):
-    fund = fund_open(actor=None, agreement=agreement)
-    from s75.budgets.services import instalments_post
-
-    instalments_post(actor=None, agreement=agreement)
+    fund = fund_open(actor=None, agreement=agreement)  # posts the instalments set before it
     receipt_url = url("receipt_record", agreement, instalments[0].pk)
     page = officer_client.get(receipt_url).content.decode()
     assert "Record a receipt" in page and "£133,750.00" in page

@@ -1,11 +1,19 @@
-"""Posting, reversing and closing: every refusal says why and leaves the ledger as it was."""
+"""Opening, posting, reversing and closing, and the partners' instalments and receipts posted as they are set and
+recorded: every refusal says why and leaves the ledger as it was."""
+
+from datetime import date
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from s75.ledger.models import AccountRole, Balance, EntryKind, JournalEntry, JournalLine, PeriodStatus
+from s75.audit.models import AuditEvent
+from s75.budgets.models import Instalment
+from s75.budgets.services import instalment_set, receipt_record
+from s75.core.fiscal import FinancialYear
+from s75.ledger.models import AccountRole, Balance, EntryKind, Fund, JournalEntry, JournalLine, PeriodStatus
+from s75.ledger.selectors import trial_balance
 from s75.ledger.services import LedgerError, LineSpec, entry_post, entry_reverse, fund_open, period_close
-from tests.factories import complete_agreement
+from tests.factories import UserFactory, complete_agreement
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +173,139 @@ def test_an_entry_posted_from_instalments_is_refused_by_the_service_itself(fund,
     with pytest.raises(LedgerError, match="posted from the partner's instalments: change the instalments instead"):
         entry_reverse(actor=None, entry=entry, reason="Wrong")
     assert not JournalEntry.objects.filter(reverses=entry).exists()
+
+
+# The partners' instalments and receipts --------------------------------------------------------------------------
+
+@pytest.fixture
+def council(fund):
+    return fund.agreement.parties.get(is_host=True)
+
+
+@pytest.fixture
+def nhs(fund):
+    return fund.agreement.parties.get(is_host=False)
+
+
+@pytest.fixture
+def instalments(fund, nhs):
+    """The NHS partner's £535,000 for 2024-25 in four quarterly instalments of £133,750."""
+    return instalment_set(actor=None, agreement=fund.agreement, party=nhs, financial_year=2024)
+
+
+def balance(fund, role, party=None, month=None):
+    balances = Balance.objects.filter(fund=fund, account__role=role, period__financial_year=2024)
+    if party is not None:
+        balances = balances.filter(account__party=party)
+    if month is not None:
+        balances = balances.filter(period__number=month)
+    return sum(balances.values_list("amount_pence", flat=True))
+
+
+def balances_by_code(fund, month=None):
+    rows = Balance.objects.filter(fund=fund)
+    if month is not None:
+        rows = rows.filter(period__financial_year=2024, period__number=month)
+    totals = {}
+    for code, amount in rows.values_list("account__code", "amount_pence"):
+        totals[code] = totals.get(code, 0) + amount
+    return {code: amount for code, amount in totals.items() if amount}
+
+
+def test_opening_the_fund_posts_the_instalments_and_receipts_recorded_before_it_once():
+    agreement = complete_agreement()
+    council, nhs = agreement.parties.get(is_host=True), agreement.parties.get(is_host=False)
+    instalments = instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
+    instalment_set(actor=None, agreement=agreement, party=council, financial_year=2024, pattern="annual")
+    receipt = receipt_record(actor=None, instalment=instalments[0], received_on=date(2024, 4, 3),
+                             amount_pence=13_375_000)
+    assert receipt.entry is None and not Balance.objects.exists()  # no fund yet: nothing to post to
+    fund = fund_open(actor=None, agreement=agreement)
+    assert JournalEntry.objects.filter(fund=fund).count() == 6  # five instalments due and one receipt
+    fund_open(actor=None, agreement=agreement)
+    assert JournalEntry.objects.filter(fund=fund).count() == 6
+    assert balance(fund, AccountRole.CONTRIBUTIONS, nhs) == -53_500_000
+    assert balance(fund, AccountRole.CONTRIBUTIONS, council) == -53_500_000
+    assert balance(fund, AccountRole.CASH) == 13_375_000
+    assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs) == 53_500_000 - 13_375_000
+
+
+def test_a_fund_that_cannot_post_the_instalments_is_not_opened():
+    agreement = complete_agreement()
+    nhs = agreement.parties.get(is_host=False)
+    instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
+    Instalment.objects.filter(party=nhs, number=4).update(due_on=date(2027, 4, 1))  # after the term: no period
+    with pytest.raises(LedgerError, match="no period for 1 April 2027"):
+        fund_open(actor=None, agreement=agreement)
+    assert not Fund.objects.exists() and not JournalEntry.objects.exists()
+
+
+def test_with_a_fund_each_instalment_raises_its_receivable_in_the_period_it_falls_due(fund, nhs, instalments):
+    entries = [instalment.due_entry for instalment in instalments]
+    assert [entry.period.label for entry in entries] == ["2024-25/M01", "2024-25/M04", "2024-25/M07", "2024-25/M10"]
+    assert {entry.kind for entry in entries} == {EntryKind.CONTRIBUTION_DUE}
+    for month in (1, 4, 7, 10):
+        assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs, month=month) == 13_375_000
+        assert balance(fund, AccountRole.CONTRIBUTIONS, nhs, month=month) == -13_375_000
+    assert balance(fund, AccountRole.CONTRIBUTIONS, nhs) == -53_500_000
+    line = entries[0].lines.get(amount_pence__gt=0)
+    assert line.account.party == nhs and line.posting_date == date(2024, 4, 1)
+
+
+def test_an_instalment_due_in_a_closed_period_is_posted_to_the_next_open_one(fund, nhs):
+    for period in fund.periods.filter(financial_year=2024, number__lte=4):
+        period_close(actor=None, period=period)
+    instalments = instalment_set(actor=None, agreement=fund.agreement, party=nhs, financial_year=2024)
+    assert [i.due_entry.period.label for i in instalments] == [
+        "2024-25/M05", "2024-25/M05", "2024-25/M07", "2024-25/M10"
+    ]
+
+
+def test_replacing_instalments_reverses_the_old_receivables(fund, nhs, instalments):
+    instalment_set(actor=None, agreement=fund.agreement, party=nhs, financial_year=2024, pattern="annual",
+                   replace=True)
+    assert JournalEntry.objects.filter(kind=EntryKind.REVERSAL).count() == 4
+    assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs) == 53_500_000
+    assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs, month=1) == 53_500_000
+    assert balance(fund, AccountRole.CONTRIBUTIONS_RECEIVABLE, nhs, month=4) == 0
+
+
+def test_a_refused_posting_leaves_no_instalments(fund, nhs):
+    for period in fund.periods.order_by("financial_year", "number"):
+        period_close(actor=None, period=period)
+    with pytest.raises(LedgerError, match="is closed, and so is every period after it"):
+        instalment_set(actor=None, agreement=fund.agreement, party=nhs, financial_year=2024)
+    assert not Instalment.objects.exists()
+    assert not AuditEvent.objects.filter(action="instalment_set").exists()
+
+
+def test_a_receipt_posts_dr_cash_cr_receivable_in_the_period_it_arrived(fund, instalments, nhs, council):
+    finance_officer = UserFactory(role="Pooled fund manager", organisation=council.organisation)
+    receipt = receipt_record(actor=finance_officer, instalment=instalments[0], received_on=date(2024, 5, 20),
+                             amount_pence=13_375_000, reference="BACS 0042")
+    entry = receipt.entry
+    assert entry.kind == EntryKind.RECEIPT and entry.period.label == "2024-25/M02"
+    assert sorted((line.account.role, line.amount_pence) for line in entry.lines.all()) == [
+        (AccountRole.CASH, 13_375_000), (AccountRole.CONTRIBUTIONS_RECEIVABLE, -13_375_000),
+    ]
+    assert entry.lines.get(amount_pence__lt=0).account.party == nhs
+    assert "BACS 0042" in entry.description
+    assert balances_by_code(fund, month=2) == {"1000": 13_375_000, "1100-02": -13_375_000}
+    # For the year: all four instalments fell due; one has been paid.
+    assert balances_by_code(fund) == {"1000": 13_375_000, "1100-02": 3 * 13_375_000, "4000-02": -53_500_000}
+    year = dict((account.code, amount) for account, amount in trial_balance(fund=fund, year=FinancialYear(2024)))
+    assert sum(year.values()) == 0
+    event = AuditEvent.objects.get(action="receipt_record")
+    assert event.actor == finance_officer and event.after["amount_pence"] == 13_375_000
+
+
+def test_a_receipt_on_the_first_day_of_the_year_is_in_its_first_period(instalments):
+    receipt = receipt_record(actor=None, instalment=instalments[0], received_on=date(2024, 4, 1), amount_pence=1)
+    assert receipt.entry.period.label == "2024-25/M01"
+
+
+def test_a_receipt_dated_in_a_closed_period_goes_to_the_next_open_one(fund, instalments):
+    period_close(actor=None, period=fund.periods.get(financial_year=2024, number=1))
+    receipt = receipt_record(actor=None, instalment=instalments[0], received_on=date(2024, 4, 30), amount_pence=1)
+    assert receipt.entry.period.label == "2024-25/M02"
+    assert receipt.entry.lines.first().posting_date == date(2024, 4, 30)

@@ -19,10 +19,10 @@ from s75.monitoring.services import (
     commentary_set,
     commitment_add,
     consent_record,
-    manual_forecast_set,
     recovery_action_add,
     recovery_action_status_set,
-    schedule_year_set,
+    schedule_forecast_set,
+    schedule_profile_set,
 )
 from s75.organisations.services import succession_record
 from s75.riskshare.services import risk_share_terms_set
@@ -80,15 +80,22 @@ def headline(client, fund) -> str:
 # The version -----------------------------------------------------------------------------------------------------
 
 def _forecast_changed(fund, schedule, nhs):
-    manual_forecast_set(actor=None, schedule=schedule, financial_year=2024, month=6, amount_pence=1_000_000_00)
-    return lambda: manual_forecast_set(actor=None, schedule=schedule, financial_year=2024, month=6,
-                                       amount_pence=1_000_000_01)
+    schedule_forecast_set(actor=None, schedule=schedule, financial_year=2024, month=6, method="",
+                          amount_pence=1_000_000_00)
+    return lambda: schedule_forecast_set(actor=None, schedule=schedule, financial_year=2024, month=6, method="",
+                                         amount_pence=1_000_000_01)
 
 
 def _action_done(fund, schedule, nhs):
     action = recovery_action_add(actor=None, party=nhs, financial_year=2024, description="Fewer hoists",
                                  saving_pence=5_000_00, owner="Store manager", due_date=date(2024, 12, 31))
     return lambda: recovery_action_status_set(actor=None, action=action, status="done")
+
+
+def _consent_recorded(fund, schedule, nhs):
+    lead = UserFactory(role="Partner finance lead", organisation=nhs.organisation)
+    return lambda: consent_record(actor=lead, party=nhs, financial_year=2024, month=6, decision="agree",
+                                  up_to_pence=60_000_00, decided_on=date(2024, 9, 20))
 
 
 def _partner_joined(fund, schedule, nhs):
@@ -112,16 +119,17 @@ def _year_added(fund, schedule, nhs):
 
 CHANGES = {
     "a posting": lambda fund, schedule, nhs: lambda: post(fund, 10),
-    "a manual forecast": lambda fund, schedule, nhs: lambda: manual_forecast_set(
-        actor=None, schedule=schedule, financial_year=2024, month=6, amount_pence=1_000_000_00),
+    "a manual forecast": lambda fund, schedule, nhs: lambda: schedule_forecast_set(
+        actor=None, schedule=schedule, financial_year=2024, month=6, method="", amount_pence=1_000_000_00),
     "a manual forecast changed": _forecast_changed,
-    "the forecast method and profile": lambda fund, schedule, nhs: lambda: schedule_year_set(
-        actor=None, schedule=schedule, financial_year=2024, method="profile", profile=[1] * 11 + [2]),
+    "the forecast method": lambda fund, schedule, nhs: lambda: schedule_forecast_set(
+        actor=None, schedule=schedule, financial_year=2024, month=6, method="profile"),
+    "the monthly profile": lambda fund, schedule, nhs: lambda: schedule_profile_set(
+        actor=None, schedule=schedule, financial_year=2024, month=6, profile=[1] * 11 + [2]),
     "a commitment": lambda fund, schedule, nhs: lambda: commitment_add(
-        actor=None, schedule=schedule, description="Hoist", weekly_cost_pence=150_00, start_date=date(2024, 10, 1)),
-    "a consent decision": lambda fund, schedule, nhs: lambda: consent_record(
-        actor=None, party=nhs, financial_year=2024, decision="agree", up_to_pence=60_000_00,
-        decided_on=date(2024, 9, 20)),
+        actor=None, schedule=schedule, financial_year=2024, month=6, description="Hoist", weekly_cost_pence=150_00,
+        start_date=date(2024, 10, 1)),
+    "a consent decision": _consent_recorded,
     "a recovery action": lambda fund, schedule, nhs: lambda: recovery_action_add(
         actor=None, party=nhs, financial_year=2024, description="Fewer hoists", saving_pence=5_000_00,
         owner="Store manager", due_date=date(2024, 12, 31)),
@@ -245,7 +253,8 @@ def test_whether_a_reader_sees_the_kept_fund_follows_its_partners(fund, schedule
 
 def test_each_reader_sees_the_links_of_their_own_rights(fund, schedule, nhs):
     post(fund, 90_000)
-    manual_forecast_set(actor=None, schedule=schedule, financial_year=2024, month=6, amount_pence=1_170_000_00)
+    schedule_forecast_set(actor=None, schedule=schedule, financial_year=2024, month=6, method="",
+                          amount_pence=1_170_000_00)
     host = fund.agreement.host.organisation
     forecast = reverse("monitoring:forecast", args=[fund.pk, PERIOD, schedule.number])
     consent = reverse("monitoring:consent", args=[fund.pk, PERIOD, nhs.pk])

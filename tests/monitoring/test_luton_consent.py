@@ -4,13 +4,14 @@ from datetime import date
 
 import pytest
 
+from s75.accounts.models import User
 from s75.agreements.models import Agreement
 from s75.core.fiscal import FinancialYear
 from s75.demo.services import demo_load
 from s75.ledger.services import fund_open
 from s75.monitoring.models import ConsentAlert
 from s75.monitoring.selectors import ConsentState, monitoring_report
-from s75.monitoring.services import consent_record, manual_forecast_set
+from s75.monitoring.services import consent_record, schedule_forecast_set
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +35,8 @@ def luton():
 
 def enter_outturn(luton):
     for schedule in luton.schedules.all():
-        manual_forecast_set(actor=None, schedule=schedule, financial_year=2013, month=12,
-                            amount_pence=OUTTURN[schedule.title], commentary="Year-end outturn")
+        schedule_forecast_set(actor=None, schedule=schedule, financial_year=2013, month=12, method="",
+                              amount_pence=OUTTURN[schedule.title], commentary="Year-end outturn")
 
 
 def partners(luton):
@@ -62,8 +63,9 @@ def test_the_ccg_needs_to_consent_to_64981_55_and_the_council_shows_its_excess(l
 def test_consent_up_to_70000_is_consent_given(luton):
     enter_outturn(luton)
     ccg_party = luton.parties.get(is_host=False)
-    consent_record(actor=UserFactory(), party=ccg_party, financial_year=2013, decision="agree",
-                   up_to_pence=70_000_00, decided_on=date(2014, 3, 20))
+    # The demo's finance lead of the ICB that took on Luton CCG's functions.
+    consent_record(actor=User.objects.get(username="blmk.finance"), party=ccg_party, financial_year=2013, month=12,
+                   decision="agree", up_to_pence=70_000_00, decided_on=date(2014, 3, 20))
     ccg = partners(luton)[0][False]
     assert (ccg.consent_state, ccg.consent_up_to) == (ConsentState.GIVEN, 70_000_00)
 
@@ -79,7 +81,8 @@ def test_exactly_one_alert_per_partner_per_change_of_state(luton, mailoutbox, dj
     assert len(mailoutbox) == 1
     with django_capture_on_commit_callbacks(execute=True):
         big = luton.schedules.get(title="LD Pooled Purchasing Budget")
-        manual_forecast_set(actor=None, schedule=big, financial_year=2013, month=12, amount_pence=4_000_000_00)
+        schedule_forecast_set(actor=None, schedule=big, financial_year=2013, month=12, method="",
+                              amount_pence=4_000_000_00)
     assert list(ConsentAlert.objects.filter(party=ccg_party).values_list("state", flat=True)) == [
         ConsentState.REQUIRED, ConsentState.WITHIN
     ]

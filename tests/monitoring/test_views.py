@@ -27,7 +27,7 @@ from s75.monitoring.models import (
     ScheduleYear,
 )
 from s75.monitoring.selectors import ConsentState
-from s75.monitoring.services import MonitoringError, consent_record, manual_forecast_set
+from s75.monitoring.services import schedule_forecast_set
 from tests.factories import UserFactory, complete_agreement
 from tests.monitoring.conftest import spend
 from tests.monitoring.test_luton_consent import OUTTURN
@@ -129,7 +129,8 @@ def test_the_default_month_is_the_latest_with_postings_or_forecasts(officer_clie
     assert heading() == f"Budget monitoring {expected.label}, M01 (Apr)"
     spend(fund, 1_000, 3)
     assert heading() == "Budget monitoring 2024-25, M03 (Jun)"
-    manual_forecast_set(actor=None, schedule=schedule, financial_year=2024, month=8, amount_pence=1_000_00)
+    schedule_forecast_set(actor=None, schedule=schedule, financial_year=2024, month=8, method="",
+                          amount_pence=1_000_00)
     assert heading() == "Budget monitoring 2024-25, M08 (Nov)"
 
 
@@ -327,6 +328,15 @@ def test_a_bad_decision_saves_nothing(client, fund, nhs, overspent, data, proble
     assert not Consent.objects.exists()
 
 
+@pytest.mark.parametrize(("data", "field"), [
+    (consent_data(up_to=""), "up_to"),
+    (consent_data(decision="decline"), "up_to"),
+])
+def test_a_refused_decision_links_each_problem_to_its_field(client, fund, nhs, overspent, data, field):
+    client.force_login(UserFactory(role="Partner finance lead", organisation=nhs.organisation))
+    assert f'<a href="#id_{field}">' in error_summary(client.post(page_url("consent", fund, nhs.pk), data))
+
+
 def test_only_a_finance_lead_of_that_partner_may_record_its_decision(client, fund, host, nhs, officer_client,
                                                                    overspent):
     url = page_url("consent", fund, nhs.pk)
@@ -340,19 +350,6 @@ def test_only_a_finance_lead_of_that_partner_may_record_its_decision(client, fun
     client.force_login(UserFactory(role="Partner finance lead", organisation=nhs.organisation))
     assert client.get(page_url("consent", fund, other.pk)).status_code == 404
     assert not Consent.objects.exists()
-
-
-def test_the_service_checks_the_finance_lead_when_asked(fund, host, nhs):
-    council_lead = UserFactory(role="Partner finance lead", organisation=host.organisation)
-    details = {"party": nhs, "financial_year": 2024, "decision": "decline", "decided_on": date(2024, 9, 20)}
-    with pytest.raises(MonitoringError, match="only a finance lead of"):
-        consent_record(actor=council_lead, check_finance_lead=True, **details)
-    with pytest.raises(MonitoringError, match="only a finance lead of"):
-        consent_record(actor=UserFactory(organisation=nhs.organisation), check_finance_lead=True, **details)
-    assert not Consent.objects.exists()
-    nhs_lead = UserFactory(role="Partner finance lead", organisation=nhs.organisation)
-    assert consent_record(actor=nhs_lead, check_finance_lead=True, **details).decision == "decline"
-    assert consent_record(actor=None, **details)  # the system operator, unchecked as before
 
 
 def test_the_host_not_bound_by_the_clause_has_no_decision_to_record(client, fund, host, overspent):

@@ -3,7 +3,7 @@
 import pytest
 
 from s75.core.fiscal import FinancialYear
-from s75.monitoring.services import manual_forecast_set
+from s75.monitoring.services import schedule_forecast_set
 from s75.settlement.selectors import SettlementUnavailable, settlement_compute, settlement_inputs, settlement_results
 from s75.settlement.services import settlement_run_create
 from tests.settlement.conftest import terms_changed
@@ -36,7 +36,8 @@ def test_luton_from_its_ledger_is_design_section_6_to_the_penny(luton):
 
 def test_the_forecast_outturn_is_the_latest_months_forecast(luton):
     store = luton.schedules.get(number=2)
-    manual_forecast_set(actor=None, schedule=store, financial_year=2013, month=12, amount_pence=1_200_000_00)
+    schedule_forecast_set(actor=None, schedule=store, financial_year=2013, month=12, method="",
+                          amount_pence=1_200_000_00)
     inputs = settlement_inputs(agreement=luton, year=YEAR, outturn="forecast")
     assert inputs["as_at_month"] == 12
     assert inputs["schedules"][1]["outturn"] == 1_200_000_00

@@ -18,11 +18,7 @@ from django.views.decorators.http import require_POST
 
 from s75.audit.permissions import VIEW_AUDIT_TRAIL as VIEW_AUDIT
 from s75.audit.selectors import audit_events_for_agreement
-from s75.budgets.selectors import agreement_years, document_financial_schedules
 from s75.core.exports import table_workbook, xlsx_response
-from s75.core.fiscal import FinancialYear
-from s75.governance.selectors import boards_for_agreement
-from s75.riskshare.services import risk_share_summary
 
 from .checklist import agreement_checklist, agreement_excluded_functions
 from .forms import (
@@ -38,6 +34,7 @@ from .forms import (
 from .lifecycle import approval_unmet, renewal_unmet
 from .models import Agreement, AgreementStatus, Schedule
 from .pages import editable_agreement_or_403, may_edit, visible_agreement_or_404
+from .panels import as_at_panels, detail_panels
 from .permissions import MANAGE_AGREEMENT as MANAGE
 from .permissions import TRANSITION_AGREEMENT as TRANSITION
 from .renewal import agreement_renew
@@ -47,7 +44,6 @@ from .selectors import (
     agreement_list,
     agreement_next_key_date,
     agreement_renewal_chain,
-    agreement_risk_share_terms,
     agreement_transition_options,
     renewal_due,
     user_may_change,
@@ -144,25 +140,6 @@ def agreement_create_view(request):
     return render(request, "agreements/agreement_form.html", {"form": form})
 
 
-@dataclass(frozen=True)
-class RiskShareLine:
-    """One set of risk-share terms as the agreement page states them: what it covers and the terms in words."""
-
-    schedule: Schedule | None
-    year: FinancialYear | None
-    summary: str
-
-
-def _risk_shares(agreement: Agreement) -> list[RiskShareLine]:
-    return [
-        RiskShareLine(
-            terms.schedule, None if terms.financial_year is None else FinancialYear(terms.financial_year),
-            risk_share_summary(terms),
-        )
-        for terms in agreement_risk_share_terms(agreement=agreement)
-    ]
-
-
 def _detail_context(request, agreement: Agreement, form: TransitionForm | None = None) -> dict:
     user, today = request.user, timezone.localdate()
     options = agreement_transition_options(agreement=agreement, today=today)
@@ -179,7 +156,6 @@ def _detail_context(request, agreement: Agreement, form: TransitionForm | None =
         "approvals": agreement.approvals.select_related("party"),
         "transitions": agreement.transitions.select_related("by"),
         "variations": agreement.variations.select_related("recorded_by"),
-        "years": agreement_years(agreement=agreement),
         "next_key_date": agreement_next_key_date(agreement=agreement, today=today),
         "renewal_due": renewal_due(agreement=agreement, today=today),
         "options": [(option, TransitionForm.value_of(option)) for option in options],
@@ -191,10 +167,8 @@ def _detail_context(request, agreement: Agreement, form: TransitionForm | None =
         "may_renew": not renewal_unmet(agreement)
         and user_may_change(user=user, agreement=agreement, permission=MANAGE),
         "renewal_chain": agreement_renewal_chain(user=user, agreement=agreement),
-        "risk_shares": _risk_shares(agreement),
         "may_view_audit": user_may_change(user=user, agreement=agreement, permission=VIEW_AUDIT),
-        "boards": boards_for_agreement(agreement=agreement),
-        "decisions": agreement.decisions.select_related("meeting__board"),
+        **detail_panels(agreement=agreement),
     }
 
 
@@ -410,7 +384,7 @@ def agreement_as_at_view(request, pk: int):
         if document is not None:
             term = document["agreement"]["term"]
             context.update({
-                "years": document_financial_schedules(document=document),
+                **as_at_panels(document=document),
                 "status_label": AgreementStatus(document["agreement"]["status"]).label,
                 "term": (date.fromisoformat(term["start"]), date.fromisoformat(term["end"])),
             })

@@ -6,9 +6,13 @@ class BudgetsConfig(AppConfig):
     label = "budgets"
 
     def ready(self):
-        # Agreements sit below budgets: each schedule's contributions join the agreement's file through this hook.
+        # Agreements sit below budgets: each schedule's contributions join the agreement's file, and the years its
+        # pages, through these hooks.
         from s75.agreements.file_parts import file_part_register
+        from s75.agreements.panels import PagePanel, page_panel_register
 
         from .agreement_file import CONTRIBUTIONS
+        from .selectors import agreement_years, document_financial_schedules
 
         file_part_register(CONTRIBUTIONS)
+        page_panel_register(PagePanel("years", detail=agreement_years, as_at=document_financial_schedules))

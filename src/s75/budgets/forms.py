@@ -1,5 +1,6 @@
 """Forms of the instalment pages. They read what was typed (an amount such as ``£1,234.56`` through
-``parse_pence``); the services decide whether the change is allowed, and their problems go to the error summary."""
+``parse_pence``); the services decide whether the change is allowed, and their problems go to the error summary,
+each on the field it concerns."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,21 +16,7 @@ from .selectors import agreement_years
 from .services import PATTERN_LABELS
 
 
-class InstalmentProblemsForm(GovukForm):
-    """Puts a service's problem on the field it concerns, by the words in it; the rest go to the form."""
-
-    # Words in a problem → the field it concerns, for the problems whose service does not yet name their field.
-    problem_words: list[tuple[str, str]] = []
-
-    def add_problems(self, problems: list[str]) -> None:
-        for problem in problems:
-            words = problem.lower()
-            field = getattr(problem, "field", None) or next(
-                (name for keyword, name in self.problem_words if keyword in words and name in self.fields), None)
-            self.add_error(field if field in self.fields else None, problem[0].upper() + problem[1:])
-
-
-class InstalmentGenerateForm(InstalmentProblemsForm):
+class InstalmentGenerateForm(GovukForm):
     party = forms.ModelChoiceField(
         label="Partner", queryset=None, empty_label=None, error_messages={"required": "Select the partner"}
     )
@@ -48,14 +35,6 @@ class InstalmentGenerateForm(InstalmentProblemsForm):
         required=False,
     )
 
-    problem_words = [
-        ("not a party", "party"),
-        ("no contribution", "financial_year"),
-        ("already", "replace"),
-        ("money has been received", "replace"),
-        ("outside the agreement's term", "financial_year"),
-    ]
-
     def __init__(self, *args, agreement: Agreement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = agreement.parties.order_by("position", "id")
@@ -66,7 +45,9 @@ class InstalmentGenerateForm(InstalmentProblemsForm):
         return FinancialYear.parse(self.cleaned_data["financial_year"])
 
 
-class ReceiptForm(InstalmentProblemsForm):
+class ReceiptForm(GovukForm):
+    problem_fields = {"amount_pence": "amount"}
+
     received_on = GovukDateField(
         label="Date received", help_text="For example, 15 4 2024",
         error_messages={"required": "Enter the date the money was received"},
@@ -81,14 +62,6 @@ class ReceiptForm(InstalmentProblemsForm):
         label="Reference", required=False, max_length=100, help_text="The remittance or bank reference, if any.",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
     )
-
-    problem_words = [
-        ("receipt date", "received_on"),
-        ("period", "received_on"),
-        ("amount", "amount"),
-        ("paid in full", "amount"),
-        ("reference", "reference"),
-    ]
 
     def clean_amount(self) -> int:
         try:

@@ -1,18 +1,9 @@
 """Writes for contributions: a partner's contribution to a schedule (a change to the agreement, so a variation once
-it is in force), and contributions in practice: instalment schedules, receipts against them, and their ledger
-postings.
+it is in force), and contributions in practice: instalment schedules and receipts against them.
 
-When the agreement has a pooled fund, the ledger follows the instalments (accrual accounting):
-
-- **When an instalment falls due**, the partner owes it: Dr contributions receivable (the partner's), Cr
-  contributions (the partner's income account). This is posted *when the schedule is set*, to the period of each
-  instalment's due date, so the ledger holds the year's contributions month by month as they fall due and no
-  scheduler has to remember to post them. An instalment whose due period is already closed is posted to the
-  fund's first open period after it (its lines keep the due date as their posting date).
-- **When money arrives**: Dr cash, Cr contributions receivable (the partner's), in the period of the receipt
-  date (or the first open period after it, when that one is closed).
-- Instalments set, or receipts recorded, before the fund's ledger was opened are posted by
-  :func:`instalments_post`, which the page that opens the ledger calls, and which is safe to call at any time.
+When the agreement has a pooled fund, each instalment's receivable and each receipt is posted to its ledger in the
+same transaction, through the hook of ``postings`` (the ledger says how it posts them); instalments set, or
+receipts recorded, before the fund was opened are posted when it is.
 
 Every operation is one transaction with its audit records; a refusal says every reason and changes nothing.
 """
@@ -34,10 +25,9 @@ from s75.core.errors import Problem, ServiceError
 from s75.core.fiscal import FinancialYear, financial_years_between
 from s75.core.money import format_gbp, split_largest_remainder
 from s75.core.users import acting_user
-from s75.ledger.models import AccountRole, EntryKind, Fund, JournalEntry, Period, PeriodStatus
-from s75.ledger.services import LedgerError, LineSpec, entry_post, fund_open, instalment_entry_reverse
 
 from .models import Contribution, FundingStream, Instalment, Receipt
+from .postings import ledger_postings
 
 
 class InstalmentError(ServiceError):
@@ -70,7 +60,7 @@ class InstalmentPlan:
 def pattern_due_dates(*, pattern: str, year: FinancialYear) -> list[tuple[date, int]]:
     """The due dates of a named pattern in a financial year, each with an equal share."""
     if pattern not in PATTERNS:
-        raise InstalmentError([f"{pattern!r} is not a pattern: choose one of {', '.join(PATTERNS)}"])
+        raise InstalmentError(f"{pattern!r} is not a pattern: choose one of {', '.join(PATTERNS)}", field="pattern")
     return [
         (date(year.start_year if month >= 4 else year.start_year + 1, month, day), 1)
         for month, day in PATTERNS[pattern]
@@ -93,7 +83,7 @@ def instalments_plan(*, total_pence: int, pattern: Pattern, year: FinancialYear)
     if not problems and sum(Fraction(share) for _, share in dated) == 0:
         problems.append("the shares add up to nothing")
     if problems:
-        raise InstalmentError(problems)
+        raise InstalmentError(problems, field="pattern")
     dated.sort(key=lambda pair: pair[0])
     amounts = split_largest_remainder(total_pence, [share for _, share in dated])
     return [InstalmentPlan(due_on, amount) for (due_on, _), amount in zip(dated, amounts, strict=True) if amount]
@@ -156,92 +146,21 @@ def contribution_total(*, party: Party, year: FinancialYear, funding_stream: Fun
     return contributions.aggregate(total=Sum("amount_pence"))["total"] or 0
 
 
-def _fund_of(agreement: Agreement) -> Fund | None:
-    return Fund.objects.filter(agreement=agreement).first()
-
-
-def _open_period_for(fund: Fund, day: date) -> Period:
-    """The period of ``day``, or the first open period after it when that one is closed."""
-    year = FinancialYear.containing(day)
-    month = (day.month - 4) % 12 + 1
-    period = fund.periods.filter(financial_year=year.start_year, number=month).first()
-    if period is None:
-        raise LedgerError([f"the fund's ledger has no period for {day:%-d %B %Y}: it is outside the agreement's term"])
-    if period.status == PeriodStatus.OPEN:
-        return period
-    later = (
-        fund.periods.filter(status=PeriodStatus.OPEN)
-        .filter(financial_year__gte=period.financial_year)
-        .exclude(financial_year=period.financial_year, number__lt=period.number)
-        .order_by("financial_year", "number")
-        .first()
-    )
-    if later is None:
-        raise LedgerError([f"period {period} is closed, and so is every period after it: nothing can be posted"])
-    return later
-
-
-def _party_account(fund: Fund, party: Party, role: str, *, actor):
-    account = fund.accounts.filter(role=role, party=party).first()
-    if account is None:  # a partner added after the ledger was opened: opening again adds its accounts
-        fund_open(actor=actor, agreement=fund.agreement)
-        account = fund.accounts.get(role=role, party=party)
-    return account
-
-
-def _post_due(*, actor, fund: Fund, instalment: Instalment) -> JournalEntry:
-    party = instalment.party
-    receivable = _party_account(fund, party, AccountRole.CONTRIBUTIONS_RECEIVABLE, actor=actor)
-    income = _party_account(fund, party, AccountRole.CONTRIBUTIONS, actor=actor)
-    description = f"{party}: {instalment.year.label} instalment {instalment.number} due"
-    entry = entry_post(
-        actor=actor, fund=fund, period=_open_period_for(fund, instalment.due_on), description=description,
-        kind=EntryKind.CONTRIBUTION_DUE,
-        lines=[
-            LineSpec(receivable, instalment.amount_pence, description=description, posting_date=instalment.due_on),
-            LineSpec(income, -instalment.amount_pence, description=description, posting_date=instalment.due_on),
-        ],
-    )
-    instalment.due_entry = entry
-    instalment.save(update_fields=["due_entry", "modified_at"])
-    return entry
-
-
-def _post_receipt(*, actor, fund: Fund, receipt: Receipt) -> JournalEntry:
-    instalment = receipt.instalment
-    party = instalment.party
-    cash = fund.accounts.get(role=AccountRole.CASH, party__isnull=True, schedule__isnull=True)
-    receivable = _party_account(fund, party, AccountRole.CONTRIBUTIONS_RECEIVABLE, actor=actor)
-    description = f"{party}: received against {instalment.year.label} instalment {instalment.number}"
-    if receipt.reference:
-        description += f" ({receipt.reference})"
-    entry = entry_post(
-        actor=actor, fund=fund, period=_open_period_for(fund, receipt.received_on), description=description,
-        kind=EntryKind.RECEIPT,
-        lines=[
-            LineSpec(cash, receipt.amount_pence, description=description, posting_date=receipt.received_on),
-            LineSpec(receivable, -receipt.amount_pence, description=description, posting_date=receipt.received_on),
-        ],
-    )
-    receipt.entry = entry
-    receipt.save(update_fields=["entry", "modified_at"])
-    return entry
-
-
 def _schedule_problems(
     agreement: Agreement, party: Party, year: FinancialYear, stream: FundingStream | None
 ) -> list[str]:
     problems = []
     if party.agreement_id != agreement.pk:
-        problems.append(f"{party} is not a party to this agreement")
+        problems.append(Problem(f"{party} is not a party to this agreement", "party"))
     existing = Instalment.objects.filter(party=party, financial_year=year.start_year)
     if stream is None and existing.exists():
-        problems.append(f"{party} already has instalments for {year.label}: replace them instead")
+        problems.append(Problem(f"{party} already has instalments for {year.label}: replace them instead", "replace"))
     elif stream is not None and existing.filter(funding_stream__isnull=True).exists():
-        problems.append(f"{party}'s {year.label} instalments already cover every funding stream: replace them "
-                        "instead")
+        problems.append(Problem(f"{party}'s {year.label} instalments already cover every funding stream: replace "
+                                "them instead", "replace"))
     elif stream is not None and existing.filter(funding_stream=stream).exists():
-        problems.append(f"{party} already has {stream} instalments for {year.label}: replace them instead")
+        problems.append(Problem(f"{party} already has {stream} instalments for {year.label}: replace them instead",
+                                "replace"))
     return problems
 
 
@@ -249,16 +168,12 @@ def _instalments_remove(*, actor, agreement: Agreement, instalments: list[Instal
     """Take instalments away (nothing received against them): reverse their receivables, then delete them."""
     received = [instalment for instalment in instalments if instalment.receipts.exists()]
     if received:
-        raise InstalmentError([
+        raise InstalmentError(
             f"money has been received against {', '.join(f'instalment {i.number}' for i in received)}: "
-            "instalments with receipts cannot be replaced"
-        ])
-    fund = _fund_of(agreement)
+            "instalments with receipts cannot be replaced", field="replace",
+        )
     for instalment in instalments:
-        if instalment.due_entry_id is not None:
-            entry = instalment.due_entry
-            period = _open_period_for(fund, instalment.due_on) if entry.period.status != PeriodStatus.OPEN else None
-            instalment_entry_reverse(actor=actor, entry=entry, period=period, reason=reason)
+        ledger_postings().withdrawn(actor=actor, instalment=instalment, reason=reason)
         audit_record(actor=actor, action="instalment_remove", obj=instalment, agreement=agreement,
                      before=snapshot(instalment, "financial_year", "number", "due_on", "amount_pence"), reason=reason)
         instalment.delete()
@@ -291,14 +206,15 @@ def instalment_set(
         total = contribution_total(party=party, year=year, funding_stream=funding_stream)
         if total == 0 and not problems:
             stream = f" from {funding_stream}" if funding_stream else ""
-            problems.append(f"{party} has no contribution{stream} to a pooled schedule for {year.label}: set its "
-                            "contributions first")
+            problems.append(Problem(f"{party} has no contribution{stream} to a pooled schedule for {year.label}: "
+                                    "set its contributions first", "financial_year"))
         plans = instalments_plan(total_pence=total, pattern=pattern, year=year) if not problems else []
         outside = [plan.due_on for plan in plans if not agreement.start_date <= plan.due_on <= agreement.end_date]
         if outside:
-            problems.append(f"{', '.join(f'{day:%-d %B %Y}' for day in outside)} "
-                            f"{'is' if len(outside) == 1 else 'are'} outside the agreement's term "
-                            f"({agreement.start_date:%-d %B %Y} to {agreement.end_date:%-d %B %Y})")
+            problems.append(Problem(f"{', '.join(f'{day:%-d %B %Y}' for day in outside)} "
+                                    f"{'is' if len(outside) == 1 else 'are'} outside the agreement's term "
+                                    f"({agreement.start_date:%-d %B %Y} to {agreement.end_date:%-d %B %Y})",
+                                    "financial_year"))
         if problems:
             raise InstalmentError(problems)
         first_number = (
@@ -319,10 +235,8 @@ def instalment_set(
                    "funding_stream": str(funding_stream or "all"), "total_pence": total,
                    "instalments": [[f"{i.due_on:%Y-%m-%d}", i.amount_pence] for i in instalments]},
         )
-        fund = _fund_of(agreement)
-        if fund is not None:
-            for instalment in instalments:
-                _post_due(actor=actor, fund=fund, instalment=instalment)
+        for instalment in instalments:
+            ledger_postings().due(actor=actor, instalment=instalment)
     return instalments
 
 
@@ -358,22 +272,23 @@ def receipt_record(
         agreement = instalment.party.agreement
         problems = []
         if isinstance(amount_pence, bool) or not isinstance(amount_pence, int):
-            problems.append("the amount must be a whole number of pence")
+            problems.append(Problem("the amount must be a whole number of pence", "amount_pence"))
         elif amount_pence <= 0:
-            problems.append("the amount received must be more than nothing")
+            problems.append(Problem("the amount received must be more than nothing", "amount_pence"))
         else:
             outstanding = instalment.amount_pence - instalment_received_pence(instalment)
             if outstanding == 0:
-                problems.append(f"instalment {instalment.number} has been paid in full")
+                problems.append(Problem(f"instalment {instalment.number} has been paid in full", "amount_pence"))
             elif amount_pence > outstanding:
-                problems.append(
+                problems.append(Problem(
                     f"the amount is more than the {format_gbp(outstanding, show_pence=True)} outstanding on "
-                    f"instalment {instalment.number}: record the rest against the next instalment"
-                )
+                    f"instalment {instalment.number}: record the rest against the next instalment", "amount_pence",
+                ))
         if received_on > timezone.localdate():
-            problems.append(f"the receipt date {received_on:%-d %B %Y} is in the future")
+            problems.append(Problem(f"the receipt date {received_on:%-d %B %Y} is in the future", "received_on"))
         if reference and instalment.receipts.filter(reference=reference).exists():
-            problems.append(f"a receipt with the reference {reference} is already recorded for this instalment")
+            problems.append(Problem(f"a receipt with the reference {reference} is already recorded for this "
+                                    "instalment", "reference"))
         if problems:
             raise InstalmentError(problems)
         user = acting_user(actor)
@@ -383,31 +298,5 @@ def receipt_record(
         )
         audit_record(actor=actor, action="receipt_record", obj=receipt, agreement=agreement,
                      after=snapshot(receipt, "instalment_id", "received_on", "amount_pence", "reference"))
-        fund = _fund_of(agreement)
-        if fund is not None:
-            if instalment.due_entry_id is None:
-                _post_due(actor=actor, fund=fund, instalment=instalment)
-            _post_receipt(actor=actor, fund=fund, receipt=receipt)
+        ledger_postings().received(actor=actor, receipt=receipt)
     return receipt
-
-
-def instalments_post(*, actor, agreement: Agreement) -> int:
-    """Post to the fund's ledger every instalment receivable and every receipt not yet in it (those set or
-    recorded before the ledger was opened); returns how many entries were posted. Safe to call at any time."""
-    with transaction.atomic():
-        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        fund = _fund_of(agreement)
-        if fund is None:
-            return 0
-        posted = 0
-        for instalment in Instalment.objects.select_for_update(of=("self",)).filter(
-            party__agreement=agreement, due_entry__isnull=True
-        ).select_related("party").order_by("due_on", "id"):
-            _post_due(actor=actor, fund=fund, instalment=instalment)
-            posted += 1
-        for receipt in Receipt.objects.select_for_update(of=("self",)).filter(
-            instalment__party__agreement=agreement, entry__isnull=True
-        ).select_related("instalment__party").order_by("received_on", "id"):
-            _post_receipt(actor=actor, fund=fund, receipt=receipt)
-            posted += 1
-    return posted

@@ -19,13 +19,11 @@ from s75.core.exports import POUNDS_FORMAT, pounds, table_workbook, xlsx_respons
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
 from s75.core.pages import year_pagination
-from s75.ledger.models import Fund
-from s75.ledger.permissions import POST_LEDGER
-from s75.ledger.services import LedgerError
 
 from .exports import financial_schedule_workbook
 from .forms import ContributionForm, InstalmentGenerateForm, ReceiptForm
 from .models import Instalment
+from .permissions import POST_INSTALMENTS
 from .selectors import (
     InstalmentRow,
     agreement_instalments,
@@ -35,7 +33,7 @@ from .selectors import (
     instalment_row,
     instalments_overdue,
 )
-from .services import InstalmentError, contribution_set, instalment_set, receipt_record
+from .services import contribution_set, instalment_set, receipt_record
 
 
 @login_required
@@ -86,7 +84,7 @@ def financial_schedule_xlsx(request, pk: int, year: FinancialYear):
 # Instalments and receipts ---------------------------------------------------------------------------------------
 
 def _may_post(request, agreement) -> bool:
-    return user_may_change(user=request.user, agreement=agreement, permission=POST_LEDGER)
+    return user_may_change(user=request.user, agreement=agreement, permission=POST_INSTALMENTS)
 
 
 def _changeable_agreement(request, pk: int):
@@ -103,7 +101,6 @@ def instalments_view(request, pk: int):
         "agreement": agreement,
         "schedules": agreement_instalments(agreement=agreement, today=timezone.localdate()),
         "may_change": _may_post(request, agreement),
-        "fund": Fund.objects.filter(agreement=agreement).first(),
     })
 
 
@@ -150,7 +147,7 @@ def instalments_generate_view(request, pk: int):
                 actor=request.user, agreement=agreement, party=data["party"], financial_year=data["financial_year"],
                 pattern=data["pattern"], replace=data["replace"],
             )
-        except (InstalmentError, LedgerError) as error:
+        except ServiceError as error:
             form.add_problems(error.problems)
         else:
             messages.success(request, f"{len(instalments)} instalment{pluralize(len(instalments))} set for "
@@ -174,7 +171,7 @@ def receipt_record_view(request, pk: int, instalment_id: int):
         try:
             receipt_record(actor=request.user, instalment=instalment, received_on=data["received_on"],
                            amount_pence=data["amount"], reference=data["reference"])
-        except (InstalmentError, LedgerError) as error:
+        except ServiceError as error:
             form.add_problems(error.problems)
         else:
             messages.success(request, f"{format_gbp(data['amount'], show_pence=True)} received from "

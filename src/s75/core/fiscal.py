@@ -1,6 +1,6 @@
-"""Financial years (1 April to 31 March, written ``2024-25``), their periods ``M01``..``M12`` and their quarters
-(``2024-25/Q2``: Q1 ends at M03, June; Q4 at M12, March). The report of Q1 to Q3 is the quarterly report; that of
-Q4 is the annual return."""
+"""Financial years (1 April to 31 March, written ``2024-25``), their months ``M01`` (April) to ``M12`` (March), a
+month of a year (``2024-25/M06``) and their quarters (``2024-25/Q2``: Q1 ends at M03, June; Q4 at M12, March). The
+report of Q1 to Q3 is the quarterly report; that of Q4 is the annual return."""
 
 import re
 from dataclasses import dataclass
@@ -51,6 +51,64 @@ def financial_years_between(start: date, end: date) -> list[FinancialYear]:
     """Every financial year that the term ``start``..``end`` touches, in order."""
     first, last = FinancialYear.containing(start), FinancialYear.containing(end)
     return [FinancialYear(year) for year in range(first.start_year, last.start_year + 1)]
+
+
+# The months of a financial year, M01 to M12.
+MONTH_NAMES = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
+
+
+def month_label(month: int) -> str:
+    """``M06`` for the sixth month of a financial year (September)."""
+    return f"M{month:02d}"
+
+
+def month_problem(month) -> str:
+    """What is wrong with ``month`` as the number of a month of a financial year, or ``""``."""
+    if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
+        return "the month is M01 (April) to M12 (March)"
+    return ""
+
+
+def month_parse(text: str) -> int:
+    """Read ``M06`` (or ``m6``) as 6; anything else is a ``ValueError`` that says how to write it."""
+    written = str(text).strip().upper()
+    digits = written.removeprefix("M")
+    if not (written.startswith("M") and digits.isdigit() and 1 <= int(digits) <= 12):
+        raise ValueError(f"{text!r} is not a month: write it M01 (April) to M12 (March)")
+    return int(digits)
+
+
+@dataclass(frozen=True, order=True)
+class FinancialMonth:
+    """A month of a financial year, written ``2024-25/M06``: a ledger's period, a monitoring report's month."""
+
+    year: FinancialYear
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> "FinancialMonth":
+        """Read ``2024-25/M06``; anything else is a ``ValueError`` that says how to write it."""
+        year_text, _, month_text = str(text).strip().partition("/")
+        try:
+            month = month_parse(month_text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a period: write it like 2024-25/M06") from None
+        return cls(FinancialYear.parse(year_text), month)
+
+    @classmethod
+    def containing(cls, day: date) -> "FinancialMonth":
+        return cls(FinancialYear.containing(day), (day.month - 4) % 12 + 1)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year.label}/{month_label(self.month)}"
+
+    @property
+    def month_name(self) -> str:
+        return MONTH_NAMES[self.month - 1]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 QUARTER_ENDS = {1: "June", 2: "September", 3: "December", 4: "March"}

@@ -10,18 +10,15 @@ import yaml
 from django.db import transaction
 
 from s75.audit.services import audit_record
+from s75.core.errors import ServiceError
 
 from .clauses import clause_body_problem
 from .models import CLAUSE_KEY, ClauseTemplate, TemplateSet, TemplateSetVersion
 from .selectors import STANDARD_SET
 
 
-class TemplateError(Exception):
+class TemplateError(ServiceError):
     """A refused change; ``problems`` lists every reason, each in words an editor can act on."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet, Sum
 
 from s75.agreements.selectors import agreement_noted_visible, agreements_visible_to
-from s75.core.fiscal import FinancialYear
+from s75.core.fiscal import FinancialMonth, FinancialYear
 
 from .models import Account, AccountRole, Balance, Fund, JournalLine, Period
 
@@ -23,11 +23,8 @@ def fund_years(fund: Fund) -> list[FinancialYear]:
 
 def fund_period(*, fund: Fund, label: str) -> Period:
     """The period written ``2024-25/M06``; ``ValueError`` saying what is wrong with the text, else DoesNotExist."""
-    year_text, _, month_text = label.partition("/")
-    year = FinancialYear.parse(year_text)
-    if not (month_text.upper().startswith("M") and month_text[1:].isdigit() and 1 <= int(month_text[1:]) <= 12):
-        raise ValueError(f"{label!r} is not a period: write it like 2024-25/M06")
-    return fund.periods.get(financial_year=year.start_year, number=int(month_text[1:]))
+    month = FinancialMonth.parse(label)
+    return fund.periods.get(financial_year=month.year.start_year, number=month.month)
 
 
 def account_balances(*, fund: Fund, year: FinancialYear) -> dict[tuple[int, int], int]:

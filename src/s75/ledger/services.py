@@ -1,8 +1,22 @@
-"""Writes to a fund's ledger: opening the fund, posting and reversing entries, closing periods.
+"""Writes to a fund's ledger: opening the fund, posting and reversing entries, closing periods, and posting the
+partners' instalments and receipts that the budgets app records.
 
 Every posting goes through :func:`entry_post` (or, for a general-ledger file, the bulk path in ``importing``),
 which checks the rules the database also holds on PostgreSQL, and keeps the running balances in step with the
 lines in the same transaction, so that no page ever needs to add up the lines.
+
+The ledger follows the instalments (accrual accounting):
+
+- **When an instalment falls due**, the partner owes it: Dr contributions receivable (the partner's), Cr
+  contributions (the partner's income account). This is posted *when the schedule is set*, to the period of each
+  instalment's due date, so the ledger holds the year's contributions month by month as they fall due and no
+  scheduler has to remember to post them.
+- **When money arrives**: Dr cash, Cr contributions receivable (the partner's), in the period of the receipt date.
+- Either goes to the fund's first open period after its own when that one is closed (its lines keep their date).
+- Instalments set, or receipts recorded, before the fund was opened are posted by :func:`fund_open`.
+
+Budgets sits below the ledger, so its instalment services reach these through the hook of
+``s75.budgets.postings``, which this app fills when Django loads it (``LedgerConfig.ready``).
 """
 
 from collections.abc import Iterable, Sequence
@@ -12,11 +26,12 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
-from s75.agreements.models import Agreement
+from s75.agreements.models import Agreement, Party
 from s75.agreements.services import agreement_data_changed
 from s75.audit.services import audit_record
+from s75.budgets.models import Instalment, Receipt
 from s75.core.errors import ServiceError
-from s75.core.fiscal import FinancialYear, financial_years_between
+from s75.core.fiscal import FinancialMonth, FinancialYear, financial_years_between
 from s75.core.users import acting_user
 
 from .models import (
@@ -83,9 +98,18 @@ def _periods_for(fund: Fund, years: Iterable[FinancialYear]) -> list[Period]:
     ]
 
 
+def _chart_complete(fund: Fund, agreement: Agreement) -> None:
+    """Add the accounts of partners and schedules added since the fund was opened, and the periods of a longer
+    term."""
+    have = set(fund.accounts.values_list("code", flat=True))
+    Account.objects.bulk_create([account for account in _chart(fund, agreement) if account.code not in have])
+    Period.objects.bulk_create(_periods_for(fund, financial_years_between(agreement.start_date, agreement.end_date)))
+
+
 @transaction.atomic
 def fund_open(*, actor, agreement: Agreement) -> Fund:
-    """Open the ledger of an agreement's pooled fund: its chart of accounts and a period per month of the term.
+    """Open the ledger of an agreement's pooled fund: its chart of accounts, a period per month of the term, and
+    every instalment and receipt of its partners not yet in it (those recorded before it was opened).
 
     Safe to call again: accounts for parties and schedules added since, and periods of a longer term, are added.
     """
@@ -103,11 +127,10 @@ def fund_open(*, actor, agreement: Agreement) -> Fund:
                   "modified_by": acting_user(actor)},
     )
     agreement_data_changed(agreement_id=agreement.pk)  # its periods: the years the dashboard offers
-    have = set(fund.accounts.values_list("code", flat=True))
-    Account.objects.bulk_create([account for account in _chart(fund, agreement) if account.code not in have])
-    Period.objects.bulk_create(_periods_for(fund, financial_years_between(agreement.start_date, agreement.end_date)))
+    _chart_complete(fund, agreement)
     if created:
         audit_record(actor=actor, action="fund_open", obj=fund, agreement=agreement, after={"fund": fund.name})
+    _instalments_unposted_post(actor=actor, fund=fund, agreement=agreement)
     return fund
 
 
@@ -201,7 +224,7 @@ def entry_post(
 
 
 # Entries the ledger posts from a partner's instalments and receipts; they are put right by changing those, which
-# reverse them through ``instalment_entry_reverse``, so that the instalments and the ledger always agree.
+# reverse them through ``instalment_due_reverse``, so that the instalments and the ledger always agree.
 FROM_INSTALMENTS = frozenset({EntryKind.CONTRIBUTION_DUE, EntryKind.RECEIPT})
 
 
@@ -213,12 +236,10 @@ def entry_reverse(*, actor, entry: JournalEntry, period: Period | None = None, r
     if entry.kind in FROM_INSTALMENTS:
         raise LedgerError("this entry was posted from the partner's instalments: change the instalments instead, so "
                           "that they and the ledger agree")
-    return instalment_entry_reverse(actor=actor, entry=entry, period=period, reason=reason)
+    return _reversal_post(actor=actor, entry=entry, period=period, reason=reason)
 
 
-def instalment_entry_reverse(*, actor, entry: JournalEntry, period: Period | None = None, reason: str) -> JournalEntry:
-    """:func:`entry_reverse` for any entry, those posted from instalments included: only the instalment services
-    call it, when an instalment they post for is taken away."""
+def _reversal_post(*, actor, entry: JournalEntry, period: Period | None, reason: str) -> JournalEntry:
     if not reason.strip():
         raise LedgerError("say why the entry is reversed", field="reason")
     if JournalEntry.objects.filter(reverses=entry).exists():
@@ -252,3 +273,121 @@ def period_close(*, actor, period: Period) -> Period:
         audit_record(actor=actor, action="period_close", obj=period, agreement=period.fund.agreement,
                      after={"period": period.label})
     return period
+
+
+# The partners' instalments and receipts ------------------------------------------------------------------------
+
+def _fund_of(agreement_id: int) -> Fund | None:
+    return Fund.objects.filter(agreement_id=agreement_id).first()
+
+
+def _open_period_for(fund: Fund, day: date, *, field: str | None = None) -> Period:
+    """The period of ``day``, or the first open period after it when that one is closed; a refusal concerns the
+    poster's argument ``field`` (the date it was given)."""
+    month = FinancialMonth.containing(day)
+    period = fund.periods.filter(financial_year=month.year.start_year, number=month.month).first()
+    if period is None:
+        raise LedgerError(f"the fund's ledger has no period for {day:%-d %B %Y}: it is outside the agreement's term",
+                          field=field)
+    if period.status == PeriodStatus.OPEN:
+        return period
+    later = (
+        fund.periods.filter(status=PeriodStatus.OPEN)
+        .filter(financial_year__gte=period.financial_year)
+        .exclude(financial_year=period.financial_year, number__lt=period.number)
+        .order_by("financial_year", "number")
+        .first()
+    )
+    if later is None:
+        raise LedgerError(f"period {period} is closed, and so is every period after it: nothing can be posted",
+                          field=field)
+    return later
+
+
+def _party_account(fund: Fund, party: Party, role: str) -> Account:
+    account = fund.accounts.filter(role=role, party=party).first()
+    if account is None:  # a partner added after the ledger was opened
+        _chart_complete(fund, fund.agreement)
+        account = fund.accounts.get(role=role, party=party)
+    return account
+
+
+def _due_post(*, actor, fund: Fund, instalment: Instalment) -> JournalEntry:
+    party = instalment.party
+    receivable = _party_account(fund, party, AccountRole.CONTRIBUTIONS_RECEIVABLE)
+    income = _party_account(fund, party, AccountRole.CONTRIBUTIONS)
+    description = f"{party}: {instalment.year.label} instalment {instalment.number} due"
+    entry = entry_post(
+        actor=actor, fund=fund, period=_open_period_for(fund, instalment.due_on), description=description,
+        kind=EntryKind.CONTRIBUTION_DUE,
+        lines=[
+            LineSpec(receivable, instalment.amount_pence, description=description, posting_date=instalment.due_on),
+            LineSpec(income, -instalment.amount_pence, description=description, posting_date=instalment.due_on),
+        ],
+    )
+    instalment.due_entry = entry
+    instalment.save(update_fields=["due_entry", "modified_at"])
+    return entry
+
+
+def _receipt_post(*, actor, fund: Fund, receipt: Receipt) -> JournalEntry:
+    instalment = receipt.instalment
+    party = instalment.party
+    cash = fund.accounts.get(role=AccountRole.CASH, party__isnull=True, schedule__isnull=True)
+    receivable = _party_account(fund, party, AccountRole.CONTRIBUTIONS_RECEIVABLE)
+    description = f"{party}: received against {instalment.year.label} instalment {instalment.number}"
+    if receipt.reference:
+        description += f" ({receipt.reference})"
+    entry = entry_post(
+        actor=actor, fund=fund, period=_open_period_for(fund, receipt.received_on, field="received_on"),
+        description=description,
+        kind=EntryKind.RECEIPT,
+        lines=[
+            LineSpec(cash, receipt.amount_pence, description=description, posting_date=receipt.received_on),
+            LineSpec(receivable, -receipt.amount_pence, description=description, posting_date=receipt.received_on),
+        ],
+    )
+    receipt.entry = entry
+    receipt.save(update_fields=["entry", "modified_at"])
+    return entry
+
+
+def _instalments_unposted_post(*, actor, fund: Fund, agreement: Agreement) -> None:
+    """Post every instalment receivable and receipt of the agreement's partners not yet in the ledger, in date
+    order, in the caller's transaction."""
+    for instalment in Instalment.objects.select_for_update(of=("self",)).filter(
+        party__agreement=agreement, due_entry__isnull=True
+    ).select_related("party").order_by("due_on", "id"):
+        _due_post(actor=actor, fund=fund, instalment=instalment)
+    for receipt in Receipt.objects.select_for_update(of=("self",)).filter(
+        instalment__party__agreement=agreement, entry__isnull=True
+    ).select_related("instalment__party").order_by("received_on", "id"):
+        _receipt_post(actor=actor, fund=fund, receipt=receipt)
+
+
+def instalment_due_post(*, actor, instalment: Instalment) -> JournalEntry | None:
+    """Post the partner's receivable for an instalment just set, to the period it falls due in; nothing when the
+    agreement has no fund yet (opening it will)."""
+    fund = _fund_of(instalment.party.agreement_id)
+    return None if fund is None else _due_post(actor=actor, fund=fund, instalment=instalment)
+
+
+def receipt_post(*, actor, receipt: Receipt) -> JournalEntry | None:
+    """Post money just received (and its instalment's receivable, if that is not yet in the ledger), in the period
+    of the receipt date; nothing when the agreement has no fund yet (opening it will)."""
+    fund = _fund_of(receipt.instalment.party.agreement_id)
+    if fund is None:
+        return None
+    if receipt.instalment.due_entry_id is None:
+        _due_post(actor=actor, fund=fund, instalment=receipt.instalment)
+    return _receipt_post(actor=actor, fund=fund, receipt=receipt)
+
+
+def instalment_due_reverse(*, actor, instalment: Instalment, reason: str) -> JournalEntry | None:
+    """Reverse an instalment's receivable before the instalment is taken away (to its own period, or to the first
+    open one after it when that is closed); nothing when it was never posted."""
+    if instalment.due_entry_id is None:
+        return None
+    entry = instalment.due_entry
+    period = None if entry.period.status == PeriodStatus.OPEN else _open_period_for(entry.fund, instalment.due_on)
+    return _reversal_post(actor=actor, entry=entry, period=period, reason=reason)

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +24,6 @@ from django.views.decorators.http import require_POST
 from s75.agreements.models import Schedule
 from s75.agreements.pages import visible_agreement_or_404
 from s75.agreements.selectors import user_may_change
-from s75.budgets.services import instalments_post
 from s75.core.exports import xlsx_response
 from s75.core.fiscal import FinancialYear
 from s75.core.pages import year_pagination
@@ -369,9 +367,7 @@ def fund_open_view(request, agreement_pk: int):
     if not user_may_change(user=request.user, agreement=agreement, permission=POST_LEDGER):
         raise PermissionDenied
     try:
-        with transaction.atomic():
-            fund = fund_open(actor=request.user, agreement=agreement)
-            instalments_post(actor=request.user, agreement=agreement)
+        fund = fund_open(actor=request.user, agreement=agreement)
     except LedgerError as error:
         return render(request, "ledger/fund_open_refused.html", {"agreement": agreement, "problems": error.problems})
     messages.success(request, "The fund's ledger is open")

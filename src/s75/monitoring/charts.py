@@ -13,11 +13,11 @@ from fractions import Fraction
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from s75.core.fiscal import MONTH_NAMES
 from s75.core.money import format_finance, round_half_away
 
 from .selectors import MonthPoint
 
-MONTH_NAMES = ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar")
 TEXT = "#0b0c0c"
 SECONDARY_TEXT = "#505a5f"
 GRID = "#b1b4b6"

@@ -5,11 +5,10 @@ from openpyxl import Workbook
 
 from s75.agreements.models import Schedule
 from s75.core.exports import pounds, table_workbook
-from s75.core.fiscal import FinancialYear
+from s75.core.fiscal import MONTH_NAMES, FinancialYear
 
-from .charts import MONTH_NAMES
 from .models import ForecastMethod
-from .selectors import MonitoringReport, monitoring_trend, recovery_actions, schedule_commitments
+from .selectors import MonitoringReport, monitoring_trend, recovery_positions, schedule_commitments
 
 METHOD_LABELS = {
     ForecastMethod.MANUAL: "Manager's figure",
@@ -62,11 +61,9 @@ def months_workbook(*, report: MonitoringReport) -> Workbook:
 def recovery_workbook(*, report: MonitoringReport) -> Workbook:
     """Every partner's recovery plan actions for the report's year."""
     headers = ["Partner", "Action", "Saving", "Owner", "Due by", "Status"]
-    parties = {line.party.pk: line.party for line in report.partners}
-    rows = [[str(parties.get(party_id, "")), action.description, pounds(action.saving_pence), action.owner,
+    rows = [[str(position.line.party), action.description, pounds(action.saving_pence), action.owner,
              action.due_date, action.get_status_display()]
-            for party_id, actions in recovery_actions(agreement=report.agreement, year=report.year).items()
-            for action in actions]
+            for position in recovery_positions(report=report) for action in position.actions]
     return table_workbook(title=f"Recovery plans {report.year.label}", headers=headers, rows=rows,
                           money_columns=(3,))
 

@@ -2,45 +2,16 @@
 the services decide whether the change is allowed, and their problems go to the error summary, on the field each
 one concerns."""
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from s75.core.fiscal import FinancialYear
+from s75.core.fiscal import MONTH_NAMES, FinancialMonth, FinancialYear, month_label
 from s75.core.forms import GovukDateField, GovukForm
 from s75.core.money import MoneyError, parse_pence
 
-from .charts import MONTH_NAMES
 from .models import ActionStatus, ConsentDecision, ForecastMethod
-
-
-@dataclass(frozen=True, order=True)
-class ReportPeriod:
-    """A month of a financial year, written ``2024-25/M06``."""
-
-    year: FinancialYear
-    month: int
-
-    @classmethod
-    def parse(cls, text: str) -> "ReportPeriod":
-        year_text, _, month_text = str(text).strip().partition("/")
-        month_text = month_text.upper()
-        if not (month_text.startswith("M") and month_text[1:].isdigit() and 1 <= int(month_text[1:]) <= 12):
-            raise ValueError(f"{text!r} is not a period: write it like 2024-25/M06")
-        return cls(FinancialYear.parse(year_text), int(month_text[1:]))
-
-    @property
-    def label(self) -> str:
-        return f"{self.year.label}/M{self.month:02d}"
-
-    @property
-    def month_name(self) -> str:
-        return MONTH_NAMES[self.month - 1]
-
-    def __str__(self) -> str:
-        return self.label
 
 
 def _money(label: str, *, help_text: str = "", required: bool = True, error: str = "") -> forms.CharField:
@@ -58,20 +29,6 @@ def _pence(text: str) -> int:
         raise ValidationError(str(exc)[0].upper() + str(exc)[1:]) from exc
 
 
-class MonitoringForm(GovukForm):
-    """Puts a service's problem on the field it concerns, by the words in it; the rest go to the form."""
-
-    # Words in a problem → the field it concerns, for the problems whose service does not yet name their field.
-    problem_words: list[tuple[str, str]] = []
-
-    def add_problems(self, problems: list[str]) -> None:
-        for problem in problems:
-            words = problem.lower()
-            field = getattr(problem, "field", None) or next(
-                (name for keyword, name in self.problem_words if keyword in words and name in self.fields), None)
-            self.add_error(field if field in self.fields else None, problem[0].upper() + problem[1:])
-
-
 class PeriodForm(forms.Form):
     """The month the dashboard shows, from the query string."""
 
@@ -80,8 +37,8 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, years: list[FinancialYear], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [
-            (f"{year.label}/M{month:02d}", f"{year.label} M{month:02d} ({MONTH_NAMES[month - 1]})")
-            for year in years for month in range(1, 13)
+            (period.label, f"{period.year.label} {month_label(period.month)} ({period.month_name})")
+            for period in (FinancialMonth(year, month) for year in years for month in range(1, 13))
         ]
 
 
@@ -89,7 +46,7 @@ METHOD_CHOICES = [("", "The manager's figure when one is entered for the month, 
                   *ForecastMethod.choices]
 
 
-class ForecastForm(MonitoringForm):
+class ForecastForm(GovukForm):
     method = forms.ChoiceField(
         label="Forecast method", choices=METHOD_CHOICES, required=False, widget=forms.RadioSelect,
         help_text="The method is the schedule's for the whole year; the figure is this month's.",
@@ -103,63 +60,57 @@ class ForecastForm(MonitoringForm):
         help_text="Why the forecast is what it is: shown beside the schedule on the dashboard.",
     )
 
-    problem_words = [
-        ("enter the forecast outturn", "amount"),
-        ("figure is used only", "amount"),
-        ("whole number of pence", "amount"),
-        ("commentary explains", "commentary"),
-        ("forecast method", "method"),
-    ]
+    problem_fields = {"amount_pence": "amount"}
 
     def clean_amount(self) -> int | None:
         text = self.cleaned_data["amount"].strip()
         return _pence(text) if text else None
 
 
-class ProfileForm(MonitoringForm):
+class ProfileForm(GovukForm):
     """Twelve weights, one a month; all blank means flat twelfths."""
 
-    problem_words = [("profile", "M01")]
+    problem_fields = {"profile": "M01"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for month, name in enumerate(MONTH_NAMES, start=1):
-            self.fields[f"M{month:02d}"] = forms.CharField(
-                label=f"M{month:02d} ({name})", required=False,
+            self.fields[month_label(month)] = forms.CharField(
+                label=f"{month_label(month)} ({name})", required=False,
                 widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "decimal",
                                               "spellcheck": "false"}),
             )
 
     @classmethod
     def initial_for(cls, profile: list | None) -> dict:
-        return {f"M{month:02d}": str(weight) for month, weight in enumerate(profile or [], start=1)}
+        return {month_label(month): str(weight) for month, weight in enumerate(profile or [], start=1)}
 
     def clean(self):
         cleaned = super().clean()
-        texts = [cleaned.get(f"M{month:02d}", "").strip() for month in range(1, 13)]
+        texts = [cleaned.get(month_label(month), "").strip() for month in range(1, 13)]
         if not any(texts):
             cleaned["profile"] = None
             return cleaned
         weights = []
         for month, text in enumerate(texts, start=1):
+            name = month_label(month)
             try:
                 weight = Decimal(text.rstrip("%") or "x")
             except InvalidOperation:
-                self.add_error(f"M{month:02d}", f"Enter a weight for M{month:02d}, for example 8.5 or 0")
+                self.add_error(name, f"Enter a weight for {name}, for example 8.5 or 0")
                 continue
             if not weight.is_finite() or weight < 0 or weight.as_tuple().exponent < -4:
-                self.add_error(f"M{month:02d}", f"The weight for M{month:02d} is a number of at most four decimal "
-                                                "places, not negative")
+                self.add_error(name, f"The weight for {name} is a number of at most four decimal places, not negative")
             weights.append(weight)
-        if len(weights) == 12 and not self.errors and not any(weights):
-            self.add_error("M01", "A profile's weights cannot all be zero: leave every month blank for flat twelfths")
         if not self.errors:
             # JSON holds exact weights: whole numbers as numbers, others as text, read back by Fraction.
             cleaned["profile"] = [int(w) if w == w.to_integral_value() else str(w.normalize()) for w in weights]
         return cleaned
 
 
-class CommitmentForm(MonitoringForm):
+class CommitmentForm(GovukForm):
+    problem_fields = {"weekly_cost_pence": "weekly_cost"}
+
     description = forms.CharField(
         label="Description", max_length=300, help_text="For example, the care package and its reference.",
         error_messages={"required": "Describe the commitment"},
@@ -170,13 +121,11 @@ class CommitmentForm(MonitoringForm):
     end_date = GovukDateField(label="Ends on (optional)", required=False,
                               help_text="Leave it blank for a commitment that runs on past the year end.")
 
-    problem_words = [("weekly cost", "weekly_cost"), ("ends on or after", "end_date"), ("describe", "description")]
-
     def clean_weekly_cost(self) -> int:
         return _pence(self.cleaned_data["weekly_cost"])
 
 
-class CommentaryForm(MonitoringForm):
+class CommentaryForm(GovukForm):
     text = forms.CharField(
         label="Commentary", widget=forms.Textarea(attrs={"rows": 8}),
         help_text="The month's position, its risks and what is being done about them.",
@@ -184,7 +133,9 @@ class CommentaryForm(MonitoringForm):
     )
 
 
-class ConsentForm(MonitoringForm):
+class ConsentForm(GovukForm):
+    problem_fields = {"up_to_pence": "up_to", "party": "decision"}
+
     decision = forms.ChoiceField(
         label="The partner's decision", choices=ConsentDecision.choices, widget=forms.RadioSelect,
         error_messages={"required": "Select the partner's decision"},
@@ -197,15 +148,14 @@ class ConsentForm(MonitoringForm):
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="For example, who decided and where it is minuted.")
 
-    problem_words = [("how much", "up_to"), ("has no amount", "up_to"), ("finance lead", "decision"),
-                      ("prior-agreement clause", "decision")]
-
     def clean_up_to(self) -> int | None:
         text = self.cleaned_data["up_to"].strip()
         return _pence(text) if text else None
 
 
-class RecoveryActionForm(MonitoringForm):
+class RecoveryActionForm(GovukForm):
+    problem_fields = {"saving_pence": "saving"}
+
     description = forms.CharField(label="Action", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
                                   error_messages={"required": "Describe the action"})
     saving = _money("Saving", help_text="What the action saves this year, for example £12,500.00",
@@ -216,8 +166,6 @@ class RecoveryActionForm(MonitoringForm):
     due_date = GovukDateField(label="Due by", help_text="For example, 31 1 2014",
                               error_messages={"required": "Enter the date the action is due"})
 
-    problem_words = [("saving", "saving")]
-
     def clean_saving(self) -> int:
         saving = _pence(self.cleaned_data["saving"])
         if saving <= 0:
@@ -225,5 +173,5 @@ class RecoveryActionForm(MonitoringForm):
         return saving
 
 
-class ActionStatusForm(MonitoringForm):
+class ActionStatusForm(GovukForm):
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)

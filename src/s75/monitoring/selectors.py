@@ -20,6 +20,7 @@ from s75.riskshare.selectors import allocation_terms
 
 from . import forecasting
 from .models import (
+    ActionStatus,
     Commentary,
     Commitment,
     Consent,
@@ -285,14 +286,61 @@ def consent_recorders(*, user, agreement: Agreement) -> frozenset[int]:
                      if consent_may_record(user=user, party=party))
 
 
-def recovery_actions(*, agreement: Agreement, year: FinancialYear) -> dict[int, list[RecoveryAction]]:
-    """Each partner's recovery plan actions for the year, by party id, in due-date order."""
-    plans: dict[int, list[RecoveryAction]] = {}
+@dataclass
+class RecoveryPosition:
+    """A partner's prior-agreement position for the year as at the report's month, with its recovery plan: what
+    the dashboard's partner panel and the quarterly report's consent section both show."""
+
+    line: PartnerLine
+    actions: list[RecoveryAction]  # in due-date order, dropped ones included
+
+    @property
+    def bound(self) -> bool:
+        """Whether the partner is bound by a prior-agreement clause."""
+        return self.line.consent_state is not None
+
+    @property
+    def gap(self) -> int:
+        """What a recovery plan has to find: the projected excess over the partner's contributions."""
+        return max(self.line.projected_excess, 0)
+
+    @property
+    def within(self) -> int:
+        """How far the projected share of spend is below the contributions."""
+        return max(-self.line.projected_excess, 0)
+
+    @property
+    def planned_savings(self) -> int:
+        return sum(action.saving_pence for action in self.actions if action.status != ActionStatus.DROPPED)
+
+    @property
+    def still_to_find(self) -> int:
+        """The projected excess that the plan's savings do not cover."""
+        return max(self.gap - self.planned_savings, 0)
+
+    @property
+    def plan_covers_excess(self) -> bool:
+        return self.still_to_find == 0
+
+    @property
+    def plan_expected(self) -> bool:
+        """A partner bound by a prior-agreement clause whose contributions are projected to be overspent."""
+        return self.bound and self.gap > 0
+
+    @property
+    def plan_missing(self) -> bool:
+        """A plan is expected and has no action yet, and the partner has not agreed to fund the excess."""
+        return self.plan_expected and not self.actions and self.line.consent_state != ConsentState.GIVEN
+
+
+def recovery_positions(*, report: MonitoringReport) -> list[RecoveryPosition]:
+    """Each partner's position in the report (in its order) with its recovery plan's actions for the year."""
+    actions: dict[int, list[RecoveryAction]] = {}
     for action in RecoveryAction.objects.filter(
-        plan__agreement=agreement, plan__financial_year=year.start_year
-    ).select_related("plan"):
-        plans.setdefault(action.plan.party_id, []).append(action)
-    return plans
+        plan__agreement=report.agreement, plan__financial_year=report.year.start_year
+    ).select_related("plan").order_by("due_date", "id"):
+        actions.setdefault(action.plan.party_id, []).append(action)
+    return [RecoveryPosition(line, actions.get(line.party.pk, [])) for line in report.partners]
 
 
 def schedule_commitments(*, schedule, year: FinancialYear, month: int) -> list[tuple[Commitment, int]]:

@@ -1,8 +1,14 @@
-"""Writes for monitoring: forecasts, profiles, commitments, commentary, consent decisions, recovery plans, and
-the consent alerts that follow a change of a partner's state."""
+"""Writes for monitoring: each schedule's forecast, monthly profile and commitments, the month's commentary, a
+partner's consent decision and recovery plan, and the consent alerts that follow a change of a partner's state.
+
+One service per act, each with every rule of that act: the pages, commands, demo and tests call these and nothing
+else. An act that moves the figures (a forecast, a profile, a commitment, a consent decision) ends by reviewing
+the consent states as at the month the manager is looking at, so that a partner entering ``consent required`` is
+alerted whichever input moved it there.
+"""
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -12,8 +18,8 @@ from s75.accounts.models import User
 from s75.agreements.models import Agreement, Party, Schedule
 from s75.agreements.services import agreement_data_changed
 from s75.audit.services import audit_record, snapshot
-from s75.core.errors import ServiceError
-from s75.core.fiscal import FinancialYear
+from s75.core.errors import Problem, ServiceError
+from s75.core.fiscal import FinancialYear, month_problem
 from s75.core.money import format_gbp
 from s75.core.users import acting_user
 from s75.organisations.selectors import organisation_successors_as_at
@@ -35,22 +41,59 @@ from .selectors import ConsentState, consent_may_record, monitoring_report
 
 
 class MonitoringError(ServiceError):
-    """A refused monitoring change; ``problems`` says every reason."""
+    """A refused monitoring change; ``problems`` says every reason, each on the argument it concerns."""
 
 
 def _check_month(month: int) -> None:
-    if not 1 <= month <= 12:
-        raise MonitoringError(["the month is M01 (April) to M12 (March)"])
+    problem = month_problem(month)
+    if problem:
+        raise MonitoringError(problem, field="month")
+
+
+def _is_pence(amount) -> bool:
+    return isinstance(amount, int) and not isinstance(amount, bool)
 
 
 @transaction.atomic
-def manual_forecast_set(
-    *, actor, schedule: Schedule, financial_year: int, month: int, amount_pence: int, commentary: str = ""
-) -> ManualForecast:
-    """The manager's forecast outturn for the schedule as at the month's end; then the consent states are reviewed."""
+def schedule_forecast_set(
+    *, actor, schedule: Schedule, financial_year: int, month: int, method: str, amount_pence: int | None = None,
+    commentary: str = "",
+) -> ScheduleYear:
+    """The schedule's forecast method for the year (``""``: the manager's figure when one is entered for the month,
+    else the run rate) and, with ``amount_pence``, the manager's forecast outturn as at the month's end and the
+    reasons for it; then the consent states are reviewed. The method is kept (with the profile) in the schedule's
+    :class:`ScheduleYear`, the figure in a :class:`ManualForecast` of the month."""
     _check_month(month)
-    if isinstance(amount_pence, bool) or not isinstance(amount_pence, int) or amount_pence < 0:
-        raise MonitoringError(["a forecast outturn is a whole number of pence, not negative"])
+    commentary = commentary.strip()
+    problems = []
+    if method not in {"", *ForecastMethod.values}:
+        problems.append(Problem("choose a forecast method", "method"))
+    if method == ForecastMethod.MANUAL and amount_pence is None:
+        problems.append(Problem("enter the forecast outturn, or choose another method", "amount_pence"))
+    if amount_pence is not None and not (_is_pence(amount_pence) and amount_pence >= 0):
+        problems.append(Problem("a forecast outturn is a whole number of pence, not negative", "amount_pence"))
+    elif amount_pence is not None and method not in {"", ForecastMethod.MANUAL}:
+        problems.append(Problem("a forecast outturn figure is used only with the manager's figure: choose that "
+                                "method, or clear the figure", "amount_pence"))
+    if commentary and amount_pence is None:
+        problems.append(Problem("the commentary explains the manager's forecast outturn: enter the figure too",
+                                "commentary"))
+    if problems:
+        raise MonitoringError(problems)
+    choice = ScheduleYear.objects.select_for_update().filter(schedule=schedule, financial_year=financial_year).first()
+    if choice is None or choice.method != method:
+        choice = _schedule_year_save(actor=actor, choice=choice, schedule=schedule, financial_year=financial_year,
+                                     method=method, profile=choice.profile if choice else None)
+    if amount_pence is not None:
+        _manual_forecast_save(actor=actor, schedule=schedule, financial_year=financial_year, month=month,
+                              amount_pence=amount_pence, commentary=commentary)
+    consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
+    return choice
+
+
+def _manual_forecast_save(
+    *, actor, schedule: Schedule, financial_year: int, month: int, amount_pence: int, commentary: str
+) -> ManualForecast:
     forecast = ManualForecast.objects.filter(schedule=schedule, financial_year=financial_year, month=month).first()
     before = snapshot(forecast, "amount_pence", "commentary") if forecast else None
     if forecast is None:
@@ -61,55 +104,85 @@ def manual_forecast_set(
     agreement_data_changed(agreement_id=schedule.agreement_id)
     audit_record(actor=actor, action="manual_forecast_set", obj=forecast, agreement=schedule.agreement,
                  before=before, after=snapshot(forecast, "amount_pence", "commentary"))
-    consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
     return forecast
 
 
-@transaction.atomic
-def schedule_year_set(
-    *, actor, schedule: Schedule, financial_year: int, method: str = "", profile: list | None = None
+def _schedule_year_save(
+    *, actor, choice: ScheduleYear | None, schedule: Schedule, financial_year: int, method: str, profile: list | None
 ) -> ScheduleYear:
-    problems = []
-    if profile is not None and (len(profile) != 12 or any(Decimal(str(w)) < 0 for w in profile) or not any(profile)):
-        problems.append("a monthly profile has twelve weights, none negative and not all zero")
-    if problems:
-        raise MonitoringError(problems)
-    row, _ = ScheduleYear.objects.update_or_create(
-        schedule=schedule, financial_year=financial_year,
-        defaults={"method": method, "profile": profile, "modified_by": acting_user(actor)},
-    )
+    before = snapshot(choice, "method", "profile") if choice else None
+    if choice is None:
+        choice = ScheduleYear(schedule=schedule, financial_year=financial_year)
+    choice.method, choice.profile, choice.modified_by = method, profile, acting_user(actor)
+    choice.save()
     agreement_data_changed(agreement_id=schedule.agreement_id)
-    audit_record(actor=actor, action="schedule_year_set", obj=row, agreement=schedule.agreement,
+    audit_record(actor=actor, action="schedule_year_set", obj=choice, agreement=schedule.agreement, before=before,
                  after={"method": method, "profile": profile})
-    return row
+    return choice
+
+
+def _profile_problem(profile: list) -> str:
+    """What is wrong with a monthly profile's weights (exact: whole numbers, or decimals as text), or ``""``."""
+    try:
+        weights = [Decimal(str(weight)) for weight in profile if not isinstance(weight, (bool, float))]
+    except InvalidOperation:
+        weights = []
+    if len(profile) != 12 or len(weights) != 12 or any(not w.is_finite() or w < 0 for w in weights):
+        return "a monthly profile has twelve weights, none negative and not all zero"
+    if not any(weights):
+        return "a profile's weights cannot all be zero: leave every month blank for flat twelfths"
+    return ""
+
+
+@transaction.atomic
+def schedule_profile_set(
+    *, actor, schedule: Schedule, financial_year: int, month: int, profile: list | None
+) -> ScheduleYear:
+    """The schedule's monthly budget profile for the year (``None``: flat twelfths), keeping its forecast method;
+    then the consent states are reviewed as at ``month``."""
+    _check_month(month)
+    problem = _profile_problem(profile) if profile is not None else ""
+    if problem:
+        raise MonitoringError(problem, field="profile")
+    choice = ScheduleYear.objects.select_for_update().filter(schedule=schedule, financial_year=financial_year).first()
+    choice = _schedule_year_save(actor=actor, choice=choice, schedule=schedule, financial_year=financial_year,
+                                 method=choice.method if choice else "", profile=profile)
+    consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
+    return choice
 
 
 @transaction.atomic
 def commitment_add(
-    *, actor, schedule: Schedule, description: str, weekly_cost_pence: int, start_date: date,
-    end_date: date | None = None,
+    *, actor, schedule: Schedule, financial_year: int, month: int, description: str, weekly_cost_pence: int,
+    start_date: date, end_date: date | None = None,
 ) -> Commitment:
+    """A care package or contract the schedule is committed to, at a weekly cost; then the consent states are
+    reviewed as at ``month`` of ``financial_year``."""
+    _check_month(month)
     problems = []
-    if weekly_cost_pence <= 0:
-        problems.append("a commitment's weekly cost is more than zero")
+    if not _is_pence(weekly_cost_pence) or weekly_cost_pence <= 0:
+        problems.append(Problem("a commitment's weekly cost is a whole number of pence, more than zero",
+                                "weekly_cost_pence"))
     if end_date is not None and end_date < start_date:
-        problems.append("a commitment ends on or after it starts")
+        problems.append(Problem("a commitment ends on or after it starts", "end_date"))
     if not description.strip():
-        problems.append("describe the commitment, e.g. the care package")
+        problems.append(Problem("describe the commitment, e.g. the care package", "description"))
     if problems:
         raise MonitoringError(problems)
     commitment = Commitment.objects.create(
-        schedule=schedule, description=description, weekly_cost_pence=weekly_cost_pence, start_date=start_date,
-        end_date=end_date, created_by=acting_user(actor), modified_by=acting_user(actor),
+        schedule=schedule, description=description.strip(), weekly_cost_pence=weekly_cost_pence,
+        start_date=start_date, end_date=end_date, created_by=acting_user(actor), modified_by=acting_user(actor),
     )
     agreement_data_changed(agreement_id=schedule.agreement_id)
     audit_record(actor=actor, action="commitment_add", obj=commitment, agreement=schedule.agreement,
                  after=snapshot(commitment))
+    consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
     return commitment
 
 
 @transaction.atomic
 def commentary_set(*, actor, agreement: Agreement, financial_year: int, month: int, text: str) -> Commentary:
+    """The pooled fund manager's commentary on the month (it moves no figure, so no review follows)."""
     _check_month(month)
     row, _ = Commentary.objects.update_or_create(
         agreement=agreement, financial_year=financial_year, month=month,
@@ -122,22 +195,28 @@ def commentary_set(*, actor, agreement: Agreement, financial_year: int, month: i
 
 @transaction.atomic
 def consent_record(
-    *, actor, party: Party, financial_year: int, decision: str, decided_on: date, up_to_pence: int | None = None,
-    note: str = "", check_finance_lead: bool = False,
+    *, actor, party: Party, financial_year: int, month: int, decision: str, decided_on: date,
+    up_to_pence: int | None = None, note: str = "",
 ) -> Consent:
     """A partner's finance lead agrees to fund its share of a projected overspend up to an amount, or declines.
-    With ``check_finance_lead``, the actor must be one (``selectors.consent_may_record``): pages and commands that
-    act for a person ask for it; the system operator does not."""
-    if check_finance_lead and not consent_may_record(user=actor, party=party):
-        raise MonitoringError([f"only a finance lead of {party}, or of the body that took on its functions, may record "
-                               "its decision"])
+
+    The actor must be a finance lead of the partner, or of the body that took on its functions
+    (``selectors.consent_may_record``): always, whoever calls. Then the consent states are reviewed as at
+    ``month``, so that the alert log knows the new state and a later overspend past the agreed amount is alerted
+    again."""
+    _check_month(month)
+    if not consent_may_record(user=actor, party=party):
+        raise MonitoringError(f"only a finance lead of {party}, or of the body that took on its functions, may "
+                              "record its decision")
     problems = []
-    if decision == ConsentDecision.AGREE and (up_to_pence is None or up_to_pence <= 0):
-        problems.append("say how much the partner agrees to fund")
+    if decision not in ConsentDecision.values:
+        problems.append(Problem("the partner agrees or declines", "decision"))
+    if decision == ConsentDecision.AGREE and not (_is_pence(up_to_pence) and up_to_pence > 0):
+        problems.append(Problem("say how much the partner agrees to fund, in whole pence", "up_to_pence"))
     if decision == ConsentDecision.DECLINE and up_to_pence is not None:
-        problems.append("a refusal has no amount")
+        problems.append(Problem("a refusal has no amount", "up_to_pence"))
     if not party.requires_prior_agreement:
-        problems.append(f"{party} is not bound by a prior-agreement clause")
+        problems.append(Problem(f"{party} is not bound by a prior-agreement clause", "party"))
     if problems:
         raise MonitoringError(problems)
     consent = Consent.objects.create(
@@ -148,6 +227,7 @@ def consent_record(
     agreement_data_changed(agreement_id=party.agreement_id)
     audit_record(actor=actor, action="consent_record", obj=consent, agreement=party.agreement,
                  after=snapshot(consent, "decision", "up_to_pence", "decided_on", "financial_year"))
+    consent_review(agreement=party.agreement, year=FinancialYear(financial_year), month=month)
     return consent
 
 
@@ -155,22 +235,46 @@ def consent_record(
 def recovery_action_add(
     *, actor, party: Party, financial_year: int, description: str, saving_pence: int, owner: str, due_date: date,
 ) -> RecoveryAction:
-    """An action in the plan to restore balance for a partner whose contribution is projected to be overspent."""
-    if saving_pence <= 0 or not description.strip() or not owner.strip():
-        raise MonitoringError(["an action needs a description, a saving above zero and an owner"])
+    """An action in the plan to restore balance for a partner whose contribution is projected to be overspent (the
+    plan is made with its first action)."""
+    problems = []
+    if not description.strip():
+        problems.append(Problem("describe the action", "description"))
+    if not _is_pence(saving_pence) or saving_pence <= 0:
+        problems.append(Problem("an action's saving is a whole number of pence, more than zero", "saving_pence"))
+    if not owner.strip():
+        problems.append(Problem("say who owns the action", "owner"))
+    if problems:
+        raise MonitoringError(problems)
     plan, _ = RecoveryPlan.objects.get_or_create(
         agreement=party.agreement, party=party, financial_year=financial_year,
         defaults={"created_by": acting_user(actor), "modified_by": acting_user(actor)},
     )
     action = RecoveryAction.objects.create(
-        plan=plan, description=description, saving_pence=saving_pence, owner=owner, due_date=due_date,
-        created_by=acting_user(actor), modified_by=acting_user(actor),
+        plan=plan, description=description.strip(), saving_pence=saving_pence, owner=owner.strip(),
+        due_date=due_date, created_by=acting_user(actor), modified_by=acting_user(actor),
     )
     agreement_data_changed(agreement_id=party.agreement_id)
     audit_record(actor=actor, action="recovery_action_add", obj=action, agreement=party.agreement,
                  after=snapshot(action, "description", "saving_pence", "owner", "due_date"))
     return action
 
+
+@transaction.atomic
+def recovery_action_status_set(*, actor, action: RecoveryAction, status: str) -> RecoveryAction:
+    if status not in ActionStatus.values:
+        raise MonitoringError("an action is planned, done or dropped", field="status")
+    action = RecoveryAction.objects.select_for_update().get(pk=action.pk)
+    before = snapshot(action, "status")
+    action.status, action.modified_by = status, acting_user(actor)
+    action.save(update_fields=["status", "modified_by", "modified_at"])
+    agreement_data_changed(agreement_id=action.plan.agreement_id)
+    audit_record(actor=actor, action="recovery_action_status_set", obj=action, agreement=action.plan.agreement,
+                 before=before, after=snapshot(action, "status"))
+    return action
+
+
+# The consent alerts ----------------------------------------------------------------------------------------------
 
 def _alert_recipients(agreement: Agreement, party: Party) -> list[str]:
     """The pooled fund manager and the partner's finance lead, wherever its functions now sit (CCG → ICB)."""
@@ -221,90 +325,3 @@ def consent_review(*, agreement: Agreement, year: FinancialYear, month: int) -> 
             transaction.on_commit(lambda message=message: send_mail(**message))
         alerts.append(alert)
     return alerts
-
-
-# What the pages change: each change reviews the consent states as at the month the manager is looking at, so a
-# partner entering ``consent required`` is alerted whichever forecast input moved it there.
-
-@transaction.atomic
-def schedule_forecast_set(
-    *, actor, schedule: Schedule, financial_year: int, month: int, method: str, amount_pence: int | None = None,
-    commentary: str = "",
-) -> None:
-    """The schedule's forecast method for the year and, with the manager's figure, the month's figure and reasons."""
-    _check_month(month)
-    problems = []
-    if method not in {"", *ForecastMethod.values}:
-        problems.append("choose a forecast method")
-    if method == ForecastMethod.MANUAL and amount_pence is None:
-        problems.append("enter the forecast outturn, or choose another method")
-    if amount_pence is not None and method not in {"", ForecastMethod.MANUAL}:
-        problems.append("a forecast outturn figure is used only with the manager's figure: choose that method, or "
-                        "clear the figure")
-    if commentary.strip() and amount_pence is None:
-        problems.append("the commentary explains the manager's forecast outturn: enter the figure too")
-    if problems:
-        raise MonitoringError(problems)
-    current = ScheduleYear.objects.filter(schedule=schedule, financial_year=financial_year).first()
-    if (current.method if current else "") != method:
-        schedule_year_set(actor=actor, schedule=schedule, financial_year=financial_year, method=method,
-                          profile=current.profile if current else None)
-    if amount_pence is not None:
-        manual_forecast_set(actor=actor, schedule=schedule, financial_year=financial_year, month=month,
-                            amount_pence=amount_pence, commentary=commentary.strip())
-    else:
-        consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
-
-
-@transaction.atomic
-def schedule_profile_set(
-    *, actor, schedule: Schedule, financial_year: int, month: int, profile: list | None
-) -> ScheduleYear:
-    """The schedule's monthly budget profile for the year (None: flat twelfths), keeping its forecast method."""
-    _check_month(month)
-    current = ScheduleYear.objects.filter(schedule=schedule, financial_year=financial_year).first()
-    row = schedule_year_set(actor=actor, schedule=schedule, financial_year=financial_year,
-                            method=current.method if current else "", profile=profile)
-    consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
-    return row
-
-
-@transaction.atomic
-def commitment_register(
-    *, actor, schedule: Schedule, financial_year: int, month: int, description: str, weekly_cost_pence: int,
-    start_date: date, end_date: date | None = None,
-) -> Commitment:
-    """``commitment_add``, then the consent states are reviewed as at the month."""
-    _check_month(month)
-    commitment = commitment_add(actor=actor, schedule=schedule, description=description,
-                                weekly_cost_pence=weekly_cost_pence, start_date=start_date, end_date=end_date)
-    consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
-    return commitment
-
-
-@transaction.atomic
-def consent_decision_record(
-    *, actor, party: Party, financial_year: int, month: int, decision: str, decided_on: date,
-    up_to_pence: int | None = None, note: str = "",
-) -> Consent:
-    """A finance lead's decision for their partner (``consent_record`` with the check), then the review, so that
-    the alert log knows the new state and a later overspend past the agreed amount is alerted again."""
-    _check_month(month)
-    consent = consent_record(actor=actor, party=party, financial_year=financial_year, decision=decision,
-                             decided_on=decided_on, up_to_pence=up_to_pence, note=note, check_finance_lead=True)
-    consent_review(agreement=party.agreement, year=FinancialYear(financial_year), month=month)
-    return consent
-
-
-@transaction.atomic
-def recovery_action_status_set(*, actor, action: RecoveryAction, status: str) -> RecoveryAction:
-    if status not in ActionStatus.values:
-        raise MonitoringError(["an action is planned, done or dropped"])
-    action = RecoveryAction.objects.select_for_update().get(pk=action.pk)
-    before = snapshot(action, "status")
-    action.status, action.modified_by = status, acting_user(actor)
-    action.save(update_fields=["status", "modified_by", "modified_at"])
-    agreement_data_changed(agreement_id=action.plan.agreement_id)
-    audit_record(actor=actor, action="recovery_action_status_set", obj=action, agreement=action.plan.agreement,
-                 before=before, after=snapshot(action, "status"))
-    return action

@@ -4,18 +4,19 @@ commitments, the commentary, a partner's consent decision and recovery plan."""
 
 from django.urls import path, register_converter
 
+from s75.core.fiscal import FinancialMonth
+
 from . import views
-from .forms import ReportPeriod
 
 
 class ReportPeriodConverter:
     regex = r"\d{4}-\d{2}/M\d{2}"
 
-    def to_python(self, value: str) -> ReportPeriod:
-        return ReportPeriod.parse(value)  # a ValueError (2013-15/M13) is a 404
+    def to_python(self, value: str) -> FinancialMonth:
+        return FinancialMonth.parse(value)  # a ValueError (2013-15/M13) is a 404
 
-    def to_url(self, value: ReportPeriod | str) -> str:
-        return value.label if isinstance(value, ReportPeriod) else ReportPeriod.parse(value).label
+    def to_url(self, value: FinancialMonth | str) -> str:
+        return value.label if isinstance(value, FinancialMonth) else FinancialMonth.parse(value).label
 
 
 register_converter(ReportPeriodConverter, "report_period")

@@ -11,7 +11,7 @@ manager's permission (``ledger.post_ledger``), or for a consent decision a finan
 running balances; the dashboard's fund and body are kept per version of their data (``cache``).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from s75.agreements.models import Party, Schedule
 from s75.agreements.selectors import agreement_visible_given_parties, user_may_change
 from s75.core.exports import xlsx_response
-from s75.core.fiscal import FinancialYear
+from s75.core.fiscal import MONTH_NAMES, FinancialMonth, FinancialYear, month_label
 from s75.core.money import format_gbp
 from s75.ledger.models import Fund
 from s75.ledger.pages import fund_or_404
@@ -35,7 +35,7 @@ from s75.ledger.permissions import POST_LEDGER
 
 from . import forecasting
 from .cache import KeptFund, dashboard_parts, kept_fund
-from .charts import MONTH_NAMES, VarianceBar, cumulative_chart, variance_chart
+from .charts import VarianceBar, cumulative_chart, variance_chart
 from .exports import RAG_LABELS, WORKBOOKS, commitments_workbook, method_label
 from .forms import (
     ActionStatusForm,
@@ -46,7 +46,6 @@ from .forms import (
     PeriodForm,
     ProfileForm,
     RecoveryActionForm,
-    ReportPeriod,
 )
 from .models import (
     ActionStatus,
@@ -61,21 +60,21 @@ from .selectors import (
     MonitoringReport,
     MonthCommentary,
     MonthPoint,
-    PartnerLine,
+    RecoveryPosition,
     ScheduleLine,
     consent_may_record,
     consent_recorders,
     monitoring_report,
     monitoring_trend,
     monitoring_years,
-    recovery_actions,
+    recovery_positions,
     schedule_commitments,
 )
 from .services import (
     MonitoringError,
     commentary_set,
-    commitment_register,
-    consent_decision_record,
+    commitment_add,
+    consent_record,
     recovery_action_add,
     recovery_action_status_set,
     schedule_forecast_set,
@@ -105,28 +104,28 @@ def _changeable_fund(request, pk: int) -> Fund:
     return fund
 
 
-def _checked_period(fund: Fund, period: ReportPeriod, years: list[FinancialYear] | None = None) -> ReportPeriod:
+def _checked_period(fund: Fund, period: FinancialMonth, years: list[FinancialYear] | None = None) -> FinancialMonth:
     if not 1 <= period.month <= 12 or period.year not in (years or monitoring_years(fund=fund)):
         raise Http404("The fund has no such month")
     return period
 
 
-def _default_period(kept: KeptFund) -> ReportPeriod:
+def _default_period(kept: KeptFund) -> FinancialMonth:
     """The latest month with postings, forecasts or commentary; else M01 of the current year of the term."""
     years = kept.years
     if kept.latest and kept.latest[0] in years:
-        return ReportPeriod(*kept.latest)
+        return FinancialMonth(*kept.latest)
     today = FinancialYear.containing(timezone.localdate())
     year = today if today in years else (years[0] if today < years[0] else years[-1])
-    return ReportPeriod(year, 1)
+    return FinancialMonth(year, 1)
 
 
-def _requested_period(request, kept: KeptFund) -> ReportPeriod:
+def _requested_period(request, kept: KeptFund) -> FinancialMonth:
     text = request.GET.get("period", "")
     if not text:
         return _default_period(kept)
     try:
-        period = ReportPeriod.parse(text)
+        period = FinancialMonth.parse(text)
     except ValueError as exc:
         raise Http404(str(exc)) from exc
     return _checked_period(kept.fund, period, kept.years)
@@ -146,7 +145,7 @@ def _party_or_404(fund: Fund, party_id: int) -> Party:
         raise Http404("No such partner") from exc
 
 
-def dashboard_url(fund: Fund, period: ReportPeriod, anchor: str = "") -> str:
+def dashboard_url(fund: Fund, period: FinancialMonth, anchor: str = "") -> str:
     url = f"{reverse('monitoring:dashboard', args=[fund.pk])}?period={period.label}"  # 2024-25/M06 is URL-safe
     return f"{url}#{anchor}" if anchor else url
 
@@ -169,38 +168,11 @@ class ScheduleRow:
 
 
 @dataclass
-class PartnerPanel:
-    line: PartnerLine
-    state_class: str
-    actions: list[RecoveryAction] = field(default_factory=list)
+class PartnerPanel(RecoveryPosition):
+    """A partner's recovery position (the one the quarterly report shows too) as the dashboard shows it."""
+
+    state_class: str = ""
     may_record_consent: bool = False
-
-    @property
-    def gap(self) -> int:
-        """What the recovery plan has to find: the projected excess over the partner's contributions."""
-        return max(self.line.projected_excess, 0)
-
-    @property
-    def plan_expected(self) -> bool:
-        """A partner bound by a prior-agreement clause whose contributions are projected to be overspent."""
-        return self.line.consent_state is not None and self.gap > 0
-
-    @property
-    def plan_missing(self) -> bool:
-        return self.plan_expected and not self.actions and self.line.consent_state != ConsentState.GIVEN
-
-    @property
-    def within(self) -> int:
-        """How far the projected share of spend is below the contributions."""
-        return max(-self.line.projected_excess, 0)
-
-    @property
-    def planned_savings(self) -> int:
-        return sum(action.saving_pence for action in self.actions if action.status != ActionStatus.DROPPED)
-
-    @property
-    def still_to_find(self) -> int:
-        return max(self.gap - self.planned_savings, 0)
 
     @property
     def amounts(self) -> list[int]:
@@ -222,13 +194,10 @@ def _schedule_rows(fund: Fund, report: MonitoringReport) -> list[ScheduleRow]:
 
 
 def _partner_panels(report: MonitoringReport, recorders: frozenset[int]) -> list[PartnerPanel]:
-    actions = recovery_actions(agreement=report.agreement, year=report.year)
     return [
-        PartnerPanel(
-            line, CONSENT_TAGS.get(line.consent_state, ""), actions.get(line.party.pk, []),
-            line.consent_state is not None and line.party.pk in recorders,
-        )
-        for line in report.partners
+        PartnerPanel(position.line, position.actions, CONSENT_TAGS.get(position.line.consent_state, ""),
+                     position.bound and position.line.party.pk in recorders)
+        for position in recovery_positions(report=report)
     ]
 
 
@@ -242,11 +211,11 @@ def _money_description(points: list[MonthPoint], report: MonitoringReport) -> st
     )
 
 
-def _dashboard_body_context(fund: Fund, period: ReportPeriod, years: list[FinancialYear], may_change: bool,
+def _dashboard_body_context(fund: Fund, period: FinancialMonth, years: list[FinancialYear], may_change: bool,
                             recorders: frozenset[int], commentary: MonthCommentary | None) -> dict:
     """Everything the dashboard's body shows: drawn from the data and the reader's rights only, never the request."""
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
-    periods = [ReportPeriod(year, month) for year in years for month in range(1, 13)]
+    periods = [FinancialMonth(year, month) for year in years for month in range(1, 13)]
     position = periods.index(period)
     rows = _schedule_rows(fund, report)
     points = monitoring_trend(report=report)
@@ -326,7 +295,7 @@ def dashboard_view(request, pk: int):
 # Excel downloads of the dashboard's tables ---------------------------------------------------------------------
 
 @login_required
-def table_xlsx(request, pk: int, period: ReportPeriod, table: str):
+def table_xlsx(request, pk: int, period: FinancialMonth, table: str):
     fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     if table not in WORKBOOKS:
@@ -334,23 +303,23 @@ def table_xlsx(request, pk: int, period: ReportPeriod, table: str):
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
     workbook = WORKBOOKS[table](report=report)
     return xlsx_response(workbook, f"{fund.agreement.reference}-monitoring-{period.year.label}-"
-                                   f"M{period.month:02d}-{table}.xlsx")
+                                   f"{month_label(period.month)}-{table}.xlsx")
 
 
 # A schedule's forecast, profile and commitments ------------------------------------------------------------------
 
-def _schedule_line(fund: Fund, period: ReportPeriod, schedule: Schedule) -> ScheduleLine:
+def _schedule_line(fund: Fund, period: FinancialMonth, schedule: Schedule) -> ScheduleLine:
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
     return next(line for line in report.schedules if line.number == schedule.number)
 
 
-def _form_page(request, template: str, fund: Fund, period: ReportPeriod, **context):
+def _form_page(request, template: str, fund: Fund, period: FinancialMonth, **context):
     return render(request, template, {"fund": fund, "agreement": fund.agreement, "period": period,
                                       "back_url": dashboard_url(fund, period), **context})
 
 
 @login_required
-def forecast_view(request, pk: int, period: ReportPeriod, number: int):
+def forecast_view(request, pk: int, period: FinancialMonth, number: int):
     fund = _changeable_fund(request, pk)
     period = _checked_period(fund, period)
     schedule = _schedule_or_404(fund, number)
@@ -381,7 +350,7 @@ def forecast_view(request, pk: int, period: ReportPeriod, number: int):
 
 
 @login_required
-def profile_view(request, pk: int, period: ReportPeriod, number: int):
+def profile_view(request, pk: int, period: FinancialMonth, number: int):
     fund = _changeable_fund(request, pk)
     period = _checked_period(fund, period)
     schedule = _schedule_or_404(fund, number)
@@ -407,7 +376,7 @@ def profile_view(request, pk: int, period: ReportPeriod, number: int):
 
 
 @login_required
-def commitments_view(request, pk: int, period: ReportPeriod, number: int):
+def commitments_view(request, pk: int, period: FinancialMonth, number: int):
     fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     schedule = _schedule_or_404(fund, number)
@@ -418,10 +387,10 @@ def commitments_view(request, pk: int, period: ReportPeriod, number: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            commitment_register(actor=request.user, schedule=schedule, financial_year=period.year.start_year,
-                                month=period.month, description=data["description"],
-                                weekly_cost_pence=data["weekly_cost"], start_date=data["start_date"],
-                                end_date=data["end_date"])
+            commitment_add(actor=request.user, schedule=schedule, financial_year=period.year.start_year,
+                           month=period.month, description=data["description"],
+                           weekly_cost_pence=data["weekly_cost"], start_date=data["start_date"],
+                           end_date=data["end_date"])
         except MonitoringError as error:
             form.add_problems(error.problems)
         else:
@@ -435,7 +404,7 @@ def commitments_view(request, pk: int, period: ReportPeriod, number: int):
 
 
 @login_required
-def commitments_xlsx(request, pk: int, period: ReportPeriod, number: int):
+def commitments_xlsx(request, pk: int, period: FinancialMonth, number: int):
     fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     schedule = _schedule_or_404(fund, number)
@@ -446,7 +415,7 @@ def commitments_xlsx(request, pk: int, period: ReportPeriod, number: int):
 # The month's commentary ------------------------------------------------------------------------------------------
 
 @login_required
-def commentary_view(request, pk: int, period: ReportPeriod):
+def commentary_view(request, pk: int, period: FinancialMonth):
     fund = _changeable_fund(request, pk)
     period = _checked_period(fund, period)
     current = Commentary.objects.filter(agreement=fund.agreement, financial_year=period.year.start_year,
@@ -469,18 +438,14 @@ def commentary_view(request, pk: int, period: ReportPeriod):
 
 # A partner's consent decision and recovery plan ------------------------------------------------------------------
 
-def _partner_panel(fund: Fund, period: ReportPeriod, party: Party) -> PartnerPanel | None:
+def _partner_panel(fund: Fund, period: FinancialMonth, party: Party) -> PartnerPanel | None:
     """The partner's figures as at the month (None when the year has no contributions) and its recovery plan."""
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
-    line = next((line for line in report.partners if line.party.pk == party.pk), None)
-    if line is None:
-        return None
-    actions = recovery_actions(agreement=fund.agreement, year=period.year).get(party.pk, [])
-    return PartnerPanel(line, CONSENT_TAGS.get(line.consent_state, ""), actions)
+    return next((panel for panel in _partner_panels(report, frozenset()) if panel.line.party.pk == party.pk), None)
 
 
 @login_required
-def consent_view(request, pk: int, period: ReportPeriod, party_id: int):
+def consent_view(request, pk: int, period: FinancialMonth, party_id: int):
     fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     party = _party_or_404(fund, party_id)
@@ -490,9 +455,9 @@ def consent_view(request, pk: int, period: ReportPeriod, party_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            consent_decision_record(actor=request.user, party=party, financial_year=period.year.start_year,
-                                    month=period.month, decision=data["decision"], decided_on=data["decided_on"],
-                                    up_to_pence=data["up_to"], note=data["note"])
+            consent_record(actor=request.user, party=party, financial_year=period.year.start_year,
+                           month=period.month, decision=data["decision"], decided_on=data["decided_on"],
+                           up_to_pence=data["up_to"], note=data["note"])
         except MonitoringError as error:
             form.add_problems(error.problems)
         else:
@@ -507,7 +472,7 @@ def consent_view(request, pk: int, period: ReportPeriod, party_id: int):
 
 
 @login_required
-def recovery_view(request, pk: int, period: ReportPeriod, party_id: int):
+def recovery_view(request, pk: int, period: FinancialMonth, party_id: int):
     fund = fund_or_404(request, pk)
     period = _checked_period(fund, period)
     party = _party_or_404(fund, party_id)
@@ -534,7 +499,7 @@ def recovery_view(request, pk: int, period: ReportPeriod, party_id: int):
 
 @login_required
 @require_POST
-def action_status_view(request, pk: int, period: ReportPeriod, party_id: int, action_id: int):
+def action_status_view(request, pk: int, period: FinancialMonth, party_id: int, action_id: int):
     fund = _changeable_fund(request, pk)
     period = _checked_period(fund, period)
     party = _party_or_404(fund, party_id)

@@ -22,8 +22,8 @@ from s75.budgets.selectors import financial_schedule
 from s75.core.fiscal import Quarter
 from s75.ledger.models import Fund
 from s75.monitoring import forecasting
-from s75.monitoring.models import ActionStatus, Commentary, ForecastMethod
-from s75.monitoring.selectors import ConsentState, MonitoringReport, monitoring_trend, recovery_actions
+from s75.monitoring.models import Commentary, ForecastMethod
+from s75.monitoring.selectors import ConsentState, MonitoringReport, monitoring_trend, recovery_positions
 from s75.riskshare.allocation import AllocationError
 from s75.riskshare.models import OverspendRule, UnderspendRule
 from s75.riskshare.selectors import allocation_terms
@@ -147,22 +147,20 @@ def collect_risk_share(context: ReportContext) -> dict:
 
 
 def collect_consent(context: ReportContext) -> dict:
-    report = context.report
-    plans = recovery_actions(agreement=report.agreement, year=report.year)
-    partners = []
-    for line in report.partners:
-        actions = plans.get(line.party.pk, [])
-        planned_savings = sum(action.saving_pence for action in actions if action.status != ActionStatus.DROPPED)
-        partners.append({
-            "partner": line.party.name_in_agreement, "bound": line.consent_state is not None,
-            "state": line.consent_state, "excess": line.projected_excess, "consent_up_to": line.consent_up_to,
+    partners = [
+        {
+            "partner": position.line.party.name_in_agreement, "bound": position.bound,
+            "state": position.line.consent_state, "excess": position.line.projected_excess,
+            "consent_up_to": position.line.consent_up_to,
             "actions": [{"description": action.description, "saving": action.saving_pence, "owner": action.owner,
                          "due_on": action.due_date.isoformat(), "status": action.get_status_display()}
-                        for action in actions],
-            "planned_savings": planned_savings,
-            "still_to_find": max(max(line.projected_excess, 0) - planned_savings, 0) if line.consent_state else None,
-        })
-    return {"clause": report.agreement.prior_agreement_clause, "partners": partners,
+                        for action in position.actions],
+            "planned_savings": position.planned_savings,
+            "still_to_find": position.still_to_find if position.bound else None,
+        }
+        for position in recovery_positions(report=context.report)
+    ]
+    return {"clause": context.report.agreement.prior_agreement_clause, "partners": partners,
             "has_actions": any(partner["actions"] for partner in partners)}
 
 

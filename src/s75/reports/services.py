@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from s75.audit.services import audit_record
 from s75.budgets.selectors import agreement_years
+from s75.core.errors import ServiceError
 from s75.core.fiscal import Quarter
 from s75.jobs.progress import FINISHED, Progress
 from s75.ledger.models import Fund
@@ -37,8 +38,8 @@ RENDERERS: dict[str, Callable[[dict], bytes]] = {ReportFormat.PDF: paper_pdf, Re
 ATTEMPTS = 3  # another version of the same quarter kept while this one was drawn takes its number: draw again
 
 
-class ReportError(Exception):
-    """A paper that cannot be made as asked; the message says why."""
+class ReportError(ServiceError):
+    """A paper that cannot be made as asked; ``problems`` says why."""
 
 
 class _NumberTaken(Exception):
@@ -54,9 +55,9 @@ def checked_formats(fund: Fund, quarter: Quarter, formats: Sequence[str]) -> lis
     is not in the agreement's years."""
     wanted = [fmt for fmt in ReportFormat.values if fmt in formats]
     if not wanted or len(wanted) != len(set(formats)):
-        raise ReportError("choose the formats from PDF and Excel (pdf, xlsx)")
+        raise ReportError("choose the formats from PDF and Excel (pdf, xlsx)", field="formats")
     if quarter.year not in agreement_years(agreement=fund.agreement):
-        raise ReportError(f"{fund.agreement} has no financial year {quarter.year.label}")
+        raise ReportError(f"{fund.agreement} has no financial year {quarter.year.label}", field="quarter")
     return wanted
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from s75.agreements.models import Agreement, Party
 from s75.agreements.selectors import user_acts_for_party
 from s75.audit.services import audit_record
+from s75.core.errors import ServiceError
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
 from s75.core.users import acting_user
@@ -27,12 +28,8 @@ from .permissions import APPROVE_SETTLEMENT
 from .selectors import SettlementUnavailable, settlement_compute, settlement_inputs, settlement_results
 
 
-class SettlementRefused(Exception):
+class SettlementRefused(ServiceError):
     """A refused settlement step; ``problems`` says every reason in words the pooled fund manager can act on."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
 
 
 @transaction.atomic

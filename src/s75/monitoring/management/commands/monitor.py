@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from s75.agreements.management import add_user_argument, command_user
 from s75.core.exports import pounds, table_workbook
-from s75.core.fiscal import FinancialYear
+from s75.core.fiscal import FinancialMonth
 from s75.ledger.models import Fund
 from s75.ledger.selectors import fund_get
 from s75.monitoring.selectors import MonitoringReport, monitoring_report
@@ -57,13 +57,11 @@ class Command(BaseCommand):
             fund = fund_get(user=user, pk=options["fund"])
         except Fund.DoesNotExist as missing:
             raise CommandError(f"No fund {options['fund']} was found.") from missing
-        year_text, _, month_text = options["period"].partition("/")
         try:
-            year = FinancialYear.parse(year_text)
-            month = int(month_text.upper().removeprefix("M"))
-            report = monitoring_report(agreement=fund.agreement, year=year, month=month)
+            period = FinancialMonth.parse(options["period"])
         except ValueError as bad:
-            raise CommandError(f"{options['period']!r} is not a period: write it like 2024-25/M06 ({bad}).") from bad
+            raise CommandError(f"{bad}.") from bad
+        report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
         document = report_document(report)
         if options["format"] == "json":
             self._write(json.dumps(document, indent=2) + "\n", options["out"])
