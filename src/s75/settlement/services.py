@@ -156,12 +156,12 @@ def _post(*, actor, run: SettlementRun) -> list[str]:
 
 
 @transaction.atomic
-def settlement_approve(*, actor, run: SettlementRun, party: Party, check_finance_lead: bool = True) -> SettlementRun:
+def settlement_approve(*, actor, run: SettlementRun, party: Party) -> SettlementRun:
     """A partner's finance lead approves the year's latest draft; the last approval makes it final, posted and
-    locked. Pages and commands acting for a person check the finance lead; the system operator does not."""
+    locked. Only a finance lead of the partner (or of the body that took on its functions) may approve."""
     run = SettlementRun.objects.select_for_update().select_related("agreement").get(pk=run.pk)
     problems = []
-    if check_finance_lead and not user_acts_for_party(user=actor, party=party, permission=APPROVE_SETTLEMENT):
+    if not user_acts_for_party(user=actor, party=party, permission=APPROVE_SETTLEMENT):
         problems.append(f"only a finance lead of {party}, or of the body that took on its functions, may approve "
                         "its settlement")
     if party.agreement_id != run.agreement_id:
