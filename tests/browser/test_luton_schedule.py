@@ -20,7 +20,7 @@ def test_luton_manager_reads_the_2013_14_financial_schedule(live_server, page):
 
     page.get_by_role("heading", name="Agreements", exact=True).wait_for()
     assert set(page.evaluate("document.body.className").split()) >= {"js-enabled", "govuk-frontend-supported"}
-    page.get_by_role("link", name="Luton").click()
+    page.get_by_role("main").get_by_role("link", name="Luton").click()
     page.get_by_role("link", name="2013-14 financial schedule").click()
 
     page.get_by_role("heading", name="Financial schedule 2013-14").wait_for()
