@@ -16,12 +16,7 @@ from tests.factories import UserFactory
 
 from .importfiles import assert_consistent, generated_rows, import_fund, ledger_counts, ledger_csv, wait_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def var_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path / "var"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("var_dir")]
 
 
 @pytest.fixture
