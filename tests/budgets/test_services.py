@@ -26,6 +26,7 @@ from s75.core.fiscal import FinancialYear
 from s75.ledger.models import AccountRole, Balance
 from s75.ledger.services import fund_open
 from tests.factories import UserFactory, complete_agreement
+from tests.ledger.balances import balances_by_code
 
 YEAR = FinancialYear(2024)
 
@@ -237,16 +238,6 @@ def instalments(agreement, nhs, fund):
     return instalment_set(actor=None, agreement=agreement, party=nhs, financial_year=2024)
 
 
-def balances(fund, month=None):
-    rows = Balance.objects.filter(fund=fund)
-    if month is not None:
-        rows = rows.filter(period__financial_year=2024, period__number=month)
-    totals = {}
-    for account, amount in rows.values_list("account__code", "amount_pence"):
-        totals[account] = totals.get(account, 0) + amount
-    return {account: amount for account, amount in totals.items() if amount}
-
-
 def test_part_payments_add_up_and_the_status_follows(agreement, instalments):
     first = instalments[0]
     receipt_record(actor=None, instalment=first, received_on=date(2024, 4, 1), amount_pence=5_000_000)
@@ -278,12 +269,12 @@ def test_a_receipt_that_cannot_be_right_is_refused_and_nothing_is_posted(
 ):
     receipt_record(actor=None, instalment=instalments[0], received_on=date(2024, 4, 2), amount_pence=1,
                    reference="DUP")
-    before = balances(fund)
+    before = balances_by_code(fund)
     with pytest.raises(InstalmentError, match=problem):
         receipt_record(actor=None, instalment=instalments[0], received_on=received_on, amount_pence=amount,
                        reference=reference)
     assert Receipt.objects.count() == 1
-    assert balances(fund) == before
+    assert balances_by_code(fund) == before
 
 
 def test_a_paid_instalment_takes_no_more(instalments):
