@@ -1,11 +1,15 @@
 """Test set-up shared by the whole suite: one database per run (SQLite or PostgreSQL, by DATABASE_URL),
 loaded once with the public reference data and the roles, and factories for everything else."""
 
+import os
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from tests.factories import UserFactory
+from tests.ledger.importfiles import scratch_database
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +30,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def manager(db):
     """A pooled fund manager at a local authority that has no agreements until a test makes them."""
     return UserFactory(role="Pooled fund manager")
+
+
+@pytest.fixture(scope="module")
+def scratch(request, tmp_path_factory):
+    """A database of the test module's own, of the same kind as the test database, migrated and holding the import
+    fund (tests/ledger/importfiles.py), for the tests that run ``s75`` in processes of their own."""
+    vendor = "postgresql" if "postgresql" in settings.DATABASES["default"]["ENGINE"] else "sqlite"
+    name = f"test_s75_{os.getpid()}_" + request.module.__name__.removeprefix("tests.").replace(".", "_")
+    yield from scratch_database(vendor, tmp_path_factory.mktemp("scratch"), name)

@@ -1,4 +1,5 @@
-"""The signed-in user's own page: who they are and their organisation; signing in first."""
+"""Signing in and out, and that every page needs it; the signed-in user's own page: who they are and their
+organisation."""
 
 import pytest
 from django.test import Client
@@ -7,7 +8,6 @@ from django.urls import reverse
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
 
 def test_the_account_page_says_who_the_reader_is():
     user = UserFactory(first_name="Ada", last_name="Lovelace", job_title="Head of finance")
@@ -20,3 +20,49 @@ def test_the_account_page_says_who_the_reader_is():
 def test_the_account_page_asks_a_stranger_to_sign_in():
     response = Client().get(reverse("account"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+# Signing in and out, and that every page needs it.
+
+def test_sign_in_page_is_a_govuk_form(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert b'<label class="govuk-label govuk-label--s" for="id_username">' in response.content
+    assert b"s75 partnership agreements" in response.content
+
+
+def test_signing_in_goes_to_the_agreements(client, luton_manager):
+    response = client.post(reverse("login"), {"username": luton_manager.username, "password": "correct horse battery"})
+    assert response.status_code == 302
+    assert response.url == reverse("agreements:list")
+
+
+def test_a_wrong_password_shows_the_error_summary(client, luton_manager):
+    response = client.post(reverse("login"), {"username": luton_manager.username, "password": "wrong"})
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert "<title>Error: Sign in" in response.content.decode()
+
+
+def test_pages_need_signing_in(client, luton):
+    for url in [reverse("agreements:list"), reverse("agreements:detail", args=[luton.pk]),
+                reverse("budgets:financial_schedule", args=[luton.pk, "2013-14"])]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_signing_out_is_a_post_from_the_header(manager_client):
+    page = manager_client.get(reverse("agreements:list")).content.decode()
+    assert f'action="{reverse("logout")}"' in page
+    manager_client.post(reverse("logout"))
+    assert manager_client.get(reverse("agreements:list")).status_code == 302
+
+
+def test_the_js_enabled_class_is_set_before_the_page_is_painted(client):
+    page = client.get(reverse("login")).content.decode()
+    body = page[page.index('<body class="govuk-template__body">'):]
+    script = body[body.index("<script>"):body.index("</script>")]
+    assert body.index("<script>") < body.index("govuk-skip-link")
+    assert "document.body.className += ' js-enabled'" in script
+    assert "'noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported'" in script

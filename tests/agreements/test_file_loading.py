@@ -4,17 +4,15 @@ who may load, and a refusal placed at the field it concerns."""
 import copy
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 
 from s75.agreements.document import agreement_document
 from s75.agreements.file_loading import LOADED_REASON, agreement_load
-from s75.agreements.file_reading import AgreementFileError, FileProblem, agreement_file_read
-from s75.agreements.models import Agreement, AgreementStatus, Approval, Party, Schedule, Transition, Variation
+from s75.agreements.file_reading import FileProblem, agreement_file_read
+from s75.agreements.models import Agreement, AgreementStatus
 from s75.agreements.services import (
     agreement_create,
     agreement_transition,
@@ -23,40 +21,14 @@ from s75.agreements.services import (
     schedule_create,
 )
 from s75.audit.models import AuditEvent
-from s75.budgets.models import Contribution, FundingStream
+from s75.budgets.models import FundingStream
 from s75.budgets.services import contribution_set
 from s75.organisations.selectors import organisation_get_by_code
-from s75.riskshare.models import PartyTerm, RiskShareTerms
+from s75.riskshare.models import RiskShareTerms
 from s75.riskshare.services import risk_share_terms_set
 from tests.factories import UserFactory
 
-DATA = Path(__file__).parent / "data"
-LUTON_FILE = DATA / "luton-s75-2013.yaml"
-DOCS_FILE = Path(__file__).parents[2] / "docs" / "agreement-file.md"
-COUNTED = (Agreement, Party, Schedule, Contribution, Approval, RiskShareTerms, PartyTerm, Transition, Variation,
-           AuditEvent)
-
-
-def luton() -> dict:
-    return agreement_file_read(LUTON_FILE)
-
-
-def row_counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in COUNTED}
-
-
-def load_errors(document: dict, actor=None) -> list[FileProblem]:
-    with pytest.raises(AgreementFileError) as failed:
-        agreement_load(actor=actor, document=document)
-    return failed.value.errors
-
-
-def exported_then_forgotten(build) -> dict:
-    """The export of what ``build()`` makes, with the database then put back as it was (a fresh database)."""
-    with transaction.atomic():
-        exported = agreement_document(agreement=build())
-        transaction.set_rollback(True)
-    return exported
+from .agreementfiles import DOCS_FILE, exported_then_forgotten, load_errors, luton, row_counts
 
 
 @pytest.mark.django_db

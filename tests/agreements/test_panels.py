@@ -1,5 +1,5 @@
 """The agreement pages' panels that the apps above agreements fill: budgets' years and riskshare's terms (the page
-as at a date is in tests/web/test_agreement_as_at.py)."""
+as at a date is in tests/agreements/test_views.py)."""
 
 import pytest
 

@@ -1,5 +1,7 @@
 import pytest
 
+# Luton's agreement and the people at its council, as the agreement pages' tests have them.
+from tests.agreements.conftest import board_client, board_member, luton, luton_manager, manager_client  # noqa: F401
 from tests.factories import UserFactory, complete_agreement
 
 

@@ -29,6 +29,18 @@ def spend(fund, pence, month, cost_centre="CC100", year=2024):
 
 
 @pytest.fixture
+def mapping(fund):
+    """The import fund's column mapping (``import_fund`` in importfiles.py, which the import tests take as ``fund``)."""
+    return fund.column_mappings.get(name="finance")
+
+
+@pytest.fixture
+def var_dir(settings, tmp_path):
+    """Uploads wait in a folder of the test's own."""
+    settings.VAR_DIR = tmp_path / "var"
+
+
+@pytest.fixture
 def spent(fund):
     """£1,000.50 spent in April (cost centre CC100), £250 in June (CC200)."""
     return [spend(fund, 100_050, 1), spend(fund, 25_000, 3, cost_centre="CC200")]

@@ -3,7 +3,8 @@
 ``ledger_csv`` and ``ledger_xlsx`` write files as finance systems export them; ``import_fund`` is a fund with two
 schedules, a column mapping and cost centres mapped. ``python -m tests.ledger.importfiles setup`` makes the same
 fund in whatever database ``DATABASE_URL`` names and prints its id, for tests that run the import in another
-process against a database of their own.
+process against a database of their own (``scratch_database``; ``ledger_counts``, ``assert_consistent`` and
+``wait_for`` watch it).
 """
 
 import csv
@@ -11,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -193,6 +195,48 @@ def scratch_database(vendor: str, folder: Path, name: str):
         if vendor == "postgresql":
             with psycopg.connect(server, autocommit=True) as admin:
                 admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def ledger_counts(scratch: Scratch) -> tuple[int, int, int]:
+    """The scratch database's journal lines, entries and posted imports."""
+    (counts,) = scratch.query(
+        "SELECT (SELECT COUNT(*) FROM ledger_journalline), (SELECT COUNT(*) FROM ledger_journalentry), "
+        "(SELECT COUNT(*) FROM ledger_ledgerimport WHERE status = 'posted')")
+    return counts
+
+
+def assert_consistent(scratch: Scratch) -> None:
+    """Every entry balances; every running balance equals the sum of its lines."""
+    (unbalanced,) = scratch.query(
+        "SELECT COUNT(*) FROM (SELECT entry_id FROM ledger_journalline GROUP BY entry_id "
+        "HAVING SUM(amount_pence) <> 0) e")[0]
+    drift = scratch.query(
+        "SELECT COUNT(*) FROM ledger_balance b WHERE b.amount_pence <> (SELECT SUM(l.amount_pence) FROM "
+        "ledger_journalline l WHERE l.account_id = b.account_id AND l.period_id = b.period_id) OR b.line_count <> "
+        "(SELECT COUNT(*) FROM ledger_journalline l WHERE l.account_id = b.account_id AND l.period_id = b.period_id)"
+    )[0][0]
+    (missing,) = scratch.query(
+        "SELECT COUNT(*) FROM (SELECT account_id, period_id FROM ledger_journalline GROUP BY account_id, period_id) "
+        "s WHERE NOT EXISTS (SELECT 1 FROM ledger_balance b WHERE b.account_id = s.account_id "
+        "AND b.period_id = s.period_id)")[0]
+    assert (unbalanced, drift, missing) == (0, 0, 0)
+
+
+def wait_for(condition, *, seconds: float, what: str) -> None:
+    """Poll ``condition`` until it holds; fail saying what was awaited once ``seconds`` have passed."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {seconds} s for {what}")
+        time.sleep(0.01)
+
+
+def progress(path: Path) -> dict:
+    """What a progress file holds so far (nothing while it is not yet written whole)."""
+    try:
+        return json.loads(path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
 
 
 def _setup() -> None:

@@ -2,10 +2,8 @@
 formulas, and the lines behind a balance as a workbook (with a note when the listing is cut short) or as CSV."""
 
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
-from openpyxl import Workbook, load_workbook
 
 from s75.core.exports import POUNDS_FORMAT
 from s75.core.fiscal import FinancialYear
@@ -17,20 +15,10 @@ from s75.ledger.exports import (
     trial_balance_workbook,
 )
 from s75.ledger.selectors import ledger_lines
+from tests.workbooks import reopened, values
 
 pytestmark = pytest.mark.django_db
 YEAR = FinancialYear(2024)
-
-
-def reopened(workbook: Workbook):
-    """The workbook's sheet as Excel would read it back from the file."""
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return load_workbook(buffer).active
-
-
-def values(sheet) -> list[tuple]:
-    return list(sheet.iter_rows(values_only=True))
 
 
 def test_the_trial_balance_has_a_debit_or_credit_per_account_and_summed_totals(fund, spent):

@@ -22,11 +22,6 @@ def fund():
     return import_fund()
 
 
-@pytest.fixture
-def mapping(fund):
-    return fund.column_mappings.get(name="finance")
-
-
 def test_the_same_file_imported_twice_posts_once(fund, mapping, tmp_path):
     manager = UserFactory(role="Pooled fund manager", first_name="Maud", last_name="O'Leary")
     path = ledger_csv(tmp_path / "april.csv", generated_rows(20))

@@ -22,13 +22,7 @@ from tests.factories import UserFactory
 
 from .importfiles import generated_rows, import_fund, ledger_csv, row
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def var_dir(settings, tmp_path):
-    """Uploads wait in a folder of the test's own."""
-    settings.VAR_DIR = tmp_path / "var"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("var_dir")]
 
 
 @pytest.fixture

@@ -31,11 +31,6 @@ def fund():
     return import_fund()
 
 
-@pytest.fixture
-def mapping(fund):
-    return fund.column_mappings.get(name="finance")
-
-
 def test_a_csv_posts_one_balanced_entry_per_period_with_its_balances(fund, mapping, tmp_path):
     path = ledger_csv(tmp_path / "april-may.csv", [
         row("2024-04-03", "CC100", "1,234.56", "L1"),

@@ -14,6 +14,7 @@ from s75.ledger.models import AccountRole, Balance, EntryKind, Fund, JournalEntr
 from s75.ledger.selectors import trial_balance
 from s75.ledger.services import LedgerError, LineSpec, entry_post, entry_reverse, fund_open, period_close
 from tests.factories import UserFactory, complete_agreement
+from tests.ledger.balances import balances_by_code
 
 pytestmark = pytest.mark.django_db
 
@@ -202,14 +203,6 @@ def balance(fund, role, party=None, month=None):
     return sum(balances.values_list("amount_pence", flat=True))
 
 
-def balances_by_code(fund, month=None):
-    rows = Balance.objects.filter(fund=fund)
-    if month is not None:
-        rows = rows.filter(period__financial_year=2024, period__number=month)
-    totals = {}
-    for code, amount in rows.values_list("account__code", "amount_pence"):
-        totals[code] = totals.get(code, 0) + amount
-    return {code: amount for code, amount in totals.items() if amount}
 
 
 def test_opening_the_fund_posts_the_instalments_and_receipts_recorded_before_it_once():

@@ -1,7 +1,12 @@
 """An import asked for from a page: recorded, enqueued once committed, run as the user who asked, its outcome (or
-why it failed) kept on the run, its progress in the cache, its upload deleted."""
+why it failed) kept on the run, its progress in the cache, its upload deleted; and the same on a real
+``s75 worker``, which killed part-way posts nothing and is said to have stopped once the next worker starts."""
+
+import json
+import signal
 
 import pytest
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from s75.jobs.progress import progress_get
@@ -9,14 +14,9 @@ from s75.ledger.models import ImportRun, JournalLine
 from s75.ledger.tasks import ledger_import_start, ledger_import_task
 from tests.factories import UserFactory
 
-from .importfiles import generated_rows, import_fund, ledger_csv
+from .importfiles import assert_consistent, generated_rows, import_fund, ledger_counts, ledger_csv, wait_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def var_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path / "var"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("var_dir")]
 
 
 @pytest.fixture
@@ -51,3 +51,86 @@ def test_a_task_that_raises_keeps_why_on_its_run(fund, tmp_path):
     assert result.status == "FAILED" and run.outcome is None
     assert run.error == "LedgerError: the mapping 'finance' belongs to another fund"
     assert not (tmp_path / "gl.csv").exists(), "the upload is deleted whatever the outcome"
+
+
+# On a real ``s75 worker``, against a database of this module's own.
+
+def test_an_upload_runs_on_the_worker_and_a_worker_killed_part_way_posts_nothing_and_says_so(scratch, tmp_path):
+    """From the page to a real ``s75 worker``: the progress shows as the worker reads the file; the worker killed
+    part-way posts nothing; the next worker marks the task failed with the reason, which the page shows; the same
+    file then imports."""
+    rows = generated_rows(100_000, prefix="WK")
+    path = ledger_csv(tmp_path / "upload.csv", rows)
+    before = ledger_counts(scratch)
+    log = tmp_path / "worker.log"
+    worker = scratch.worker(log)
+    try:
+        run_url = upload_from_the_page(scratch, path)
+        task_id = wait_for_task_id(scratch, run_url)
+        cache = FileBasedCache(scratch.env["S75_CACHE_DIR"], {})
+        wait_for(lambda: (cache.get(f"s75:progress:{task_id}") or {}).get("done", 0) > 0, seconds=120,
+                 what="the worker to read rows")
+        worker.send_signal(signal.SIGSTOP)  # held part-way while the page is read
+        shown = scratch.page("get", run_url + "progress.json")
+        state = json.loads(shown.stdout.split(" ", 1)[1])
+        assert state["status"] == "running" and state["stage"] in {"reading", "posting"}, shown.stdout
+        assert state["done"] > 0 and state["text"] != "Waiting to start"
+        assert scratch.task(task_id)[0] == "RUNNING"
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=60)
+        killed = worker.pid
+    finally:
+        worker.kill()
+        worker.wait(timeout=60)
+    assert ledger_counts(scratch) == before
+    assert scratch.task(task_id)[0] == "RUNNING", "nothing says otherwise until a worker starts"
+
+    worker = scratch.worker(log)
+    try:
+        wait_for(lambda: scratch.task(task_id)[0] == "FAILED", seconds=120, what="the next worker to fail the task")
+        host, _, pid = worker_of(scratch, task_id).rpartition(":")
+        assert pid == str(killed)
+        reason = f"the worker running it stopped (process {killed} on host {host})"
+        assert reason in scratch.task(task_id)[1]
+        page = scratch.page("get", run_url).stdout
+        assert "The import stopped before it finished" in page
+        assert f"{reason[0].upper()}{reason[1:]} before it finished; nothing was posted" in page
+        assert ledger_counts(scratch) == before
+
+        again = upload_from_the_page(scratch, path)
+        again_id = wait_for_task_id(scratch, again)
+        wait_for(lambda: scratch.task(again_id)[0] in {"SUCCESSFUL", "FAILED"}, seconds=600,
+                 what="the same file to be imported again")
+        assert scratch.task(again_id)[0] == "SUCCESSFUL", scratch.task(again_id)[1]
+        page = scratch.page("get", again).stdout
+        assert "File posted" in page and f"{len(rows):,} rows" in page
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=120)
+    lines, _, posted = ledger_counts(scratch)
+    assert (lines - before[0] > len(rows), posted) == (True, before[2] + 1)
+    (count,) = scratch.query("SELECT COUNT(*) FROM ledger_journalline WHERE source_line_id LIKE 'WK%'")[0]
+    assert count == len(rows)
+    assert_consistent(scratch)
+
+
+def upload_from_the_page(scratch, path) -> str:
+    """Upload the file on the fund's import page; the run's page it redirects to."""
+    done = scratch.page("upload", f"/funds/{scratch.fund_id}/imports/new/", path)
+    status, location = done.stdout.split()[-2:]
+    assert status == "302", done.stdout + done.stderr
+    return location
+
+
+def wait_for_task_id(scratch, run_url: str) -> str:
+    run_id = int(run_url.rstrip("/").rsplit("/", 1)[1])
+    wait_for(lambda: scratch.query(f"SELECT task_id FROM ledger_importrun WHERE id = {run_id}")[0][0], seconds=60,
+             what="the run's task to be enqueued")
+    return scratch.query(f"SELECT task_id FROM ledger_importrun WHERE id = {run_id}")[0][0]
+
+
+def worker_of(scratch, task_id: str) -> str:
+    stored = task_id if scratch.url.startswith("postgres") else task_id.replace("-", "")
+    (worker_ids,) = scratch.query(f"SELECT worker_ids FROM django_tasks_database_dbtaskresult WHERE id = '{stored}'")[0]
+    worker_ids = json.loads(worker_ids) if isinstance(worker_ids, str) else worker_ids
+    return worker_ids[-1]

@@ -1,7 +1,10 @@
-"""What the monitoring tests share: a council's pooled fund with one NHS partner and one schedule, and spend."""
+"""What the monitoring tests share: a council's pooled fund with one NHS partner and one schedule, and spend; and
+the Luton demo's agreement with its fund opened."""
 
 import pytest
 
+from s75.agreements.models import Agreement
+from s75.demo.services import demo_load
 from s75.ledger.models import AccountRole
 from s75.ledger.services import LineSpec, entry_post, fund_open
 from tests.factories import complete_agreement
@@ -43,3 +46,12 @@ def spent(fund):
     """£50,000 in April and £40,000 in June: at M06 the run rate is £180,000."""
     spend(fund, 50_000, 1)
     spend(fund, 40_000, 3)
+
+
+@pytest.fixture
+def luton(db):
+    """The Luton demo's agreement (DESIGN.md §6), its pooled fund opened."""
+    demo_load()
+    agreement = Agreement.objects.get(reference="luton-s75-s76-2013")
+    fund_open(actor=None, agreement=agreement)
+    return agreement

@@ -32,23 +32,6 @@ pytestmark = pytest.mark.django_db
 PERIOD = "2024-25/M06"
 
 
-@pytest.fixture
-def fund(db):
-    """A council hosts a pooled fund with one NHS partner (bound by a prior-agreement clause) and one schedule,
-    Joint Equipment Store, £535,000 from each in 2024-25."""
-    return fund_open(actor=None, agreement=complete_agreement())
-
-
-@pytest.fixture
-def schedule(fund):
-    return fund.agreement.schedules.get()
-
-
-@pytest.fixture
-def nhs(fund):
-    return fund.agreement.parties.get(is_host=False)
-
-
 def post(fund, pounds: int, month: int = 3) -> None:
     accounts = {account.role: account for account in fund.accounts.filter(
         role__in=[AccountRole.EXPENDITURE, AccountRole.CREDITORS])}

@@ -3,10 +3,8 @@ the monitoring report as exact pounds (pence come back from the file as the numb
 
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
-from openpyxl import Workbook, load_workbook
 
 from s75.core.exports import POUNDS_FORMAT
 from s75.core.fiscal import FinancialYear
@@ -20,6 +18,7 @@ from s75.monitoring.exports import (
 from s75.monitoring.models import Commitment
 from s75.monitoring.selectors import ConsentState, monitoring_report
 from s75.monitoring.services import recovery_action_add
+from tests.workbooks import reopened, values
 
 pytestmark = pytest.mark.django_db
 YEAR = FinancialYear(2024)
@@ -29,17 +28,6 @@ YEAR = FinancialYear(2024)
 def report(fund, spent):
     """As at 2024-25/M06, with £90,000 spent: a run-rate forecast of £180,000 against a budget of £1,070,000."""
     return monitoring_report(agreement=fund.agreement, year=YEAR, month=6)
-
-
-def reopened(workbook: Workbook):
-    """The workbook's sheet as Excel would read it back from the file."""
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return load_workbook(buffer).active
-
-
-def values(sheet) -> list[tuple]:
-    return list(sheet.iter_rows(values_only=True))
 
 
 def test_the_schedules_table_has_each_schedule_and_the_totals(report):

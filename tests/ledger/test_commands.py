@@ -1,6 +1,8 @@
-"""`s75 import-ledger` and `s75 ledger-mapping`: the same service as the pages, with the user's scope."""
+"""`s75 import-ledger` and `s75 ledger-mapping`: the same service as the pages, with the user's scope; and
+`s75 import-ledger` in processes of its own, killed part-way or run twice at once."""
 
 import json
+import signal
 from io import StringIO
 
 import pytest
@@ -10,7 +12,17 @@ from django.core.management.base import CommandError
 from s75.ledger.models import JournalLine, LedgerImport
 from tests.factories import UserFactory
 
-from .importfiles import generated_rows, import_fund, ledger_csv, row
+from .importfiles import (
+    assert_consistent,
+    generated_rows,
+    import_fund,
+    ledger_counts,
+    ledger_csv,
+    progress,
+    row,
+    rows_total,
+    wait_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +148,88 @@ def test_ledger_mapping_says_what_is_wrong(fund, tmp_path):
         "line 1: the agreement has no schedule '9' (its schedules: 1 Joint Equipment Store; 2 Reablement)",
         "line 2: give a cost centre and a schedule, separated by a comma",
     ]
+
+
+# In processes of their own, against a database of this module's own: a process killed part-way leaves nothing
+# posted, and two imports into one fund at once both post exactly once.
+
+BIG = 300_000
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory):
+    return ledger_csv(tmp_path_factory.mktemp("files") / "year.csv", generated_rows(BIG))
+
+
+@pytest.mark.parametrize("stage", ["reading", "posting"])
+def test_an_import_killed_part_way_posts_nothing_and_the_file_imports_afterwards(scratch, big_file, tmp_path,
+                                                                                  stage):
+    before = ledger_counts(scratch)
+    progress_file = tmp_path / "progress.json"
+    process = scratch.popen("import-ledger", str(big_file), "--fund", str(scratch.fund_id), "--quiet",
+                            "--progress-file", str(progress_file))
+    try:
+        if stage == "reading":
+            wait_for(lambda: progress(progress_file).get("done", 0) > 0, seconds=120, what="rows to be read")
+        else:
+            wait_for(lambda: progress(progress_file).get("stage") == "posting" or process.poll() is not None,
+                     seconds=300, what="the posting to start")
+            assert process.poll() is None, "the import finished before it could be killed while posting"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+        process.stdout.close()
+        process.stderr.close()
+    assert process.returncode == -signal.SIGKILL
+    assert ledger_counts(scratch) == before
+    if stage == "posting":
+        done = scratch.s75("import-ledger", str(big_file), "--fund", str(scratch.fund_id), "--quiet", timeout=600)
+        assert done.returncode == 0, done.stderr
+        assert f"Rows: {BIG:,}; posted: {BIG:,}; already posted: 0;" in done.stdout
+        lines, _, posted = ledger_counts(scratch)
+        expenditure = scratch.query(
+            "SELECT COUNT(*), SUM(l.amount_pence) FROM ledger_journalline l JOIN ledger_account a "
+            "ON a.id = l.account_id WHERE a.role = 'expenditure'")[0]
+        assert expenditure == (BIG, rows_total(generated_rows(BIG)))
+        assert posted == before[2] + 1
+        assert_consistent(scratch)
+
+
+def test_two_imports_into_one_fund_at_once_both_post_once_with_balances_right(scratch, tmp_path):
+    files = [ledger_csv(tmp_path / f"{name}.csv", generated_rows(40_000, prefix=name)) for name in ("AA", "BB")]
+    before = ledger_counts(scratch)
+    commands = [("import-ledger", str(path), "--fund", str(scratch.fund_id), "--quiet") for path in files]
+    if scratch.url.startswith("postgres"):
+        processes = [scratch.popen(*command) for command in commands]
+        results = [(process.wait(timeout=600), *process.communicate()) for process in processes]
+    else:  # SQLite has one writer: the two run one after the other
+        results = [(done.returncode, done.stdout, done.stderr) for done in (scratch.s75(*c) for c in commands)]
+    for returncode, stdout, stderr in results:
+        assert returncode == 0, stderr
+        assert "Rows: 40,000; posted: 40,000; already posted: 0;" in stdout
+    lines, entries, posted = ledger_counts(scratch)
+    assert posted == before[2] + 2
+    by_file = dict(scratch.query(
+        "SELECT substr(source_line_id, 1, 2), COUNT(*) FROM ledger_journalline WHERE source_line_id LIKE 'AA%' "
+        "OR source_line_id LIKE 'BB%' GROUP BY substr(source_line_id, 1, 2)"))
+    assert by_file == {"AA": 40_000, "BB": 40_000}
+    assert_consistent(scratch)
+    if scratch.url.startswith("postgres"):
+        # They did run at the same time: each began before the other finished, and the fund's lock took turns.
+        (first, second) = scratch.query(
+            "SELECT started_at, finished_at FROM ledger_ledgerimport WHERE status = 'posted' ORDER BY id DESC LIMIT 2")
+        assert first[0] < second[1] and second[0] < first[1]
+
+
+def test_the_same_file_imported_twice_at_once_posts_once(scratch, tmp_path):
+    if not scratch.url.startswith("postgres"):
+        pytest.skip("SQLite takes one writer at a time: the same file one after the other is tested elsewhere")
+    path = ledger_csv(tmp_path / "twice.csv", generated_rows(20_000, prefix="TW"))
+    processes = [scratch.popen("import-ledger", str(path), "--fund", str(scratch.fund_id), "--quiet")
+                 for _ in range(2)]
+    results = sorted((process.wait(timeout=600), *process.communicate()) for process in processes)
+    assert [returncode for returncode, _, _ in results] == [0, 1]
+    assert "this file was posted already" in results[1][2]
+    (count,) = scratch.query("SELECT COUNT(*) FROM ledger_journalline WHERE source_line_id LIKE 'TW%'")[0]
+    assert count == 20_000
+    assert_consistent(scratch)

@@ -1,21 +1,9 @@
 """`s75 worker` as a process against a database of its own: on starting it fails the task a killed worker of this
 host left running, saying which, and then runs the tasks enqueued."""
 
-import os
 import signal
 import subprocess
 import sys
-
-import pytest
-from django.conf import settings
-
-from tests.ledger.importfiles import scratch_database
-
-
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory):
-    vendor = "postgresql" if "postgresql" in settings.DATABASES["default"]["ENGINE"] else "sqlite"
-    yield from scratch_database(vendor, tmp_path_factory.mktemp("scratch"), f"test_s75_{os.getpid()}_worker")
 
 
 def test_a_worker_starting_fails_the_task_a_killed_worker_left_running(scratch, tmp_path):

@@ -1,5 +1,6 @@
-"""People and agreements for the page tests: Luton's agreement, a manager at the council, a board member there
-with no right to change anything, and (``manager`` in tests/conftest.py) a manager at another council."""
+"""People and agreements for the page tests (the budgets and accounts pages' tests use them too): Luton's agreement, a
+manager at the council, a board member there with no right to change anything, and (``manager`` in tests/conftest.py)
+a manager at another council."""
 
 import pytest
 
