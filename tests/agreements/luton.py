@@ -77,3 +77,13 @@ def luton_bring_into_force(*, actor, agreement: Agreement) -> Agreement:
                          reason="Approved by both partners", on=date(2013, 3, 26))
     return agreement_transition(actor=actor, agreement=agreement, to_status=AgreementStatus.IN_FORCE,
                                 reason="Signed by both partners", on=date(2013, 4, 1))
+
+
+# The create-agreement form, filled in for a Luton Better Care Fund agreement.
+AGREEMENT = {
+    "reference": "luton-bcf-2015", "title": "Luton Better Care Fund agreement", "legal_basis": ["basis_s75"],
+    "flexibilities": ["pooled_fund"], "is_better_care_fund": "on",
+    "start_date-day": "1", "start_date-month": "4", "start_date-year": "2015",
+    "end_date-day": "31", "end_date-month": "3", "end_date-year": "2016",
+    "extension_months_available": "0", "renewal_notice_months": "6", "host": "yes",
+}

@@ -5,16 +5,10 @@ import pytest
 from django.urls import reverse
 
 from s75.agreements.models import Agreement, AgreementStatus, Approval, Party, Schedule
+from tests.agreements.luton import AGREEMENT
 
 pytestmark = pytest.mark.django_db
 
-AGREEMENT = {
-    "reference": "luton-bcf-2015", "title": "Luton Better Care Fund agreement", "legal_basis": ["basis_s75"],
-    "flexibilities": ["pooled_fund"], "is_better_care_fund": "on",
-    "start_date-day": "1", "start_date-month": "4", "start_date-year": "2015",
-    "end_date-day": "31", "end_date-month": "3", "end_date-year": "2016",
-    "extension_months_available": "0", "renewal_notice_months": "6", "host": "yes",
-}
 
 
 def test_create_makes_a_draft_with_the_users_organisation_as_host(manager_client, luton_manager):

@@ -26,8 +26,7 @@ from s75.budgets.services import contribution_set
 from s75.riskshare.services import risk_share_terms_set
 from tests.factories import UserFactory
 
-from .luton import luton_approve, luton_bring_into_force
-from .test_forms import AGREEMENT
+from .luton import AGREEMENT, luton_approve, luton_bring_into_force
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from s75.agreements.models import Agreement
 from s75.ledger.services import fund_open
 from s75.monitoring.services import schedule_forecast_set
-from tests.monitoring.test_selectors import OUTTURN
+from tests.monitoring.luton import OUTTURN
 
 ARTIFACTS = Path("test-artifacts")
 

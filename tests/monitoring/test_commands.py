@@ -9,7 +9,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from tests.factories import UserFactory
-from tests.monitoring.test_selectors import enter_outturn
+from tests.monitoring.luton import enter_outturn
 
 pytestmark = pytest.mark.django_db
 

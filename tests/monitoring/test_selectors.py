@@ -15,6 +15,7 @@ from s75.monitoring.services import (
     recovery_action_status_set,
     schedule_forecast_set,
 )
+from tests.monitoring.luton import enter_outturn
 
 pytestmark = pytest.mark.django_db
 
@@ -61,19 +62,8 @@ def test_a_partner_within_its_contributions_needs_no_plan(fund):
 # DESIGN.md §6's Luton example entered as the M12 forecast: the prior-agreement gate, as issue 4 states it.
 
 YEAR = FinancialYear(2013)
-OUTTURN = {
-    "Head of Adult Joint Commissioning": 89_000_00,
-    "Joint Equipment Store": 1_130_000_00,
-    "Integrated LD team": 700_000_00,
-    "LD Pooled Purchasing Budget": 4_300_000_00,
-    "LD NHS Purchasing Budget": 520_000_00,
-}
 
 
-def enter_outturn(luton):
-    for schedule in luton.schedules.all():
-        schedule_forecast_set(actor=None, schedule=schedule, financial_year=2013, month=12, method="",
-                              amount_pence=OUTTURN[schedule.title], commentary="Year-end outturn")
 
 
 def partners(luton):

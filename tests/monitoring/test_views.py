@@ -30,7 +30,7 @@ from s75.monitoring.selectors import ConsentState
 from s75.monitoring.services import schedule_forecast_set
 from tests.factories import UserFactory, complete_agreement
 from tests.monitoring.conftest import spend
-from tests.monitoring.test_selectors import OUTTURN
+from tests.monitoring.luton import OUTTURN
 
 pytestmark = pytest.mark.django_db
 PERIOD = "2024-25/M06"
