@@ -15,6 +15,7 @@ from s75.core.money import (
     format_millions,
     format_percent,
     format_plain,
+    is_pence,
     parse_pence,
     pence_from_pounds,
     split_largest_remainder,
@@ -231,3 +232,13 @@ def test_the_fast_path_agrees_with_the_general_reading(text):
 def test_plain_amounts_read_back_to_the_same_pence(pence):
     text = f"{'-' if pence < 0 else ''}{abs(pence) // 100}.{abs(pence) % 100:02d}"
     assert parse_pence(text) == pence
+
+
+@pytest.mark.parametrize("value", [0, 1, -1, 10**18])
+def test_whole_pence_are_ints(value):
+    assert is_pence(value)
+
+
+@pytest.mark.parametrize("value", [True, False, 1.0, Decimal("1"), "1", None])
+def test_bools_floats_decimals_and_text_are_not_pence(value):
+    assert not is_pence(value)

@@ -87,3 +87,16 @@ def test_a_schedules_terms_offer_no_caps_offsetting_or_reserve(client, agreement
     terms = RiskShareTerms.objects.get(agreement=agreement)
     assert (terms.overspend_rule, terms.offset_first, terms.contingency_reserve_pence) == ("host", False, 0)
     assert not terms.party_terms.exists()
+
+
+def test_a_bad_cap_percentage_is_reported_at_the_cap_not_at_the_fixed_percentage(client, agreement):
+    council, nhs = agreement.parties.order_by("position")
+    client.force_login(manager_of(agreement))
+    response = client.post(reverse("riskshare:terms_edit", args=[agreement.pk]), {
+        "overspend_rule": "contribution_share", "underspend_rule": "contribution_share",
+        f"fixed_{council.pk}": "", f"cap_percent_{nhs.pk}": "ten",
+    })
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors.get(f"cap_percent_{nhs.pk}") and f"fixed_{nhs.pk}" not in form.errors
+    assert not RiskShareTerms.objects.exists()

@@ -24,6 +24,7 @@ from .file_parts import file_parts
 from .file_reading import AgreementFileError, FileProblem
 from .lifecycle import TRANSITIONS
 from .models import Agreement, AgreementStatus, Party, Schedule
+from .permissions import MANAGE_AGREEMENT, TRANSITION_AGREEMENT
 from .services import agreement_create, agreement_transition, approval_record, party_add, schedule_create
 
 LOADED_REASON = "Loaded from an agreement file"
@@ -67,10 +68,10 @@ class Loading:
 def _check_may_load(actor, document: dict) -> None:
     """A user loads an agreement only with the permission to manage agreements (and to move agreements through
     their lifecycle, when the file's agreement is past draft), and only as one of its parties."""
-    if not actor.has_perm("agreements.manage_agreement"):
+    if not actor.has_perm(MANAGE_AGREEMENT):
         raise PermissionDenied(f"{actor} may not load agreements: that needs the permission to manage agreements")
     agreement = document.get("agreement") if isinstance(document.get("agreement"), dict) else {}
-    if agreement.get("status", "draft") != "draft" and not actor.has_perm("agreements.transition_agreement"):
+    if agreement.get("status", "draft") != "draft" and not actor.has_perm(TRANSITION_AGREEMENT):
         raise PermissionDenied(f"{actor} may not load an agreement that is {agreement.get('status')}: that needs "
                                f"the permission to move agreements through their lifecycle")
     if actor.is_superuser:

@@ -72,7 +72,10 @@ _open_variation: ContextVar[int | None] = ContextVar("open_variation", default=N
 
 def agreement_data_changed(*, agreement_id: int) -> None:
     """Move on the agreement's data version in the caller's transaction: every service that writes something its
-    fund's monitoring dashboard shows calls this, so the version commits with the change (ADR 0004)."""
+    fund's monitoring dashboard shows calls this, so the version commits with the change (ADR 0004).
+
+    It locks the agreement's row until the transaction ends, so call it before locking or writing anything else of
+    the agreement: every act takes the agreement first, and no two acts can wait on each other."""
     Agreement.objects.filter(pk=agreement_id).update(data_version=F("data_version") + 1)
 
 

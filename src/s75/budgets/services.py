@@ -23,7 +23,7 @@ from s75.agreements.services import ChangeRefused, VariationDetails, agreement_c
 from s75.audit.services import audit_record, snapshot
 from s75.core.errors import Problem, ServiceError
 from s75.core.fiscal import FinancialYear, financial_years_between
-from s75.core.money import format_gbp, split_largest_remainder
+from s75.core.money import format_gbp, is_pence, split_largest_remainder
 from s75.core.users import acting_user
 
 from .models import Contribution, FundingStream, Instalment, Receipt
@@ -100,7 +100,7 @@ def contribution_set(
     variation: VariationDetails | None = None,
 ) -> Contribution | None:
     """Set a partner's contribution to a schedule for a year and stream; zero removes it."""
-    if isinstance(amount_pence, bool) or not isinstance(amount_pence, int):
+    if not is_pence(amount_pence):
         raise ChangeRefused("a contribution must be a whole number of pence", field="amount_pence")
     if amount_pence < 0:
         raise ChangeRefused("a contribution cannot be negative", field="amount_pence")
@@ -266,12 +266,14 @@ def receipt_record(
     """
     reference = reference.strip()
     with transaction.atomic():
+        # The agreement's row before the instalment's, in the order setting instalments and posting take them.
+        Agreement.objects.select_for_update().get(pk=instalment.party.agreement_id)
         instalment = (
             Instalment.objects.select_for_update(of=("self",)).select_related("party__agreement").get(pk=instalment.pk)
         )
         agreement = instalment.party.agreement
         problems = []
-        if isinstance(amount_pence, bool) or not isinstance(amount_pence, int):
+        if not is_pence(amount_pence):
             problems.append(Problem("the amount must be a whole number of pence", "amount_pence"))
         elif amount_pence <= 0:
             problems.append(Problem("the amount received must be more than nothing", "amount_pence"))

@@ -170,6 +170,11 @@ def split_largest_remainder(amount: int, weights: Sequence[int | Decimal | Fract
     return [-share for share in shares] if amount < 0 else shares
 
 
+def is_pence(value) -> bool:
+    """Whether ``value`` is an amount as the services take it: an ``int`` of pence (not a ``bool``, a float or text)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _require_int(pence: int) -> None:
-    if isinstance(pence, bool) or not isinstance(pence, int):
+    if not is_pence(pence):
         raise MoneyError(f"money must be whole pence as int, not {type(pence).__name__}")

@@ -20,6 +20,10 @@ from django.core.cache import cache
 # What long work is told as it goes: (rows done, rows in all or 0 when not known, stage).
 Progress = Callable[[int, int, str], None]
 
+
+def no_progress(done: int, total: int, stage: str = "") -> None:
+    """The :data:`Progress` of work that nobody watches."""
+
 READING = "reading"
 POSTING = "posting"
 FINISHED = "finished"

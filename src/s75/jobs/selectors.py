@@ -30,7 +30,10 @@ class TaskState:
 
     def as_json(self) -> dict:
         return {
-            "status": self.status, "finished": self.finished, "text": self.text, "failure": self.failure,
+            # Why a worker stopped is the user's to know; an unexpected error's text is the logs' (it may quote the
+            # database), so the page says only that it failed.
+            "status": self.status, "finished": self.finished, "text": self.text,
+            "failure": self.failure if self.status == STOPPED else "",
             **{key: self.progress.get(key) for key in ("stage", "done", "total", "rate", "seconds_left", "percent")},
         }
 

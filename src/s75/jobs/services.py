@@ -82,7 +82,12 @@ def task_run_start(*, run: TaskRun, task: Task) -> TaskRun:
 
 
 def _enqueue(model: type[TaskRun], run_id: int, task: Task) -> None:
-    result = task.enqueue(run_id=run_id)
+    try:
+        result = task.enqueue(run_id=run_id)
+    except Exception:  # the run is committed already: say on it that it will not start, rather than wait for ever
+        logger.exception("The task of %s %s could not be queued", model.__name__, run_id)
+        model.objects.filter(pk=run_id).update(error="the task could not be queued")
+        return
     model.objects.filter(pk=run_id).update(task_id=result.id)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from s75.agreements.services import agreement_data_changed
 from s75.audit.services import audit_record
 from s75.core.money import format_gbp
-from s75.core.users import acting_user
+from s75.core.users import acting_user, person_name
 
 from . import bulk
 from .import_checks import CheckPlan, Problem, Problems, RowChecker, add_repeated_source_ids
@@ -80,7 +80,7 @@ def posted_before(fund: Fund, sha256: str) -> LedgerImport | None:
 
 def posted_before_problem(earlier: LedgerImport, filename: str) -> Problem:
     user = earlier.created_by
-    who = (user.get_full_name() or user.username) if user else "the system operator"
+    who = person_name(user)
     when = timezone.localtime(earlier.finished_at)
     return Problem(None, "", filename, (
         f"this file was posted already, by {who} on {when.day} {when:%B %Y at %H:%M} (import {earlier.pk}, "

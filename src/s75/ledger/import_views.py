@@ -16,8 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from s75.core.exports import pounds, table_workbook, xlsx_response
+from s75.core.users import person_name
 from s75.jobs.selectors import TaskState, task_state
 
 from .import_forms import ColumnMappingForm, CostCentreForm, UploadForm
@@ -85,17 +87,14 @@ def history_xlsx(request, fund_pk: int):
         rows=[
             [timezone.localtime(record.started_at).replace(tzinfo=None),
              timezone.localtime(record.finished_at).replace(tzinfo=None),
-             _who(record.created_by), record.filename, record.mapping_name, record.get_status_display(),
-             record.rows_total, record.rows_posted, record.rows_already_posted, pounds(record.total_pence),
+             capfirst(person_name(record.created_by)), record.filename, record.mapping_name,
+             record.get_status_display(), record.rows_total, record.rows_posted, record.rows_already_posted,
+             pounds(record.total_pence),
              len(record.problems), record.sha256]
             for record in ledger_imports(fund=fund)
         ],
     )
     return xlsx_response(workbook, f"fund-{fund.pk}-imports.xlsx")
-
-
-def _who(user) -> str:
-    return (user.get_full_name() or user.username) if user else "System operator"
 
 
 @login_required

@@ -5,6 +5,7 @@
 history with its problems. A page starts an import as a background task (``tasks``).
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from s75.core.users import acting_user
-from s75.jobs.progress import POSTING, Progress
+from s75.jobs.progress import POSTING, Progress, no_progress
 
 from . import bulk
 from .import_checks import Problem, Problems, add_repeated_source_ids, check_into, check_plan, problems_in_order
@@ -29,6 +30,8 @@ from .import_posting import (
 from .mappings import column_mapping_problems
 from .models import ColumnMapping, Fund, ImportStatus, LedgerImport
 from .services import LedgerError
+
+logger = logging.getLogger(__name__)
 
 POSTED = "posted"
 REJECTED = "rejected"
@@ -87,7 +90,7 @@ def ledger_import(
     """
     path = Path(path)
     filename = (filename or path.name)[:300]
-    progress = progress or _no_progress
+    progress = progress or no_progress
     started_at = timezone.now()
     outcome = ImportOutcome(status=REJECTED, filename=filename, mapping_name=mapping.name, dry_run=dry_run)
     problems = Problems()
@@ -140,19 +143,16 @@ def ledger_import(
                 add_repeated_source_ids(problems, stage, mapping)
             if problems:
                 return _rejected(outcome, problems_in_order(problems, []), actor, fund, facts, started_at)
+            logger.warning("Import of %s into fund %s refused by the database: %s", filename, fund.pk, exc)
             outcome.problems = [Problem(None, "", filename, (
                 "another posting to the fund took some of this file's source line ids while it was being "
-                f"imported, so nothing was posted: import the file again ({exc})"))]
+                "imported, so nothing was posted: import the file again"))]
             return _rejected(outcome, None, actor, fund, facts, started_at)
     outcome.set_totals(posted.totals)
     outcome.rows_already_posted = posted.rows_already_posted
     outcome.ledger_import = posted.record
     outcome.status = POSTED
     return outcome
-
-
-def _no_progress(done: int, total: int, stage: str = "") -> None:
-    return None
 
 
 def _rejected(outcome: ImportOutcome, problems: Problems | None, actor, fund: Fund, facts: FileFacts | None,

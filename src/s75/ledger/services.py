@@ -1,9 +1,9 @@
 """Writes to a fund's ledger: opening the fund, posting and reversing entries, closing periods, and posting the
 partners' instalments and receipts that the budgets app records.
 
-Every posting goes through :func:`entry_post` (or, for a general-ledger file, the bulk path in ``importing``),
-which checks the rules the database also holds on PostgreSQL, and keeps the running balances in step with the
-lines in the same transaction, so that no page ever needs to add up the lines.
+Every posting goes through :func:`entry_post` (or, for a general-ledger file, the bulk path of
+``import_posting.staged_rows_post``), which checks the rules the database also holds on PostgreSQL, and keeps the
+running balances in step with the lines in the same transaction, so that no page ever needs to add up the lines.
 
 The ledger follows the instalments (accrual accounting):
 
@@ -32,6 +32,7 @@ from s75.audit.services import audit_record
 from s75.budgets.models import Instalment, Receipt
 from s75.core.errors import ServiceError
 from s75.core.fiscal import FinancialMonth, FinancialYear, financial_years_between
+from s75.core.money import is_pence
 from s75.core.users import acting_user
 
 from .models import (
@@ -146,7 +147,7 @@ def _posting_problems(fund: Fund, period: Period, lines: Sequence[LineSpec]) -> 
     if total != 0:
         problems.append(f"the lines add up to {total} pence, not zero: debits must equal credits")
     for number, line in enumerate(lines, start=1):
-        if isinstance(line.amount_pence, bool) or not isinstance(line.amount_pence, int):
+        if not is_pence(line.amount_pence):
             problems.append(f"line {number}: the amount must be whole pence")
         elif line.amount_pence == 0:
             problems.append(f"line {number}: a line of zero posts nothing; leave it out")

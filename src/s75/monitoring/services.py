@@ -20,7 +20,7 @@ from s75.agreements.services import agreement_data_changed
 from s75.audit.services import audit_record, snapshot
 from s75.core.errors import Problem, ServiceError
 from s75.core.fiscal import FinancialYear, month_problem
-from s75.core.money import format_gbp
+from s75.core.money import format_gbp, is_pence
 from s75.core.users import acting_user
 from s75.organisations.selectors import organisation_successors_as_at
 
@@ -50,10 +50,6 @@ def _check_month(month: int) -> None:
         raise MonitoringError(problem, field="month")
 
 
-def _is_pence(amount) -> bool:
-    return isinstance(amount, int) and not isinstance(amount, bool)
-
-
 @transaction.atomic
 def schedule_forecast_set(
     *, actor, schedule: Schedule, financial_year: int, month: int, method: str, amount_pence: int | None = None,
@@ -70,7 +66,7 @@ def schedule_forecast_set(
         problems.append(Problem("choose a forecast method", "method"))
     if method == ForecastMethod.MANUAL and amount_pence is None:
         problems.append(Problem("enter the forecast outturn, or choose another method", "amount_pence"))
-    if amount_pence is not None and not (_is_pence(amount_pence) and amount_pence >= 0):
+    if amount_pence is not None and not (is_pence(amount_pence) and amount_pence >= 0):
         problems.append(Problem("a forecast outturn is a whole number of pence, not negative", "amount_pence"))
     elif amount_pence is not None and method not in {"", ForecastMethod.MANUAL}:
         problems.append(Problem("a forecast outturn figure is used only with the manager's figure: choose that "
@@ -80,6 +76,7 @@ def schedule_forecast_set(
                                 "commentary"))
     if problems:
         raise MonitoringError(problems)
+    agreement_data_changed(agreement_id=schedule.agreement_id)
     choice = ScheduleYear.objects.select_for_update().filter(schedule=schedule, financial_year=financial_year).first()
     if choice is None or choice.method != method:
         choice = _schedule_year_save(actor=actor, choice=choice, schedule=schedule, financial_year=financial_year,
@@ -101,7 +98,6 @@ def _manual_forecast_save(
                                   created_by=acting_user(actor))
     forecast.amount_pence, forecast.commentary, forecast.modified_by = amount_pence, commentary, acting_user(actor)
     forecast.save()
-    agreement_data_changed(agreement_id=schedule.agreement_id)
     audit_record(actor=actor, action="manual_forecast_set", obj=forecast, agreement=schedule.agreement,
                  before=before, after=snapshot(forecast, "amount_pence", "commentary"))
     return forecast
@@ -115,7 +111,6 @@ def _schedule_year_save(
         choice = ScheduleYear(schedule=schedule, financial_year=financial_year)
     choice.method, choice.profile, choice.modified_by = method, profile, acting_user(actor)
     choice.save()
-    agreement_data_changed(agreement_id=schedule.agreement_id)
     audit_record(actor=actor, action="schedule_year_set", obj=choice, agreement=schedule.agreement, before=before,
                  after={"method": method, "profile": profile})
     return choice
@@ -144,6 +139,7 @@ def schedule_profile_set(
     problem = _profile_problem(profile) if profile is not None else ""
     if problem:
         raise MonitoringError(problem, field="profile")
+    agreement_data_changed(agreement_id=schedule.agreement_id)
     choice = ScheduleYear.objects.select_for_update().filter(schedule=schedule, financial_year=financial_year).first()
     choice = _schedule_year_save(actor=actor, choice=choice, schedule=schedule, financial_year=financial_year,
                                  method=choice.method if choice else "", profile=profile)
@@ -160,7 +156,7 @@ def commitment_add(
     reviewed as at ``month`` of ``financial_year``."""
     _check_month(month)
     problems = []
-    if not _is_pence(weekly_cost_pence) or weekly_cost_pence <= 0:
+    if not is_pence(weekly_cost_pence) or weekly_cost_pence <= 0:
         problems.append(Problem("a commitment's weekly cost is a whole number of pence, more than zero",
                                 "weekly_cost_pence"))
     if end_date is not None and end_date < start_date:
@@ -169,11 +165,11 @@ def commitment_add(
         problems.append(Problem("describe the commitment, e.g. the care package", "description"))
     if problems:
         raise MonitoringError(problems)
+    agreement_data_changed(agreement_id=schedule.agreement_id)
     commitment = Commitment.objects.create(
         schedule=schedule, description=description.strip(), weekly_cost_pence=weekly_cost_pence,
         start_date=start_date, end_date=end_date, created_by=acting_user(actor), modified_by=acting_user(actor),
     )
-    agreement_data_changed(agreement_id=schedule.agreement_id)
     audit_record(actor=actor, action="commitment_add", obj=commitment, agreement=schedule.agreement,
                  after=snapshot(commitment))
     consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
@@ -184,11 +180,11 @@ def commitment_add(
 def commentary_set(*, actor, agreement: Agreement, financial_year: int, month: int, text: str) -> Commentary:
     """The pooled fund manager's commentary on the month (it moves no figure, so no review follows)."""
     _check_month(month)
+    agreement_data_changed(agreement_id=agreement.pk)
     row, _ = Commentary.objects.update_or_create(
         agreement=agreement, financial_year=financial_year, month=month,
         defaults={"text": text, "modified_by": acting_user(actor)},
     )
-    agreement_data_changed(agreement_id=agreement.pk)
     audit_record(actor=actor, action="commentary_set", obj=row, agreement=agreement, after={"text": text})
     return row
 
@@ -211,7 +207,7 @@ def consent_record(
     problems = []
     if decision not in ConsentDecision.values:
         problems.append(Problem("the partner agrees or declines", "decision"))
-    if decision == ConsentDecision.AGREE and not (_is_pence(up_to_pence) and up_to_pence > 0):
+    if decision == ConsentDecision.AGREE and not (is_pence(up_to_pence) and up_to_pence > 0):
         problems.append(Problem("say how much the partner agrees to fund, in whole pence", "up_to_pence"))
     if decision == ConsentDecision.DECLINE and up_to_pence is not None:
         problems.append(Problem("a refusal has no amount", "up_to_pence"))
@@ -219,12 +215,12 @@ def consent_record(
         problems.append(Problem(f"{party} is not bound by a prior-agreement clause", "party"))
     if problems:
         raise MonitoringError(problems)
+    agreement_data_changed(agreement_id=party.agreement_id)
     consent = Consent.objects.create(
         agreement=party.agreement, party=party, financial_year=financial_year, decision=decision,
         up_to_pence=up_to_pence, decided_on=decided_on, note=note, created_by=acting_user(actor),
         modified_by=acting_user(actor),
     )
-    agreement_data_changed(agreement_id=party.agreement_id)
     audit_record(actor=actor, action="consent_record", obj=consent, agreement=party.agreement,
                  after=snapshot(consent, "decision", "up_to_pence", "decided_on", "financial_year"))
     consent_review(agreement=party.agreement, year=FinancialYear(financial_year), month=month)
@@ -240,12 +236,13 @@ def recovery_action_add(
     problems = []
     if not description.strip():
         problems.append(Problem("describe the action", "description"))
-    if not _is_pence(saving_pence) or saving_pence <= 0:
+    if not is_pence(saving_pence) or saving_pence <= 0:
         problems.append(Problem("an action's saving is a whole number of pence, more than zero", "saving_pence"))
     if not owner.strip():
         problems.append(Problem("say who owns the action", "owner"))
     if problems:
         raise MonitoringError(problems)
+    agreement_data_changed(agreement_id=party.agreement_id)
     plan, _ = RecoveryPlan.objects.get_or_create(
         agreement=party.agreement, party=party, financial_year=financial_year,
         defaults={"created_by": acting_user(actor), "modified_by": acting_user(actor)},
@@ -254,7 +251,6 @@ def recovery_action_add(
         plan=plan, description=description.strip(), saving_pence=saving_pence, owner=owner.strip(),
         due_date=due_date, created_by=acting_user(actor), modified_by=acting_user(actor),
     )
-    agreement_data_changed(agreement_id=party.agreement_id)
     audit_record(actor=actor, action="recovery_action_add", obj=action, agreement=party.agreement,
                  after=snapshot(action, "description", "saving_pence", "owner", "due_date"))
     return action
@@ -264,11 +260,11 @@ def recovery_action_add(
 def recovery_action_status_set(*, actor, action: RecoveryAction, status: str) -> RecoveryAction:
     if status not in ActionStatus.values:
         raise MonitoringError("an action is planned, done or dropped", field="status")
+    agreement_data_changed(agreement_id=action.plan.agreement_id)
     action = RecoveryAction.objects.select_for_update().get(pk=action.pk)
     before = snapshot(action, "status")
     action.status, action.modified_by = status, acting_user(actor)
     action.save(update_fields=["status", "modified_by", "modified_at"])
-    agreement_data_changed(agreement_id=action.plan.agreement_id)
     audit_record(actor=actor, action="recovery_action_status_set", obj=action, agreement=action.plan.agreement,
                  before=before, after=snapshot(action, "status"))
     return action

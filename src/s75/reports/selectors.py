@@ -18,10 +18,6 @@ from .sections import ReportContext, sections_for
 SNAPSHOT_FORMAT = 1
 
 
-def person_name(user) -> str:
-    return (user.get_full_name() or user.username) if user is not None else "the system operator"
-
-
 def prepared_by(fund: Fund) -> str:
     """Who the paper is from: the agreement's pooled fund manager at the host partner."""
     agreement = fund.agreement

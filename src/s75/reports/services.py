@@ -18,12 +18,13 @@ from s75.audit.services import audit_record
 from s75.budgets.selectors import agreement_years
 from s75.core.errors import ServiceError
 from s75.core.fiscal import Quarter
-from s75.jobs.progress import FINISHED, Progress
+from s75.core.users import person_name
+from s75.jobs.progress import FINISHED, Progress, no_progress
 from s75.ledger.models import Fund
 
 from .models import ReportFormat, ReportVersion
 from .rendering import paper_pdf, paper_xlsx
-from .selectors import person_name, report_next_number, report_snapshot, reports_dir
+from .selectors import report_next_number, report_snapshot, reports_dir
 
 COLLECTING, DRAWING_PDF, WRITING_XLSX, KEEPING = "collecting", "pdf", "xlsx", "keeping"
 STAGE_TEXT = {
@@ -46,10 +47,6 @@ class _NumberTaken(Exception):
     pass
 
 
-def _no_progress(done: int, total: int, stage: str) -> None:
-    return None
-
-
 def checked_formats(fund: Fund, quarter: Quarter, formats: Sequence[str]) -> list[str]:
     """The formats asked for, in their order; ``ReportError`` when none or an unknown one is asked, or the quarter
     is not in the agreement's years."""
@@ -62,7 +59,7 @@ def checked_formats(fund: Fund, quarter: Quarter, formats: Sequence[str]) -> lis
 
 
 def report_version_create(*, actor, fund: Fund, quarter: Quarter, formats: Sequence[str],
-                          progress: Progress = _no_progress) -> ReportVersion:
+                          progress: Progress = no_progress) -> ReportVersion:
     """A new version of the fund's paper for the quarter, from the figures as they stand now."""
     formats = checked_formats(fund, quarter, formats)
     for _ in range(ATTEMPTS):
@@ -78,7 +75,7 @@ def report_version_create(*, actor, fund: Fund, quarter: Quarter, formats: Seque
     raise ReportError("other versions of the same paper were being made at the same time: try again")
 
 
-def report_version_reproduce(*, actor, version: ReportVersion, progress: Progress = _no_progress) -> ReportVersion:
+def report_version_reproduce(*, actor, version: ReportVersion, progress: Progress = no_progress) -> ReportVersion:
     """The past ``version`` drawn again from its snapshot, kept as a new version that says so: the same figures
     whatever has been posted since."""
     for _ in range(ATTEMPTS):

@@ -107,12 +107,12 @@ class RiskShareTermsForm(ChangeForm):
     def clean(self):
         data = super().clean()
         for party in self.parties:
-            try:
-                data[f"fixed_{party.pk}"] = _percent(data.get(f"fixed_{party.pk}", ""), "A fixed percentage")
-                data[f"cap_percent_{party.pk}"] = _percent(data.get(f"cap_percent_{party.pk}", ""),
-                                                           "A cap as a percentage")
-            except ValidationError as error:
-                self.add_error(f"fixed_{party.pk}", error)
+            for name, what in ((f"fixed_{party.pk}", "A fixed percentage"),
+                               (f"cap_percent_{party.pk}", "A cap as a percentage")):
+                try:
+                    data[name] = _percent(data.get(name, ""), what)
+                except ValidationError as error:
+                    self.add_error(name, error)
             if self.for_schedule:
                 continue
             cap = data.get(f"cap_{party.pk}", "").strip()

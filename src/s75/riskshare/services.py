@@ -11,7 +11,7 @@ from s75.agreements.models import Agreement, Party, Schedule
 from s75.agreements.services import ChangeRefused, VariationDetails, agreement_change
 from s75.audit.services import audit_record, snapshot
 from s75.core.fiscal import FinancialYear
-from s75.core.money import format_gbp, format_percent
+from s75.core.money import format_gbp, format_percent, is_pence
 from s75.core.users import acting_user
 
 from .models import OverspendRule, PartyTerm, RiskShareTerms, UnderspendRule
@@ -36,7 +36,7 @@ def party_term_problems(*, fixed_percent, cap_pence, cap_percent) -> list[tuple[
     if fixed_percent is not None:
         problems += [("fixed_percent", message) for message in
                      _percent_problems(fixed_percent, "a fixed percentage", Decimal(100))]
-    if cap_pence is not None and (isinstance(cap_pence, bool) or not isinstance(cap_pence, int)):
+    if cap_pence is not None and not is_pence(cap_pence):
         problems.append(("cap", "a cap must be a whole number of pence"))
     elif cap_pence is not None and cap_pence < 0:
         problems.append(("cap", "a cap cannot be negative"))
@@ -137,7 +137,7 @@ def risk_share_terms_set(
     """
     with agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
         problems = []
-        if isinstance(contingency_reserve_pence, bool) or not isinstance(contingency_reserve_pence, int):
+        if not is_pence(contingency_reserve_pence):
             problems.append("the contingency reserve must be a whole number of pence")
         elif contingency_reserve_pence < 0:
             problems.append("the contingency reserve cannot be negative")

@@ -17,7 +17,7 @@ from s75.agreements.selectors import user_acts_for_party
 from s75.audit.services import audit_record
 from s75.core.errors import ServiceError
 from s75.core.fiscal import FinancialYear
-from s75.core.money import format_gbp
+from s75.core.money import format_gbp, is_pence
 from s75.core.users import acting_user
 from s75.ledger.models import Account, AccountRole, EntryKind, Fund, Period, PeriodStatus
 from s75.ledger.services import LedgerError, LineSpec, entry_post, fund_open
@@ -44,7 +44,7 @@ def settlement_run_create(
         raise SettlementRefused([f"the {year.label} settlement is final: it is not computed again"])
     problems = [f"schedule {number}: spend outside the agreement must be whole pence, not negative"
                 for number, amount in (outside_agreement or {}).items()
-                if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0]
+                if not is_pence(amount) or amount < 0]
     if problems:
         raise SettlementRefused(problems)
     try:

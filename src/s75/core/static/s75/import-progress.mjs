@@ -1,5 +1,5 @@
-// The progress bar of a general-ledger import: asks the job's progress endpoint every second and moves the bar;
-// when the job has finished (or stopped) the page reloads to show the result. Without JavaScript the page
+// The progress bar of a background task (a general-ledger import, a report): asks the task's progress endpoint
+// every second and moves the bar; when the task has finished (or stopped) the page reloads to show the result. Without JavaScript the page
 // refreshes itself (a meta refresh inside <noscript>), so this is an enhancement only.
 const POLL_MS = 1000;
 

@@ -10,8 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from s75.agreements.management import add_user_argument, command_user
 from s75.core.exports import pounds, table_workbook
 from s75.core.fiscal import FinancialMonth
-from s75.ledger.models import Fund
-from s75.ledger.selectors import fund_get
+from s75.ledger.management import command_fund
 from s75.monitoring.selectors import MonitoringReport, monitoring_report
 
 SCHEDULE_COLUMNS = ["number", "title", "funding_type", "annual_budget", "budget_to_date", "actual_to_date",
@@ -53,10 +52,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         user = command_user(options)
-        try:
-            fund = fund_get(user=user, pk=options["fund"])
-        except Fund.DoesNotExist as missing:
-            raise CommandError(f"No fund {options['fund']} was found.") from missing
+        fund = command_fund(user, options["fund"])
         try:
             period = FinancialMonth.parse(options["period"])
         except ValueError as bad:

@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from s75.agreements.management import add_user_argument, command_user
 from s75.core.fiscal import Quarter
-from s75.ledger.models import Fund
-from s75.ledger.selectors import fund_get
+from s75.ledger.management import command_fund
 from s75.reports.models import ReportFormat, ReportVersion
 from s75.reports.selectors import report_file_path
 from s75.reports.services import STAGE_TEXT, ReportError, report_version_create, report_version_reproduce
@@ -29,10 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         user = command_user(options)
-        try:
-            fund = fund_get(user=user, pk=options["fund"])
-        except Fund.DoesNotExist as missing:
-            raise CommandError(f"No fund {options['fund']} was found.") from missing
+        fund = command_fund(user, options["fund"])
         try:
             quarter = Quarter.parse(options["quarter"])
         except ValueError as bad:

@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from s75.agreements.management import add_user_argument, command_user
 from s75.core.fiscal import FinancialYear
-from s75.ledger.models import Fund
-from s75.ledger.selectors import fund_get
+from s75.ledger.management import command_fund
 from s75.riskshare.allocation import AllocationError
 from s75.settlement.models import OutturnBasis, SettlementRun
 from s75.settlement.selectors import (
@@ -52,11 +51,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         user = command_user(options)
+        fund = command_fund(user, options["fund"])
         try:
-            fund = fund_get(user=user, pk=options["fund"])
             year = FinancialYear.parse(options["year"])
-        except Fund.DoesNotExist as missing:
-            raise CommandError(f"No fund {options['fund']} was found.") from missing
         except ValueError as bad:
             raise CommandError(str(bad)) from bad
         if options["format"] != "json" and not options["out"]:
