@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from s75.jobs.progress import ProgressCache
 from s75.jobs.services import worker_id
+from s75.ledger.importing import ledger_import
 from s75.ledger.models import CostCentreMapping, ImportRun, JournalLine, LedgerImport
 from s75.ledger.tasks import ledger_import_task
 from tests.factories import UserFactory
@@ -202,6 +203,23 @@ def test_an_import_whose_worker_has_died_says_so_and_that_nothing_was_posted(man
             "posted") in page
     state = manager_client.get(reverse("imports:run_progress", args=[fund.pk, run.pk])).json()
     assert (state["status"], state["finished"]) == ("stopped", True)
+
+
+def test_a_file_posted_by_a_worker_that_stopped_before_keeping_the_outcome_shows_as_posted(
+        manager_client, fund, settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    run = a_run(fund, task_id=None)
+    result = ledger_import_task.enqueue(run_id=run.pk)
+    record = ledger_import(actor=None, fund=fund, path=ledger_csv(tmp_path / "gl.csv", generated_rows(5)),
+                           mapping=fund.column_mappings.get()).ledger_import
+    ImportRun.objects.filter(pk=run.pk).update(task_id=result.id, ledger_import=record)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    DBTaskResult.objects.get(id=result.id).claim(worker_id(dead.pid))
+    state = manager_client.get(reverse("imports:run_progress", args=[fund.pk, run.pk])).json()
+    assert (state["status"], state["finished"]) == ("done", True)
+    page = manager_client.get(reverse("imports:run", args=[fund.pk, run.pk]))
+    assert page.status_code == 302 and page.url == reverse("imports:import", args=[fund.pk, record.pk])
 
 
 @pytest.mark.parametrize("name", ["imports:run", "imports:run_progress", "imports:run_problems"])

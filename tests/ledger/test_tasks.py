@@ -37,6 +37,7 @@ def test_an_import_is_enqueued_once_its_run_is_committed_and_keeps_its_outcome(f
     callbacks[0]()
     run.refresh_from_db()
     assert (run.outcome["status"], run.outcome["rows_posted"], run.error) == ("posted", 40, "")
+    assert run.ledger_import.rows_posted == 40, "kept with the posting, in its transaction"
     assert JournalLine.objects.get(source_line_id="GL000001").entry.ledger_import.created_by == manager
     assert progress_get(run.task_id)["stage"] == "finished"
     assert not list((tmp_path / "var" / "uploads").iterdir())

@@ -60,8 +60,8 @@ def _run_or_404(fund: Fund, pk: int) -> ImportRun:
 
 
 def _run_state(run: ImportRun) -> TaskState:
-    return task_state(task=ledger_import_task, task_id=run.task_id or "", done=run.outcome is not None,
-                      error=run.error)
+    done = run.outcome is not None or run.ledger_import_id is not None
+    return task_state(task=ledger_import_task, task_id=run.task_id or "", done=done, error=run.error)
 
 
 def _import_or_404(fund: Fund, pk: int) -> LedgerImport:
@@ -112,6 +112,9 @@ def upload_view(request, fund_pk: int):
 def run_view(request, fund_pk: int, run_pk: int):
     fund = fund_or_404(request, fund_pk)
     run = _run_or_404(fund, run_pk)
+    if run.outcome is None and run.ledger_import_id is not None:
+        # Posted, but its worker stopped before keeping the outcome: the import's own record says what was posted.
+        return redirect("imports:import", fund.pk, run.ledger_import_id)
     result = run.outcome or {}
     context = _context(fund, request, run=run, state=_run_state(run), result=result,
                        matrix=totals_matrix(result.get("totals", [])),

@@ -6,6 +6,7 @@ history with its problems. A page starts an import as a background task (``tasks
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -82,11 +83,13 @@ def ledger_imports(*, fund: Fund):
 def ledger_import(
     *, actor, fund: Fund, path: Path | str, mapping: ColumnMapping, dry_run: bool = False,
     progress: Progress | None = None, filename: str | None = None,
+    on_posted: Callable[[LedgerImport], None] | None = None,
 ) -> ImportOutcome:
     """Check a general-ledger file and post it to the fund whole, or post nothing and say every problem.
 
     With ``dry_run`` nothing is posted or recorded: the outcome has the totals per schedule and period that the
-    file would post, or its problems.
+    file would post, or its problems. ``on_posted`` is called with the import's record inside the transaction that
+    posts the file, to record alongside it that it was posted.
     """
     path = Path(path)
     filename = (filename or path.name)[:300]
@@ -135,6 +138,8 @@ def ledger_import(
             with transaction.atomic():
                 posted = staged_rows_post(stage=stage, checker=checker, plan=plan, actor=actor, fund=fund,
                                           facts=facts, mapping=mapping, filename=filename, started_at=started_at)
+                if on_posted is not None:
+                    on_posted(posted.record)
         except Refused as refused:
             outcome.problems = refused.problems
             return _rejected(outcome, None, actor, fund, facts, started_at)

@@ -285,6 +285,11 @@ class ImportRun(TaskRun):
     upload = models.CharField(max_length=500, help_text="Where the uploaded file waits, until the task reads it.")
     dry_run = models.BooleanField(default=False)
     outcome = models.JSONField(null=True, blank=True)
+    # Set in the transaction that posts the file, so that a worker stopped between posting and keeping the outcome
+    # still leaves the run saying the file was posted.
+    ledger_import = models.OneToOneField(
+        "LedgerImport", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
 
     def __str__(self) -> str:
         return f"{'Checking' if self.dry_run else 'Importing'} {self.filename}"

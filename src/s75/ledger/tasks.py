@@ -49,8 +49,11 @@ def ledger_import_task(context: TaskContext, *, run_id: int) -> dict:
     path = Path(run.upload)
     try:
         with task_run_failure_kept(run):
-            outcome = ledger_import(actor=run.created_by, fund=run.fund, path=path, mapping=run.mapping,
-                                    dry_run=run.dry_run, progress=progress, filename=run.filename)
+            outcome = ledger_import(
+                actor=run.created_by, fund=run.fund, path=path, mapping=run.mapping, dry_run=run.dry_run,
+                progress=progress, filename=run.filename,
+                on_posted=lambda record: ImportRun.objects.filter(pk=run.pk).update(ledger_import=record),
+            )
     finally:
         path.unlink(missing_ok=True)
     ImportRun.objects.filter(pk=run.pk).update(outcome=outcome.as_dict())
