@@ -100,3 +100,17 @@ def test_a_bad_cap_percentage_is_reported_at_the_cap_not_at_the_fixed_percentage
     form = response.context["form"]
     assert form.errors.get(f"cap_percent_{nhs.pk}") and f"fixed_{nhs.pk}" not in form.errors
     assert not RiskShareTerms.objects.exists()
+
+
+def test_the_services_refusal_of_one_partners_term_is_at_that_partners_field(client, agreement):
+    council, nhs = agreement.parties.order_by("position")
+    client.force_login(manager_of(agreement))
+    response = client.post(reverse("riskshare:terms_edit", args=[agreement.pk]), {
+        "overspend_rule": "contribution_share", "underspend_rule": "contribution_share",
+        f"cap_{nhs.pk}": "£1,000", f"cap_percent_{nhs.pk}": "10", "contingency_reserve": "",
+    })
+    form = response.context["form"]
+    assert list(form.errors) == [f"cap_percent_{nhs.pk}"]
+    assert form.errors[f"cap_percent_{nhs.pk}"] == [
+        f"{nhs}: a cap is an amount or a percentage of the partner's contribution, not both"]
+    assert not RiskShareTerms.objects.exists()

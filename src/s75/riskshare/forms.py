@@ -12,6 +12,10 @@ from s75.core.fiscal import FinancialYear
 from s75.core.money import MoneyError, format_plain, parse_pence
 
 from .models import OverspendRule, RiskShareTerms, UnderspendRule
+from .services import RESERVE, party_term_field
+
+# A partner's term as the service names it → the prefix of this form's field for it.
+FORM_FIELD = {"fixed_percent": "fixed", "cap": "cap", "cap_percent": "cap_percent"}
 
 
 def _optional(label: str, help_text: str, width: str) -> forms.CharField:
@@ -55,6 +59,11 @@ class RiskShareTermsForm(ChangeForm):
         self.parties: list[Party] = list(agreement.parties.order_by("position", "id"))
         self.for_schedule = for_schedule
         held = {term.party_id: term for term in terms.party_terms.all()} if terms else {}
+        # The service's names for what it refuses → this form's fields (each partner's term has fields of its own).
+        self.problem_fields = {RESERVE: "contingency_reserve", **{
+            party_term_field(party, field): f"{FORM_FIELD[field]}_{party.pk}"
+            for party in self.parties for field in ("fixed_percent", "cap", "cap_percent")
+        }}
         for party in self.parties:
             term = held.get(party.pk)
             self.fields[f"fixed_{party.pk}"] = _optional(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from s75.agreements.models import Agreement, Party, Schedule
 from s75.agreements.services import ChangeRefused, VariationDetails, agreement_change
 from s75.audit.services import audit_record, snapshot
+from s75.core.errors import Problem
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp, format_percent, is_pence
 from s75.core.users import acting_user
@@ -28,6 +29,15 @@ def _percent_problems(value, label: str, maximum: Decimal) -> list[str]:
     if value != value.quantize(PERCENT_PLACES):
         return [f"{label} has at most four decimal places, not {format_percent(value)}"]
     return []
+
+
+RESERVE = "contingency_reserve_pence"
+
+
+def party_term_field(party: Party, field: str) -> str:
+    """The name a refusal of one partner's term gives its field: ``party_terms.<party id>.<field>``, where the field
+    is ``fixed_percent``, ``cap`` or ``cap_percent`` (as :func:`party_term_problems` names them)."""
+    return f"party_terms.{party.pk}.{field}"
 
 
 def party_term_problems(*, fixed_percent, cap_pence, cap_percent) -> list[tuple[str, str]]:
@@ -138,9 +148,9 @@ def risk_share_terms_set(
     with agreement_change(agreement=agreement, actor=actor, variation=variation) as locked:
         problems = []
         if not is_pence(contingency_reserve_pence):
-            problems.append("the contingency reserve must be a whole number of pence")
+            problems.append(Problem("the contingency reserve must be a whole number of pence", RESERVE))
         elif contingency_reserve_pence < 0:
-            problems.append("the contingency reserve cannot be negative")
+            problems.append(Problem("the contingency reserve cannot be negative", RESERVE))
         if schedule is not None and schedule.agreement_id != locked.pk:
             problems.append(f"{schedule} is not part of this agreement")
         seen: set[int] = set()
@@ -151,18 +161,18 @@ def risk_share_terms_set(
             elif party.pk in seen:
                 problems.append(f"{party} has more than one term")
             seen.add(party.pk)
-            problems += [f"{party}: {message}" for _, message in party_term_problems(
-                fixed_percent=term.get("fixed_percent"), cap_pence=term.get("cap_pence"),
-                cap_percent=term.get("cap_percent"),
-            )]
-        problems += [message for _, message in risk_share_rule_problems(
+            problems += [Problem(f"{party}: {message}", party_term_field(party, field)) for field, message in
+                         party_term_problems(fixed_percent=term.get("fixed_percent"), cap_pence=term.get("cap_pence"),
+                                             cap_percent=term.get("cap_percent"))]
+        problems += [Problem(message, field) for field, message in risk_share_rule_problems(
             overspend_rule=overspend_rule, underspend_rule=underspend_rule,
             fixed_percents=[term.get("fixed_percent") for term in party_terms],
             has_host=locked.parties.filter(is_host=True).exists(),
             schedule_has_lead_commissioner=None if schedule is None else schedule.lead_commissioner_id is not None,
         )]
         if schedule is not None:
-            problems += [message for _, message in schedule_override_problems(
+            problems += [Problem(message, RESERVE if field == "contingency_reserve" else field)
+                         for field, message in schedule_override_problems(
                 offset_first=offset_first, contingency_reserve_pence=contingency_reserve_pence,
                 capped_parties=[str(term["party"]) for term in party_terms
                                 if term.get("cap_pence") is not None or term.get("cap_percent") is not None],
