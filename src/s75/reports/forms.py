@@ -3,11 +3,12 @@
 from django import forms
 
 from s75.core.fiscal import FinancialYear, Quarter
+from s75.core.forms import GovukForm
 
 from .models import ReportFormat
 
 
-class GenerateForm(forms.Form):
+class GenerateForm(GovukForm):
     quarter = forms.ChoiceField(label="Quarter", help_text="Q1 to Q3 make the quarterly report; Q4 the annual return.")
     formats = forms.MultipleChoiceField(
         label="Formats", choices=ReportFormat.choices, widget=forms.CheckboxSelectMultiple,

@@ -76,7 +76,7 @@ def generate_view(request, pk: int):
             run = report_generate_start(actor=request.user, fund=fund, quarter=form.cleaned_data["quarter"],
                                         formats=form.cleaned_data["formats"])
         except ReportError as error:
-            form.add_error(None, str(error))
+            form.add_problems(error.problems)
         else:
             return redirect("reports:run", fund.pk, run.pk)
     return _page(request, fund, form, status=400)
