@@ -11,8 +11,9 @@ from datetime import date
 from django.db import transaction
 
 from s75.agreements.models import Agreement, Approval, Party, Variation
-from s75.agreements.services import AgreementError, approval_record
+from s75.agreements.services import approval_record
 from s75.audit.services import audit_record, snapshot
+from s75.core.errors import ServiceError
 from s75.core.users import acting_user
 from s75.organisations.models import Organisation
 
@@ -27,7 +28,7 @@ from .models import (
 )
 
 
-class GovernanceRefused(AgreementError):
+class GovernanceRefused(ServiceError):
     """A refused change to the governance register; ``problems`` lists every reason."""
 
 

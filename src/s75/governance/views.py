@@ -16,7 +16,7 @@ from django.utils import timezone
 from s75.agreements.models import Party
 from s75.agreements.permissions import MANAGE_AGREEMENT
 from s75.agreements.selectors import agreement_visible, agreements_visible_to, user_may_change
-from s75.agreements.services import AgreementError
+from s75.core.errors import ServiceError
 from s75.core.exports import table_workbook, xlsx_response
 from s75.organisations.models import Organisation
 
@@ -115,7 +115,7 @@ def board_create_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             board = board_create(actor=request.user, **form.cleaned_data)
-        except AgreementError as error:
+        except ServiceError as error:
             form.add_problems(error.problems)
         else:
             messages.success(request, f"{board} was added")
@@ -166,7 +166,7 @@ def member_add_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             member = board_member_add(actor=request.user, board=board, **form.cleaned_data)
-        except AgreementError as error:
+        except ServiceError as error:
             form.add_problems(error.problems)
         else:
             messages.success(request, f"{member.name} was added as a member")
@@ -183,7 +183,7 @@ def meeting_create_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             meeting = meeting_create(actor=request.user, board=board, **form.cleaned_data)
-        except AgreementError as error:
+        except ServiceError as error:
             form.add_problems(error.problems)
         else:
             messages.success(request, f"The meeting on {meeting.held_on:%d %B %Y} was added")
@@ -233,7 +233,7 @@ def paper_add_view(request, pk: int):
         try:
             paper = paper_add(actor=request.user, meeting=meeting, title=data["title"],
                               agenda_item=data["agenda_item"], upload=data["file"], url=data["url"])
-        except AgreementError as error:
+        except ServiceError as error:
             form.add_problems(error.problems)
         else:
             messages.success(request, f"{paper} was added")
@@ -265,7 +265,7 @@ def decision_record_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             decision = decision_record(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except AgreementError as error:
+        except ServiceError as error:
             form.add_problems(error.problems)
         else:
             messages.success(request, "The decision was recorded")
@@ -315,7 +315,7 @@ def decision_approval_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             approval = decision_approval_record(actor=request.user, decision=decision, party=form.cleaned_data["party"])
-        except AgreementError as error:
+        except ServiceError as error:
             form.add_problems(error.problems)
         else:
             messages.success(request, f"{approval.party}'s approval was recorded, citing the decision")
