@@ -313,44 +313,41 @@ def _party_account(fund: Fund, party: Party, role: str) -> Account:
     return account
 
 
+def _transfer_post(*, actor, fund: Fund, kind: str, description: str, day: date, debit: Account, credit: Account,
+                   pence: int, day_field: str | None = None) -> JournalEntry:
+    """One amount from ``credit`` to ``debit`` on ``day``, in its period or the first open one after it."""
+    lines = [LineSpec(debit, pence, description=description, posting_date=day),
+             LineSpec(credit, -pence, description=description, posting_date=day)]
+    return entry_post(actor=actor, fund=fund, period=_open_period_for(fund, day, field=day_field),
+                      description=description, kind=kind, lines=lines)
+
+
 def _due_post(*, actor, fund: Fund, instalment: Instalment) -> JournalEntry:
     party = instalment.party
-    receivable = _party_account(fund, party, AccountRole.CONTRIBUTIONS_RECEIVABLE)
-    income = _party_account(fund, party, AccountRole.CONTRIBUTIONS)
-    description = f"{party}: {instalment.year.label} instalment {instalment.number} due"
-    entry = entry_post(
-        actor=actor, fund=fund, period=_open_period_for(fund, instalment.due_on), description=description,
-        kind=EntryKind.CONTRIBUTION_DUE,
-        lines=[
-            LineSpec(receivable, instalment.amount_pence, description=description, posting_date=instalment.due_on),
-            LineSpec(income, -instalment.amount_pence, description=description, posting_date=instalment.due_on),
-        ],
+    instalment.due_entry = _transfer_post(
+        actor=actor, fund=fund, kind=EntryKind.CONTRIBUTION_DUE, day=instalment.due_on,
+        description=f"{party}: {instalment.year.label} instalment {instalment.number} due",
+        debit=_party_account(fund, party, AccountRole.CONTRIBUTIONS_RECEIVABLE),
+        credit=_party_account(fund, party, AccountRole.CONTRIBUTIONS), pence=instalment.amount_pence,
     )
-    instalment.due_entry = entry
     instalment.save(update_fields=["due_entry", "modified_at"])
-    return entry
+    return instalment.due_entry
 
 
 def _receipt_post(*, actor, fund: Fund, receipt: Receipt) -> JournalEntry:
     instalment = receipt.instalment
-    party = instalment.party
-    cash = fund.accounts.get(role=AccountRole.CASH, party__isnull=True, schedule__isnull=True)
-    receivable = _party_account(fund, party, AccountRole.CONTRIBUTIONS_RECEIVABLE)
-    description = f"{party}: received against {instalment.year.label} instalment {instalment.number}"
+    description = f"{instalment.party}: received against {instalment.year.label} instalment {instalment.number}"
     if receipt.reference:
         description += f" ({receipt.reference})"
-    entry = entry_post(
-        actor=actor, fund=fund, period=_open_period_for(fund, receipt.received_on, field="received_on"),
+    receipt.entry = _transfer_post(
+        actor=actor, fund=fund, kind=EntryKind.RECEIPT, day=receipt.received_on, day_field="received_on",
         description=description,
-        kind=EntryKind.RECEIPT,
-        lines=[
-            LineSpec(cash, receipt.amount_pence, description=description, posting_date=receipt.received_on),
-            LineSpec(receivable, -receipt.amount_pence, description=description, posting_date=receipt.received_on),
-        ],
+        debit=fund.accounts.get(role=AccountRole.CASH, party__isnull=True, schedule__isnull=True),
+        credit=_party_account(fund, instalment.party, AccountRole.CONTRIBUTIONS_RECEIVABLE),
+        pence=receipt.amount_pence,
     )
-    receipt.entry = entry
     receipt.save(update_fields=["entry", "modified_at"])
-    return entry
+    return receipt.entry
 
 
 def _instalments_unposted_post(*, actor, fund: Fund, agreement: Agreement) -> None:
