@@ -33,7 +33,9 @@ def test_the_same_file_imported_twice_posts_once(fund, mapping, tmp_path):
     assert len(again.problems) == 1
     message = str(again.problems[0])
     assert "this file was posted already, by Maud O'Leary on" in message
-    assert f"(import {first.ledger_import.pk}, 'april.csv', 20 rows): it is not posted twice" in message
+    assert f"as import {first.ledger_import.pk} ('april.csv', 20 rows), so it is not posted twice" in message
+    assert "To correct what it posted, reverse its entries and import the corrected file" in message, "what next"
+    assert (again.problems[0].cause, again.problems[0].ref) == ("posted_before", first.ledger_import.pk)
     assert again.ledger_import.status == ImportStatus.REJECTED
     assert LedgerImport.objects.filter(fund=fund, status="posted").count() == 1
 

@@ -142,7 +142,7 @@ def test_a_rejected_upload_shows_each_problem_and_gives_the_report_as_csv(manage
         ["Row", "Column", "Value", "Problem"],
         ["3", "Cost Centre", "ZZ9", "cost centre ZZ9 is not mapped to a schedule: 1 row, the first on row 3; map it "
                                     "on the fund's cost-centre mapping"],
-        ["2", "Amount", "12.345", "the value has fractions of a penny: give at most two decimal places"],
+        ["2", "Amount", "12.345", "12.345 has fractions of a penny: give at most two decimal places"],
     ]
     record = LedgerImport.objects.get()
     assert record.status == "rejected"

@@ -138,8 +138,8 @@ def test_ten_thousand_rows_with_three_bad_ones_post_nothing_and_name_exactly_tho
     outcome = run(fund, mapping, ledger_csv(tmp_path / "year.csv", rows))
     assert outcome.status == REJECTED
     assert [(p.row, p.column, p.value, p.reason) for p in outcome.problems] == [
-        (1235, "Posting Date", "31/02/2024", "not a date: write it like 2024-04-30, 30/04/2024 or 30-Apr-2024"),
-        (5679, "Amount", "12.345", "the value has fractions of a penny: give at most two decimal places"),
+        (1235, "Posting Date", "31/02/2024", "31/02/2024 is not a date: February 2024 has 29 days"),
+        (5679, "Amount", "12.345", "12.345 has fractions of a penny: give at most two decimal places"),
         (10_000, "Cost Centre", "", "the cost centre is blank"),
     ]
     assert not JournalLine.objects.exists() and not Balance.objects.exists() and not JournalEntry.objects.exists()
@@ -155,11 +155,11 @@ def test_unmapped_cost_centres_are_listed_once_each_with_their_row_counts(fund, 
     ])
     outcome = run(fund, mapping, path)
     assert [str(problem) for problem in outcome.problems] == [
-        "row 4, column Cost Centre, value AB1: cost centre AB1 is not mapped to a schedule: 1 row, the first on row "
-        "4; map it on the fund's cost-centre mapping",
-        "row 3, column Cost Centre, value ZZ9: cost centre ZZ9 is not mapped to a schedule: 3 rows, the first on row "
-        "3; map it on the fund's cost-centre mapping",
-        "row 7, column Amount, value x: the value is not an amount: write it like £1,234.56, 1234.56 or (1,234.56)",
+        "row 4, column Cost Centre: cost centre AB1 is not mapped to a schedule: 1 row, the first on row 4; map it on "
+        "the fund's cost-centre mapping",
+        "row 3, column Cost Centre: cost centre ZZ9 is not mapped to a schedule: 3 rows, the first on row 3; map it on "
+        "the fund's cost-centre mapping",
+        "row 7, column Amount: x is not an amount: write it like £1,234.56, 1234.56 or (1,234.56)",
     ]
     assert not JournalLine.objects.exists()
 
@@ -203,7 +203,7 @@ def test_a_source_line_id_twice_in_one_file_is_a_problem(fund, mapping, tmp_path
     path = ledger_csv(tmp_path / "gl.csv", [row(line_id="A"), row(line_id="B"), row(line_id="A")])
     outcome = run(fund, mapping, path)
     assert [str(p) for p in outcome.problems] == [
-        "row 4, column Line Id, value A: row 2 has the same source line id: each line needs its own"]
+        "row 4, column Line Id: source line id A is on row 2 too: each line needs its own"]
 
 
 def test_a_repeated_source_line_id_is_a_problem_when_it_was_posted_before_as_well(fund, mapping, tmp_path):
@@ -211,20 +211,20 @@ def test_a_repeated_source_line_id_is_a_problem_when_it_was_posted_before_as_wel
     outcome = run(fund, mapping, ledger_csv(tmp_path / "gl.csv", [row(line_id="A"), row(line_id="B"),
                                                                   row(line_id="A")]))
     assert [str(p) for p in outcome.problems] == [
-        "row 4, column Line Id, value A: row 2 has the same source line id: each line needs its own"]
+        "row 4, column Line Id: source line id A is on row 2 too: each line needs its own"]
     assert JournalLine.objects.filter(source_line_id="B").count() == 0
 
 
 @pytest.mark.parametrize(
     ("cells", "problem"),
     [
-        (row(amount="0.00"), "row 2, column Amount, value 0.00: the amount is zero: a line of zero posts nothing, "
-                             "so leave the row out"),
+        (row(amount="0.00"), "row 2, column Amount: the amount is zero: a line of zero posts nothing, so leave the "
+                             "row out"),
         (row(line_id=""), "row 2, column Line Id: the source line id is blank: every row needs one, so that it "
                           "posts only once"),
         (row(day=""), "row 2, column Posting Date: the posting date is blank"),
-        (row(description="x" * 501), "row 2, column Description, value " + "x" * 60 + "…: longer than 500 "
-                                     "characters"),
+        (row(description="x" * 501), "row 2, column Description: the description is longer than 500 characters: "
+                                     "shorten it"),
     ],
 )
 def test_each_kind_of_row_problem_says_what_to_do(fund, mapping, tmp_path, cells, problem):
@@ -255,7 +255,8 @@ def test_semicolons_and_headings_in_any_case_are_read(fund, mapping, tmp_path):
                                             "'finance' expects ('Posting Date', 'Cost Centre', "),
         ("Posting Date,Cost Centre,Subjective,Description,Amount\n", "row 1, column Line Id: the file has no column "
          "headed 'Line Id', which the mapping 'finance' reads the source line id from: check the mapping or the file"),
-        (",".join(HEADINGS) + "\n", "the file has no rows below its headings"),
+        (",".join(HEADINGS) + "\n", "the file has its headings but no rows below them, so there is nothing to post: "
+                                     "export the ledger's lines again"),
         (b"Posting Date,Cost Centre,Subjective,Description,Amount,Line Id\n2024-04-01,CC100,5010,Caf\xe9,1.00,A\n",
          "the file is not UTF-8 text (at line 2): save it from the finance system or Excel as 'CSV UTF-8'"),
     ],

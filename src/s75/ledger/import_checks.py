@@ -8,14 +8,18 @@ database, row by row only the rows it cannot vouch for); any other file passes t
 row as it reads it.
 """
 
+import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from django.db.models import Sum
+
 from s75.agreements.models import Schedule
+from s75.budgets.models import Contribution
 from s75.core.fiscal import FinancialYear
-from s75.core.money import MoneyError, parse_pence
+from s75.core.money import MoneyError, format_gbp, parse_pence
 from s75.jobs.progress import READING, Progress
 
 from . import bulk
@@ -31,23 +35,36 @@ _MONTHS = {name: number for number, name in enumerate(
 _MONTHS["sept"] = 9
 
 
+# What a problem is put right with, so that a page can link to it (``Problem.cause``; ``Problem.ref`` names it).
+COLUMN_MAPPING = "column_mapping"  # the column mapping (ref: its id)
+COST_CENTRE = "cost_centre"  # the cost-centre mapping (the value: the cost centre to add)
+POSTED_BEFORE = "posted_before"  # nothing: the file was posted (ref: that import's id)
+NO_BUDGET = "no_budget"  # the year's contributions, or posting anyway (the value: the year)
+
+
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with the file: the row (as the file shows it), the column heading, the value, and why."""
+    """Something wrong with the file: the row (as the file shows it), the column heading, the value, and why.
+
+    The reason is a sentence of its own that names the value where it matters (``31/02/2026 is not a date: …``),
+    so that the problem reads whole wherever it is printed. ``cause`` says which mapping or record it is put right
+    with, and ``ref`` which one, for a page to link to."""
 
     row: int | None
     column: str
     value: str
     reason: str
+    cause: str = ""
+    ref: int | None = None
 
     def __str__(self) -> str:
-        where = [f"row {self.row}" if self.row else "", f"column {self.column}" if self.column else "",
-                 f"value {self.value}" if self.value != "" else ""]
-        located = ", ".join(part for part in where if part)
+        located = ", ".join(part for part in (f"row {self.row}" if self.row else "",
+                                              f"column {self.column}" if self.column else "") if part)
         return f"{located}: {self.reason}" if located else self.reason
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason,
+                "cause": self.cause, "ref": self.ref}
 
 
 class Problems:
@@ -57,9 +74,9 @@ class Problems:
         self.listed: list[Problem] = []
         self.not_listed = 0
 
-    def add(self, row: int | None, column: str, value, reason: str) -> None:
+    def add(self, row: int | None, column: str, value, reason: str, cause: str = "", ref: int | None = None) -> None:
         if len(self.listed) < PROBLEMS_LISTED:
-            self.listed.append(Problem(row, column, _shown(value), reason))
+            self.listed.append(Problem(row, column, _shown(value), reason, cause, ref))
         else:
             self.not_listed += 1
 
@@ -112,27 +129,54 @@ def check_plan(fund: Fund) -> CheckPlan:
     )
 
 
-def parse_ledger_date(text: str) -> date | None:
-    """``2024-04-30``, ``30/04/2024``, ``30-Apr-2024`` (or ``30-APR-24``), with or without a midnight time."""
-    text = text.strip()
-    if " " in text or "T" in text:
-        text, _, time = text.replace("T", " ").partition(" ")
-        if time.strip() not in {"00:00", "00:00:00", "00:00:00.000"}:
-            return None
-    try:
-        if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit():
-            return date(int(text[:4]), int(text[5:7]), int(text[8:]))
-        if text.count("/") == 2:
-            day, month, year = text.split("/")
-            if day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4:
-                return date(int(year), int(month), int(day))
-        elif text.count("-") == 2:
-            day, month, year = text.split("-")
-            number = _MONTHS.get(month.casefold())
-            if number and day.isdigit() and year.isdigit() and len(year) in {2, 4}:
-                return date(int(year) + (2000 if len(year) == 2 else 0), number, int(day))
-    except ValueError:
-        return None
+class NotADate(ValueError):
+    """A cell that is not a date; the message says why, naming the cell's text."""
+
+
+def parse_ledger_date(text: str) -> date:
+    """``2024-04-30``, ``30/04/2024``, ``30-Apr-2024`` (or ``30-APR-24``), with or without a midnight time;
+    :class:`NotADate` saying why for anything else (``31/02/2026 is not a date: February 2026 has 28 days``)."""
+    original = text.strip()
+    text, time = original, ""
+    if " " in text:
+        text, _, time = text.partition(" ")
+    elif len(text) > 10 and text[10] == "T":  # 2024-04-30T00:00:00
+        text, time = text[:10], text[11:]
+    time = time.strip()
+    if ":" in time and time not in {"00:00", "00:00:00", "00:00:00.000"}:
+        raise NotADate(f"{original} is not a date alone: it has a time of day, {time}; give the date without a time")
+    parts = None if time and ":" not in time else _date_parts(text)
+    if parts is None and text.count("/") == 2 and len(text.rsplit("/", 1)[1]) == 2:
+        raise NotADate(f"{original} is not a date: give the year in four digits, like 30/04/2024")
+    if parts is None:
+        raise NotADate(f"{original} is not a date: write it like 2024-04-30, 30/04/2024 or 30-Apr-2024"
+                       if original else "the posting date is blank")
+    year, month, day = parts
+    if not 1 <= year <= 9999:
+        raise NotADate(f"{original} is not a date: there is no year {year}")
+    if not 1 <= month <= 12:
+        raise NotADate(f"{original} is not a date: there is no month {month}")
+    days = calendar.monthrange(year, month)[1]
+    if day < 1:
+        raise NotADate(f"{original} is not a date: there is no day {day}")
+    if day > days:
+        raise NotADate(f"{original} is not a date: {calendar.month_name[month]} {year} has {days} days")
+    return date(year, month, day)
+
+
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    """``(year, month, day)`` of a date written in one of the three forms, whether or not that day exists."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit():
+        return int(text[:4]), int(text[5:7]), int(text[8:])
+    if text.count("/") == 2:
+        day, month, year = text.split("/")
+        if day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4:
+            return int(year), int(month), int(day)
+    elif text.count("-") == 2:
+        day, month, year = text.split("-")
+        number = _MONTHS.get(month.casefold())
+        if number and day.isdigit() and year.isdigit() and len(year) in {2, 4}:
+            return int(year) + (2000 if len(year) == 2 else 0), number, int(day)
     return None
 
 
@@ -161,9 +205,10 @@ class RowChecker:
         elif not value.strip():
             return "the posting date is blank"
         else:
-            day = parse_ledger_date(value)
-            if day is None:
-                return "not a date: write it like 2024-04-30, 30/04/2024 or 30-Apr-2024"
+            try:
+                day = parse_ledger_date(value)
+            except NotADate as exc:
+                return str(exc)
         year = FinancialYear.containing(day)
         period = self.plan.periods.get((year.start_year, (day.month - 4) % 12 + 1))
         if period is None:
@@ -181,14 +226,16 @@ class RowChecker:
             return "the cost centre is blank"
         if code in self.plan.schedule_without_account:
             schedule = self.plan.schedule_without_account[code]
-            return f"schedule {schedule.number} ({schedule.title}) has no expenditure account in the fund yet"
+            return (f"cost centre {code} is mapped to schedule {schedule.number} ({schedule.title}), which has no "
+                    "expenditure account in the fund yet")
         return self.plan.account_for_cost_centre.get(code), code
 
     def _amount_problem(self, value, column: str, row_number: int, exc: MoneyError) -> None:
         text = _shown(value)
-        reason = str(exc).removeprefix(f"{text!r} ")
-        if reason.startswith(("is ", "has ")):
-            reason = f"the value {reason}"
+        # The money module quotes the text it was given; the file's cell is named as the file shows it.
+        reason = str(exc)
+        if reason.startswith(f"{text!r} "):
+            reason = f"{text.strip()} {reason.removeprefix(f'{text!r} ')}"
         self.problems.add(row_number, column, text, reason)
 
     def _amount(self, value, column: str, row_number: int) -> int | None:
@@ -221,14 +268,14 @@ class RowChecker:
 
     def _too_long(self, name: str, text: str, row_number: int) -> None:
         self.problems.add(row_number, self.columns[name], text[:60] + "…",
-                          f"longer than {MAX_LENGTHS[name]} characters")
+                          f"the {FIELDS[name].lower()} is longer than {MAX_LENGTHS[name]} characters: shorten it")
 
     def unmapped_problems(self) -> list[Problem]:
         """Each cost centre not mapped to a schedule, once, with how many rows have it and the first of them."""
         return [
             Problem(first_row, self.columns["cost_centre"], code,
                     f"cost centre {code} is not mapped to a schedule: {rows:,} row{'' if rows == 1 else 's'}, "
-                    f"the first on row {first_row}; map it on the fund's cost-centre mapping")
+                    f"the first on row {first_row}; map it on the fund's cost-centre mapping", COST_CENTRE)
             for code, (first_row, rows) in sorted(self.unmapped.items())
         ]
 
@@ -350,7 +397,7 @@ class RowChecker:
 def add_repeated_source_ids(problems: Problems, stage: bulk.Stage, mapping: ColumnMapping) -> None:
     for row, source_id, first_row in stage.repeated_source_ids():
         problems.add(row, mapping.columns["source_line_id"], source_id,
-                     f"row {first_row} has the same source line id: each line needs its own")
+                     f"source line id {source_id} is on row {first_row} too: each line needs its own")
 
 
 def check_into(stage: bulk.Stage, path: Path, facts: FileFacts, mapping: ColumnMapping, plan: CheckPlan,
@@ -364,14 +411,15 @@ def check_into(stage: bulk.Stage, path: Path, facts: FileFacts, mapping: ColumnM
                 expected = ", ".join(repr(heading) for heading in columns.values())
                 problems.add(1, "", "", (
                     f"no row near the top of the file has the headings the mapping {mapping.name!r} expects "
-                    f"({expected}): check the mapping or the file"))
+                    f"({expected}): check the mapping or the file"), COLUMN_MAPPING, mapping.pk)
                 return None
             if found.missing:
                 field_of = {heading: name for name, heading in columns.items()}
                 for heading in found.missing:
                     problems.add(found.row_number, heading, "", (
                         f"the file has no column headed {heading!r}, which the mapping {mapping.name!r} reads the "
-                        f"{FIELDS[field_of[heading]].lower()} from: check the mapping or the file"))
+                        f"{FIELDS[field_of[heading]].lower()} from: check the mapping or the file"),
+                        COLUMN_MAPPING, mapping.pk)
                 return None
             header_at, headings = found.row_number, found.headings
             keys = [heading_key(heading) for heading in headings]
@@ -422,6 +470,34 @@ def _padded(rows: Iterator[tuple[int, list]], width: int, estimate: int,
         if len(cells) < width:
             cells = [*cells, *[""] * (width - len(cells))]
         yield row_number, cells
+
+
+def budget_problems(fund: Fund, plan: CheckPlan, totals: list[tuple[int, int, int, int]]) -> list[Problem]:
+    """A problem for each financial year the staged ``(period, account, rows, pence)`` fall in that has no budget:
+    no contribution recorded for it, or contributions that add up to nothing. Spend against no budget is most often
+    a file of the wrong year, so such a file is posted only when someone says why (post anyway)."""
+    periods = {period.pk: period for period in plan.periods.values()}
+    by_year: dict[int, list[int]] = {}  # financial year: [rows, pence]
+    for period_id, _account, rows, pence in totals:
+        seen = by_year.setdefault(periods[period_id].financial_year, [0, 0])
+        seen[0] += rows
+        seen[1] += pence
+    budgets = dict(Contribution.objects.filter(schedule__agreement_id=fund.agreement_id, financial_year__in=by_year)
+                   .values("financial_year").annotate(total=Sum("amount_pence"))
+                   .values_list("financial_year", "total"))
+    problems = []
+    for year, (rows, pence) in sorted(by_year.items()):
+        label = FinancialYear(year).label
+        if year not in budgets:
+            why = f"the agreement records no contributions for {label}, so the fund has no budget for that year"
+        elif not budgets[year]:
+            why = f"the contributions recorded for {label} add up to £0, so the fund has no budget for that year"
+        else:
+            continue
+        problems.append(Problem(None, "", label, (
+            f"{rows:,} row{'' if rows == 1 else 's'} ({format_gbp(pence, show_pence=True)}) fall in {label}, but "
+            f"{why}: record the year's contributions first, or post the file anyway and say why"), NO_BUDGET))
+    return problems
 
 
 def problems_in_order(problems: Problems, unmapped: list[Problem]) -> Problems:

@@ -21,6 +21,7 @@ CSV = "csv"
 XLSX = "xlsx"
 DELIMITERS = ",;\t|"
 HEADER_SEARCH_ROWS = 20  # a report title or a run date may sit above the headings
+OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how an .xls (a compound document) begins
 
 
 class LedgerFileError(Exception):
@@ -45,6 +46,11 @@ def file_facts(path: Path, filename: str = "") -> FileFacts:
         while chunk := stream.read(1 << 20):
             digest.update(chunk)
             newlines += chunk.count(b"\n")
+    if not first:
+        raise LedgerFileError("the file is empty (0 bytes): export it again from the finance system")
+    if first == OLD_EXCEL[:4]:
+        raise LedgerFileError("the file is an old-style Excel workbook (.xls), which cannot be read: open it in "
+                              "Excel and save it as an Excel workbook (.xlsx) or as CSV UTF-8")
     kind = XLSX if first == b"PK\x03\x04" else CSV
     if kind == CSV and Path(filename or path).suffix.lower() in {".xlsx", ".xlsm"}:
         raise LedgerFileError("the file is named as an Excel workbook but is not one: save it again as .xlsx")
@@ -106,14 +112,23 @@ def _first_line_not_utf8(path: Path) -> int:
 def _workbook(path: Path):
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise LedgerFileError(f"the file cannot be opened as an Excel workbook ({exc})") from exc
-    try:
-        yield workbook.worksheets[0]
-    finally:
-        workbook.close()
+    # Opened as a stream, so that a workbook is read whatever its name ends in (an upload waits under a name of
+    # its own; openpyxl refuses a path not named .xlsx).
+    with open(path, "rb") as stream:
+        try:
+            workbook = load_workbook(stream, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            # openpyxl's words name parts of the archive; the finance officer needs to know what the file is.
+            raise LedgerFileError(
+                "the file is a compressed (zip) file but not an Excel workbook that can be read: save the ledger "
+                "from Excel as an Excel workbook (.xlsx) or as CSV UTF-8") from exc
+        try:
+            if not workbook.worksheets:
+                raise LedgerFileError("the workbook has no worksheet, only charts: put the ledger's rows on its first "
+                                      "worksheet")
+            yield workbook.worksheets[0]
+        finally:
+            workbook.close()
 
 
 def _xlsx_rows(sheet) -> Iterator[tuple[int, list]]:

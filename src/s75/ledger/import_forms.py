@@ -1,5 +1,5 @@
-"""Forms of the import pages: the upload, a column mapping, the cost-centre mapping. They read what was typed;
-the services in ``mappings`` decide whether it can be saved, and their problems are shown on the form."""
+"""Forms of the import pages: the upload, posting a checked file, a column mapping, the cost-centre mapping. They
+read what was typed; the services decide whether it can be done, and their problems are shown on the form."""
 
 from pathlib import Path
 
@@ -41,6 +41,40 @@ class UploadForm(GovukForm):
         if upload.size == 0:
             raise forms.ValidationError("The file is empty")
         return upload
+
+
+class CheckedFilePostForm(GovukForm):
+    """"Import the file" on a check's result; a file held for a year with no budget also needs "post anyway" and
+    why, which the audit trail keeps."""
+
+    post_anyway = forms.BooleanField(
+        label="Post the file anyway, although it has lines in a year with no budget", required=False,
+    )
+    why = forms.CharField(
+        label="Why should it be posted all the same?", required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the budget for the year is agreed but not yet recorded. Kept in the audit trail "
+                  "with your name.",
+    )
+    problem_fields = {"post_anyway": "why"}
+
+    def __init__(self, *args, held: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not held:
+            del self.fields["post_anyway"], self.fields["why"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "post_anyway" in self.fields:
+            if not cleaned.get("post_anyway"):
+                self.add_error("post_anyway", "Tick ‘post the file anyway’ to post it with lines in a year with no "
+                                              "budget, or record the year's contributions first")
+            elif not cleaned.get("why", "").strip():
+                self.add_error("why", "Say why the file should be posted all the same")
+        return cleaned
+
+    def reason(self) -> str:
+        return self.cleaned_data.get("why", "").strip() if "why" in self.fields else ""
 
 
 class ColumnMappingForm(GovukForm):

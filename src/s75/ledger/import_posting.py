@@ -2,7 +2,8 @@
 take turns, makes one entry per period (the spend on each schedule's expenditure account, balanced by the fund's
 creditors), inserts the staged lines in one statement and adds their totals to the running balances.
 
-A file posted before is refused; rows whose source line id the fund already holds are counted and left out.
+A file posted before is refused; rows whose source line id the fund already holds are counted and left out. Lines
+in a financial year with no budget hold the file back unless the poster says why it should post all the same.
 """
 
 from dataclasses import dataclass
@@ -16,7 +17,15 @@ from s75.core.money import format_gbp
 from s75.core.users import acting_user, person_name
 
 from . import bulk
-from .import_checks import CheckPlan, Problem, Problems, RowChecker, add_repeated_source_ids
+from .import_checks import (
+    POSTED_BEFORE,
+    CheckPlan,
+    Problem,
+    Problems,
+    RowChecker,
+    add_repeated_source_ids,
+    budget_problems,
+)
 from .import_files import FileFacts
 from .models import (
     AccountRole,
@@ -63,6 +72,14 @@ class Refused(Exception):
         super().__init__("; ".join(str(problem) for problem in problems))
 
 
+class Held(Exception):
+    """The file is good but has lines in a year with no budget, and nobody said why it should post all the same."""
+
+    def __init__(self, problems: list[Problem], totals: list[ScheduleTotal], rows_already_posted: int):
+        self.problems, self.totals, self.rows_already_posted = problems, totals, rows_already_posted
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
 def schedule_totals(rows: list[tuple[int, int, int, int]], plan: CheckPlan) -> list[ScheduleTotal]:
     """The staged totals ``(period, account, rows, pence)`` per schedule and period, in the order a page shows."""
     periods = {period.pk: period for period in plan.periods.values()}
@@ -79,18 +96,22 @@ def posted_before(fund: Fund, sha256: str) -> LedgerImport | None:
 
 
 def posted_before_problem(earlier: LedgerImport, filename: str) -> Problem:
-    user = earlier.created_by
-    who = person_name(user)
+    who = person_name(earlier.created_by)
     when = timezone.localtime(earlier.finished_at)
-    return Problem(None, "", filename, (
-        f"this file was posted already, by {who} on {when.day} {when:%B %Y at %H:%M} (import {earlier.pk}, "
-        f"{earlier.filename!r}, {earlier.rows_posted:,} rows): it is not posted twice"))
+    return Problem(None, "", "", (
+        f"this file was posted already, by {who} on {when.day} {when:%B %Y at %H:%M} as import {earlier.pk} "
+        f"({earlier.filename!r}, {earlier.rows_posted:,} rows), so it is not posted twice. To correct what it "
+        "posted, reverse its entries and import the corrected file, or import a file of correcting lines only; "
+        "to add lines it lacked, import a file of the new lines (lines whose source line id is posted already "
+        "are left out)"), POSTED_BEFORE, earlier.pk)
 
 
 def staged_rows_post(*, stage: bulk.Stage, checker: RowChecker, plan: CheckPlan, actor, fund: Fund,
-                     facts: FileFacts, mapping: ColumnMapping, filename: str, started_at: datetime) -> Posted:
+                     facts: FileFacts, mapping: ColumnMapping, filename: str, started_at: datetime,
+                     post_anyway: str = "") -> Posted:
     """Post the staged rows: in the caller's transaction, with the fund's row locked. ``Refused`` when the file was
-    posted or a period closed meanwhile, or a source line id repeats among rows the fund holds already."""
+    posted or a period closed meanwhile, or a source line id repeats among rows the fund holds already; ``Held``
+    when rows fall in a year with no budget and ``post_anyway`` does not say why they should post."""
     fund = Fund.objects.select_for_update().select_related("agreement").get(pk=fund.pk)
     # The agreement's row before the periods', in the order a posting locks them.
     agreement_data_changed(agreement_id=fund.agreement_id)
@@ -109,6 +130,9 @@ def staged_rows_post(*, stage: bulk.Stage, checker: RowChecker, plan: CheckPlan,
             raise Refused(repeated.listed)
     staged = stage.totals()
     totals = schedule_totals(staged, plan)
+    without_budget = budget_problems(fund, plan, staged)
+    if without_budget and not post_anyway:
+        raise Held(without_budget, totals, already_posted)
     rows_posted = sum(total.rows for total in totals)
     total_pence = sum(total.pence for total in totals)
     record = LedgerImport.objects.create(
@@ -145,10 +169,11 @@ def staged_rows_post(*, stage: bulk.Stage, checker: RowChecker, plan: CheckPlan,
     ])
     record.finished_at = timezone.now()
     record.save(update_fields=["finished_at", "modified_at"])
-    audit_record(
-        actor=actor, action="ledger_import", obj=record, agreement=fund.agreement,
-        after={"file": filename, "sha256": facts.sha256, "rows_total": checker.rows,
-               "rows_posted": rows_posted, "rows_already_posted": already_posted,
-               "total": format_gbp(total_pence, show_pence=True), "entries": len(entries)},
-    )
+    after = {"file": filename, "sha256": facts.sha256, "rows_total": checker.rows,
+             "rows_posted": rows_posted, "rows_already_posted": already_posted,
+             "total": format_gbp(total_pence, show_pence=True), "entries": len(entries)}
+    if without_budget:  # posted anyway: the years and, as the event's reason, why
+        after["posted_anyway_years_without_budget"] = ", ".join(problem.value for problem in without_budget)
+    audit_record(actor=actor, action="ledger_import", obj=record, agreement=fund.agreement, after=after,
+                 reason=post_anyway if without_budget else "")
     return Posted(record=record, totals=totals, rows_already_posted=already_posted)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:fund_pk>/imports.xlsx", views.history_xlsx, name="history_xlsx"),
     path("<int:fund_pk>/imports/new/", views.upload_view, name="upload"),
     path("<int:fund_pk>/imports/runs/<int:run_pk>/", views.run_view, name="run"),
+    path("<int:fund_pk>/imports/runs/<int:run_pk>/post/", views.run_post_view, name="run_post"),
     path("<int:fund_pk>/imports/runs/<int:run_pk>/progress.json", views.run_progress_json, name="run_progress"),
     path("<int:fund_pk>/imports/runs/<int:run_pk>/problems.csv", views.run_problems_csv, name="run_problems"),
     path("<int:fund_pk>/imports/<int:import_pk>/", views.import_view, name="import"),

@@ -1,9 +1,11 @@
 """Pages of general-ledger imports, under ``/funds/<fund>/imports/``: the history, the upload, the progress and
-result of its background task, an import's record, the column and cost-centre mappings. Thin: parse input, call a
-service or selector, render.
+result of its background task (with "Import the file" after a check), an import's record, the column and
+cost-centre mappings. Thin: parse input, call a service or selector, render. A problem links to where it is put
+right: the column mapping, the cost-centre mapping, the import that posted the file already, the year's budget.
 
 A fund whose agreement the user may not see is a 404, so another organisation cannot learn that it exists.
-Uploading and changing mappings need ``ledger.post_ledger``, else 403; anyone who sees the fund sees its history.
+Uploading, posting a checked file and changing mappings need ``ledger.post_ledger``, else 403; anyone who sees the
+fund sees its history.
 """
 
 import csv
@@ -17,19 +19,22 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.views.decorators.http import require_POST
 
 from s75.core.exports import pounds, table_workbook, xlsx_response
 from s75.core.users import person_name
 from s75.jobs.selectors import TaskState, task_state
 
-from .import_forms import ColumnMappingForm, CostCentreForm, UploadForm
-from .importing import REJECTED, ledger_imports
+from .import_checks import COST_CENTRE
+from .import_forms import CheckedFilePostForm, ColumnMappingForm, CostCentreForm, UploadForm
+from .import_posting import posted_before
+from .importing import HELD, REJECTED, ledger_imports
 from .mappings import FIELDS, column_mapping_save, cost_centre_mappings_save
 from .models import ColumnMapping, Fund, ImportRun, ImportStatus, LedgerImport
 from .pages import fund_or_404
 from .permissions import POST_LEDGER
 from .services import LedgerError
-from .tasks import ledger_import_start, ledger_import_task
+from .tasks import KEPT, checked_file_post, ledger_import_start, ledger_import_task
 
 PROBLEMS_SHOWN = 500  # on a page; the CSV report has them all
 
@@ -43,6 +48,14 @@ def _fund_to_change(request, pk: int) -> Fund:
 
 def _context(fund: Fund, request, **extra) -> dict:
     return {"fund": fund, "agreement": fund.agreement, "may_import": request.user.has_perm(POST_LEDGER), **extra}
+
+
+def _problems_context(fund: Fund, problems: list[dict], count: int) -> dict:
+    """The problems a page lists, and what their links need: the fund's column mappings (a problem names the one
+    that caused it; one deleted since has no link) and the cost centres to map."""
+    return {"problems": problems[:PROBLEMS_SHOWN], "problems_count": count,
+            "mapping_ids": set(fund.column_mappings.values_list("pk", flat=True)),
+            "unmapped": [problem["value"] for problem in problems if problem.get("cause") == COST_CENTRE]}
 
 
 def _posted(request, *, files: bool = False) -> tuple:
@@ -115,12 +128,43 @@ def run_view(request, fund_pk: int, run_pk: int):
     if run.outcome is None and run.ledger_import_id is not None:
         # Posted, but its worker stopped before keeping the outcome: the import's own record says what was posted.
         return redirect("imports:import", fund.pk, run.ledger_import_id)
+    return render(request, "imports/run.html", _run_context(request, fund, run))
+
+
+def _run_context(request, fund: Fund, run: ImportRun, post_form: CheckedFilePostForm | None = None) -> dict:
+    """The run's page: its progress, or its result; a file checked and kept offers "Import the file", unless it
+    was posted since (then the page links to what posted it)."""
     result = run.outcome or {}
+    problems = result.get("problems", [])
     context = _context(fund, request, run=run, state=_run_state(run), result=result,
                        matrix=totals_matrix(result.get("totals", [])),
-                       problems=result.get("problems", [])[:PROBLEMS_SHOWN],
-                       problems_count=len(result.get("problems", [])) + result.get("problems_not_listed", 0))
-    return render(request, "imports/run.html", context)
+                       **_problems_context(fund, problems, len(problems) + result.get("problems_not_listed", 0)))
+    if result.get("status") in KEPT:
+        context["posting_run"] = run.postings.order_by("-pk").first()
+        context["posted_as"] = posted_before(fund, result.get("sha256", ""))
+        if context["may_import"] and not context["posting_run"] and not context["posted_as"]:
+            context["post_form"] = post_form or CheckedFilePostForm(held=result["status"] == HELD)
+    return context
+
+
+@login_required
+@require_POST
+def run_post_view(request, fund_pk: int, run_pk: int):
+    """"Import the file": post the file the run checked, as it was checked, in a run of its own."""
+    fund = _fund_to_change(request, fund_pk)
+    run = _run_or_404(fund, run_pk)
+    result = run.outcome or {}
+    if result.get("status") not in KEPT:
+        raise Http404("The run has no checked file to post")
+    form = CheckedFilePostForm(request.POST, held=result["status"] == HELD)
+    if form.is_valid():
+        try:
+            posting = checked_file_post(actor=request.user, checked=run, post_anyway=form.reason())
+        except LedgerError as exc:
+            form.add_problems(exc.problems)
+        else:
+            return redirect("imports:run", fund.pk, posting.pk)
+    return render(request, "imports/run.html", _run_context(request, fund, run, post_form=form))
 
 
 @dataclass(frozen=True)
@@ -173,8 +217,8 @@ def import_view(request, fund_pk: int, import_pk: int):
     record = _import_or_404(fund, import_pk)
     entries = record.entries.select_related("period").order_by("period__financial_year", "period__number")
     return render(request, "imports/import.html", _context(
-        fund, request, record=record, entries=entries, problems=record.problems[:PROBLEMS_SHOWN],
-        problems_count=len(record.problems)))
+        fund, request, record=record, entries=entries,
+        **_problems_context(fund, record.problems, len(record.problems))))
 
 
 @login_required
@@ -237,9 +281,15 @@ def mapping_edit_view(request, fund_pk: int, mapping_pk: int | None = None):
 
 @login_required
 def cost_centres_view(request, fund_pk: int):
+    """The whole cost-centre mapping as text; ``?add=CC1&add=CC2`` (a rejected file's links) adds lines for
+    cost centres not mapped yet, for the finance officer to give each its schedule."""
     fund = _fund_to_change(request, fund_pk)
-    current = "\n".join(f"{row.cost_centre}, {row.schedule.number}"
-                        for row in fund.cost_centres.select_related("schedule").order_by("cost_centre"))
+    rows = fund.cost_centres.select_related("schedule").order_by("cost_centre")
+    mapped = {row.cost_centre for row in rows}
+    adding = list(dict.fromkeys(code.strip() for code in request.GET.getlist("add")
+                                if code.strip() and code.strip() not in mapped))[:PROBLEMS_SHOWN]
+    current = "\n".join([*(f"{row.cost_centre}, {row.schedule.number}" for row in rows),
+                         *(f"{code}, " for code in adding)])
     form = CostCentreForm(*_posted(request), initial={"lines": current}, fund=fund)
     if request.method == "POST" and form.is_valid():
         try:
@@ -251,4 +301,5 @@ def cost_centres_view(request, fund_pk: int):
                                       f"changed, {change.removed} removed.")
             return redirect("imports:mappings", fund.pk)
     schedules = fund.agreement.schedules.order_by("number")
-    return render(request, "imports/cost_centres.html", _context(fund, request, form=form, schedules=schedules))
+    return render(request, "imports/cost_centres.html", _context(fund, request, form=form, schedules=schedules,
+                                                                 adding=adding))

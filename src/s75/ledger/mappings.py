@@ -1,6 +1,8 @@
 """How a finance system's export maps to a fund: which column holds each field (column mappings, saved by name)
 and which schedule each cost centre's spend belongs to (the cost-centre mapping)."""
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -98,6 +100,18 @@ def column_mapping_for(*, fund: Fund, name: str | None) -> ColumnMapping:
     if not mappings:
         raise LedgerError(["the fund has no column mapping yet: save one first"])
     raise LedgerError([f"say which column mapping to use: {', '.join(repr(m.name) for m in mappings)}"])
+
+
+def mappings_version(*, fund: Fund, mapping: ColumnMapping) -> dict[str, str]:
+    """A fingerprint of the column mapping and of the fund's cost-centre mapping as they stand, each: a file checked
+    with one pair of versions is posted from its check only while both still hold."""
+
+    def digest(value) -> str:
+        return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
+
+    cost_centres = sorted(fund.cost_centres.values_list("cost_centre", "schedule_id"))
+    return {"column_mapping": digest([mapping.pk, mapping.name, mapping.columns]),
+            "cost_centres": digest(cost_centres)}
 
 
 def cost_centre_rows_read(

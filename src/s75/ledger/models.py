@@ -277,13 +277,21 @@ class CostCentreMapping(TrackedModel):
 
 
 class ImportRun(TaskRun):
-    """An import asked for from a page and run as a background task: what, and how it ended (its outcome)."""
+    """An import asked for from a page and run as a background task: what, and how it ended (its outcome).
+
+    A file found good by a dry run, or held back for a year with no budget, is kept, and posted from that run by a
+    run of its own (``checked_in``) without being uploaded again."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="import_runs")
     mapping = models.ForeignKey(ColumnMapping, on_delete=models.PROTECT, related_name="+")
     filename = models.CharField(max_length=300)
     upload = models.CharField(max_length=500, help_text="Where the uploaded file waits, until the task reads it.")
     dry_run = models.BooleanField(default=False)
+    post_anyway = models.TextField(
+        blank=True, help_text="Why the file posts although lines fall in a year with no budget, when someone said.")
+    checked_in = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="postings",
+        help_text="The run that checked the file this run posts, when it was posted from that check.")
     outcome = models.JSONField(null=True, blank=True)
     # Set in the transaction that posts the file, so that a worker stopped between posting and keeping the outcome
     # still leaves the run saying the file was posted.
