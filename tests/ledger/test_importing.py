@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 
 from s75.audit.models import AuditEvent
-from s75.ledger.importing import CHECKED, POSTED, REJECTED
+from s75.ledger.importing import CHECKED, HELD, POSTED, REJECTED
 from s75.ledger.mappings import column_mapping_save
 from s75.ledger.models import AccountRole, Balance, JournalEntry, JournalLine, LedgerImport
 from s75.ledger.services import LedgerError, period_close
+from tests.factories import UserFactory
 
 from .importfiles import (
     HEADINGS,
@@ -328,3 +329,130 @@ def test_text_is_trimmed_as_python_trims_it(fund, mapping, tmp_path):
     assert outcome.status == POSTED, outcome.problems
     line = JournalLine.objects.get(source_line_id="S1")
     assert (line.description, line.subjective) == ("Rent", "5010")
+
+
+# A year with no budget ------------------------------------------------------------------------------------------
+
+def test_a_file_with_lines_in_a_year_with_no_budget_is_held_with_its_totals_and_posts_nothing(fund, mapping, tmp_path):
+    """The import fund's partners contribute to 2024-25 only: lines in 2025-26 have no budget."""
+    path = ledger_csv(tmp_path / "gl.csv", [row("2024-04-30", line_id="A"), row("2025-04-30", amount="50.00",
+                                                                                line_id="B"),
+                                            row("2025-05-31", amount="25.50", line_id="C")])
+    for dry_run in (True, False):
+        outcome = run(fund, mapping, path, dry_run=dry_run)
+        assert (outcome.status, outcome.rows_posted, outcome.total_pence) == (HELD, 3, 17_550)
+        assert [(p.value, p.cause, p.reason) for p in outcome.problems] == [(
+            "2025-26", "no_budget",
+            "2 rows (£75.50) fall in 2025-26, but the agreement records no contributions for that year, so the fund "
+            "has no budget for it: record the year's contributions first, or post the file anyway and say why")]
+    assert not JournalLine.objects.exists() and not LedgerImport.objects.exists(), "held is not a rejection"
+
+
+def test_a_held_file_posts_when_someone_says_why_and_the_audit_trail_keeps_who_and_why(fund, mapping, tmp_path):
+    manager = UserFactory(role="Pooled fund manager")
+    path = ledger_csv(tmp_path / "gl.csv", [row("2025-04-30", line_id="A")])
+    outcome = run(fund, mapping, path, actor=manager, post_anyway="  The 2025-26 budget is agreed, not yet entered  ")
+    assert (outcome.status, outcome.rows_posted) == (POSTED, 1)
+    event = AuditEvent.objects.get(action="ledger_import")
+    assert (event.actor, event.reason) == (manager, "The 2025-26 budget is agreed, not yet entered")
+    assert event.after["posted_anyway_years_without_budget"] == "2025-26"
+
+
+def test_a_file_within_budgeted_years_needs_no_reason_and_its_audit_record_says_nothing_of_one(fund, mapping, tmp_path):
+    outcome = run(fund, mapping, ledger_csv(tmp_path / "gl.csv", [row(line_id="A")]), post_anyway="not needed")
+    assert outcome.status == POSTED
+    event = AuditEvent.objects.get(action="ledger_import")
+    assert event.reason == "" and "posted_anyway_years_without_budget" not in event.after
+
+
+# Files that are not ledgers --------------------------------------------------------------------------------------
+
+def _chart_only_workbook(path):
+    """A workbook whose one sheet is a chart (of figures on a worksheet then taken away): no worksheet at all."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = Workbook()
+    figures = workbook.active
+    figures.append([1])
+    chart = BarChart()
+    chart.add_data(Reference(figures, min_col=1, min_row=1))
+    workbook.create_chartsheet("Chart").add_chart(chart)
+    workbook.remove(figures)
+    workbook.save(path)
+    return path
+
+
+def _chart_sheet_without_a_chart(path):
+    """A chart sheet with nothing on it, which openpyxl cannot open (it raises an AttributeError of its own)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.create_chartsheet("Chart")
+    workbook.remove(workbook.active)
+    workbook.save(path)
+    return path
+
+
+def _zip_not_a_workbook(path):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<document/>")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "write", "problem"),
+    [
+        ("gl.csv", lambda path: path.write_bytes(b""),
+         "the file is empty (0 bytes): export it again from the finance system"),
+        ("gl.xls", lambda path: path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+         "the file is an old-style Excel workbook (.xls), which cannot be read: open it in Excel and save it as an "
+         "Excel workbook (.xlsx) or as CSV UTF-8"),
+        ("gl.xlsx", _zip_not_a_workbook,
+         "the file is a compressed (zip) file but not an Excel workbook that can be read: save the ledger from Excel "
+         "as an Excel workbook (.xlsx) or as CSV UTF-8"),
+        ("gl.xlsx", _chart_only_workbook,
+         "the workbook has no worksheet, only charts: put the ledger's rows on its first worksheet"),
+        ("gl.xlsx", _chart_sheet_without_a_chart,
+         "the file is a compressed (zip) file but not an Excel workbook that can be read: save the ledger from Excel "
+         "as an Excel workbook (.xlsx) or as CSV UTF-8"),
+        ("gl.csv", lambda path: path.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe"),
+         "the file is not UTF-8 text (at line 1): save it from the finance system or Excel as 'CSV UTF-8'"),
+        ("gl.xlsx", lambda path: path.write_text("Posting Date,Cost Centre\n"),
+         "the file is named as an Excel workbook but is not one: save it again as .xlsx"),
+    ],
+)
+def test_a_file_that_is_not_a_ledger_says_what_it_is_and_posts_nothing(fund, mapping, tmp_path, name, write, problem):
+    path = tmp_path / name
+    write(path)
+    outcome = run(fund, mapping, path)
+    assert outcome.status == REJECTED
+    assert [str(p) for p in outcome.problems] == [problem]
+    assert not JournalLine.objects.exists()
+
+
+def test_a_workbook_is_read_whatever_its_name_ends_in(fund, mapping, tmp_path):
+    """An upload waits under a name of its own; a workbook named .csv by mistake is still a workbook."""
+    path = ledger_xlsx(tmp_path / "gl.xlsx", [[date(2024, 4, 30), "CC100", "5010", "ok", 10, "X1"]])
+    outcome = run(fund, mapping, path.rename(tmp_path / "gl.csv"))
+    assert (outcome.status, outcome.rows_posted) == (POSTED, 1)
+
+
+def test_no_problem_starts_with_a_stray_value(fund, mapping, tmp_path):
+    """Every problem reads as a sentence: located by row and column, never prefixed with its cell's value."""
+    posted = ledger_csv(tmp_path / "posted.csv", [row(line_id="P")])
+    run(fund, mapping, posted)
+    period_close(actor=None, period=fund.periods.get(financial_year=2024, number=1))
+    files = [
+        posted,
+        ledger_csv(tmp_path / "bad.csv", [row("31/02/2026", line_id="A"), row(amount="£1.234", line_id="B"),
+                                          row(centre="ZZ9", line_id="C"), row("2024-04-02", line_id="D"),
+                                          row(amount="0", line_id="E"), row(line_id="")]),
+        ledger_csv(tmp_path / "headings.csv", [row()], headings=["Posting Date", "Cost Centre", "Amount"]),
+    ]
+    reasons = [str(problem) for path in files for problem in run(fund, mapping, path).problems]
+    assert len(reasons) == 14
+    assert not [reason for reason in reasons if reason.lower().startswith("value")]
+    assert not [reason for reason in reasons if ", value " in reason]

@@ -4,17 +4,31 @@ why it failed) kept on the run, its progress in the cache, its upload deleted; a
 
 import json
 import signal
+from pathlib import Path
 
 import pytest
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 
+from s75.audit.models import AuditEvent
 from s75.jobs.progress import progress_get
-from s75.ledger.models import ImportRun, JournalLine
-from s75.ledger.tasks import ledger_import_start, ledger_import_task
+from s75.ledger.mappings import column_mapping_save, cost_centre_mappings_save
+from s75.ledger.models import ImportRun, JournalLine, LedgerImport
+from s75.ledger.services import LedgerError
+from s75.ledger.tasks import checked_file_post, ledger_import_start, ledger_import_task
 from tests.factories import UserFactory
 
-from .importfiles import assert_consistent, generated_rows, import_fund, ledger_counts, ledger_csv, wait_for
+from .importfiles import (
+    COLUMNS,
+    assert_consistent,
+    generated_rows,
+    import_fund,
+    ledger_counts,
+    ledger_csv,
+    row,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("var_dir")]
 
@@ -135,3 +149,99 @@ def worker_of(scratch, task_id: str) -> str:
     (worker_ids,) = scratch.query(f"SELECT worker_ids FROM django_tasks_database_dbtaskresult WHERE id = '{stored}'")[0]
     worker_ids = json.loads(worker_ids) if isinstance(worker_ids, str) else worker_ids
     return worker_ids[-1]
+
+
+# Posting the file a dry run checked ------------------------------------------------------------------------------
+
+@pytest.fixture
+def checked(fund, tmp_path):
+    """Start an import by a manager as the page does; the task runs once its run is committed."""
+
+    def start(rows, *, dry_run=True, name="gl.csv"):
+        manager = UserFactory(role="Pooled fund manager", organisation=fund.agreement.parties.get(
+            is_host=True).organisation)
+        path = ledger_csv(tmp_path / name, rows)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            run = ledger_import_start(actor=manager, fund=fund, mapping=fund.column_mappings.get(),
+                                      upload=SimpleUploadedFile(name, path.read_bytes()), dry_run=dry_run)
+        run.refresh_from_db()
+        return run
+
+    return start
+
+
+def post(run, *, actor=None, post_anyway=""):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        posting = checked_file_post(actor=actor or run.created_by, checked=run, post_anyway=post_anyway)
+    posting.refresh_from_db()
+    return posting
+
+
+def test_a_dry_run_keeps_its_file_and_import_the_file_posts_that_very_file_once(fund, checked, tmp_path):
+    run = checked(generated_rows(12))
+    kept = Path(run.upload)
+    assert run.outcome["status"] == "checked" and kept.is_file(), "kept for posting from the check"
+    posting = post(run)
+    assert (posting.checked_in, posting.dry_run, posting.upload, posting.filename) == (run, False, run.upload, "gl.csv")
+    assert posting.outcome["status"] == "posted"
+    assert JournalLine.objects.filter(fund=fund, source_line_id__startswith="GL").count() == 12
+    assert posting.outcome["sha256"] == run.outcome["sha256"]
+    assert not kept.exists(), "deleted once posted"
+    with pytest.raises(LedgerError, match=rf"sent to be posted already \(import run {posting.pk}\)"):
+        post(run)
+
+
+def test_a_rejected_file_is_deleted_and_cannot_be_posted_from_its_check(fund, checked, tmp_path):
+    run = checked([row(amount="x")])
+    assert run.outcome["status"] == "rejected" and not Path(run.upload).exists()
+    with pytest.raises(LedgerError, match="only a file that was checked and found good can be posted"):
+        post(run)
+
+
+def test_import_the_file_is_refused_when_the_kept_file_changed(fund, checked):
+    run = checked(generated_rows(3))
+    with Path(run.upload).open("a") as stream:
+        stream.write("2024-04-30,CC100,5010,Extra,1.00,EXTRA\n")
+    with pytest.raises(LedgerError, match="the file kept from the check is not the file that was checked: upload it"):
+        post(run)
+    Path(run.upload).unlink()
+    with pytest.raises(LedgerError, match="the checked file is no longer kept: upload it again"):
+        post(run)
+    assert not JournalLine.objects.exists() and not run.postings.exists()
+
+
+def test_import_the_file_is_refused_when_a_mapping_changed_since_the_check(fund, checked):
+    run = checked(generated_rows(3))
+    mapping = fund.column_mappings.get()
+    column_mapping_save(actor=None, fund=fund, name="finance system", columns=COLUMNS, mapping=mapping)
+    with pytest.raises(LedgerError, match="the column mapping 'finance system' changed after the file was checked"):
+        post(run)
+    again = checked(generated_rows(3), name="again.csv")
+    schedules = {schedule.number: schedule for schedule in fund.agreement.schedules.all()}
+    cost_centre_mappings_save(actor=None, fund=fund, mappings={"CC300": schedules[2]})
+    with pytest.raises(LedgerError, match="^the cost-centre mapping changed after the file was checked, so what it "
+                                          "would post may differ from what the check showed: check the file again$"):
+        post(again)
+    assert not JournalLine.objects.exists()
+
+
+def test_import_the_file_is_refused_when_the_same_file_was_posted_meanwhile(fund, checked):
+    run = checked(generated_rows(3))
+    uploaded = checked(generated_rows(3), dry_run=False, name="same.csv")
+    assert uploaded.outcome["status"] == "posted"
+    with pytest.raises(LedgerError, match=f"this file was posted already, by .* as import "
+                                          f"{uploaded.ledger_import_id} "):
+        post(run)
+
+
+def test_a_held_file_is_kept_and_posts_from_its_check_only_with_a_reason(fund, checked):
+    run = checked([row("2025-04-30", line_id="A")], dry_run=False)
+    assert run.outcome["status"] == "held" and Path(run.upload).is_file()
+    assert not JournalLine.objects.exists() and not LedgerImport.objects.exists()
+    with pytest.raises(LedgerError, match="say why the file should be posted") as refused:
+        post(run, post_anyway="  ")
+    assert refused.value.problems[0].field == "post_anyway"
+    posting = post(run, post_anyway="Budget agreed at the March board")
+    assert posting.outcome["status"] == "posted" and posting.post_anyway == "Budget agreed at the March board"
+    event = AuditEvent.objects.get(action="ledger_import")
+    assert (event.actor, event.reason) == (posting.created_by, "Budget agreed at the March board")

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from django.db.models import Sum
-
 from s75.agreements.models import Schedule
 from s75.budgets.models import Contribution
 from s75.core.fiscal import FinancialYear
@@ -474,30 +472,26 @@ def _padded(rows: Iterator[tuple[int, list]], width: int, estimate: int,
 
 def budget_problems(fund: Fund, plan: CheckPlan, totals: list[tuple[int, int, int, int]]) -> list[Problem]:
     """A problem for each financial year the staged ``(period, account, rows, pence)`` fall in that has no budget:
-    no contribution recorded for it, or contributions that add up to nothing. Spend against no budget is most often
-    a file of the wrong year, so such a file is posted only when someone says why (post anyway)."""
+    no partner's contribution is recorded for it (a contribution is never nil: setting it to nothing removes it).
+    Spend against no budget is most often a file of the wrong year, so such a file posts only when someone says why
+    it should all the same (post anyway)."""
     periods = {period.pk: period for period in plan.periods.values()}
     by_year: dict[int, list[int]] = {}  # financial year: [rows, pence]
     for period_id, _account, rows, pence in totals:
         seen = by_year.setdefault(periods[period_id].financial_year, [0, 0])
         seen[0] += rows
         seen[1] += pence
-    budgets = dict(Contribution.objects.filter(schedule__agreement_id=fund.agreement_id, financial_year__in=by_year)
-                   .values("financial_year").annotate(total=Sum("amount_pence"))
-                   .values_list("financial_year", "total"))
-    problems = []
-    for year, (rows, pence) in sorted(by_year.items()):
-        label = FinancialYear(year).label
-        if year not in budgets:
-            why = f"the agreement records no contributions for {label}, so the fund has no budget for that year"
-        elif not budgets[year]:
-            why = f"the contributions recorded for {label} add up to £0, so the fund has no budget for that year"
-        else:
-            continue
-        problems.append(Problem(None, "", label, (
-            f"{rows:,} row{'' if rows == 1 else 's'} ({format_gbp(pence, show_pence=True)}) fall in {label}, but "
-            f"{why}: record the year's contributions first, or post the file anyway and say why"), NO_BUDGET))
-    return problems
+    budgeted = set(Contribution.objects.filter(schedule__agreement_id=fund.agreement_id, financial_year__in=by_year)
+                   .values_list("financial_year", flat=True))
+    return [
+        Problem(None, "", FinancialYear(year).label, (
+            f"{rows:,} row{'' if rows == 1 else 's'} ({format_gbp(pence, show_pence=True)}) "
+            f"fall{'s' if rows == 1 else ''} in "
+            f"{FinancialYear(year).label}, but the agreement records no contributions for that year, so the fund has "
+            "no budget for it: record the year's contributions first, or post the file anyway and say why"),
+            NO_BUDGET)
+        for year, (rows, pence) in sorted(by_year.items()) if year not in budgeted
+    ]
 
 
 def problems_in_order(problems: Problems, unmapped: list[Problem]) -> Problems:

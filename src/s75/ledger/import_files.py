@@ -9,7 +9,6 @@ in Excel: the first row is row 1.
 import csv
 import hashlib
 import io
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -117,8 +116,8 @@ def _workbook(path: Path):
     with open(path, "rb") as stream:
         try:
             workbook = load_workbook(stream, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            # openpyxl's words name parts of the archive; the finance officer needs to know what the file is.
+        except Exception as exc:  # openpyxl raises whatever it meets in a broken archive, of any type
+            # Its words name parts of the archive; the finance officer needs to know what the file is.
             raise LedgerFileError(
                 "the file is a compressed (zip) file but not an Excel workbook that can be read: save the ledger "
                 "from Excel as an Excel workbook (.xlsx) or as CSV UTF-8") from exc

@@ -95,15 +95,15 @@ def posted_before(fund: Fund, sha256: str) -> LedgerImport | None:
     return fund.imports.filter(sha256=sha256, status=ImportStatus.POSTED).select_related("created_by").first()
 
 
-def posted_before_problem(earlier: LedgerImport, filename: str) -> Problem:
+def posted_before_problem(earlier: LedgerImport) -> Problem:
     who = person_name(earlier.created_by)
     when = timezone.localtime(earlier.finished_at)
     return Problem(None, "", "", (
         f"this file was posted already, by {who} on {when.day} {when:%B %Y at %H:%M} as import {earlier.pk} "
-        f"({earlier.filename!r}, {earlier.rows_posted:,} rows), so it is not posted twice. To correct what it "
-        "posted, reverse its entries and import the corrected file, or import a file of correcting lines only; "
-        "to add lines it lacked, import a file of the new lines (lines whose source line id is posted already "
-        "are left out)"), POSTED_BEFORE, earlier.pk)
+        f"({earlier.filename!r}, {earlier.rows_posted:,} row{'' if earlier.rows_posted == 1 else 's'}), so it is not "
+        "posted twice. To correct what it posted, reverse its entries and import the corrected file, or import a "
+        "file of correcting lines only; to add lines it lacked, import a file of the new lines (lines whose source "
+        "line id is posted already are left out)"), POSTED_BEFORE, earlier.pk)
 
 
 def staged_rows_post(*, stage: bulk.Stage, checker: RowChecker, plan: CheckPlan, actor, fund: Fund,
@@ -117,7 +117,7 @@ def staged_rows_post(*, stage: bulk.Stage, checker: RowChecker, plan: CheckPlan,
     agreement_data_changed(agreement_id=fund.agreement_id)
     earlier = posted_before(fund, facts.sha256)
     if earlier is not None:
-        raise Refused([posted_before_problem(earlier, filename)])
+        raise Refused([posted_before_problem(earlier)])
     closed = Period.objects.select_for_update().filter(pk__in=checker.periods_used).exclude(status=PeriodStatus.OPEN)
     if closed:
         raise Refused([Problem(None, "", period.label, f"period {period.label} was closed while the file was "

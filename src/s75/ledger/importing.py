@@ -129,7 +129,7 @@ def ledger_import(
     outcome.sha256 = facts.sha256
     earlier = posted_before(fund, facts.sha256)
     if earlier is not None:
-        outcome.problems = [posted_before_problem(earlier, filename)]
+        outcome.problems = [posted_before_problem(earlier)]
         return _rejected(outcome, None, actor, fund, facts, started_at)
     if problems:
         return _rejected(outcome, problems, actor, fund, facts, started_at)

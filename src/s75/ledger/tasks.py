@@ -67,7 +67,7 @@ def checked_file_post(*, actor, checked: ImportRun, post_anyway: str = "") -> Im
                               "its page says how that went")
         earlier = posted_before(checked.fund, outcome["sha256"])
         if earlier is not None:
-            raise LedgerError(posted_before_problem(earlier, checked.filename).reason)
+            raise LedgerError(posted_before_problem(earlier).reason)
         if outcome["status"] == HELD and not post_anyway:
             raise LedgerError("say why the file should be posted although it has lines in a year with no budget",
                               field="post_anyway")
