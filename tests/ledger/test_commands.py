@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from s75.audit.models import AuditEvent
 from s75.ledger.models import JournalLine, LedgerImport
 from tests.factories import UserFactory
 
@@ -72,6 +73,43 @@ def test_problems_go_to_stderr_one_a_line(fund, tmp_path, capsys):
         "row 2, column Amount: 12.345 has fractions of a penny: give at most two decimal places",
         "row 3, column Posting Date: 2024-13-01 is not a date: there is no month 13",
     ]
+
+
+def test_a_file_with_lines_in_a_year_with_no_budget_is_held_unless_post_anyway_says_why(fund, tmp_path):
+    path = ledger_csv(tmp_path / "gl.csv", [row("2025-04-30", amount="12.00", line_id="A")])
+    for dry_run in (True, False):
+        err = StringIO()
+        with pytest.raises(CommandError, match=r"gl.csv is held back, nothing was posted: .* run the import again "
+                                               r"with --post-anyway"):
+            call_command("import_ledger", str(path), fund=str(fund.pk), quiet=True, dry_run=dry_run, stdout=StringIO(),
+                         stderr=err)
+        assert err.getvalue().startswith("1 row (£12.00) falls in 2025-26, but the agreement records no contributions")
+    assert not JournalLine.objects.exists()
+    with pytest.raises(CommandError, match="--post-anyway needs a reason"):
+        command("import_ledger", str(path), fund=str(fund.pk), quiet=True, post_anyway=" ")
+    out, _ = command("import_ledger", str(path), fund=str(fund.pk), quiet=True, post_anyway="Budget agreed late")
+    assert out.startswith(f"Posted as import {LedgerImport.objects.get().pk}.")
+    assert AuditEvent.objects.get(action="ledger_import").reason == "Budget agreed late"
+
+
+def test_a_file_posted_before_says_which_import_posted_it_and_what_to_do(fund, tmp_path):
+    path = ledger_csv(tmp_path / "gl.csv", [row()])
+    command("import_ledger", str(path), fund=str(fund.pk), quiet=True)
+    err = StringIO()
+    with pytest.raises(CommandError, match="rejected"):
+        call_command("import_ledger", str(path), fund=str(fund.pk), quiet=True, stdout=StringIO(), stderr=err)
+    first = LedgerImport.objects.get(status="posted")
+    assert "this file was posted already, by the system operator on" in err.getvalue()
+    assert f"as import {first.pk} ('gl.csv', 1 row), so it is not posted twice. To correct" in err.getvalue()
+
+
+def test_an_empty_file_says_it_is_empty(fund, tmp_path):
+    (tmp_path / "gl.csv").write_bytes(b"")
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"gl.csv was rejected \(1 problem\): nothing was posted."):
+        call_command("import_ledger", str(tmp_path / "gl.csv"), fund=str(fund.pk), quiet=True, stdout=StringIO(),
+                     stderr=err)
+    assert err.getvalue() == "the file is empty (0 bytes): export it again from the finance system\n"
 
 
 def test_a_dry_run_shows_the_totals_and_posts_nothing(fund, tmp_path):

@@ -9,11 +9,12 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
+from s75.audit.models import AuditEvent
 from s75.jobs.progress import ProgressCache
 from s75.jobs.services import worker_id
 from s75.ledger.importing import ledger_import
@@ -21,7 +22,7 @@ from s75.ledger.models import CostCentreMapping, ImportRun, JournalLine, LedgerI
 from s75.ledger.tasks import ledger_import_task
 from tests.factories import UserFactory
 
-from .importfiles import generated_rows, import_fund, ledger_csv, row
+from .importfiles import HEADINGS, generated_rows, import_fund, ledger_csv, row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("var_dir")]
 
@@ -295,3 +296,135 @@ def test_the_progress_endpoint_is_plain_json(manager_client, fund):
     response = manager_client.get(reverse("imports:run_progress", args=[fund.pk, run.pk]))
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content)["text"] == "Waiting to start"
+
+
+# Import the file after a dry run; a held file; problems that link to where they are put right --------------------
+
+def post_checked(client, fund, run, data=None):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("imports:run_post", args=[fund.pk, run.pk]), data or {})
+
+
+def test_import_the_file_after_a_dry_run_posts_the_checked_file_without_a_second_upload(manager_client, fund,
+                                                                                        tmp_path, upload):
+    path = ledger_csv(tmp_path / "april.csv", [row("2024-04-02", "CC100", "1,000.00", "A")])
+    dry_url = upload(manager_client, fund, path, dry_run=True)["Location"]
+    page = manager_client.get(dry_url).content.decode()
+    dry = ImportRun.objects.get()
+    assert f'action="{reverse("imports:run_post", args=[fund.pk, dry.pk])}"' in page
+    assert ">Import the file</button>" in page
+    response = post_checked(manager_client, fund, dry)
+    posting = ImportRun.objects.get(checked_in=dry)
+    assert response.status_code == 302 and response["Location"] == reverse("imports:run", args=[fund.pk, posting.pk])
+    assert "File posted" in manager_client.get(response["Location"]).content.decode()
+    assert JournalLine.objects.filter(source_line_id="A").count() == 1
+    page = manager_client.get(dry_url).content.decode()
+    assert ">Import the file</button>" not in page, "posted once"
+    assert reverse("imports:run", args=[fund.pk, posting.pk]) in page and "see how that went" in page
+    again = post_checked(manager_client, fund, dry)
+    assert again.status_code == 200 and "This checked file was sent to be posted already" in again.content.decode()
+    assert ImportRun.objects.count() == 2
+
+
+def test_import_the_file_needs_the_permission_to_post_and_a_checked_file(manager_client, board_client, fund,
+                                                                         tmp_path, upload):
+    upload(manager_client, fund, ledger_csv(tmp_path / "gl.csv", [row()]), dry_run=True)
+    dry = ImportRun.objects.get()
+    page = board_client.get(reverse("imports:run", args=[fund.pk, dry.pk])).content.decode()
+    assert ">Import the file</button>" not in page and "Someone who may post to the ledger can import" in page
+    assert board_client.post(reverse("imports:run_post", args=[fund.pk, dry.pk])).status_code == 403
+    assert manager_client.get(reverse("imports:run_post", args=[fund.pk, dry.pk])).status_code == 405
+    rejected = a_run(fund, outcome={"status": "rejected", "problems": []})
+    assert manager_client.post(reverse("imports:run_post", args=[fund.pk, rejected.pk])).status_code == 404
+    assert not JournalLine.objects.exists()
+
+
+def test_import_the_file_says_why_it_is_refused_when_the_mapping_changed(manager_client, fund, tmp_path, upload):
+    upload(manager_client, fund, ledger_csv(tmp_path / "gl.csv", [row()]), dry_run=True)
+    dry = ImportRun.objects.get()
+    CostCentreMapping.objects.filter(fund=fund, cost_centre="CC101").delete()
+    page = post_checked(manager_client, fund, dry).content.decode()
+    assert "There is a problem" in page and "The cost-centre mapping changed after the file was checked" in page
+    assert not JournalLine.objects.exists()
+
+
+def test_a_held_file_is_posted_anyway_only_when_ticked_with_a_reason_kept_in_the_audit_trail(manager_client, fund,
+                                                                                           tmp_path, upload):
+    upload(manager_client, fund, ledger_csv(tmp_path / "gl.csv", [row("2025-04-30", amount="99.00")]), dry_run=True)
+    dry = ImportRun.objects.get()
+    page = manager_client.get(reverse("imports:run", args=[fund.pk, dry.pk])).content.decode()
+    assert "The file is held back: it has lines in a year with no budget" in page
+    assert "1 row (£99.00) falls in 2025-26, but the agreement records no contributions" in page
+    assert reverse("budgets:financial_schedule", args=[fund.agreement.pk, "2025-26"]) in page
+    assert "Post the file anyway, although it has lines in a year with no budget" in page
+    page = post_checked(manager_client, fund, dry, {"why": "Agreed"}).content.decode()
+    assert "Tick ‘post the file anyway’" in page
+    page = post_checked(manager_client, fund, dry, {"post_anyway": "on"}).content.decode()
+    assert "Say why the file should be posted all the same" in page
+    assert not ImportRun.objects.filter(checked_in=dry).exists() and not JournalLine.objects.exists()
+    response = post_checked(manager_client, fund, dry, {"post_anyway": "on", "why": "The 2025-26 budget is agreed"})
+    assert "File posted" in manager_client.get(response["Location"]).content.decode()
+    event = AuditEvent.objects.get(action="ledger_import")
+    assert event.reason == "The 2025-26 budget is agreed" and event.actor.last_name == "O'Leary"
+
+
+def test_a_missing_heading_links_to_the_column_mapping_that_expects_it(manager_client, board_client, fund, tmp_path,
+                                                                       upload):
+    path = ledger_csv(tmp_path / "gl.csv", [row()[:5]], headings=HEADINGS[:5])
+    url = upload(manager_client, fund, path)["Location"]
+    mapping = fund.column_mappings.get()
+    edit = reverse("imports:mapping_edit", args=[fund.pk, mapping.pk])
+    page = manager_client.get(url).content.decode()
+    assert "The file has no column headed &#x27;Line Id&#x27;" in page
+    assert f'<a class="govuk-link" href="{edit}">Change the column mapping</a>' in page
+    assert edit not in board_client.get(url).content.decode(), "only for those who may change it"
+    record = LedgerImport.objects.get()
+    assert edit in manager_client.get(reverse("imports:import", args=[fund.pk, record.pk])).content.decode()
+
+
+def test_an_unknown_cost_centre_links_to_the_cost_centre_mapping_ready_to_add_it(manager_client, fund, tmp_path,
+                                                                                 upload):
+    path = ledger_csv(tmp_path / "gl.csv", [row(centre="ZZ9", line_id="A"), row(centre="AB 1", line_id="B")])
+    page = manager_client.get(upload(manager_client, fund, path)["Location"]).content.decode()
+    base = reverse("imports:cost_centres", args=[fund.pk])
+    assert f'href="{base}?add=ZZ9#id_lines">Map cost centre ZZ9 to a schedule</a>' in page
+    assert f'href="{base}?add=AB%201&amp;add=ZZ9#id_lines">Map the 2 cost centres not mapped yet</a>' in page
+    form = manager_client.get(f"{base}?add=AB%201&add=ZZ9&add=CC100").content.decode()
+    assert "CC200, 2\nAB 1, \nZZ9, </textarea>" in form, "added below the mapping; CC100 is mapped already"
+    assert "The list ends with the cost centres AB 1, ZZ9, from the file that was rejected" in form
+
+
+def test_a_repeated_file_links_to_the_import_that_posted_it_and_says_what_to_do(manager_client, fund, tmp_path,
+                                                                                upload):
+    path = ledger_csv(tmp_path / "gl.csv", [row()])
+    upload(manager_client, fund, path)
+    first = LedgerImport.objects.get()
+    page = manager_client.get(upload(manager_client, fund, path)["Location"]).content.decode()
+    link = reverse("imports:import", args=[fund.pk, first.pk])
+    assert f'href="{link}">Import {first.pk}, which posted the file' in page
+    assert "To correct what it posted, reverse its entries and import the corrected file" in page
+
+
+def test_a_dry_run_of_a_file_posted_already_links_to_that_import_and_offers_no_button(manager_client, fund, tmp_path,
+                                                                                      upload):
+    path = ledger_csv(tmp_path / "gl.csv", [row()])
+    upload(manager_client, fund, path, dry_run=True)
+    dry = ImportRun.objects.get()
+    upload(manager_client, fund, path)
+    page = manager_client.get(reverse("imports:run", args=[fund.pk, dry.pk])).content.decode()
+    record = LedgerImport.objects.get()
+    assert ">Import the file</button>" not in page
+    link = reverse("imports:import", args=[fund.pk, record.pk])
+    assert f'the same file was posted as <a class="govuk-link" href="{link}">' in page
+
+
+@pytest.mark.parametrize("page", ["ledger:fund", "agreements:detail"])
+def test_the_import_pages_are_linked_from_the_fund_and_the_agreement(manager_client, board_client, fund, page):
+    url = reverse(page, args=[fund.pk if page == "ledger:fund" else fund.agreement.pk])
+    changes = [reverse(name, args=[fund.pk]) for name in ("imports:upload", "imports:mapping_new",
+                                                          "imports:cost_centres")]
+    reads = [reverse(name, args=[fund.pk]) for name in ("imports:history", "imports:mappings")]
+    manager_page, board_page = (client.get(url).content.decode() for client in (manager_client, board_client))
+    assert all(f'href="{link}"' in manager_page for link in changes + reads)
+    assert all(f'href="{link}"' in board_page for link in reads), "anyone who sees the fund sees its imports"
+    assert not [link for link in changes if f'href="{link}"' in board_page], "only those who may import"

@@ -142,8 +142,10 @@ def _run_context(request, fund: Fund, run: ImportRun, post_form: CheckedFilePost
     if result.get("status") in KEPT:
         context["posting_run"] = run.postings.order_by("-pk").first()
         context["posted_as"] = posted_before(fund, result.get("sha256", ""))
-        if context["may_import"] and not context["posting_run"] and not context["posted_as"]:
-            context["post_form"] = post_form or CheckedFilePostForm(held=result["status"] == HELD)
+        if post_form is not None:  # refused: its problems are shown, and the button only if it may be tried again
+            context["post_form"] = post_form
+        elif context["may_import"] and not context["posting_run"] and not context["posted_as"]:
+            context["post_form"] = CheckedFilePostForm(held=result["status"] == HELD)
     return context
 
 
