@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from s75.audit.permissions import VIEW_AUDIT_TRAIL as VIEW_AUDIT
 from s75.audit.selectors import audit_events_for_agreement
 from s75.core.exports import table_workbook, xlsx_response
+from s75.core.pages import numbered_pagination, page_of
 
 from .checklist import agreement_checklist, agreement_excluded_functions
 from .forms import (
@@ -27,6 +28,7 @@ from .forms import (
     ApprovalForm,
     AsAtForm,
     PartyForm,
+    RegisterFilterForm,
     RenewalForm,
     ScheduleForm,
     TransitionForm,
@@ -60,6 +62,8 @@ from .services import (
 )
 
 AUDIT_EVENTS_PER_PAGE = 50
+AGREEMENTS_PER_PAGE = 25
+
 def _posted(request):
     return request.POST if request.method == "POST" else None
 
@@ -78,31 +82,37 @@ class RegisterRow:
     renewal_due: bool
 
 
-def _register_rows(request) -> tuple[list[RegisterRow], str]:
-    status = request.GET.get("status", "")
-    if status not in AgreementStatus.values:
-        status = ""
+def _register_rows(agreements) -> list[RegisterRow]:
     today = timezone.localdate()
-    rows = [
+    return [
         RegisterRow(agreement, agreement_next_key_date(agreement=agreement, today=today),
                     renewal_due(agreement=agreement, today=today))
-        for agreement in agreement_list(user=request.user, status=status or None)
+        for agreement in agreements
     ]
-    return rows, status
 
 
 @login_required
 def agreement_list_view(request):
-    rows, status = _register_rows(request)
-    return render(request, "agreements/list.html", {
-        "rows": rows, "status": status, "statuses": AgreementStatus.choices,
-        "may_create": request.user.has_perm(MANAGE),
-    })
+    form = RegisterFilterForm(request.GET, user=request.user)
+    context = {"form": form, "may_create": request.user.has_perm(MANAGE)}
+    if form.is_valid():
+        page = page_of(agreement_list(user=request.user, **form.filters()), per_page=AGREEMENTS_PER_PAGE,
+                       query=request.GET)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update({
+            "page": page, "rows": _register_rows(page.object_list), "filters": form.active(),
+            "pagination": numbered_pagination(page, request.GET), "query": query.urlencode(),
+        })
+    return render(request, "agreements/list.html", context)
 
 
 @login_required
 def agreement_list_xlsx(request):
-    rows, status = _register_rows(request)
+    form = RegisterFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        raise Http404("Those filters cannot be read")
+    rows = _register_rows(agreement_list(user=request.user, **form.filters()))
     workbook = table_workbook(
         title="Agreements",
         headers=["Title", "Reference", "Status", "Partners", "Start", "End", "Next key date", "On",
@@ -117,6 +127,7 @@ def agreement_list_xlsx(request):
             for row in rows
         ],
     )
+    status = form.cleaned_data["status"]
     return xlsx_response(workbook, f"agreements{'-' + status if status else ''}.xlsx")
 
 
