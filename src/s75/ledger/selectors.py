@@ -3,7 +3,7 @@ totals of a listing of lines searched for, which no balance holds."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 
 from s75.agreements.selectors import agreement_noted_visible, agreements_visible_to
 from s75.core.fiscal import FinancialMonth, FinancialYear
@@ -97,9 +97,14 @@ def ledger_lines(
             found |= Q(description="", entry_id__in=entries)
         lines = lines.filter(found)
     ids = list(fund.periods.order_by("financial_year", "number").values_list("id", flat=True))
-    if ids == sorted(ids):
-        return lines.order_by("period_id", "id")
-    return lines.order_by("period__financial_year", "period__number", "id")
+    if ids != sorted(ids):
+        return lines.order_by("period__financial_year", "period__number", "id")
+    if search or amount_pence is not None:
+        # What is searched for may be on a few lines anywhere in the fund. Ordered by the column, PostgreSQL reads the
+        # whole index in order, hoping to fill a page early: 9 s for no match in 1.8 million lines, against 3 s to
+        # read the table and sort what matches, which ordering by an expression of the column asks it to do.
+        return lines.order_by(F("period_id") + 0, "id")
+    return lines.order_by("period_id", "id")
 
 
 def ledger_lines_shown(*, ids: list[int]) -> list[JournalLine]:
