@@ -10,7 +10,6 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -351,10 +350,9 @@ def _auditable_agreement(request, pk: int) -> Agreement:
 @login_required
 def audit_view(request, pk: int):
     agreement = _auditable_agreement(request, pk)
-    page = Paginator(audit_events_for_agreement(agreement=agreement), AUDIT_EVENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "agreements/audit.html", {"agreement": agreement, "page": page})
+    page = page_of(audit_events_for_agreement(agreement=agreement), per_page=AUDIT_EVENTS_PER_PAGE, query=request.GET)
+    return render(request, "agreements/audit.html", {"agreement": agreement, "page": page,
+                                                     "pagination": numbered_pagination(page, request.GET)})
 
 
 def _local(moment: datetime) -> datetime:
