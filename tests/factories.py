@@ -85,8 +85,9 @@ def complete_agreement(*, actor=None, approve: bool = False, host: Organisation 
                        **overrides) -> Agreement:
     """A draft agreement that satisfies every condition for coming into force, built through the services.
 
-    A council (``host``, else a new one) hosts a pooled fund with one NHS partner; one schedule states everything the regulations ask;
-    each partner contributes to the term's first financial year. With ``approve`` both parties' approvals are recorded.
+    A council (``host``, else a new one) hosts a pooled fund with one NHS partner; one schedule states everything
+    the regulations ask; each partner contributes to the term's first financial year. With ``approve`` both
+    parties' approvals are recorded.
     """
     from s75.agreements import services
     from s75.budgets.models import FundingStream

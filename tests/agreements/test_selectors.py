@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from s75.agreements.models import AgreementStatus
 from s75.agreements.permissions import VARY_AGREEMENT
 from s75.agreements.selectors import (
     agreement_get,
@@ -20,7 +21,6 @@ from s75.agreements.selectors import (
     renewal_alert_date,
     user_may_change,
 )
-from s75.agreements.models import AgreementStatus
 from s75.agreements.services import agreement_transition
 from s75.core.fiscal import FinancialYear
 from s75.organisations.selectors import organisation_get_by_code

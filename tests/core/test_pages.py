@@ -1,6 +1,6 @@
-from s75.core.fiscal import FinancialYear
 from django.http import QueryDict
 
+from s75.core.fiscal import FinancialYear
 from s75.core.pages import numbered_pagination, page_of, year_pagination
 
 

@@ -92,7 +92,9 @@ def ledger_lines(
         # The few entries whose description matches are found first, so that the lines are searched without a join
         # and each part of the search can be read from an index.
         found = Q(description__icontains=search) | Q(source_line_id__icontains=search)
-        entries = list(JournalEntry.objects.filter(fund=fund, description__icontains=search).values_list("id", flat=True))
+        entries = list(
+            JournalEntry.objects.filter(fund=fund, description__icontains=search).values_list("id", flat=True)
+        )
         if entries:
             found |= Q(description="", entry_id__in=entries)
         lines = lines.filter(found)
