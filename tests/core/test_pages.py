@@ -42,5 +42,6 @@ def test_the_links_keep_the_other_parameters_and_mark_the_current_page():
     assert pagination.previous.url == "?search=care+homes&year=2024-25&page=1"
     assert pagination.next.url == "?search=care+homes&year=2024-25&page=3"
     assert [link.current for link in pagination.links] == [False, True, False]
+    assert pagination.query == "search=care+homes&year=2024-25"  # for the list's downloads
     first = numbered_pagination(page_of(range(30), per_page=10, query=QueryDict("")), QueryDict(""))
     assert first.previous is None and first.links[0].url == "?page=1"

@@ -97,11 +97,9 @@ def agreement_list_view(request):
     if form.is_valid():
         page = page_of(agreement_list(user=request.user, **form.filters()), per_page=AGREEMENTS_PER_PAGE,
                        query=request.GET)
-        query = request.GET.copy()
-        query.pop("page", None)
         context.update({
             "page": page, "rows": _register_rows(page.object_list), "filters": form.active(),
-            "pagination": numbered_pagination(page, request.GET), "query": query.urlencode(),
+            "pagination": numbered_pagination(page, request.GET),
         })
     return render(request, "agreements/list.html", context)
 

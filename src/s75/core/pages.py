@@ -48,12 +48,14 @@ class PageLink:
 @dataclass(frozen=True)
 class NumberedPagination:
     """The links of the GOV.UK pagination of a long list (``templates/_pagination.html``): previous, the first and
-    last pages, the pages either side of this one, next. Every link keeps the query's other parameters (filters)."""
+    last pages, the pages either side of this one, next. Every link keeps the query's other parameters (filters),
+    which are ``query`` (for the list's downloads)."""
 
     page: Page
     links: list[PageLink]
     previous: PageLink | None
     next: PageLink | None
+    query: str
 
 
 PAGES_EITHER_SIDE = 1
@@ -83,7 +85,7 @@ def numbered_pagination(page: Page, query: QueryDict) -> NumberedPagination:
             links.append(link(number - 1) if number - links[-1].number == 2 else PageLink(None))
         links.append(link(number))
     return NumberedPagination(
-        page=page, links=links,
+        page=page, links=links, query=kept.urlencode(),
         previous=link(page.previous_page_number()) if page.has_previous() else None,
         next=link(page.next_page_number()) if page.has_next() else None,
     )

@@ -297,13 +297,11 @@ def decision_list_view(request):
     if form.is_valid():
         page = page_of(decision_list(user=request.user, **form.filters()), per_page=DECISIONS_PER_PAGE,
                        query=request.GET)
-        query = request.GET.copy()
-        query.pop("page", None)
         count, pages = page.paginator.count, page.paginator.num_pages
         caption = f"{count:,} decision{'' if count == 1 else 's'}" + (
             f", page {page.number} of {pages}" if pages > 1 else "")
         context.update({"page": page, "decisions": page.object_list, "filters": form.active(), "caption": caption,
-                        "pagination": numbered_pagination(page, request.GET), "query": query.urlencode()})
+                        "pagination": numbered_pagination(page, request.GET)})
     return render(request, "governance/decision_list.html", context)
 
 

@@ -284,12 +284,9 @@ def lines_view(request, pk: int):
     if form.is_valid():
         lines = _filtered_lines(fund, form)
         page = page_of(lines.values_list("pk", flat=True), per_page=LINES_PER_PAGE, query=request.GET)
-        query = request.GET.copy()
-        query.pop("page", None)
         context.update({
             "page": page, "rows": [LineRow(line) for line in ledger_lines_shown(ids=list(page.object_list))],
-            "filters": form.active(),
-            "query": query.urlencode(), "pagination": numbered_pagination(page, request.GET),
+            "filters": form.active(), "pagination": numbered_pagination(page, request.GET),
             "totals": ledger_lines_totals(lines=lines),
         })
     return render(request, "ledger/lines.html", context)
