@@ -81,11 +81,13 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
 _references = itertools.count(1)
 
 
-def complete_agreement(*, actor=None, approve: bool = False, **overrides) -> Agreement:
+def complete_agreement(*, actor=None, approve: bool = False, host: Organisation | None = None,
+                       **overrides) -> Agreement:
     """A draft agreement that satisfies every condition for coming into force, built through the services.
 
-    A council hosts a pooled fund with one NHS partner; one schedule states everything the regulations ask;
-    each partner contributes to the term's first financial year. With ``approve`` both parties' approvals are recorded.
+    A council (``host``, else a new one) hosts a pooled fund with one NHS partner; one schedule states everything
+    the regulations ask; each partner contributes to the term's first financial year. With ``approve`` both
+    parties' approvals are recorded.
     """
     from s75.agreements import services
     from s75.budgets.models import FundingStream
@@ -107,7 +109,8 @@ def complete_agreement(*, actor=None, approve: bool = False, **overrides) -> Agr
         **overrides,
     }
     agreement = services.agreement_create(actor=actor, **fields)
-    council = services.party_add(actor=actor, agreement=agreement, organisation=OrganisationFactory(), is_host=True)
+    council = services.party_add(actor=actor, agreement=agreement, organisation=host or OrganisationFactory(),
+                                is_host=True)
     nhs = services.party_add(actor=actor, agreement=agreement, organisation=NhsBodyFactory())
     schedule = services.schedule_create(
         actor=actor, agreement=agreement, title="Joint Equipment Store", lead_commissioner=council,

@@ -5,19 +5,24 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from s75.agreements.models import AgreementStatus
 from s75.agreements.permissions import VARY_AGREEMENT
 from s75.agreements.selectors import (
     agreement_get,
+    agreement_list,
     agreement_next_key_date,
+    agreement_partners,
     agreement_transition_options,
     agreement_visible,
     agreement_visible_given_parties,
+    agreement_years,
     agreements_due_for_renewal,
     agreements_visible_to,
     renewal_alert_date,
     user_may_change,
 )
 from s75.agreements.services import agreement_transition
+from s75.core.fiscal import FinancialYear
 from s75.organisations.selectors import organisation_get_by_code
 from tests.factories import UserFactory, complete_agreement
 
@@ -137,3 +142,79 @@ def test_transition_options_show_what_each_move_still_needs():
         "In consultation": [],
         "Approved": [f"{host} has not recorded its approval", f"{partner} has not recorded its approval"],
     }
+
+
+# Finding agreements in the register.
+
+@pytest.fixture
+def register():
+    """A council's two agreements, and another council's with the same title, which its user must never find."""
+    equipment = complete_agreement(reference="equipment-2024", title="Joint equipment partnership")
+    council = equipment.host.organisation
+    disability = complete_agreement(host=council, reference="ld-pool-2013", title="Learning disability pooled budget",
+                           start_date=date(2013, 4, 1), end_date=date(2016, 3, 31))
+    elsewhere = complete_agreement(reference="equipment-kent", title="Joint equipment partnership (Kent)")
+    return {"user": UserFactory(organisation=council, role="Pooled fund manager"), "equipment": equipment,
+            "disability": disability, "elsewhere": elsewhere}
+
+
+def found(register, **filters):
+    return list(agreement_list(user=register["user"], **filters))
+
+
+def test_the_register_is_searched_by_title_and_reference_within_what_the_user_sees(register):
+    equipment, disability = register["equipment"], register["disability"]
+    assert found(register) == [equipment, disability]
+    assert found(register, search="EQUIPMENT") == [equipment]  # never the other council's of the same name
+    assert found(register, search="ld-pool") == [disability]
+    assert found(register, search="  pooled  ") == [disability]
+    assert found(register, search="kent") == []
+    assert found(register, search="nothing like it") == []
+
+
+def test_the_register_is_searched_by_a_partners_name_or_whole_code(register):
+    equipment, disability = register["equipment"], register["disability"]
+    nhs = equipment.parties.get(is_host=False).organisation
+    assert found(register, search=nhs.name.upper()) == [equipment]
+    assert found(register, search=nhs.ods_code.lower()) == [equipment]
+    assert found(register, search=nhs.ods_code[:-1]) == []  # a code is typed whole
+    council = register["user"].organisation
+    assert found(register, search=council.ons_code) == [equipment, disability]
+    other_nhs = register["elsewhere"].parties.get(is_host=False).organisation
+    assert found(register, search=other_nhs.ods_code) == []
+
+
+def test_a_partner_is_found_by_the_name_of_the_body_that_succeeded_it(register):
+    disability = register["disability"]
+    nhs = disability.parties.get(is_host=False)
+    nhs.organisation = organisation_get_by_code(code="06P")  # NHS Luton CCG, succeeded by the BLMK ICB (QHG)
+    nhs.save()
+    icb = organisation_get_by_code(code="QHG")
+    assert found(register, search=icb.name) == [disability]
+    assert found(register, search="QHG") == [disability]
+
+
+def test_the_register_filters_by_status_partner_and_year_the_term_overlaps(register):
+    equipment, disability = register["equipment"], register["disability"]
+    user = register["user"]
+    agreement_transition(actor=None, agreement=disability, to_status=AgreementStatus.CONSULTATION,
+                         reason="Out to consultation")
+    assert found(register, status=AgreementStatus.CONSULTATION) == [disability]
+    assert found(register, status=AgreementStatus.IN_FORCE) == []
+    nhs = equipment.parties.get(is_host=False).organisation
+    assert found(register, partner=nhs) == [equipment]
+    assert found(register, partner=user.organisation) == [equipment, disability]
+    assert found(register, year=FinancialYear(2015)) == [disability]  # its term's last year
+    assert found(register, year=FinancialYear(2024)) == [equipment]
+    assert found(register, year=FinancialYear(2020)) == []
+    assert found(register, search="partnership", year=FinancialYear(2015)) == []
+
+
+def test_the_filters_choices_are_the_partners_and_years_the_user_sees(register):
+    user = register["user"]
+    partners = set(agreement_partners(user=user))
+    assert partners == {party.organisation for key in ("equipment", "disability")
+                        for party in register[key].parties.all()}
+    years = agreement_years(user=user)
+    assert (years[0], years[-1], len(years)) == (FinancialYear(2013), FinancialYear(2026), 14)
+    assert agreement_years(user=UserFactory(organisation=None)) == []

@@ -24,7 +24,7 @@ from s75.agreements.services import (
 from s75.budgets.models import FundingStream
 from s75.budgets.services import contribution_set
 from s75.riskshare.services import risk_share_terms_set
-from tests.factories import UserFactory
+from tests.factories import UserFactory, complete_agreement
 
 from .luton import AGREEMENT, luton_approve, luton_bring_into_force
 
@@ -154,7 +154,82 @@ def test_filters_by_status(manager_client, luton):
     assert "Luton Section 75" in manager_client.get(reverse("agreements:list"), {"status": "draft"}).content.decode()
     page = manager_client.get(reverse("agreements:list"), {"status": "in_force"}).content.decode()
     assert "Luton Section 75" not in page
-    assert "No agreements have this status." in page
+    assert "No agreements match this search" in page and "Status: In force" in page
+
+
+@pytest.fixture
+def equipment(luton):
+    """A second agreement of Luton's council, with an NHS partner of its own, from 2024-25."""
+    return complete_agreement(host=luton.host.organisation, title="Joint equipment partnership",
+                              reference="luton-equipment-2024")
+
+
+def listed(response) -> list[str]:
+    return [row.agreement.reference for row in response.context["rows"]]
+
+
+def test_the_register_is_searched_and_filtered_with_a_count_and_a_way_back(manager_client, luton, equipment):
+    url = reverse("agreements:list")
+    response = manager_client.get(url)
+    assert listed(response) == ["luton-equipment-2024", "luton-s75-s76-2013"]  # by title
+    assert "Clear filters" not in response.content.decode()
+    response = manager_client.get(url, {"search": "clinical commissioning"})
+    assert listed(response) == ["luton-s75-s76-2013"]
+    page = response.content.decode()
+    assert "1 agreement\n" in page and "Search: clinical commissioning" in page
+    assert 'value="clinical commissioning"' in page  # the form keeps what was typed
+    assert f'<a class="govuk-link" href="{url}">Clear filters</a>' in page
+    assert listed(manager_client.get(url, {"search": "06P"})) == ["luton-s75-s76-2013"]
+    assert listed(manager_client.get(url, {"search": "luton-equip"})) == ["luton-equipment-2024"]
+    nhs = equipment.parties.get(is_host=False).organisation
+    assert listed(manager_client.get(url, {"partner": nhs.pk})) == ["luton-equipment-2024"]
+    assert listed(manager_client.get(url, {"year": "2014-15"})) == ["luton-s75-s76-2013"]
+    assert listed(manager_client.get(url, {"year": "2015-16", "search": "equipment"})) == []
+    response = manager_client.get(url, {"search": "hospice"})
+    assert listed(response) == [] and "No agreements match this search" in response.content.decode()
+
+
+def test_a_search_never_finds_another_organisations_agreement(outsider_client, luton):
+    for query in ({"search": "Luton"}, {"search": "06P"}, {"search": "luton-s75"}):
+        response = outsider_client.get(reverse("agreements:list"), query)
+        assert response.status_code == 200 and listed(response) == []
+        assert "Luton Section 75" not in response.content.decode()
+    # Nor may its partner be chosen: the choices are the partners of the user's own agreements.
+    council = luton.host.organisation
+    response = outsider_client.get(reverse("agreements:list"), {"partner": council.pk})
+    assert "Choose a partner from the list" in response.content.decode() and "rows" not in response.context
+    response = outsider_client.get(reverse("agreements:list_xlsx"), {"search": "Luton"})
+    assert list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))[1:] == []
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ({"status": "signed"}, "Choose a status from the list"),
+    ({"partner": "abc"}, "Choose a partner from the list"),
+    ({"year": "2099-00"}, "Choose a financial year from the list"),
+    ({"search": "x" * 201}, "Search for at most 200 characters"),
+])
+def test_filters_that_cannot_be_read_are_refused_with_a_message(manager_client, luton, query, message):
+    response = manager_client.get(reverse("agreements:list"), query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and message in page
+    assert manager_client.get(reverse("agreements:list_xlsx"), query).status_code == 404
+
+
+def test_the_register_comes_in_numbered_pages_keeping_the_filters(manager_client, luton, equipment, monkeypatch):
+    from s75.agreements import views
+
+    monkeypatch.setattr(views, "AGREEMENTS_PER_PAGE", 1)
+    url = reverse("agreements:list")
+    response = manager_client.get(url, {"search": "luton"})
+    assert listed(response) == ["luton-equipment-2024"]
+    page = response.content.decode()
+    assert "2 agreements, page 1 of 2" in page
+    assert 'href="?search=luton&amp;page=2" aria-label="Page 2"' in page
+    assert 'href="?search=luton&amp;page=2" rel="next"' in page
+    # A page past the end is the last page, and one that is not a number the first: never an error.
+    assert listed(manager_client.get(url, {"search": "luton", "page": "999999999"})) == ["luton-s75-s76-2013"]
+    assert listed(manager_client.get(url, {"search": "luton", "page": "abc"})) == ["luton-equipment-2024"]
 
 
 def test_another_organisation_does_not_see_the_agreement(outsider_client, luton):
@@ -180,6 +255,18 @@ def test_the_list_downloads_as_a_workbook(manager_client, luton):
                            "Luton Borough Council; NHS Luton Clinical Commissioning Group")
     assert rows[1][4].date().isoformat() == "2013-04-01"
     assert sheet.freeze_panes == "A2"
+
+
+def test_the_workbook_holds_the_filtered_list_the_page_links_to(manager_client, luton, equipment):
+    page = manager_client.get(reverse("agreements:list"), {"search": "equipment", "year": "2024-25"}).content.decode()
+    link = f'{reverse("agreements:list_xlsx")}?search=equipment&amp;year=2024-25'
+    assert link in page and "Download the 1 agreement found as a spreadsheet" in page
+    response = manager_client.get(link.replace("&amp;", "&"))
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[1:]] == ["luton-equipment-2024"]
+    every = list(load_workbook(BytesIO(manager_client.get(reverse("agreements:list_xlsx")).content)).active.iter_rows(
+        values_only=True))
+    assert [row[1] for row in every[1:]] == ["luton-equipment-2024", "luton-s75-s76-2013"]
 
 
 # What an agreement said on a given date.

@@ -1,4 +1,4 @@
-"""Who sees which boards and decisions, the boards of an agreement, and the forward plan."""
+"""Who sees which boards and decisions, finding decisions, the boards of an agreement, and the forward plan."""
 
 from datetime import date
 
@@ -9,6 +9,8 @@ from s75.governance.selectors import (
     PlanState,
     boards_for_agreement,
     boards_visible_to,
+    decision_list,
+    decision_recorders,
     decisions_visible_to,
     forward_plan,
 )
@@ -110,3 +112,28 @@ def test_the_forward_plan_is_scoped_to_the_users_agreements_and_leaves_out_draft
     subjects = {(item.agreement, item.subject) for item in forward_plan(user=None, today=date(2024, 11, 1))}
     assert not any(agreement == draft for agreement, _ in subjects)
     assert {subject for agreement, subject in subjects if agreement == lead_only} == {DecisionSubject.BUDGET}
+
+
+def test_decisions_are_found_by_date_kind_outcome_and_who_recorded_them(agreement):
+    officer = UserFactory(role="Pooled fund manager", organisation=host_of(agreement))
+    agreed = decision_record(actor=officer, meeting=meeting_of(agreement, date(2024, 3, 14)), agreement=agreement,
+                             summary="Agreed the agreement", outcome=DecisionOutcome.APPROVED)
+    budget = decide(agreement, date(2025, 2, 20), subject=DecisionSubject.BUDGET, financial_year=2025,
+                    outcome=DecisionOutcome.DEFERRED)
+    later = decide(agreement, date(2025, 6, 5), outcome=DecisionOutcome.NOTED)
+
+    def found(**filters):
+        return list(decision_list(user=officer, **filters))
+
+    assert found() == [later, budget, agreed]
+    assert found(held_from=date(2025, 2, 20)) == [later, budget]  # both ends are inclusive
+    assert found(held_to=date(2025, 2, 20)) == [budget, agreed]
+    assert found(held_from=date(2024, 4, 1), held_to=date(2025, 3, 31)) == [budget]
+    assert found(subject=DecisionSubject.BUDGET) == [budget]
+    assert found(outcome=DecisionOutcome.NOTED) == [later]
+    assert found(recorded_by=officer) == [agreed]
+    assert list(decision_recorders(user=officer)) == [officer]
+    # Another organisation finds none of them, however it filters, and no one to choose.
+    outsider = UserFactory(role="Pooled fund manager")
+    assert not decision_list(user=outsider, outcome=DecisionOutcome.NOTED).exists()
+    assert not decision_recorders(user=outsider).exists()

@@ -213,3 +213,92 @@ def test_a_renewal_drafted_on_the_page_cites_the_decision_to_renew(client, in_fo
     assert f'href="{decision.get_absolute_url()}">The board decision to renew</a>' in page
     evidence = client.get(decision.get_absolute_url()).content.decode()
     assert f'The renewal <a class="govuk-link" href="{response.url}">Renewed agreement</a> (renewed-s75)' in evidence
+
+
+# Finding decisions.
+
+@pytest.fixture
+def decisions(agreement):
+    """Three decisions on the agreement: approved in March 2024, a budget deferred in February 2025, one noted in
+    June 2025."""
+    return [decide(agreement, date(2024, 3, 14)),
+            decide(agreement, date(2025, 2, 20), subject=DecisionSubject.BUDGET, financial_year=2025,
+                   outcome=DecisionOutcome.DEFERRED, minute_reference="12"),
+            decide(agreement, date(2025, 6, 5), outcome=DecisionOutcome.NOTED, minute_reference="31")]
+
+
+def _listed(response) -> list:
+    return list(response.context["decisions"])
+
+
+def test_decisions_are_filtered_by_date_kind_and_outcome_and_the_download_follows(reader_client, decisions):
+    agreed, budget, noted = decisions
+    url = reverse("governance:decision_list")
+    assert _listed(reader_client.get(url)) == [noted, budget, agreed]
+    query = {"held_from-day": "1", "held_from-month": "4", "held_from-year": "2024",
+             "held_to-day": "31", "held_to-month": "3", "held_to-year": "2025"}
+    response = reader_client.get(url, query)
+    assert _listed(response) == [budget]
+    page = response.content.decode()
+    assert "1 decision" in page and "From: 1 April 2024; To: 31 March 2025" in page
+    assert "Clear filters" in page
+    assert _listed(reader_client.get(url, {"subject": DecisionSubject.BUDGET})) == [budget]
+    assert _listed(reader_client.get(url, {"outcome": DecisionOutcome.NOTED})) == [noted]
+    response = reader_client.get(url, {"outcome": DecisionOutcome.REJECTED})
+    assert "No decisions match these filters (Outcome: Rejected)" in response.content.decode()
+    download = f'{reverse("governance:decision_list_xlsx")}?outcome=noted'
+    assert download in reader_client.get(url, {"outcome": "noted"}).content.decode()
+    rows = _rows(reader_client.get(download))
+    assert [row[2] for row in rows[1:]] == ["31"]
+    assert [row[2] for row in _rows(reader_client.get(reverse("governance:decision_list_xlsx")))[1:]] == [
+        "31", "12", "7"]
+
+
+def test_decisions_are_filtered_by_who_recorded_them(client, agreement, decisions):
+    from s75.governance.services import decision_record
+
+    officer = UserFactory(role="Pooled fund manager", organisation=host_of(agreement), first_name="Pat",
+                          last_name="Manager")
+    mine = decision_record(actor=officer, meeting=meeting_of(agreement, date(2025, 9, 1)), agreement=agreement,
+                           summary="Noted the quarter", outcome=DecisionOutcome.NOTED, minute_reference="40")
+    client.force_login(officer)
+    page = client.get(reverse("governance:decision_list")).content.decode()
+    assert f'<option value="{officer.pk}">Pat Manager</option>' in page
+    response = client.get(reverse("governance:decision_list"), {"recorded_by": officer.pk})
+    assert _listed(response) == [mine] and "Recorded by: Pat Manager" in response.content.decode()
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ({"held_from-day": "31", "held_from-month": "2", "held_from-year": "2026"}, "Enter a real date"),
+    ({"held_from": "31/02/2026"}, "Enter a real date"),
+    ({"held_from-day": "1", "held_from-month": "4", "held_from-year": "2025",
+      "held_to-day": "31", "held_to-month": "3", "held_to-year": "2025"},
+     "The ‘to’ date must be the same as or after 1 April 2025"),
+    ({"outcome": "vetoed"}, "Choose an outcome from the list"),
+    ({"subject": "lunch"}, "Choose a kind of decision from the list"),
+    ({"recorded_by": "abc"}, "Choose a person from the list"),
+])
+def test_filters_that_cannot_be_read_are_refused_with_a_message(reader_client, decisions, query, message):
+    response = reader_client.get(reverse("governance:decision_list"), query)
+    assert response.status_code == 200 and "decisions" not in response.context
+    page = response.content.decode()
+    assert "There is a problem" in page and message in page
+    assert reader_client.get(reverse("governance:decision_list_xlsx"), query).status_code == 404
+
+
+def test_decisions_come_in_numbered_pages_keeping_the_filters(reader_client, decisions, monkeypatch):
+    from s75.governance import views
+
+    monkeypatch.setattr(views, "DECISIONS_PER_PAGE", 1)
+    url = reverse("governance:decision_list")
+    response = reader_client.get(url, {"subject": "agreement"})
+    page = response.content.decode()
+    assert "2 decisions, page 1 of 2" in page and 'href="?subject=agreement&amp;page=2" rel="next"' in page
+    assert _listed(reader_client.get(url, {"subject": "agreement", "page": "9999"})) == [decisions[0]]
+    assert _listed(reader_client.get(url, {"page": "abc"})) == [decisions[2]]
+
+
+def test_another_organisation_finds_none_of_the_decisions(outsider_client, decisions):
+    response = outsider_client.get(reverse("governance:decision_list"), {"outcome": "approved"})
+    assert _listed(response) == []
+    assert _rows(outsider_client.get(reverse("governance:decision_list_xlsx")))[1:] == []

@@ -1,5 +1,6 @@
 """The ledger's files: the trial balance and the expenditure matrix as workbooks of exact pounds whose totals are
-formulas, and the lines behind a balance as a workbook (with a note when the listing is cut short) or as CSV."""
+formulas, and the lines behind a balance as a workbook (with a note when the listing is cut short) or as CSV,
+ending with their totals."""
 
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from s75.ledger.exports import (
     ledger_lines_workbook,
     trial_balance_workbook,
 )
+from s75.ledger.models import AccountRole
 from s75.ledger.selectors import ledger_lines
 from tests.workbooks import reopened, values
 
@@ -54,16 +56,29 @@ def test_the_lines_workbook_holds_each_line_in_exact_pounds(fund, spent):
     lines = ledger_lines(fund=fund, cost_centre="CC100")
     rows = values(reopened(ledger_lines_workbook(lines=lines, limit=100)))
     assert rows[0] == tuple(LINE_HEADERS)
-    assert [row[0] for row in rows[1:]] == ["2024-25/M01", "2024-25/M01"]
+    assert [row[0] for row in rows[1:]] == ["2024-25/M01", "2024-25/M01", "Total", "Net"]
     assert rows[1][4:8] == ("5000-01", "Expenditure: Joint Equipment Store", "Joint Equipment Store", None)
     assert rows[1][-2:] == (Decimal("1000.50"), None) and rows[2][-2:] == (None, Decimal("1000.50"))
+    assert rows[3][-2:] == (Decimal("1000.50"), Decimal("1000.50")) and rows[4][-2:] == (0, None)
+
+
+def test_the_lines_totals_end_with_the_net_as_a_debit_or_a_credit(fund, spent):
+    expenditure = fund.accounts.get(role=AccountRole.EXPENDITURE)
+    rows = values(reopened(ledger_lines_workbook(lines=ledger_lines(fund=fund, account=expenditure), limit=100)))
+    assert rows[-2] == ("Total", *[None] * 10, Decimal("1250.50"), 0)
+    assert rows[-1] == ("Net debit", *[None] * 10, Decimal("1250.50"), None)
+    creditors = fund.accounts.get(role=AccountRole.CREDITORS)
+    text = "".join(ledger_lines_csv(lines=ledger_lines(fund=fund, account=creditors, cost_centre="CC200")))
+    assert text.strip().splitlines()[-2:] == ["Total" + "," * 11 + "0.00,250.00", "Net credit" + "," * 12 + "250.00"]
 
 
 def test_a_lines_workbook_cut_short_says_how_to_get_the_rest(fund, spent):
     rows = values(reopened(ledger_lines_workbook(lines=ledger_lines(fund=fund), limit=3)))
     assert rows[0][0].startswith("The filtered listing has 4 lines; this file holds the first 3.")
     assert "download every line as CSV" in rows[0][0]
-    assert rows[1] == tuple(LINE_HEADERS) and len(rows) == 2 + 3
+    assert rows[1] == tuple(LINE_HEADERS) and len(rows) == 2 + 3 + 2
+    # The totals are of every line of the listing, not only of those the file holds.
+    assert rows[-2][0] == "Total of all 4 lines" and rows[-2][-2:] == (Decimal("1250.50"), Decimal("1250.50"))
 
 
 def test_the_lines_csv_writes_exact_pounds_after_a_byte_order_mark(fund, spent):
@@ -71,6 +86,7 @@ def test_the_lines_csv_writes_exact_pounds_after_a_byte_order_mark(fund, spent):
     text = "".join(ledger_lines_csv(lines=lines))
     assert text.startswith("\ufeffPeriod,Posting date,Entry,Kind,")
     rows = text.strip().splitlines()
-    assert len(rows) == 3
+    assert len(rows) == 3 + 2
     assert rows[1].startswith("2024-25/M01,2024-04-15,") and rows[1].endswith(",1000.50,")
     assert rows[2].endswith(",,1000.50")
+    assert rows[3].startswith("Total,") and rows[3].endswith(",1000.50,1000.50") and rows[4].endswith(",0.00,")

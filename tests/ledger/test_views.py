@@ -2,6 +2,8 @@
 reversal, closing periods, opening a fund's ledger. Each is 200 for a partner's staff, 404 for another
 organisation, 403 for a change the user's role does not allow."""
 
+from io import BytesIO
+
 import pytest
 from django.urls import reverse
 
@@ -198,6 +200,101 @@ def test_the_lines_come_a_page_at_a_time_keeping_the_filters(reader_client, fund
     assert len(response.context["rows"]) == 10 and 'href="?year=2024-25&amp;page=1"' in response.content.decode()
 
 
+def test_a_page_past_the_end_is_the_last_and_one_that_is_not_a_number_the_first(reader_client, fund):
+    for month in range(1, 31):
+        spend(fund, 100 + month, (month - 1) % 12 + 1)
+    last = reader_client.get(lines_url(fund), {"page": "99999999999999999999"})
+    assert last.status_code == 200 and last.context["page"].number == 2
+    first = reader_client.get(lines_url(fund), {"page": "abc"})
+    assert first.status_code == 200 and first.context["page"].number == 1
+    page = first.content.decode()
+    assert 'aria-label="Page 1" aria-current="page">1</a>' in page and 'href="?page=2" aria-label="Page 2"' in page
+
+
+@pytest.fixture
+def supplier_invoice(fund, spent):
+    """A supplier's invoice of £1,234.56 in May, its lines described and referenced by the finance system."""
+    from s75.ledger.services import LineSpec, entry_post
+
+    expenditure = fund.accounts.get(role=AccountRole.EXPENDITURE)
+    creditors = fund.accounts.get(role=AccountRole.CREDITORS)
+    return entry_post(actor=None, fund=fund, period=period(fund, 2), description="Invoices May", lines=[
+        LineSpec(expenditure, 123_456, description="Acme Mobility Ltd: hoists", source_line_id="AP-2024-00017"),
+        LineSpec(creditors, -123_456, description="Acme Mobility Ltd: hoists", source_line_id="AP-2024-00018"),
+    ])
+
+
+def test_the_lines_are_found_by_description_reference_and_amount(reader_client, fund, supplier_invoice):
+    assert listed(reader_client.get(lines_url(fund), {"search": "acme mobility"})) == 2
+    assert listed(reader_client.get(lines_url(fund), {"search": "AP-2024-00017"})) == 1
+    assert listed(reader_client.get(lines_url(fund), {"search": "care packages"})) == 4  # the entries' description
+    assert listed(reader_client.get(lines_url(fund), {"amount": "1,234.56"})) == 2
+    assert listed(reader_client.get(lines_url(fund), {"amount": "£1234.56"})) == 2
+    response = reader_client.get(lines_url(fund), {"amount": "(1,234.56)", "year": "2024-25"})
+    assert [row.line.amount_pence for row in response.context["rows"]] == [-123_456]
+    page = response.content.decode()
+    assert "Amount: (1,234.56)" in page and 'value="(1,234.56)"' in page
+    page = reader_client.get(lines_url(fund), {"amount": "1234.56"}).content.decode()
+    assert "Amount: 1,234.56, debit or credit" in page
+    response = reader_client.get(lines_url(fund), {"search": "wheelchairs"})
+    assert listed(response) == 0 and "No lines match these filters." in response.content.decode()
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ({"amount": "abc"}, "is not an amount: write it like £1,234.56, 1234.56 or (1,234.56)"),
+    ({"amount": "12.345"}, "has fractions of a penny"),
+    ({"search": "x" * 201}, "Search for at most 200 characters"),
+])
+def test_a_search_that_cannot_be_read_is_refused_with_a_message(reader_client, fund, spent, query, message):
+    response = reader_client.get(lines_url(fund), query)
+    assert response.status_code == 200 and "page" not in response.context
+    page = response.content.decode()
+    assert "There is a problem" in page and message in page
+    for name in ("ledger:lines_xlsx", "ledger:lines_csv"):
+        assert reader_client.get(reverse(name, args=[fund.pk]), query).status_code == 404
+
+
+def test_the_totals_of_the_lines_found_are_shown_and_equal_their_sum(reader_client, fund, supplier_invoice):
+    expenditure = fund.accounts.get(role=AccountRole.EXPENDITURE)
+    response = reader_client.get(lines_url(fund), {"account": expenditure.pk})
+    amounts = [row.line.amount_pence for row in response.context["rows"]]
+    totals = response.context["totals"]
+    assert totals.debit_pence == sum(amounts) == 100_050 + 25_000 + 123_456 and totals.credit_pence == 0
+    footer = response.content.decode().split("<tfoot>")[1].split("</tfoot>")[0]
+    assert "£2,485.06" in footer and "Net debit" in footer
+    response = reader_client.get(lines_url(fund), {"search": "acme"})
+    footer = response.content.decode().split("<tfoot>")[1].split("</tfoot>")[0]
+    assert footer.count("£1,234.56") == 2 and ">Net<" in footer
+
+
+def test_the_totals_are_of_every_page_not_only_the_one_shown(reader_client, fund, monkeypatch):
+    monkeypatch.setattr(views, "LINES_PER_PAGE", 3)
+    for month in range(1, 6):
+        spend(fund, 100 * month, month)
+    response = reader_client.get(lines_url(fund), {"page": 2})
+    assert len(response.context["rows"]) == 3
+    totals = response.context["totals"]
+    assert (totals.debit_pence, totals.credit_pence) == (1_500, 1_500)
+    assert "Total of all 10 lines" in response.content.decode()
+
+
+def test_the_downloads_carry_the_search_and_end_with_the_totals(reader_client, fund, supplier_invoice):
+    from openpyxl import load_workbook
+
+    query = {"search": "acme", "amount": "(1,234.56)"}
+    page = reader_client.get(lines_url(fund), query).content.decode()
+    carried = "?search=acme&amp;amount=%281%2C234.56%29"
+    for name in ("ledger:lines_xlsx", "ledger:lines_csv"):
+        assert f'{reverse(name, args=[fund.pk])}{carried}"' in page
+    text = b"".join(reader_client.get(reverse("ledger:lines_csv", args=[fund.pk]), query).streaming_content)
+    rows = text.decode("utf-8").strip().splitlines()
+    assert len(rows) == 1 + 1 + 2 and "AP-2024" not in rows[0] and "Acme Mobility Ltd: hoists" in rows[1]
+    assert rows[2] == "Total" + "," * 11 + "0.00,1234.56" and rows[3] == "Net credit" + "," * 12 + "1234.56"
+    response = reader_client.get(reverse("ledger:lines_xlsx", args=[fund.pk]), query)
+    sheet = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in sheet] == ["Period", "2024-25/M02", "Total", "Net credit"]
+
+
 def test_a_listing_larger_than_the_export_limit_says_so(reader_client, fund, spent, monkeypatch):
     monkeypatch.setattr(views, "LINES_EXPORT_LIMIT", 3)
     page = reader_client.get(lines_url(fund)).content.decode()
@@ -309,7 +406,7 @@ def test_the_filtered_lines_stream_as_csv(reader_client, fund, spent):
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="{fund.agreement.reference}-ledger-lines.csv"'
-    assert len(b"".join(response.streaming_content).decode("utf-8").strip().splitlines()) == 1 + 2
+    assert len(b"".join(response.streaming_content).decode("utf-8").strip().splitlines()) == 1 + 2 + 2  # and totals
     assert reader_client.get(reverse("ledger:lines_csv", args=[fund.pk]), {"period": "M01"}).status_code == 404
 
 

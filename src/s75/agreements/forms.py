@@ -7,14 +7,15 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from s75.core.fiscal import FinancialYear
 from s75.core.forms import GovukForm, date_field, text_field, textarea_field
 from s75.organisations.models import Organisation
 from s75.organisations.selectors import organisation_get_by_code
 
 from .evidence import decisions_citable
 from .lifecycle import change_by_variation
-from .models import Agreement, FundingType, Schedule
-from .selectors import TransitionOption
+from .models import Agreement, AgreementStatus, FundingType, Schedule
+from .selectors import TransitionOption, agreement_partners, agreement_years
 from .services import VariationDetails
 
 
@@ -341,3 +342,49 @@ class RenewalForm(GovukForm):
     @staticmethod
     def initial_for(agreement: Agreement) -> dict:
         return {"title": agreement.title, "start_date": agreement.end_date + timedelta(days=1)}
+
+
+class RegisterFilterForm(GovukForm):
+    """The register's search and filters, read from the query string; each is optional. The choices are what the
+    user sees: the partners of their agreements and the years their terms span."""
+
+    search = forms.CharField(
+        label="Search", required=False, max_length=200,
+        help_text="A name or reference, or a partner's name or ODS or ONS code",
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+        error_messages={"max_length": "Search for at most %(limit_value)d characters"},
+    )
+    status = forms.ChoiceField(label="Status", required=False,
+                               error_messages={"invalid_choice": "Choose a status from the list"})
+    partner = forms.ModelChoiceField(label="Partner", queryset=None, required=False, empty_label="Every partner",
+                                     error_messages={"invalid_choice": "Choose a partner from the list"})
+    year = forms.ChoiceField(label="Financial year", required=False, help_text="Agreements in force in any of it",
+                             error_messages={"invalid_choice": "Choose a financial year from the list"})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Every status"), *AgreementStatus.choices]
+        self.fields["partner"].queryset = agreement_partners(user=user)
+        self.fields["partner"].label_from_instance = lambda organisation: organisation.name
+        self.fields["year"].choices = [("", "Every year"), *[(year.label, year.label)
+                                                             for year in agreement_years(user=user)]]
+
+    def filters(self) -> dict:
+        """The cleaned filters as ``agreement_list``'s arguments."""
+        data = self.cleaned_data
+        return {"status": data["status"], "search": data["search"], "partner": data["partner"],
+                "year": FinancialYear.parse(data["year"]) if data["year"] else None}
+
+    def active(self) -> list[tuple[str, str]]:
+        """The filters in use, as (label, value) pairs, to say what the list shows."""
+        shown = []
+        for name in ("search", "status", "partner", "year"):
+            value = self.cleaned_data.get(name)
+            if value:
+                field = self.fields[name]
+                if name == "partner":
+                    value = value.name
+                elif name == "status":
+                    value = AgreementStatus(value).label
+                shown.append((field.label, str(value)))
+        return shown

@@ -4,9 +4,11 @@ whose rule is :func:`visible_organisation_ids`."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Max, Min, Prefetch, Q, QuerySet
 
-from s75.organisations.selectors import user_lineage_ids, user_memo
+from s75.core.fiscal import FinancialYear, financial_years_between
+from s75.organisations.models import Organisation, Succession
+from s75.organisations.selectors import organisation_lineage_ids, user_lineage_ids, user_memo
 
 from .lifecycle import TransitionContext, transition_unmet, transitions_from
 from .models import Agreement, AgreementStatus, EndReason, Party, Variation
@@ -79,13 +81,57 @@ def agreement_visible_given_parties(*, user, agreement: Agreement, party_organis
     return visible
 
 
-def agreement_list(*, user, status: str | None = None) -> QuerySet[Agreement]:
+def agreement_list(
+    *, user, status: str | None = None, search: str = "", partner: Organisation | None = None,
+    year: FinancialYear | None = None,
+) -> QuerySet[Agreement]:
+    """The register as ``user`` sees it, by title, narrowed by any of: a ``status``; words ``search``ed for in the
+    title, the reference or a partner's name, or a partner's ODS or ONS code typed whole; a ``partner``; a financial
+    ``year`` the term overlaps."""
     agreements = agreements_visible_to(user=user).prefetch_related(
         Prefetch("parties", queryset=Party.objects.select_related("organisation")), "renewals"
     )
     if status:
         agreements = agreements.filter(status=status)
+    if partner is not None:
+        agreements = agreements.filter(pk__in=Party.objects.filter(organisation=partner).values("agreement_id"))
+    if year is not None:
+        agreements = agreements.filter(start_date__lte=year.ends_on, end_date__gte=year.starts_on)
+    search = search.strip()
+    if search:
+        agreements = agreements.filter(
+            Q(title__icontains=search) | Q(reference__icontains=search)
+            | Q(pk__in=_parties_found(search).values("agreement_id"))
+        )
     return agreements.order_by("title")
+
+
+def _parties_found(search: str) -> QuerySet[Party]:
+    """The parties whose name in the agreement, or whose organisation's name or code, is ``search``; or whose
+    organisation has since been succeeded by one so found (a CCG is found by the name of the ICB that took it on)."""
+    organisations = Organisation.objects.filter(
+        Q(name__icontains=search) | Q(ods_code__iexact=search) | Q(ons_code__iexact=search)
+    )
+    lineage: set[int] = set()
+    for successor in organisations.filter(pk__in=Succession.objects.values("successor_id")):
+        lineage |= organisation_lineage_ids(organisation=successor)
+    return Party.objects.filter(
+        Q(name_in_agreement__icontains=search) | Q(organisation__in=organisations) | Q(organisation_id__in=lineage)
+    )
+
+
+def agreement_partners(*, user) -> QuerySet[Organisation]:
+    """The organisations party to an agreement ``user`` sees, by name: the choices of the register's filter."""
+    parties = Party.objects.filter(agreement__in=agreements_visible_to(user=user))
+    return Organisation.objects.filter(pk__in=parties.values("organisation_id")).order_by("name")
+
+
+def agreement_years(*, user) -> list[FinancialYear]:
+    """Every financial year from the start of the earliest agreement ``user`` sees to the end of the latest."""
+    span = agreements_visible_to(user=user).aggregate(first=Min("start_date"), last=Max("end_date"))
+    if span["first"] is None:
+        return []
+    return financial_years_between(span["first"], span["last"])
 
 
 def user_acts_for_party(*, user, party: Party, permission: str) -> bool:

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from s75.audit.permissions import VIEW_AUDIT_TRAIL as VIEW_AUDIT
 from s75.audit.selectors import audit_events_for_agreement
 from s75.core.exports import table_workbook, xlsx_response
+from s75.core.pages import numbered_pagination, page_of
 
 from .checklist import agreement_checklist, agreement_excluded_functions
 from .forms import (
@@ -27,6 +27,7 @@ from .forms import (
     ApprovalForm,
     AsAtForm,
     PartyForm,
+    RegisterFilterForm,
     RenewalForm,
     ScheduleForm,
     TransitionForm,
@@ -60,6 +61,8 @@ from .services import (
 )
 
 AUDIT_EVENTS_PER_PAGE = 50
+AGREEMENTS_PER_PAGE = 25
+
 def _posted(request):
     return request.POST if request.method == "POST" else None
 
@@ -78,31 +81,35 @@ class RegisterRow:
     renewal_due: bool
 
 
-def _register_rows(request) -> tuple[list[RegisterRow], str]:
-    status = request.GET.get("status", "")
-    if status not in AgreementStatus.values:
-        status = ""
+def _register_rows(agreements) -> list[RegisterRow]:
     today = timezone.localdate()
-    rows = [
+    return [
         RegisterRow(agreement, agreement_next_key_date(agreement=agreement, today=today),
                     renewal_due(agreement=agreement, today=today))
-        for agreement in agreement_list(user=request.user, status=status or None)
+        for agreement in agreements
     ]
-    return rows, status
 
 
 @login_required
 def agreement_list_view(request):
-    rows, status = _register_rows(request)
-    return render(request, "agreements/list.html", {
-        "rows": rows, "status": status, "statuses": AgreementStatus.choices,
-        "may_create": request.user.has_perm(MANAGE),
-    })
+    form = RegisterFilterForm(request.GET, user=request.user)
+    context = {"form": form, "may_create": request.user.has_perm(MANAGE)}
+    if form.is_valid():
+        page = page_of(agreement_list(user=request.user, **form.filters()), per_page=AGREEMENTS_PER_PAGE,
+                       query=request.GET)
+        context.update({
+            "page": page, "rows": _register_rows(page.object_list), "filters": form.active(),
+            "pagination": numbered_pagination(page, request.GET),
+        })
+    return render(request, "agreements/list.html", context)
 
 
 @login_required
 def agreement_list_xlsx(request):
-    rows, status = _register_rows(request)
+    form = RegisterFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        raise Http404("Those filters cannot be read")
+    rows = _register_rows(agreement_list(user=request.user, **form.filters()))
     workbook = table_workbook(
         title="Agreements",
         headers=["Title", "Reference", "Status", "Partners", "Start", "End", "Next key date", "On",
@@ -117,6 +124,7 @@ def agreement_list_xlsx(request):
             for row in rows
         ],
     )
+    status = form.cleaned_data["status"]
     return xlsx_response(workbook, f"agreements{'-' + status if status else ''}.xlsx")
 
 
@@ -340,10 +348,9 @@ def _auditable_agreement(request, pk: int) -> Agreement:
 @login_required
 def audit_view(request, pk: int):
     agreement = _auditable_agreement(request, pk)
-    page = Paginator(audit_events_for_agreement(agreement=agreement), AUDIT_EVENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "agreements/audit.html", {"agreement": agreement, "page": page})
+    page = page_of(audit_events_for_agreement(agreement=agreement), per_page=AUDIT_EVENTS_PER_PAGE, query=request.GET)
+    return render(request, "agreements/audit.html", {"agreement": agreement, "page": page,
+                                                     "pagination": numbered_pagination(page, request.GET)})
 
 
 def _local(moment: datetime) -> datetime:

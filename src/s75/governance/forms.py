@@ -141,3 +141,50 @@ class DecisionApprovalForm(GovukForm):
     def __init__(self, *args, decision: Decision, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = Party.objects.filter(agreement=decision.agreement)
+
+
+class DecisionFilterForm(GovukForm):
+    """The filters of the decisions list, read from the query string; each is optional."""
+
+    held_from = date_field("From", help_text="Meetings on or after, for example 1 4 2024")
+    held_to = date_field("To", help_text="Meetings on or before, for example 31 3 2025")
+    subject = forms.ChoiceField(label="Kind of decision", required=False,
+                                error_messages={"invalid_choice": "Choose a kind of decision from the list"})
+    outcome = forms.ChoiceField(label="Outcome", required=False,
+                                error_messages={"invalid_choice": "Choose an outcome from the list"})
+    recorded_by = forms.ModelChoiceField(label="Recorded by", queryset=None, required=False, empty_label="Anyone",
+                                         error_messages={"invalid_choice": "Choose a person from the list"})
+
+    def __init__(self, *args, recorders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = [("", "Every kind"), *DecisionSubject.choices]
+        self.fields["outcome"].choices = [("", "Every outcome"), *DecisionOutcome.choices]
+        self.fields["recorded_by"].queryset = recorders
+        self.fields["recorded_by"].label_from_instance = lambda user: user.get_full_name() or user.username
+
+    def clean(self):
+        cleaned = super().clean()
+        held_from, held_to = cleaned.get("held_from"), cleaned.get("held_to")
+        if held_from and held_to and held_to < held_from:
+            self.add_error("held_to", f"The ‘to’ date must be the same as or after {held_from:%-d %B %Y}")
+        return cleaned
+
+    def filters(self) -> dict:
+        """The cleaned filters as ``decision_list``'s arguments."""
+        return {name: self.cleaned_data[name] for name in ("held_from", "held_to", "subject", "outcome", "recorded_by")}
+
+    def active(self) -> list[tuple[str, str]]:
+        """The filters in use, as (label, value) pairs, to say what the list shows."""
+        shown = []
+        for name, value in self.filters().items():
+            if not value:
+                continue
+            field = self.fields[name]
+            if hasattr(field, "label_from_instance"):
+                text = field.label_from_instance(value)
+            elif name in ("subject", "outcome"):
+                text = dict(field.choices)[value]
+            else:
+                text = f"{value:%-d %B %Y}"
+            shown.append((field.label, text))
+        return shown

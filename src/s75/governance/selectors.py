@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 
+from s75.accounts.models import User
 from s75.agreements.models import Agreement, AgreementStatus
 from s75.agreements.selectors import agreements_due_for_renewal, agreements_visible_to
 from s75.core.fiscal import FinancialYear, Quarter
@@ -59,6 +60,32 @@ def decisions_visible_to(*, user) -> QuerySet[Decision]:
     return decisions.filter(
         Q(agreement__in=agreements_visible_to(user=user)) | Q(meeting__board__in=_own_boards(user))
     )
+
+
+def decision_list(
+    *, user, held_from: date | None = None, held_to: date | None = None, subject: str = "", outcome: str = "",
+    recorded_by=None,
+) -> QuerySet[Decision]:
+    """The decisions ``user`` sees (``decisions_visible_to``), latest first, narrowed to those of meetings held from
+    ``held_from`` to ``held_to`` (either end optional), of a ``subject`` and an ``outcome``, recorded by a user."""
+    decisions = decisions_visible_to(user=user)
+    if held_from is not None:
+        decisions = decisions.filter(meeting__held_on__gte=held_from)
+    if held_to is not None:
+        decisions = decisions.filter(meeting__held_on__lte=held_to)
+    if subject:
+        decisions = decisions.filter(subject=subject)
+    if outcome:
+        decisions = decisions.filter(outcome=outcome)
+    if recorded_by is not None:
+        decisions = decisions.filter(created_by=recorded_by)
+    return decisions
+
+
+def decision_recorders(*, user) -> QuerySet[User]:
+    """The people who recorded a decision ``user`` sees, by name: the choices of the decisions' filter."""
+    recorded = decisions_visible_to(user=user).filter(created_by__isnull=False).values("created_by")
+    return User.objects.filter(pk__in=recorded).order_by("first_name", "last_name", "username")
 
 
 def board_get(*, user, pk: int) -> Board:

@@ -18,9 +18,18 @@ from s75.agreements.permissions import MANAGE_AGREEMENT
 from s75.agreements.selectors import agreement_visible, agreements_visible_to, user_may_change
 from s75.core.errors import ServiceError
 from s75.core.exports import table_workbook, xlsx_response
+from s75.core.pages import numbered_pagination, page_of
 from s75.organisations.models import Organisation
 
-from .forms import BoardForm, DecisionApprovalForm, DecisionForm, MeetingForm, MemberForm, PaperForm
+from .forms import (
+    BoardForm,
+    DecisionApprovalForm,
+    DecisionFilterForm,
+    DecisionForm,
+    MeetingForm,
+    MemberForm,
+    PaperForm,
+)
 from .models import Board, Decision, Meeting, Paper
 from .permissions import MANAGE_GOVERNANCE as MANAGE
 from .permissions import RECORD_DECISION as DECIDE
@@ -28,6 +37,8 @@ from .selectors import (
     REPORT_DUE_WEEKS,
     board_get,
     boards_visible_to,
+    decision_list,
+    decision_recorders,
     decisions_visible_to,
     forward_plan,
     meeting_get,
@@ -198,6 +209,7 @@ def _decision_rows(decisions) -> list[list]:
              decision.get_outcome_display()] for decision in decisions]
 
 
+DECISIONS_PER_PAGE = 50
 DECISION_HEADERS = ["Date", "Board", "Minute", "Agreement", "Subject", "For", "Variation",
                     "What was decided", "Outcome"]
 
@@ -274,15 +286,32 @@ def decision_record_view(request, pk: int):
                       back=meeting.get_absolute_url())
 
 
+def _decision_filters(request) -> DecisionFilterForm:
+    return DecisionFilterForm(request.GET, recorders=decision_recorders(user=request.user))
+
+
 @login_required
 def decision_list_view(request):
-    return render(request, "governance/decision_list.html", {"decisions": decisions_visible_to(user=request.user)})
+    form = _decision_filters(request)
+    context = {"form": form}
+    if form.is_valid():
+        page = page_of(decision_list(user=request.user, **form.filters()), per_page=DECISIONS_PER_PAGE,
+                       query=request.GET)
+        count, pages = page.paginator.count, page.paginator.num_pages
+        caption = f"{count:,} decision{'' if count == 1 else 's'}" + (
+            f", page {page.number} of {pages}" if pages > 1 else "")
+        context.update({"page": page, "decisions": page.object_list, "filters": form.active(), "caption": caption,
+                        "pagination": numbered_pagination(page, request.GET)})
+    return render(request, "governance/decision_list.html", context)
 
 
 @login_required
 def decision_list_xlsx(request):
+    form = _decision_filters(request)
+    if not form.is_valid():
+        raise Http404("Those filters cannot be read")
     workbook = table_workbook(title="Decisions", headers=DECISION_HEADERS,
-                              rows=_decision_rows(decisions_visible_to(user=request.user)))
+                              rows=_decision_rows(decision_list(user=request.user, **form.filters())))
     return xlsx_response(workbook, "decisions.xlsx")
 
 

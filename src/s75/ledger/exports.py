@@ -1,6 +1,6 @@
 """A fund's ledger as files: the trial balance and the expenditure by schedule and month as Excel workbooks whose
 totals are formulas, and the lines behind any balance as CSV or Excel. Money is exact pounds (``core.exports``);
-the CSV writes it as plain numbers."""
+the CSV writes it as plain numbers. A listing of lines ends with their totals: debits, credits and the net."""
 
 import csv
 from collections.abc import Iterator
@@ -13,7 +13,7 @@ from s75.core.fiscal import FinancialYear
 from s75.core.money import format_plain
 
 from .models import Fund, JournalEntry, JournalLine
-from .selectors import expenditure_by_month, trial_balance
+from .selectors import LineTotals, expenditure_by_month, ledger_lines_totals, trial_balance
 
 MONTH_LABELS = [f"M{month:02d}" for month in range(1, 13)]
 LINE_HEADERS = ["Period", "Posting date", "Entry", "Kind", "Account code", "Account", "Schedule", "Partner",
@@ -54,17 +54,21 @@ def expenditure_workbook(*, fund: Fund, year: FinancialYear) -> Workbook:
 
 
 def ledger_lines_csv(*, lines: QuerySet[JournalLine]) -> Iterator[str]:
-    """The lines as CSV text, a row at a time (with a byte-order mark, so that Excel reads it as UTF-8)."""
+    """The lines as CSV text, a row at a time (with a byte-order mark, so that Excel reads it as UTF-8), then
+    their totals."""
     writer = csv.writer(_Echo())
     kinds = _entry_kinds()
     yield "\ufeff" + writer.writerow(LINE_HEADERS)
     for values in _line_values(lines).iterator(chunk_size=CHUNK):
         cells = _line_cells(values, kinds)
         yield writer.writerow([*cells[:-2], *("" if cell is None else format_plain(cell) for cell in cells[-2:])])
+    for cells in _totals_rows(ledger_lines_totals(lines=lines), "Total"):
+        yield writer.writerow([*cells[:-2], *("" if cell is None else format_plain(cell) for cell in cells[-2:])])
 
 
 def ledger_lines_workbook(*, lines: QuerySet[JournalLine], limit: int) -> Workbook:
-    """The first ``limit`` lines on one sheet, headed by a note of how many there are when there are more."""
+    """The first ``limit`` lines on one sheet, headed by a note of how many there are when there are more, then
+    the totals of every line of the listing."""
     count = lines.count()
     kinds = _entry_kinds()
     # Write-only: the rows go to the file as they are read, so a large listing never sits in memory as cells.
@@ -77,7 +81,20 @@ def ledger_lines_workbook(*, lines: QuerySet[JournalLine], limit: int) -> Workbo
     for values in _line_values(lines)[:limit].iterator(chunk_size=CHUNK):
         cells = _line_cells(values, kinds)
         sheet.append([*cells[:-2], *(None if cell is None else pounds(cell) for cell in cells[-2:])])
+    totals = ledger_lines_totals(lines=lines)
+    for cells in _totals_rows(totals, "Total" if count <= limit else f"Total of all {count:,} lines"):
+        sheet.append([*cells[:-2], *(None if cell is None else pounds(cell) for cell in cells[-2:])])
     return workbook
+
+
+def _totals_rows(totals: LineTotals, label: str) -> list[list]:
+    """The totals as rows of the listing: the debits and the credits, then the net as a debit or a credit; the
+    last two cells in pence (or None)."""
+    blank = [""] * (len(LINE_HEADERS) - 3)
+    return [
+        [label, *blank, totals.debit_pence, totals.credit_pence],
+        [totals.net_label, *blank, totals.net_debit_pence, totals.net_credit_pence],
+    ]
 
 
 class _Echo:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from s75.core.fiscal import FinancialYear
 from s75.core.forms import GovukForm
+from s75.core.money import MoneyError, format_finance, parse_pence
 
 from .models import Fund, JournalEntry, Period, PeriodStatus
 from .selectors import fund_period, fund_years
@@ -25,6 +26,17 @@ class LinesFilterForm(GovukForm):
         label="Cost centre", required=False, max_length=50,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
     )
+    search = forms.CharField(
+        label="Description or reference", required=False, max_length=200,
+        help_text="Words in the description, or the finance system's reference for the line",
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+        error_messages={"max_length": "Search for at most %(limit_value)d characters"},
+    )
+    amount = forms.CharField(
+        label="Amount", required=False, max_length=30,
+        help_text="A debit or a credit, for example 1,234.56; in brackets, (1,234.56), only a credit",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
 
     def __init__(self, *args, fund: Fund, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +47,16 @@ class LinesFilterForm(GovukForm):
         self.fields["account"].queryset = fund.accounts.order_by("code")
         self.fields["schedule"].label_from_instance = lambda schedule: f"{schedule.number}. {schedule.title}"
         self.fields["account"].label_from_instance = lambda account: f"{account.code} {account.name}"
+
+    def clean_amount(self) -> int | None:
+        text = self.cleaned_data["amount"]
+        if not text:
+            return None
+        try:
+            return parse_pence(text)
+        except MoneyError as error:
+            message = str(error)
+            raise ValidationError(message[:1].upper() + message[1:]) from error
 
     def clean(self):
         cleaned = super().clean()
@@ -55,11 +77,16 @@ class LinesFilterForm(GovukForm):
     def active(self) -> list[tuple[str, str]]:
         """The filters in use, as (label, value) pairs, to say what the listing shows."""
         shown = []
-        for name in ("year", "period", "schedule", "partner", "account", "cost_centre"):
+        for name in ("year", "period", "schedule", "partner", "account", "cost_centre", "search", "amount"):
             value = self.cleaned_data.get(name)
             if value:
                 field = self.fields[name]
-                text = field.label_from_instance(value) if hasattr(field, "label_from_instance") else str(value)
+                if name == "amount":
+                    text = format_finance(value, show_pence=True) + ("" if value < 0 else ", debit or credit")
+                elif hasattr(field, "label_from_instance"):
+                    text = field.label_from_instance(value)
+                else:
+                    text = str(value)
                 shown.append((field.label, text))
         return shown
 

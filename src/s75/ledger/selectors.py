@@ -1,11 +1,14 @@
-"""Reads of a fund's ledger. Totals come from the running balances, never from adding up the lines."""
+"""Reads of a fund's ledger. Totals come from the running balances, never from adding up the lines, except the
+totals of a listing of lines searched for, which no balance holds."""
 
-from django.db.models import QuerySet, Sum
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet, Sum
 
 from s75.agreements.selectors import agreement_noted_visible, agreements_visible_to
 from s75.core.fiscal import FinancialMonth, FinancialYear
 
-from .models import Account, AccountRole, Balance, Fund, JournalLine, Period
+from .models import Account, AccountRole, Balance, Fund, JournalEntry, JournalLine, Period
 
 
 def fund_get(*, user, pk: int) -> Fund:
@@ -55,9 +58,15 @@ def expenditure_by_month(*, fund: Fund, year: FinancialYear) -> list[tuple[Accou
 
 def ledger_lines(
     *, fund: Fund, period: Period | None = None, year: FinancialYear | None = None, account: Account | None = None,
-    schedule_id: int | None = None, party_id: int | None = None, cost_centre: str = "",
+    schedule_id: int | None = None, party_id: int | None = None, cost_centre: str = "", search: str = "",
+    amount_pence: int | None = None,
 ) -> QuerySet[JournalLine]:
     """The lines behind a balance, filtered as a finance officer drills down, in period order then as posted.
+
+    ``search`` finds words in a line's description (its entry's, for a line without one, as the listing shows it)
+    or in its reference in the finance system (``source_line_id``), whatever their case. ``amount_pence`` finds the
+    lines of that amount: a debit or a credit when it is positive, only a credit when it is negative (typed in
+    brackets).
 
     Ordering by the periods' year and month would sort every matching line before a page can be cut; where the
     fund's periods were made in date order, as opening the ledger makes them, period id order is the same, and the
@@ -76,7 +85,71 @@ def ledger_lines(
         lines = lines.filter(account__party_id=party_id)
     if cost_centre:
         lines = lines.filter(cost_centre=cost_centre)
+    if amount_pence is not None:
+        lines = lines.filter(amount_pence__in=[amount_pence, -amount_pence] if amount_pence > 0 else [amount_pence])
+    search = search.strip()
+    if search:
+        # The few entries whose description matches are found first, so that the lines are searched without a join
+        # and each part of the search can be read from an index.
+        found = Q(description__icontains=search) | Q(source_line_id__icontains=search)
+        entries = list(
+            JournalEntry.objects.filter(fund=fund, description__icontains=search).values_list("id", flat=True)
+        )
+        if entries:
+            found |= Q(description="", entry_id__in=entries)
+        lines = lines.filter(found)
     ids = list(fund.periods.order_by("financial_year", "number").values_list("id", flat=True))
-    if ids == sorted(ids):
-        return lines.order_by("period_id", "id")
-    return lines.order_by("period__financial_year", "period__number", "id")
+    if ids != sorted(ids):
+        return lines.order_by("period__financial_year", "period__number", "id")
+    if search or amount_pence is not None:
+        # What is searched for may be on a few lines anywhere in the fund. Ordered by the column, PostgreSQL reads the
+        # whole index in order, hoping to fill a page early: 9 s for no match in 1.8 million lines, against 3 s to
+        # read the table and sort what matches, which ordering by an expression of the column asks it to do.
+        return lines.order_by(F("period_id") + 0, "id")
+    return lines.order_by("period_id", "id")
+
+
+def ledger_lines_shown(*, ids: list[int]) -> list[JournalLine]:
+    """The lines ``ids`` (a page of a ``ledger_lines`` listing's ids) with their account, schedule, partner, period
+    and entry, in the order given. A page is cut from the listing's ids alone: the database's guess of how many lines
+    match a search is rough, and on a guess too low it would join every matching line before cutting the page."""
+    lines = JournalLine.objects.filter(pk__in=ids).select_related(
+        "account__schedule", "account__party", "period", "entry")
+    found = {line.pk: line for line in lines}
+    return [found[pk] for pk in ids]
+
+
+@dataclass(frozen=True)
+class LineTotals:
+    """The debits and credits of a listing of lines, in pence (credits as a positive figure)."""
+
+    debit_pence: int
+    credit_pence: int
+
+    @property
+    def net_pence(self) -> int:
+        """Debits less credits: positive is a net debit."""
+        return self.debit_pence - self.credit_pence
+
+    @property
+    def net_debit_pence(self) -> int | None:
+        """The net in the debit column: when it is a net debit, or nothing either way."""
+        return self.net_pence if self.net_pence >= 0 else None
+
+    @property
+    def net_credit_pence(self) -> int | None:
+        return -self.net_pence if self.net_pence < 0 else None
+
+    @property
+    def net_label(self) -> str:
+        """What the net is called: a net debit, a net credit, or nothing either way."""
+        return "Net debit" if self.net_pence > 0 else "Net credit" if self.net_pence < 0 else "Net"
+
+
+def ledger_lines_totals(*, lines: QuerySet[JournalLine]) -> LineTotals:
+    """The totals of every line of ``lines`` (a ``ledger_lines`` listing), added up by the database in one pass."""
+    totals = lines.order_by().aggregate(
+        debits=Sum("amount_pence", filter=Q(amount_pence__gt=0), default=0),
+        credits=Sum("amount_pence", filter=Q(amount_pence__lt=0), default=0),
+    )
+    return LineTotals(debit_pence=totals["debits"], credit_pence=-totals["credits"])

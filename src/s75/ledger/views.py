@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +25,7 @@ from s75.agreements.pages import visible_agreement_or_404
 from s75.agreements.selectors import user_may_change
 from s75.core.exports import xlsx_response
 from s75.core.fiscal import FinancialYear
-from s75.core.pages import year_pagination
+from s75.core.pages import numbered_pagination, page_of, year_pagination
 
 from .exports import (
     MONTH_LABELS,
@@ -39,7 +38,14 @@ from .forms import EntryReverseForm, LinesFilterForm, PeriodCloseForm
 from .models import Account, AccountRole, EntryKind, Fund, JournalEntry, JournalLine
 from .pages import fund_or_404
 from .permissions import CLOSE_PERIOD, POST_LEDGER
-from .selectors import expenditure_by_month, fund_years, ledger_lines, trial_balance
+from .selectors import (
+    expenditure_by_month,
+    fund_years,
+    ledger_lines,
+    ledger_lines_shown,
+    ledger_lines_totals,
+    trial_balance,
+)
 from .services import FROM_INSTALMENTS, LedgerError, entry_reverse, fund_open, period_close
 
 LINES_PER_PAGE = 50
@@ -258,7 +264,16 @@ def _filtered_lines(fund: Fund, form: LinesFilterForm) -> QuerySet[JournalLine]:
         fund=fund, period=form.selected_period(), year=form.selected_year(), account=data.get("account"),
         schedule_id=data["schedule"].pk if data.get("schedule") else None,
         party_id=data["partner"].pk if data.get("partner") else None, cost_centre=data.get("cost_centre", ""),
+        search=data.get("search", ""), amount_pence=data.get("amount"),
     )
+
+
+def _readable_filters(request, fund: Fund) -> LinesFilterForm:
+    """The filters of a download, which its page's links always carry readably; 404 for any that cannot be read."""
+    form = LinesFilterForm(request.GET, fund=fund)
+    if not form.is_valid():
+        raise Http404("Those filters cannot be read")
+    return form
 
 
 @login_required
@@ -267,26 +282,23 @@ def lines_view(request, pk: int):
     form = LinesFilterForm(request.GET, fund=fund)
     context = {"fund": fund, "agreement": fund.agreement, "form": form, "export_limit": LINES_EXPORT_LIMIT}
     if form.is_valid():
-        lines = _filtered_lines(fund, form).select_related("account__schedule", "account__party", "entry")
-        page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
+        lines = _filtered_lines(fund, form)
+        page = page_of(lines.values_list("pk", flat=True), per_page=LINES_PER_PAGE, query=request.GET)
         context.update({
-            "page": page, "rows": [LineRow(line) for line in page.object_list], "filters": form.active(),
-            "query": query.urlencode(),
+            "page": page, "rows": [LineRow(line) for line in ledger_lines_shown(ids=list(page.object_list))],
+            "filters": form.active(), "pagination": numbered_pagination(page, request.GET),
+            "totals": ledger_lines_totals(lines=lines),
         })
     return render(request, "ledger/lines.html", context)
 
 
 @login_required
 def lines_csv(request, pk: int):
-    """Every line of the filtered listing as CSV, streamed a chunk at a time however many there are."""
+    """Every line of the filtered listing as CSV, streamed a chunk at a time however many there are, then their
+    totals."""
     fund = fund_or_404(request, pk)
-    form = LinesFilterForm(request.GET, fund=fund)
-    if not form.is_valid():
-        raise Http404("Those filters cannot be read")
-    lines = ledger_lines_csv(lines=_filtered_lines(fund, form))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    rows = ledger_lines_csv(lines=_filtered_lines(fund, _readable_filters(request, fund)))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{fund.agreement.reference}-ledger-lines.csv"'
     return response
 
@@ -294,10 +306,8 @@ def lines_csv(request, pk: int):
 @login_required
 def lines_xlsx(request, pk: int):
     fund = fund_or_404(request, pk)
-    form = LinesFilterForm(request.GET, fund=fund)
-    if not form.is_valid():
-        raise Http404("Those filters cannot be read")
-    workbook = ledger_lines_workbook(lines=_filtered_lines(fund, form), limit=LINES_EXPORT_LIMIT)
+    workbook = ledger_lines_workbook(lines=_filtered_lines(fund, _readable_filters(request, fund)),
+                                     limit=LINES_EXPORT_LIMIT)
     return xlsx_response(workbook, f"{fund.agreement.reference}-ledger-lines.xlsx")
 
 
@@ -317,13 +327,12 @@ def _entry_context(request, fund: Fund, entry: JournalEntry, form: EntryReverseF
     if form is None and may_reverse:
         form = EntryReverseForm(entry=entry)
     # An imported entry may hold a whole file's lines, so they are shown a page at a time.
-    page = Paginator(entry.lines.select_related("account").order_by("id"), ENTRY_LINES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(entry.lines.select_related("account").order_by("id"), per_page=ENTRY_LINES_PER_PAGE,
+                   query=request.GET)
     rows = [LineRow(line) for line in page.object_list]
     return {
         "fund": fund, "agreement": fund.agreement, "entry": entry, "reversed_by": reversed_by,
-        "page": page, "rows": rows,
+        "page": page, "rows": rows, "pagination": numbered_pagination(page, request.GET),
         "debits_pence": sum(row.debit_pence or 0 for row in rows),
         "credits_pence": sum(row.credit_pence or 0 for row in rows),
         "form": form, "may_reverse": may_reverse,
