@@ -197,6 +197,34 @@ def agreement_instalments(*, agreement: Agreement, today: date) -> list[Instalme
     ]
 
 
+@dataclass(frozen=True)
+class InstalmentYear:
+    """The partners' instalment schedules of one year, in the agreement's order of partners, with their totals."""
+
+    year: FinancialYear
+    schedules: list[InstalmentSchedule]
+
+    @property
+    def amount_pence(self) -> int:
+        return sum(schedule.amount_pence for schedule in self.schedules)
+
+    @property
+    def received_pence(self) -> int:
+        return sum(schedule.received_pence for schedule in self.schedules)
+
+    @property
+    def outstanding_pence(self) -> int:
+        return sum(schedule.outstanding_pence for schedule in self.schedules)
+
+
+def instalments_by_year(schedules: list[InstalmentSchedule]) -> list[InstalmentYear]:
+    """``agreement_instalments``'s schedules a year at a time, years in order."""
+    years: dict[FinancialYear, list[InstalmentSchedule]] = {}
+    for schedule in schedules:
+        years.setdefault(schedule.year, []).append(schedule)
+    return [InstalmentYear(year, each) for year, each in sorted(years.items())]
+
+
 def instalment_get(*, user, agreement: Agreement, pk: int) -> Instalment:
     """An instalment of an agreement the user may see; ``Instalment.DoesNotExist`` otherwise."""
     return Instalment.objects.select_related("party__agreement", "funding_stream").get(

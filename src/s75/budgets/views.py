@@ -20,6 +20,7 @@ from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
 from s75.core.pages import year_pagination
 
+from .charts import instalments_chart
 from .exports import financial_schedule_workbook
 from .forms import ContributionForm, InstalmentGenerateForm, ReceiptForm
 from .models import Instalment
@@ -31,6 +32,7 @@ from .selectors import (
     financial_schedule,
     instalment_get,
     instalment_row,
+    instalments_by_year,
     instalments_overdue,
 )
 from .services import contribution_set, instalment_set, receipt_record
@@ -97,9 +99,10 @@ def _changeable_agreement(request, pk: int):
 @login_required
 def instalments_view(request, pk: int):
     agreement = visible_agreement_or_404(request, pk)
+    years = instalments_by_year(agreement_instalments(agreement=agreement, today=timezone.localdate()))
     return render(request, "budgets/instalments.html", {
         "agreement": agreement,
-        "schedules": agreement_instalments(agreement=agreement, today=timezone.localdate()),
+        "years": [(year, instalments_chart(year)) for year in years],
         "may_change": _may_post(request, agreement),
     })
 

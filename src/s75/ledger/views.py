@@ -27,6 +27,7 @@ from s75.core.exports import xlsx_response
 from s75.core.fiscal import FinancialYear
 from s75.core.pages import numbered_pagination, page_of, year_pagination
 
+from .charts import expenditure_chart, expenditure_chart_key
 from .exports import (
     MONTH_LABELS,
     expenditure_workbook,
@@ -176,6 +177,7 @@ def _fund_context(request, fund: Fund, year: FinancialYear | None = None, close_
     year = year or _year_of(request, years, fund)
     rows = _trial_balance_rows(fund, year)
     expenditure = _expenditure_rows(fund, year)
+    spend = [(row.schedule, row.amounts) for row in expenditure]
     return {
         "fund": fund,
         "agreement": fund.agreement,
@@ -192,6 +194,8 @@ def _fund_context(request, fund: Fund, year: FinancialYear | None = None, close_
         "months": MONTH_LABELS,
         "month_totals": [sum(row.cells[month].amount_pence for row in expenditure) for month in range(12)],
         "expenditure_total_pence": sum(row.total.amount_pence for row in expenditure),
+        "expenditure_chart": expenditure_chart(year=year, spend=spend) if spend else None,
+        "expenditure_key": expenditure_chart_key(spend),
         "periods": fund.periods.filter(financial_year=year.start_year).select_related("closed_by"),
         "may_close": _may(request, fund, CLOSE_PERIOD),
         "form": close_form,

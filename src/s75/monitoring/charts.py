@@ -1,4 +1,5 @@
-"""The monitoring dashboard's charts, drawn on the server as inline SVG, so they need no JavaScript.
+"""The monitoring dashboard's charts, drawn on the server as inline SVG (with ``s75.core.charts``), so they need
+no JavaScript.
 
 Each chart is an image to assistive technology (``role="img"``, named by its ``<title>`` and described by its
 ``<desc>``), and the page shows the same figures in a table. Lines and bars differ by shape and pattern as well as
@@ -13,85 +14,18 @@ from fractions import Fraction
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from s75.core.charts import GRID, SECONDARY_TEXT, TEXT, Scale, px, short_money, svg_open
 from s75.core.fiscal import MONTH_NAMES
-from s75.core.money import format_finance, round_half_away
+from s75.core.money import format_finance
 
 from .selectors import MonthPoint
 
-TEXT = "#0b0c0c"
-SECONDARY_TEXT = "#505a5f"
-GRID = "#b1b4b6"
 BUDGET = "#505a5f"
 ACTUAL = "#1d70b8"
 FORECAST = "#d4351c"
-RAG_FILL = {"green": "#00703c", "amber": "#f47738", "red": "#d4351c"}
-STEPS = (1, 2, 5)  # tick steps are 1, 2 or 5 times a power of ten pounds
-TARGET_TICKS = 5
+# Amber is darker than GOV.UK's orange tag, whose #f47738 has less than 3:1 contrast with the page.
+RAG_FILL = {"green": "#00703c", "amber": "#c4510a", "red": "#d4351c"}
 LABEL_CHARACTERS = 38
-
-
-def _px(value: Fraction | int) -> str:
-    """A coordinate to a tenth of a pixel, as SVG text."""
-    tenths = round_half_away(Fraction(value).numerator * 10, Fraction(value).denominator)
-    whole, tenth = divmod(abs(tenths), 10)
-    sign = "-" if tenths < 0 else ""
-    return f"{sign}{whole}.{tenth}" if tenth else f"{sign}{whole}"
-
-
-def short_money(pence: int) -> str:
-    """An axis label: ``£6.5m``, ``£250k``, ``£800``, ``-£1.2m``."""
-    sign = "-" if pence < 0 else ""
-    unit, suffix = next((unit, suffix) for unit, suffix in ((100_000_000, "m"), (100_000, "k"), (100, ""))
-                        if abs(pence) >= unit or unit == 100)
-    whole, part = divmod(round_half_away(abs(pence) * 100, unit), 100)
-    fraction = f".{part:02d}".rstrip("0") if part else ""
-    return f"{sign}£{whole:,}{fraction}{suffix}"
-
-
-@dataclass(frozen=True)
-class Scale:
-    """A linear scale from pence to pixels over ``low``..``high``, both on a tick."""
-
-    low: int
-    high: int
-    step: int
-    start: int  # the pixel of ``low``
-    end: int  # the pixel of ``high``
-
-    @classmethod
-    def nice(cls, values: Sequence[int], start: int, end: int) -> "Scale":
-        low, high = min(0, *values), max(0, *values)
-        step = _nice_step(max(high - low, 1))
-        low, high = (low // step) * step, -(-high // step) * step
-        if high == low:
-            high = low + step
-        return cls(low, high, step, start, end)
-
-    def at(self, pence: int) -> Fraction:
-        return self.start + Fraction((pence - self.low) * (self.end - self.start), self.high - self.low)
-
-    @property
-    def ticks(self) -> list[int]:
-        return list(range(self.low, self.high + 1, self.step))
-
-
-def _nice_step(span: int) -> int:
-    power = 100  # £1
-    while True:
-        for multiple in STEPS:
-            if span <= multiple * power * TARGET_TICKS:
-                return multiple * power
-        power *= 10
-
-
-def _svg_open(chart_id: str, width: int, height: int, title: str, description: str) -> SafeString:
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="s75-chart" viewBox="0 0 {} {}" role="img" focusable="false" '
-        'aria-labelledby="{}-title {}-desc" style="width: 100%; height: auto; max-width: {}px; display: block" '
-        'font-family="GDS Transport, arial, sans-serif" font-size="14" fill="{}">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-        width, height, chart_id, chart_id, width, TEXT, chart_id, title, chart_id, description,
-    )
 
 
 # Cumulative budget, actual and forecast by month -------------------------------------------------------------------
@@ -113,15 +47,15 @@ def cumulative_chart(*, chart_id: str, points: Sequence[MonthPoint], title: str,
     grid = format_html_join(
         "", '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="{}"/>'
             '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle" fill="{}">{}</text>',
-        ((LINE_LEFT, LINE_WIDTH - LINE_RIGHT, _px(y.at(tick)), _px(y.at(tick)), TEXT if tick == 0 else GRID,
-          2 if tick == 0 else 1, LINE_LEFT - 8, _px(y.at(tick)), SECONDARY_TEXT, short_money(tick))
+        ((LINE_LEFT, LINE_WIDTH - LINE_RIGHT, px(y.at(tick)), px(y.at(tick)), TEXT if tick == 0 else GRID,
+          2 if tick == 0 else 1, LINE_LEFT - 8, px(y.at(tick)), SECONDARY_TEXT, short_money(tick))
          for tick in y.ticks),
     )
     months = format_html_join(
         "", '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}<tspan x="{}" dy="16" font-size="12">M{}</tspan>'
             '</text>',
-        ((_px(x(point.month)), LINE_HEIGHT - LINE_BOTTOM + 20, SECONDARY_TEXT, MONTH_NAMES[point.month - 1],
-          _px(x(point.month)), f"{point.month:02d}") for point in points),
+        ((px(x(point.month)), LINE_HEIGHT - LINE_BOTTOM + 20, SECONDARY_TEXT, MONTH_NAMES[point.month - 1],
+          px(x(point.month)), f"{point.month:02d}") for point in points),
     )
 
     def series(attribute: str, colour: str, dash: str, marker: str) -> SafeString:
@@ -129,7 +63,7 @@ def cumulative_chart(*, chart_id: str, points: Sequence[MonthPoint], title: str,
                   if getattr(point, attribute) is not None]
         if not placed:
             return mark_safe("")
-        path = " ".join(f"{'M' if index == 0 else 'L'}{_px(px)} {_px(py)}" for index, (px, py) in enumerate(placed))
+        path = " ".join(f"{'M' if index == 0 else 'L'}{px(left)} {px(top)}" for index, (left, top) in enumerate(placed))
         line = format_html('<path d="{}" fill="none" stroke="{}" stroke-width="3" stroke-dasharray="{}" '
                            'stroke-linejoin="round"/>', path, colour, dash)
         return line + _markers(placed, colour, marker)
@@ -137,7 +71,7 @@ def cumulative_chart(*, chart_id: str, points: Sequence[MonthPoint], title: str,
     legend = _legend([("Budget to date", BUDGET, "8 5", ""), ("Actual to date", ACTUAL, "none", "circle"),
                       ("Forecast", FORECAST, "3 4", "square")])
     return (
-        _svg_open(chart_id, LINE_WIDTH, LINE_HEIGHT, title, description) + legend + grid + months
+        svg_open(chart_id, LINE_WIDTH, LINE_HEIGHT, title, description) + legend + grid + months
         + series("budget", BUDGET, "8 5", "") + series("actual", ACTUAL, "none", "circle")
         + series("forecast", FORECAST, "3 4", "square") + mark_safe("</svg>")
     )
@@ -146,11 +80,11 @@ def cumulative_chart(*, chart_id: str, points: Sequence[MonthPoint], title: str,
 def _markers(placed: list[tuple[Fraction, Fraction]], colour: str, marker: str) -> SafeString:
     if marker == "circle":
         return format_html_join("", '<circle cx="{}" cy="{}" r="4.5" fill="{}"/>',
-                                ((_px(px), _px(py), colour) for px, py in placed))
+                                ((px(left), px(top), colour) for left, top in placed))
     if marker == "square":
         return format_html_join("", '<rect x="{}" y="{}" width="9" height="9" fill="#fff" stroke="{}" '
                                     'stroke-width="2.5"/>',
-                                ((_px(px - Fraction(9, 2)), _px(py - Fraction(9, 2)), colour) for px, py in placed))
+                                ((px(left - Fraction(9, 2)), px(top - Fraction(9, 2)), colour) for left, top in placed))
     return mark_safe("")
 
 
@@ -183,12 +117,12 @@ def variance_chart(*, chart_id: str, bars: Sequence[VarianceBar], title: str, de
     its RAG status and its amount written at the end of the row, ``(1,234)`` for an underspend."""
     height = BAR_TOP + BAR_ROW * max(len(bars), 1) + BAR_BOTTOM
     x = Scale.nice([bar.variance for bar in bars] or [0], BAR_LABELS, BAR_WIDTH - BAR_VALUES)
-    zero = _px(x.at(0))
+    zero = px(x.at(0))
     axis_bottom = height - BAR_BOTTOM
     grid = format_html_join(
         "", '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1"/>'
             '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
-        ((_px(x.at(tick)), _px(x.at(tick)), BAR_TOP - 6, axis_bottom, GRID, _px(x.at(tick)), axis_bottom + 22,
+        ((px(x.at(tick)), px(x.at(tick)), BAR_TOP - 6, axis_bottom, GRID, px(x.at(tick)), axis_bottom + 22,
           SECONDARY_TEXT, short_money(tick)) for tick in x.ticks),
     )
     rows = []
@@ -202,7 +136,7 @@ def variance_chart(*, chart_id: str, bars: Sequence[VarianceBar], title: str, de
             '<rect x="{}" y="{}" width="{}" height="22" fill="{}"/>'
             '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle" font-weight="bold">{}</text>',
             BAR_LABELS - 10, middle, label,
-            _px(left), middle - 11, _px(max(right - left, Fraction(1, 2)) if bar.variance else 0),
+            px(left), middle - 11, px(max(right - left, Fraction(1, 2)) if bar.variance else 0),
             RAG_FILL.get(bar.rag, GRID),
             BAR_WIDTH - 4, middle, format_finance(bar.variance),
         ))
@@ -210,9 +144,9 @@ def variance_chart(*, chart_id: str, bars: Sequence[VarianceBar], title: str, de
         '<text x="{}" y="18" text-anchor="end" fill="{}">← Underspend</text>'
         '<text x="{}" y="18" fill="{}">Overspend →</text>'
         '<text x="{}" y="18" text-anchor="end" fill="{}">£</text>',
-        _px(x.at(0) - 8), SECONDARY_TEXT, _px(x.at(0) + 8), SECONDARY_TEXT, BAR_WIDTH - 4, SECONDARY_TEXT,
+        px(x.at(0) - 8), SECONDARY_TEXT, px(x.at(0) + 8), SECONDARY_TEXT, BAR_WIDTH - 4, SECONDARY_TEXT,
     )
     axis = format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2"/>',
                        zero, zero, BAR_TOP - 6, axis_bottom, TEXT)
-    return (_svg_open(chart_id, BAR_WIDTH, height, title, description) + key + grid + mark_safe("".join(rows))
+    return (svg_open(chart_id, BAR_WIDTH, height, title, description) + key + grid + mark_safe("".join(rows))
             + axis + mark_safe("</svg>"))

@@ -12,6 +12,7 @@ from s75.agreements.selectors import user_acts_for_party, user_may_change
 from s75.core.exports import xlsx_response
 from s75.ledger.pages import fund_or_404
 
+from .charts import partners_chart
 from .forms import SettlementRunForm
 from .models import SettlementRun, SettlementStatus
 from .permissions import APPROVE_SETTLEMENT, SETTLE_FUND
@@ -68,6 +69,7 @@ def settlement_run_view(request, pk: int, run: int):
     return render(request, "settlement/run.html", {
         "fund": fund, "agreement": fund.agreement, "run": found, "results": results, "parties": parties,
         "pool_check": pool_check(results), "superseded": latest.pk != found.pk,
+        "partners_chart": partners_chart(results=results, year_label=found.year_label),
     })
 
 

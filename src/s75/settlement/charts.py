@@ -1,0 +1,58 @@
+"""The settlement page's chart: for each partner, its contributions, its final share of spend and what it paid in,
+on one scale, and what it pays or is paid at settlement; drawn by ``s75.core.charts`` from
+``selectors.settlement_results``, whose figures the page's table of partners shows."""
+
+from django.utils.safestring import SafeString
+
+from s75.core.charts import BarRow, Segment, bar_chart
+from s75.core.money import format_gbp
+
+CONTRIBUTIONS = "#1d70b8"
+SHARE_OF_SPEND = "#003078"
+RECEIVED = "#00703c"
+
+
+def payment_words(partner: dict) -> str:
+    """A partner's net payment in words: the host keeps the pool, so it puts money in or takes it out; every other
+    partner pays the host or is paid by it."""
+    amount = format_gbp(abs(partner["net_payment"]), show_pence=True)
+    if not partner["net_payment"]:
+        return "No payment"
+    if partner["is_host"]:
+        return f"Puts {amount} into the fund" if partner["net_payment"] < 0 else f"Takes {amount} from the fund"
+    return f"Pays the host {amount}" if partner["net_payment"] < 0 else f"Is paid {amount} by the host"
+
+
+def _bar(name: str, label: str, pence: int, colour: str, *, outline: bool = False, heading: str = "") -> BarRow:
+    figure = format_gbp(pence, show_pence=True)
+    return BarRow(label, figure, (Segment(pence, colour, f"{name}, {label.lower()}: {figure}", outline=outline),),
+                  heading=heading)
+
+
+def partners_chart_rows(results: dict) -> list[BarRow]:
+    """For each partner, under its name: its contributions, final share of spend and receipts as bars, and its
+    payment in words."""
+    rows = []
+    for partner in results["partners"]:
+        name = partner["name"]
+        rows += [
+            _bar(name, "Contributions", partner["contributions"], CONTRIBUTIONS, outline=True,
+                 heading=f"{name}{' (host)' if partner['is_host'] else ''}"),
+            _bar(name, "Final share of spend", partner["final_share_of_spend"], SHARE_OF_SPEND),
+            _bar(name, "Received", partner["received"], RECEIVED),
+            BarRow("Settlement", payment_words(partner)),
+        ]
+    return rows
+
+
+def partners_chart(*, results: dict, year_label: str) -> SafeString:
+    payments = "; ".join(f"{partner['name']}: {payment_words(partner).lower()}" for partner in results["partners"])
+    return bar_chart(
+        chart_id="settlement-chart", rows=partners_chart_rows(results),
+        title=f"Each partner's contributions, share of spend and payment, {year_label}",
+        description=(
+            "For each partner, bars on one scale of its contributions (an outline), its final share of spend and "
+            f"what it paid in, and then what it pays or is paid at settlement. {payments}. The table of partners "
+            "has every figure."
+        ),
+    )
