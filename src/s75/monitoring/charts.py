@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from s75.core.fiscal import MONTH_NAMES
-from s75.core.money import format_finance, round_half_away
+from s75.core.money import format_finance, format_short, round_half_away
 
 from .selectors import MonthPoint
 
@@ -36,16 +36,6 @@ def _px(value: Fraction | int) -> str:
     whole, tenth = divmod(abs(tenths), 10)
     sign = "-" if tenths < 0 else ""
     return f"{sign}{whole}.{tenth}" if tenth else f"{sign}{whole}"
-
-
-def short_money(pence: int) -> str:
-    """An axis label: ``£6.5m``, ``£250k``, ``£800``, ``-£1.2m``."""
-    sign = "-" if pence < 0 else ""
-    unit, suffix = next((unit, suffix) for unit, suffix in ((100_000_000, "m"), (100_000, "k"), (100, ""))
-                        if abs(pence) >= unit or unit == 100)
-    whole, part = divmod(round_half_away(abs(pence) * 100, unit), 100)
-    fraction = f".{part:02d}".rstrip("0") if part else ""
-    return f"{sign}£{whole:,}{fraction}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -114,7 +104,7 @@ def cumulative_chart(*, chart_id: str, points: Sequence[MonthPoint], title: str,
         "", '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="{}"/>'
             '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle" fill="{}">{}</text>',
         ((LINE_LEFT, LINE_WIDTH - LINE_RIGHT, _px(y.at(tick)), _px(y.at(tick)), TEXT if tick == 0 else GRID,
-          2 if tick == 0 else 1, LINE_LEFT - 8, _px(y.at(tick)), SECONDARY_TEXT, short_money(tick))
+          2 if tick == 0 else 1, LINE_LEFT - 8, _px(y.at(tick)), SECONDARY_TEXT, format_short(tick))
          for tick in y.ticks),
     )
     months = format_html_join(
@@ -189,7 +179,7 @@ def variance_chart(*, chart_id: str, bars: Sequence[VarianceBar], title: str, de
         "", '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1"/>'
             '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
         ((_px(x.at(tick)), _px(x.at(tick)), BAR_TOP - 6, axis_bottom, GRID, _px(x.at(tick)), axis_bottom + 22,
-          SECONDARY_TEXT, short_money(tick)) for tick in x.ticks),
+          SECONDARY_TEXT, format_short(tick)) for tick in x.ticks),
     )
     rows = []
     for index, bar in enumerate(bars):
