@@ -86,11 +86,12 @@ def signed_money_in_workbook(content: bytes) -> list[str]:
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
+                where = f"{sheet.title}!{cell.coordinate}"
                 if isinstance(cell.value, str):
-                    problems += [f"{sheet.title}!{cell.coordinate}: {found}" for found in signed_money_in_text(cell.value)]
+                    problems += [f"{where}: {found}" for found in signed_money_in_text(cell.value)]
                 elif (isinstance(cell.value, int | float) and not isinstance(cell.value, bool) and cell.value < 0
                       and not BRACKETED_FORMAT.search(cell.number_format)):
-                    problems.append(f"{sheet.title}!{cell.coordinate}: {cell.value} shown as {cell.number_format}")
+                    problems.append(f"{where}: {cell.value} shown as {cell.number_format}")
     return problems
 
 
