@@ -8,6 +8,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -16,7 +17,13 @@ from s75.accounts.models import User
 from s75.core.fiscal import FinancialYear
 from s75.settlement.models import SettlementRun
 from s75.settlement.services import settlement_run_create
-from s75.settlement.statements import settlement_pdf, settlement_workbook
+from s75.settlement.statements import (
+    host_position_words,
+    payment_words,
+    settlement_pdf,
+    settlement_workbook,
+    statement_lines,
+)
 
 
 def test_the_pdf_states_each_partners_settlement(luton, tmp_path):
@@ -261,3 +268,41 @@ def test_every_output_adds_up_as_printed(luton_capped, client, tmp_path):
             for name, figures in partners.items()}, kind
         assert {name: figures["net"] for name, figures in printed.items()} == {
             name: figures["net"] for name, figures in partners.items()}, kind
+
+
+# A net payment in words -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("is_host", "net", "words", "last_line"),
+    [
+        (False, -64_981_55, "pays the host £64,981.55", "Net payment: pays the host £64,981.55"),
+        (False, 1_234_56, "is paid £1,234.56 by the host", "Net payment: is paid £1,234.56 by the host"),
+        (False, 0, "no payment", "Net payment: none"),
+        (True, -78_018_45, "host: no payment", "Borne by the host itself (no payment: the host holds the pool)"),
+        (True, 5_00, "host: no payment", "Kept by the host itself (no payment: the host holds the pool)"),
+        (True, 0, "host: no payment", "Net payment: none (the host holds the pool)"),
+    ],
+)
+def test_a_net_payment_is_said_in_words(is_host, net, words, last_line):
+    partner = {"name": "Luton Borough Council", "is_host": is_host, "net_payment": net, "contributions": 0,
+               "overspend_share": 0, "cap_adjustment": 0, "own_overspend": 0, "outside_agreement": 0,
+               "underspend_share": 0, "carried_forward": 0, "own_underspend": 0, "final_share_of_spend": 0,
+               "received": net}
+    assert payment_words(partner) == words
+    line = statement_lines(partner)[-1]
+    assert (line.label, line.amount, line.strong) == (last_line, net, True)
+
+
+@pytest.mark.parametrize(
+    ("net", "says"),
+    [
+        (-78_018_45, "its final share of spend and the part carried forward come to £78,018.45 more than it has "
+                     "paid in, which it bears itself"),
+        (5_00, "it has paid in £5.00 more than its final share of spend and the part carried forward, which it keeps"),
+        (0, "what it has paid in equals its final share of spend and the part carried forward"),
+    ],
+)
+def test_the_host_makes_no_payment_to_itself(net, says):
+    words = host_position_words({"name": "Luton Borough Council", "is_host": True, "net_payment": net})
+    assert words == f"Luton Borough Council is the host and holds the pool, so it makes no payment to itself: {says}"
