@@ -2,22 +2,13 @@
 
 from xml.etree import ElementTree
 
-import pytest
-
-from s75.core.charts import BarRow, Scale, Segment, bar_chart, series_colour, short_money
+from s75.core.charts import BarRow, Scale, Segment, bar_chart, series_colour
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _drawn(**kwargs) -> ElementTree.Element:
     return ElementTree.fromstring(str(bar_chart(chart_id="test", title="Spend", description="What it shows", **kwargs)))
-
-
-@pytest.mark.parametrize(("pence", "text"), [
-    (0, "£0"), (80_000, "£800"), (25_000_000, "£250k"), (650_000_000, "£6.5m"), (-120_000_000, "(£1.2m)"),
-])
-def test_an_axis_label_is_short_and_a_negative_is_in_brackets(pence, text):
-    assert short_money(pence) == text
 
 
 def test_a_scale_runs_from_tick_to_tick_and_takes_in_zero():

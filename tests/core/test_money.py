@@ -10,14 +10,16 @@ from hypothesis import strategies as st
 from s75.core import money
 from s75.core.money import (
     MoneyError,
+    describe_variance,
     format_finance,
     format_gbp,
-    format_millions,
     format_percent,
     format_plain,
+    format_short,
     is_pence,
     parse_pence,
     pence_from_pounds,
+    split_keeping_whole_pounds,
     split_largest_remainder,
 )
 
@@ -82,25 +84,81 @@ def test_pence_from_pounds_is_exact():
 
 
 @pytest.mark.parametrize(
-    ("pence", "whole", "exact", "table", "millions"),
+    ("pence", "whole", "exact", "table", "table_exact"),
     [
-        (123456700, "£1,234,567", "£1,234,567.00", "1,234,567", "£1.23m"),
-        (-123400, "-£1,234", "-£1,234.00", "(1,234)", "£0.00m"),
-        (310250000, "£3,102,500", "£3,102,500.00", "3,102,500", "£3.10m"),
-        (50, "£1", "£0.50", "1", "£0.00m"),
-        (-50, "-£1", "-£0.50", "(1)", "£0.00m"),
-        (49, "£0", "£0.49", "0", "£0.00m"),
-        (0, "£0", "£0.00", "0", "£0.00m"),
-        (3830000000, "£38,300,000", "£38,300,000.00", "38,300,000", "£38.30m"),
-        (-1500000000, "-£15,000,000", "-£15,000,000.00", "(15,000,000)", "-£15.00m"),
-        (-1234567890, "-£12,345,679", "-£12,345,678.90", "(12,345,679)", "-£12.35m"),
+        (123456700, "£1,234,567", "£1,234,567.00", "1,234,567", "1,234,567.00"),
+        (-123400, "(£1,234)", "(£1,234.00)", "(1,234)", "(1,234.00)"),
+        (310250000, "£3,102,500", "£3,102,500.00", "3,102,500", "3,102,500.00"),
+        (50, "£1", "£0.50", "1", "0.50"),
+        (-50, "(£1)", "(£0.50)", "(1)", "(0.50)"),
+        (49, "£0", "£0.49", "0", "0.49"),
+        (-49, "£0", "(£0.49)", "0", "(0.49)"),  # a negative shown as nought has no brackets
+        (0, "£0", "£0.00", "0", "0.00"),
+        (-6498155, "(£64,982)", "(£64,981.55)", "(64,982)", "(64,981.55)"),
+        (-1500000000, "(£15,000,000)", "(£15,000,000.00)", "(15,000,000)", "(15,000,000.00)"),
+        (-1234567890, "(£12,345,679)", "(£12,345,678.90)", "(12,345,679)", "(12,345,678.90)"),
     ],
 )
-def test_format(pence, whole, exact, table, millions):
+def test_format_puts_negatives_in_brackets(pence, whole, exact, table, table_exact):
     assert format_gbp(pence) == whole
     assert format_gbp(pence, show_pence=True) == exact
     assert format_finance(pence) == table
-    assert format_millions(pence) == millions
+    assert format_finance(pence, show_pence=True) == table_exact
+
+
+@pytest.mark.parametrize(
+    ("pence", "label"),
+    [
+        (650_000_000, "£6.5m"), (25_000_000, "£250k"), (80_000, "£800"), (0, "£0"), (-120_000_000, "(£1.2m)"),
+        (-5_000_000, "(£50k)"), (123_456_789, "£1.23m"), (-1, "(£0.01)"), (-50, "(£0.5)"),
+    ],
+)
+def test_short_form_for_chart_axes(pence, label):
+    assert format_short(pence) == label
+
+
+@pytest.mark.parametrize(
+    ("pence", "show_pence", "words"),
+    [
+        (566_700, False, "an overspend of £5,667"),
+        (-566_700, False, "an underspend of £5,667"),
+        (-12_656_000, False, "an underspend of £126,560"),
+        (-6_498_155, True, "an underspend of £64,981.55"),
+        (1, True, "an overspend of £0.01"),
+        (0, False, "on budget"),
+        (-30, False, "on budget"),  # under half a pound, shown to the pound
+    ],
+)
+def test_a_variance_in_words(pence, show_pence, words):
+    assert describe_variance(pence, show_pence=show_pence) == words
+
+
+shown_amounts = st.integers(min_value=-10**13, max_value=10**13)
+MINUS_SIGNS = ("-", "\u2212", "\u2013", "\u2012")
+
+
+@given(shown_amounts, st.booleans())
+def test_no_shown_amount_has_a_minus_sign(pence, show_pence):
+    for text in (format_gbp(pence, show_pence=show_pence), format_finance(pence, show_pence=show_pence),
+                 format_short(pence), describe_variance(pence, show_pence=show_pence)):
+        assert not any(sign in text for sign in MINUS_SIGNS), text
+
+
+@given(shown_amounts, st.booleans())
+def test_a_negative_is_in_brackets_unless_it_shows_as_nought(pence, show_pence):
+    for text in (format_gbp(pence, show_pence=show_pence), format_finance(pence, show_pence=show_pence)):
+        shows_nought = not text.strip("£0.,()")
+        assert (text.startswith("(") and text.endswith(")")) == (pence < 0 and not shows_nought), text
+        assert text.strip("()") == (format_gbp if "£" in text else format_finance)(abs(pence), show_pence=show_pence)
+
+
+@given(shown_amounts)
+def test_words_say_which_way_a_variance_goes(pence):
+    words = describe_variance(pence, show_pence=True)
+    expected = "an overspend of " if pence > 0 else "an underspend of " if pence < 0 else "on budget"
+    assert words.startswith(expected)
+    if pence:
+        assert parse_pence(words.rsplit(" ", 1)[1]) == abs(pence)
 
 
 def test_format_finance_with_pence_brackets_negatives():
@@ -170,6 +228,25 @@ def test_reordering_partners_moves_no_share_by_more_than_a_penny(amount, weights
     shuffled = split_largest_remainder(amount, [weights[i] for i in order])
     for position, i in enumerate(order):
         assert abs(shuffled[position] - original[i]) <= 1
+
+
+def test_whole_pounds_split_into_whole_pounds():
+    # £68,000 over twelve months: £5,666.67 each to the penny, but in whole pounds eight of £5,667 and four of £5,666.
+    assert split_keeping_whole_pounds(68_000_00, [1] * 12) == [5_667_00] * 8 + [5_666_00] * 4
+    assert split_largest_remainder(68_000_00, [1] * 12) == [5_666_67] * 8 + [5_666_66] * 4
+    # An amount with pence is split to the penny.
+    assert split_keeping_whole_pounds(1_000_01, [1] * 12) == [8_334] * 5 + [8_333] * 7
+    assert split_keeping_whole_pounds(-68_000_00, [1] * 12) == [-5_667_00] * 8 + [-5_666_00] * 4
+
+
+@given(amounts, weight_lists)
+def test_the_whole_pound_split_adds_up_and_keeps_whole_pounds(amount, weights):
+    shares = split_keeping_whole_pounds(amount, weights)
+    assert sum(shares) == amount
+    if amount % 100 == 0:
+        assert all(share % 100 == 0 for share in shares)
+    else:
+        assert shares == split_largest_remainder(amount, weights)
 
 
 @given(st.integers(min_value=-10**13, max_value=10**13))

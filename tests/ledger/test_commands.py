@@ -52,7 +52,7 @@ def test_an_import_prints_what_it_posted_per_schedule_and_period(fund, tmp_path)
         "",
         "Schedule                 Period            Rows            Amount",
         "1 Joint Equipment Store  2024-25/M01          1         £1,000.00",
-        "1 Joint Equipment Store  2024-25/M02          1            -£0.50",
+        "1 Joint Equipment Store  2024-25/M02          1           (£0.50)",
         "2 Reablement             2024-25/M02          1           £250.50",
     ]
 

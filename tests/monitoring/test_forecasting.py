@@ -18,10 +18,42 @@ from s75.monitoring.forecasting import (
 )
 
 
-def test_flat_twelfths_to_the_penny():
-    # £1,000.00 over twelve months: 8,333.33p each; the 4 leftover pennies go to the first four months.
-    assert monthly_budget(100_000) == [8334] * 4 + [8333] * 8
-    assert budget_to_date(100_000, 6) == 4 * 8334 + 2 * 8333
+def test_flat_twelfths_of_whole_pounds_are_whole_pounds():
+    # £1,000 over twelve months: £83.33 each; the £4 left over go to the first four months, a pound each.
+    assert monthly_budget(1_000_00) == [84_00] * 4 + [83_00] * 8
+    assert budget_to_date(1_000_00, 6) == 4 * 84_00 + 2 * 83_00
+    # £68,000: eight months of £5,667 and four of £5,666, so the budget to the end of M06 is £34,002.
+    assert monthly_budget(68_000_00) == [5_667_00] * 8 + [5_666_00] * 4
+    assert budget_to_date(68_000_00, 6) == 34_002_00
+
+
+def test_flat_twelfths_of_a_budget_with_pence_are_to_the_penny():
+    # £1,000.01 over twelve months: 8,333.42p each; the 5 leftover pennies go to the first five months.
+    assert monthly_budget(1_000_01) == [8334] * 5 + [8333] * 7
+    assert budget_to_date(1_000_01, 6) == 5 * 8334 + 8333
+
+
+annual_budgets = st.integers(min_value=-10**12, max_value=10**12)
+
+
+@given(annual_budgets)
+def test_flat_months_add_up_to_the_annual_budget(annual):
+    months = monthly_budget(annual)
+    assert len(months) == 12 and sum(months) == annual
+    assert [budget_to_date(annual, month) for month in range(1, 13)] == [sum(months[:m]) for m in range(1, 13)]
+
+
+@given(annual_budgets.map(lambda pounds: pounds * 100))
+def test_flat_months_of_whole_pounds_are_whole_pounds_within_a_pound_of_each_other(annual):
+    months = monthly_budget(annual)
+    assert all(month % 100 == 0 for month in months)
+    assert max(months) - min(months) <= 100
+
+
+@given(annual_budgets.filter(lambda pence: pence % 100))
+def test_flat_months_of_a_budget_with_pence_are_within_a_penny_of_each_other(annual):
+    months = monthly_budget(annual)
+    assert max(months) - min(months) <= 1
 
 
 def test_run_rate_is_actual_to_date_over_months_times_twelve():
@@ -63,5 +95,8 @@ def test_rag_threshold_is_per_agreement():
 @given(st.integers(min_value=-10**12, max_value=10**12),
        st.lists(st.integers(min_value=0, max_value=100), min_size=12, max_size=12).filter(any))
 def test_a_profiled_budget_adds_up_to_the_annual_budget(annual, profile):
-    assert sum(monthly_budget(annual, profile)) == annual
+    months = monthly_budget(annual, profile)
+    assert sum(months) == annual
     assert budget_to_date(annual, 12, profile) == annual
+    if annual % 100 == 0:
+        assert all(month % 100 == 0 for month in months)

@@ -88,17 +88,18 @@ def test_the_dashboard_shows_the_month_from_the_running_balances(officer_client,
     assert "govuk-tag--green" in headline
     # The schedule table: finance figures, an underspend in brackets, the actual leading to its ledger lines.
     table = section(page, 'id="schedules"', 'id="partners"')
-    # Flat twelfths put the odd pennies in the first months, so the table shows pence throughout.
-    assert ">535,000.02<" in table and ">(890,000.00)<" in table and "Run rate" in table
+    # Flat twelfths of a budget in whole pounds are whole pounds (the odd pounds in the first months), so the
+    # table shows whole pounds: £1,070,000 to the end of M06 is six months of £89,167.
+    assert ">535,002<" in table and ">(890,000)<" in table and "Run rate" in table
     lines = reverse("ledger:lines", args=[fund.pk])
-    assert f'href="{lines}?year=2024-25&amp;schedule={schedule.pk}">90,000.00' in table
+    assert f'href="{lines}?year=2024-25&amp;schedule={schedule.pk}">90,000<' in table
     assert page_url("forecast", fund, 1) in table and page_url("profile", fund, 1) in table
     # Both charts are images with a title and a description, and the by-month figures are also a table.
     for chart in ("cumulative-chart", "variance-chart"):
         assert re.search(rf'<svg[^>]*role="img"[^>]*aria-labelledby="{chart}-title {chart}-desc"', page)
         assert f'<title id="{chart}-title">' in page and f'<desc id="{chart}-desc">' in page
     assert "Cumulative budget, actual and forecast by month, 2024-25</title>" in page
-    assert "the budget to date is £535,000 and the actual to date £90,000" in page
+    assert "the budget to date is £535,002 and the actual to date £90,000" in page
     by_month = section(page, "The chart's figures as a table", 'id="variance"')
     assert "M06 (Sep)" in by_month and "90,000.00" in by_month and "1,070,000.00" in by_month
     for table_name in ("months", "schedules", "partners", "recovery"):
@@ -224,8 +225,8 @@ def test_the_manager_sets_a_monthly_profile(officer_client, fund, schedule, read
     assert response.status_code == 302
     assert ScheduleYear.objects.get().profile == [1] * 6 + [2] * 6
     page = officer_client.get(dashboard(fund)).content.decode()
-    to_date = budget_to_date(1_070_000_00, 6, [1] * 6 + [2] * 6)  # six parts of eighteen, to the penny
-    assert 356_666_00 < to_date < 356_667_00 and f">{format_finance(to_date, show_pence=True)}<" in page
+    to_date = budget_to_date(1_070_000_00, 6, [1] * 6 + [2] * 6)  # six parts of eighteen, in whole pounds
+    assert to_date == 356_666_00 and f">{format_finance(to_date)}<" in page
     officer_client.post(url, weights("8.5", *["8.3"] * 11))
     assert ScheduleYear.objects.get().profile == ["8.5", *["8.3"] * 11]
     officer_client.post(url, weights(*[""] * 12))

@@ -3,13 +3,15 @@ figures in the table of partners, and its payment is in words."""
 
 import pytest
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from s75.accounts.models import User
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_gbp
-from s75.settlement.charts import partners_chart_rows, payment_words
+from s75.settlement.charts import partners_chart_rows
 from s75.settlement.selectors import settlement_results
 from s75.settlement.services import settlement_run_create
+from s75.settlement.statements import payment_words
 
 
 @pytest.fixture
@@ -27,20 +29,9 @@ def test_each_partners_bars_are_its_figures_in_the_table(run):
         assert [contributions.total_pence, share.total_pence, received.total_pence] == [
             partner["contributions"], partner["final_share_of_spend"], partner["received"]]
         assert contributions.figure == format_gbp(partner["contributions"], show_pence=True)
-        assert settlement.segments == () and settlement.figure == payment_words(partner)
+        assert settlement.segments == () and settlement.figure == capfirst(payment_words(partner))
         # What the bars show is what the payment is: received − final share of spend − carried forward.
         assert received.total_pence - share.total_pence - partner["carried_forward"] == partner["net_payment"]
-
-
-@pytest.mark.parametrize(("is_host", "net_payment", "words"), [
-    (False, -64_981_55, "Pays the host £64,981.55"),
-    (False, 1_000_00, "Is paid £1,000.00 by the host"),
-    (True, -78_018_45, "Puts £78,018.45 into the fund"),
-    (True, 5_00, "Takes £5.00 from the fund"),
-    (False, 0, "No payment"),
-])
-def test_a_payment_is_in_words_without_a_sign(is_host, net_payment, words):
-    assert payment_words({"is_host": is_host, "net_payment": net_payment}) == words
 
 
 def test_the_run_page_shows_the_chart_as_a_named_image(client, run):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -16,7 +17,13 @@ from s75.accounts.models import User
 from s75.core.fiscal import FinancialYear
 from s75.settlement.models import SettlementRun
 from s75.settlement.services import settlement_run_create
-from s75.settlement.statements import settlement_pdf, settlement_workbook
+from s75.settlement.statements import (
+    host_position_words,
+    payment_words,
+    settlement_pdf,
+    settlement_workbook,
+    statement_lines,
+)
 
 
 def test_the_pdf_states_each_partners_settlement(luton, tmp_path):
@@ -29,6 +36,12 @@ def test_the_pdf_states_each_partners_settlement(luton, tmp_path):
     assert "Statement for Luton Borough Council (host)" in text
     assert "Statement for NHS Luton / Luton Clinical Commissioning Group" in text
     assert text.count("(64,981.55)") == 1 and text.count("(78,018.45)") == 1  # each net payment, in brackets
+    words = " ".join(text.split())  # and in words: the host makes no payment to itself
+    assert "Net payment: pays the host £64,981.55 (64,981.55)" in words
+    assert "NHS Luton / Luton Clinical Commissioning Group pays the host £64,981.55." in words
+    assert "Borne by the host itself (no payment: the host holds the pool) (78,018.45)" in words
+    assert ("Luton Borough Council is the host and holds the pool, so it makes no payment to itself: its final share "
+            "of spend and the part carried forward come to £78,018.45 more than it has paid in") in words
     assert "3,558,481.55" in text and "3,180,518.45" in text  # the final shares of spend
     assert "holds to the penny" in text
     pages = text.split("\f")[:-1]  # the summary, then a page for each partner's statement
@@ -45,8 +58,11 @@ def test_the_workbook_has_numbers_and_total_formulas(luton, tmp_path):
     assert workbook.sheetnames[:3] == ["Partners", "Schedules", "Payments"]
     partners = workbook["Partners"]
     headers = [cell.value for cell in partners[1]]
-    net = headers.index("Net payment (+ host pays)") + 1
+    net = headers.index("Net payment (in brackets: paid to the host)") + 1
     assert [partners.cell(row, net).value for row in (2, 3)] == [-78018.45, -64981.55]
+    assert partners.cell(2, net).number_format == "#,##0.00;(#,##0.00)"  # shown in brackets, still a number
+    payment = headers.index("Payment") + 1
+    assert [partners.cell(row, payment).value for row in (2, 3)] == ["Host: no payment", "Pays the host £64,981.55"]
     assert partners.cell(4, net).value.startswith("=SUM(") and partners.cell(4, 1).value == "Total"
     assert workbook["Payments"]["C2"].value == 64981.55
     ccg = workbook[[name for name in workbook.sheetnames if name.startswith("NHS Luton")][0]]
@@ -73,16 +89,18 @@ FIGURES = ("contributions", "overspend", "underspend", "final", "received", "car
 PDF_LABELS = {
     "contributions": "Contributions planned", "overspend": "Add: share of overspends",
     "underspend": "Less: share of underspends", "final": "Final share of spend", "received": "Contributions received",
-    "carried": "Less: carried forward, kept in the pool for next year", "net": "Net payment",
+    "carried": "Less: carried forward, kept in the pool for next year",
+    "net": ("Net payment", "Borne by the host itself", "Kept by the host itself"),
 }
 XLSX_HEADERS = {
     "contributions": "Contributions planned", "overspend": "Share of overspends", "underspend": "Share of underspends",
     "final": "Final share of spend", "received": "Contributions received",
-    "carried": "Carried forward (part of the share of underspends)", "net": "Net payment (+ host pays)",
+    "carried": "Carried forward (part of the share of underspends)",
+    "net": "Net payment (in brackets: paid to the host)",
 }
 PAGE_HEADERS = {
     "contributions": "Contributions", "overspend": "Share of overspends", "underspend": "Share of underspends",
-    "final": "Final share of spend", "received": "Received", "carried": "Carried forward", "net": "Net payment",
+    "final": "Final share of spend", "received": "Received", "carried": "Carried forward",
 }
 CHECK_LABELS = ["Net payments", "Add: carried forward", "Less: unfunded overspend", "Less: contingency reserve used",
                 "Received", "Less: outturn"]
@@ -142,7 +160,8 @@ def from_pdf(text: str, names: list[str]):
         page = next(page for page in pages if f"Statement for {name}" in page)
         figures = {}
         for figure, label in PDF_LABELS.items():
-            found = re.search(rf"^\s*{re.escape(label)}.*?\s({AMOUNT})\s*$", page, flags=re.MULTILINE)
+            labels = "|".join(re.escape(one) for one in ((label,) if isinstance(label, str) else label))
+            found = re.search(rf"^\s*(?:{labels}).*?\s({AMOUNT})\s*$", page, flags=re.MULTILINE)
             figures[figure] = pence(found.group(1))
         partners[name] = figures
     summary = next(page for page in pages if "Check (DESIGN §6 step 6)" in page)
@@ -182,15 +201,29 @@ class _Tables(HTMLParser):
             self.cell += data
 
 
+def net_from_words(words: str, html: str) -> int:
+    """A net payment as the page says it: "Pays the host £…", "Is paid £… by the host", or the host's position."""
+    if words == "Host: no payment":
+        found = re.search(r"come to (£[\d,]+\.\d\d) more than it has paid in|it has paid in (£[\d,]+\.\d\d) more than",
+                          html)
+        return -pence(found.group(1)) if found.group(1) else pence(found.group(2))
+    if words.startswith("Pays the host "):
+        return -pence(words.removeprefix("Pays the host "))
+    found = re.fullmatch(r"Is paid (£[\d,]+\.\d\d) by the host", words)
+    return pence(found.group(1)) if found else 0
+
+
 def from_page(html: str):
     tables = _Tables()
     tables.feed(html)
     headers, *rows = tables.rows
     partners = {row[0].removesuffix(" (host)"): {figure: pence(row[headers.index(header)])
                                                  for figure, header in PAGE_HEADERS.items()} for row in rows}
+    for row in rows:  # the net payment in words; the host's, which is no payment, in the sentence under the table
+        partners[row[0].removesuffix(" (host)")]["net"] = net_from_words(row[headers.index("Payment")], html)
     check = dict(zip(tables.check[::2], tables.check[1::2], strict=True))
-    holds = "Net payments + carried forward − unfunded overspend − reserve used = received − outturn (DESIGN §6 step " \
-            "6): <strong>holds to the penny</strong>" in html
+    holds = ("Net payments, plus carried forward, less unfunded overspend, less contingency reserve used, equal "
+             "received less outturn (DESIGN §6 step 6): <strong>holds to the penny</strong>") in html
     return partners, {label: pence(check[label]) for label in CHECK_LABELS}, holds
 
 
@@ -235,3 +268,41 @@ def test_every_output_adds_up_as_printed(luton_capped, client, tmp_path):
             for name, figures in partners.items()}, kind
         assert {name: figures["net"] for name, figures in printed.items()} == {
             name: figures["net"] for name, figures in partners.items()}, kind
+
+
+# A net payment in words -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("is_host", "net", "words", "last_line"),
+    [
+        (False, -64_981_55, "pays the host £64,981.55", "Net payment: pays the host £64,981.55"),
+        (False, 1_234_56, "is paid £1,234.56 by the host", "Net payment: is paid £1,234.56 by the host"),
+        (False, 0, "no payment", "Net payment: none"),
+        (True, -78_018_45, "host: no payment", "Borne by the host itself (no payment: the host holds the pool)"),
+        (True, 5_00, "host: no payment", "Kept by the host itself (no payment: the host holds the pool)"),
+        (True, 0, "host: no payment", "Net payment: none (the host holds the pool)"),
+    ],
+)
+def test_a_net_payment_is_said_in_words(is_host, net, words, last_line):
+    partner = {"name": "Luton Borough Council", "is_host": is_host, "net_payment": net, "contributions": 0,
+               "overspend_share": 0, "cap_adjustment": 0, "own_overspend": 0, "outside_agreement": 0,
+               "underspend_share": 0, "carried_forward": 0, "own_underspend": 0, "final_share_of_spend": 0,
+               "received": net}
+    assert payment_words(partner) == words
+    line = statement_lines(partner)[-1]
+    assert (line.label, line.amount, line.strong) == (last_line, net, True)
+
+
+@pytest.mark.parametrize(
+    ("net", "says"),
+    [
+        (-78_018_45, "its final share of spend and the part carried forward come to £78,018.45 more than it has "
+                     "paid in, which it bears itself"),
+        (5_00, "it has paid in £5.00 more than its final share of spend and the part carried forward, which it keeps"),
+        (0, "what it has paid in equals its final share of spend and the part carried forward"),
+    ],
+)
+def test_the_host_makes_no_payment_to_itself(net, says):
+    words = host_position_words({"name": "Luton Borough Council", "is_host": True, "net_payment": net})
+    assert words == f"Luton Borough Council is the host and holds the pool, so it makes no payment to itself: {says}"

@@ -16,7 +16,10 @@ def test_a_manager_computes_and_the_finance_leads_approve(client, luton, finance
     response = client.post(listing, {"year": "2013-14", "outturn": "actual"}, follow=True)
     page = response.content.decode()
     assert "Version 1 of the 2013-14 settlement was computed" in page
-    assert "-£64,981.55" in page and "-£78,018.45" in page
+    # Each partner's net payment in words; the host, which holds the pool, makes no payment to itself.
+    assert "Pays the host £64,981.55" in page and "Host: no payment" in page
+    assert ("Luton Borough Council is the host and holds the pool, so it makes no payment to itself: its final share "
+            "of spend and the part carried forward come to £78,018.45 more than it has paid in") in page
     assert "NHS Luton / Luton Clinical Commissioning Group pays Luton Borough Council £64,981.55" in page
     run = SettlementRun.objects.get()
     for party in luton.parties.order_by("position"):

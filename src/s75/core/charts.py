@@ -18,7 +18,7 @@ from fractions import Fraction
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from s75.core.money import round_half_away
+from s75.core.money import format_short, round_half_away
 
 TEXT = "#0b0c0c"
 SECONDARY_TEXT = "#505a5f"
@@ -44,17 +44,6 @@ def px(value: Fraction | int) -> str:
     whole, tenth = divmod(abs(tenths), 10)
     sign = "-" if tenths < 0 else ""
     return f"{sign}{whole}.{tenth}" if tenth else f"{sign}{whole}"
-
-
-def short_money(pence: int) -> str:
-    """An axis label: ``£6.5m``, ``£250k``, ``£800``; a negative in brackets, ``(£1.2m)``, as finance tables print
-    it."""
-    unit, suffix = next((unit, suffix) for unit, suffix in ((100_000_000, "m"), (100_000, "k"), (100, ""))
-                        if abs(pence) >= unit or unit == 100)
-    whole, part = divmod(round_half_away(abs(pence) * 100, unit), 100)
-    fraction = f".{part:02d}".rstrip("0") if part else ""
-    text = f"£{whole:,}{fraction}{suffix}"
-    return f"({text})" if pence < 0 else text
 
 
 @dataclass(frozen=True)
@@ -178,7 +167,7 @@ def bar_chart(*, chart_id: str, rows: Sequence[BarRow], title: str, description:
             '<text x="{}%" y="{}" text-anchor="{}" fill="{}">{}</text>',
         ((px(x.at(tick)), px(x.at(tick)), bottom, TEXT if tick == 0 else GRID, 2 if tick == 0 else 1,
           px(x.at(tick)), bottom + 17, "start" if tick == x.low else "end" if tick == x.high else "middle",
-          SECONDARY_TEXT, short_money(tick)) for tick in x.ticks),
+          SECONDARY_TEXT, format_short(tick)) for tick in x.ticks),
     )
     return (
         format_html(

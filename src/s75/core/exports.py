@@ -1,7 +1,7 @@
 """Excel downloads: plain tables with a frozen bold header, money as exact numbers of pounds, and the response.
 
 Money is written as numbers in pounds, exactly (``Decimal(pence) / 100``, or whole pounds as ``int``), so a finance
-officer can add them up.
+officer can add them up; their number formats show a negative in brackets, as every page and PDF does.
 """
 
 from collections.abc import Collection, Iterable, Sequence
@@ -17,7 +17,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .money import PENCE_PER_POUND
 
+# Excel's number formats for money: the cells stay numbers; a negative shows in brackets, never with a minus sign.
 POUNDS_FORMAT = "#,##0.00;(#,##0.00)"
+GBP_FORMAT = '"£"#,##0.00;("£"#,##0.00)'
+GBP_AXIS_FORMAT = '"£"#,##0;("£"#,##0)'
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -2,6 +2,10 @@
 
 Money is whole pence in ``int`` everywhere below the presentation layer; weights and rates are ``Decimal``.
 Floats are refused outright, because a float cannot hold most amounts in pence exactly.
+
+Every page, PDF and spreadsheet shows a negative amount in brackets, ``(1,234.56)`` or ``(£1,234.56)``, never with
+a minus sign; a sentence says which way an amount goes in words (:func:`describe_variance`). Only files for other
+systems (:func:`format_plain`) carry a minus sign.
 """
 
 import re
@@ -90,36 +94,48 @@ def round_half_away(numerator: int, denominator: int) -> int:
     return -quotient if numerator < 0 else quotient
 
 
-def _group(whole: int) -> str:
-    return f"{whole:,}"
+def _bracketed(text: str, negative: bool) -> str:
+    """The one sign convention of every page, PDF and spreadsheet: a negative in brackets, never a minus sign. An
+    amount that shows as nought (a negative of under half a pound, rounded) has no brackets."""
+    return f"({text})" if negative and text.strip("£0.,") else text
+
+
+def _digits(pence: int, show_pence: bool) -> str:
+    """The size of an amount in grouped pounds: ``1,234,567`` (rounded half away from zero) or ``1,234,567.89``."""
+    _require_int(pence)
+    if show_pence:
+        pounds, rest = divmod(abs(pence), PENCE_PER_POUND)
+        return f"{pounds:,}.{rest:02d}"
+    return f"{abs(round_half_away(pence, PENCE_PER_POUND)):,}"
 
 
 def format_gbp(pence: int, *, show_pence: bool = False) -> str:
-    """``£1,234,567`` (rounded to the pound) or ``£1,234,567.89``; negatives as ``-£1,234``."""
-    _require_int(pence)
-    sign = "-" if pence < 0 else ""
-    if show_pence:
-        pounds, rest = divmod(abs(pence), PENCE_PER_POUND)
-        return f"{sign}£{_group(pounds)}.{rest:02d}"
-    return f"{sign}£{_group(abs(round_half_away(pence, PENCE_PER_POUND)))}"
-
-
-def format_millions(pence: int, *, places: int = 2) -> str:
-    """``£1.23m``, rounded half away from zero; negatives as ``-£1.23m``."""
-    _require_int(pence)
-    scale = PENCE_PER_POUND * 1_000_000 // 10**places
-    scaled = abs(round_half_away(pence, scale))
-    whole, fraction = divmod(scaled, 10**places)
-    sign = "-" if pence < 0 and scaled else ""
-    return f"{sign}£{whole}.{fraction:0{places}d}m" if places else f"{sign}£{whole}m"
+    """``£1,234,567`` (rounded to the pound) or ``£1,234,567.89``; a negative in brackets: ``(£1,234)``."""
+    return _bracketed(f"£{_digits(pence, show_pence)}", pence < 0)
 
 
 def format_finance(pence: int, *, show_pence: bool = False) -> str:
     """The finance-table form: ``1,234`` and ``(1,234)`` for negatives, no pound sign."""
-    text = format_gbp(abs(pence), show_pence=show_pence)[1:]
-    if pence < 0 and text.strip("0.,"):
-        return f"({text})"
-    return text
+    return _bracketed(_digits(pence, show_pence), pence < 0)
+
+
+def format_short(pence: int) -> str:
+    """A chart's axis label, to at most two places of its unit: ``£6.5m``, ``£250k``, ``£800``, ``(£1.2m)``."""
+    _require_int(pence)
+    unit, suffix = next((unit, suffix) for unit, suffix in ((100_000_000, "m"), (100_000, "k"), (100, ""))
+                        if abs(pence) >= unit or unit == 100)
+    whole, part = divmod(round_half_away(abs(pence) * 100, unit), 100)
+    fraction = f".{part:02d}".rstrip("0") if part else ""
+    return _bracketed(f"£{whole:,}{fraction}{suffix}", pence < 0)
+
+
+def describe_variance(pence: int, *, show_pence: bool = False) -> str:
+    """A variance (spend less budget) in words, as a sentence carries it: ``an overspend of £5,667``, ``an
+    underspend of £5,667`` or ``on budget``; never a signed figure."""
+    size = format_gbp(abs(pence), show_pence=show_pence)
+    if not size.strip("£0.,"):
+        return "on budget"
+    return f"an {'overspend' if pence > 0 else 'underspend'} of {size}"
 
 
 def format_plain(pence: int) -> str:
@@ -168,6 +184,16 @@ def split_largest_remainder(amount: int, weights: Sequence[int | Decimal | Fract
         shares[i] += 1
     assert sum(shares) == magnitude, "largest remainder lost a penny"
     return [-share for share in shares] if amount < 0 else shares
+
+
+def split_keeping_whole_pounds(amount: int, weights: Sequence[int | Decimal | Fraction]) -> list[int]:
+    """Split ``amount`` pence by ``weights`` as :func:`split_largest_remainder` does, but in whole pounds when the
+    amount is whole pounds: a budget of £68,000 spread flat over twelve months is eight months of £5,667 and four
+    of £5,666 (adding up to £68,000), not months of £5,666.67 and £5,666.66."""
+    _require_int(amount)
+    if amount % PENCE_PER_POUND:
+        return split_largest_remainder(amount, weights)
+    return [share * PENCE_PER_POUND for share in split_largest_remainder(amount // PENCE_PER_POUND, weights)]
 
 
 def is_pence(value) -> bool:

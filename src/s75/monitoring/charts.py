@@ -14,9 +14,9 @@ from fractions import Fraction
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from s75.core.charts import GRID, SECONDARY_TEXT, TEXT, Scale, px, short_money, svg_open
+from s75.core.charts import GRID, SECONDARY_TEXT, TEXT, Scale, px, svg_open
 from s75.core.fiscal import MONTH_NAMES
-from s75.core.money import format_finance
+from s75.core.money import format_finance, format_short
 
 from .selectors import MonthPoint
 
@@ -48,7 +48,7 @@ def cumulative_chart(*, chart_id: str, points: Sequence[MonthPoint], title: str,
         "", '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="{}"/>'
             '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle" fill="{}">{}</text>',
         ((LINE_LEFT, LINE_WIDTH - LINE_RIGHT, px(y.at(tick)), px(y.at(tick)), TEXT if tick == 0 else GRID,
-          2 if tick == 0 else 1, LINE_LEFT - 8, px(y.at(tick)), SECONDARY_TEXT, short_money(tick))
+          2 if tick == 0 else 1, LINE_LEFT - 8, px(y.at(tick)), SECONDARY_TEXT, format_short(tick))
          for tick in y.ticks),
     )
     months = format_html_join(
@@ -123,7 +123,7 @@ def variance_chart(*, chart_id: str, bars: Sequence[VarianceBar], title: str, de
         "", '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1"/>'
             '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
         ((px(x.at(tick)), px(x.at(tick)), BAR_TOP - 6, axis_bottom, GRID, px(x.at(tick)), axis_bottom + 22,
-          SECONDARY_TEXT, short_money(tick)) for tick in x.ticks),
+          SECONDARY_TEXT, format_short(tick)) for tick in x.ticks),
     )
     rows = []
     for index, bar in enumerate(bars):

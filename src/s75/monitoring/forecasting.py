@@ -12,20 +12,23 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from s75.core.money import round_half_away, split_largest_remainder
+from s75.core.money import round_half_away, split_keeping_whole_pounds
 
 FLAT = (1,) * 12
 
 
 def monthly_budget(annual: int, profile: Sequence[int | Decimal] | None = None) -> list[int]:
-    """The annual budget spread over M01..M12 by the profile's weights (flat twelfths by default), to the penny."""
+    """The annual budget spread over M01..M12 by the profile's weights (flat twelfths by default) by the largest
+    remainder, so that the months add up to the annual budget exactly; in whole pounds when it is whole pounds
+    (£68,000 flat: eight months of £5,667 and four of £5,666), else to the penny."""
     weights = list(profile) if profile else list(FLAT)
     if len(weights) != 12:
         raise ValueError("a monthly profile has twelve weights, M01 to M12")
-    return split_largest_remainder(annual, weights)
+    return split_keeping_whole_pounds(annual, weights)
 
 
 def budget_to_date(annual: int, month: int, profile: Sequence[int | Decimal] | None = None) -> int:
+    """The budget to the end of ``month``: the sum of the months' budgets to date."""
     return sum(monthly_budget(annual, profile)[:month])
 
 

@@ -28,7 +28,7 @@ from s75.agreements.models import Party, Schedule
 from s75.agreements.selectors import agreement_visible_given_parties, user_may_change
 from s75.core.exports import xlsx_response
 from s75.core.fiscal import MONTH_NAMES, FinancialMonth, FinancialYear, month_label
-from s75.core.money import format_gbp
+from s75.core.money import describe_variance, format_gbp
 from s75.ledger.models import Fund
 from s75.ledger.pages import fund_or_404
 from s75.ledger.permissions import POST_LEDGER
@@ -250,8 +250,8 @@ def _dashboard_body_context(fund: Fund, period: FinancialMonth, years: list[Fina
             title=f"Forecast variance by schedule, {period.label}",
             description=(
                 f"A bar for each of the {len(rows)} schedules, to the right for a forecast overspend and to the "
-                f"left for an underspend, coloured by RAG status; in all {format_gbp(abs(variance))} "
-                f"{'over' if variance > 0 else 'under'} budget. The schedule table gives each figure."
+                f"left for an underspend, coloured by RAG status; in all, {describe_variance(variance)}. The schedule "
+                "table gives each figure."
             ),
         ),
         "partners": _partner_panels(report, recorders),

@@ -7,14 +7,15 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from django.utils.text import capfirst
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
-from s75.core.exports import BOLD, DATE_FORMAT, pounds
+from s75.core.exports import BOLD, DATE_FORMAT, GBP_AXIS_FORMAT, GBP_FORMAT, pounds
+from s75.settlement.statements import host_position_words, payment_words
 
-GBP_FORMAT = '"£"#,##0.00;("£"#,##0.00)'
 PERCENT_FORMAT = "0.0%"
 TITLE = Font(bold=True, size=14)
 TOTAL_BORDER = Border(top=Side(style="thin"), bottom=Side(style="double"))
@@ -143,7 +144,7 @@ def charts_sheet(sheet: Worksheet, data: dict, paper: dict) -> None:
     line = LineChart()
     line.title = "Cumulative spend against budget"
     line.y_axis.title = "£"
-    line.y_axis.numFmt = '"£"#,##0'
+    line.y_axis.numFmt = GBP_AXIS_FORMAT
     line.add_data(Reference(sheet, min_col=2, max_col=4, min_row=table_top, max_row=after - 1), titles_from_data=True)
     line.set_categories(Reference(sheet, min_col=1, min_row=table_top + 1, max_row=after - 1))
     line.width, line.height = 18, 9
@@ -158,7 +159,7 @@ def charts_sheet(sheet: Worksheet, data: dict, paper: dict) -> None:
     bar.type = "bar"
     bar.title = "Forecast variance by schedule"
     bar.legend = None
-    bar.x_axis.numFmt = '"£"#,##0'
+    bar.x_axis.numFmt = GBP_AXIS_FORMAT
     bar.add_data(Reference(sheet, min_col=2, min_row=bars_top + 1, max_row=end - 2), titles_from_data=True)
     bar.set_categories(Reference(sheet, min_col=1, min_row=bars_top + 2, max_row=end - 2))
     bar.width, bar.height = 18, 9
@@ -282,13 +283,18 @@ def settlement_sheet(sheet: Worksheet, data: dict, paper: dict) -> None:
     results = data["results"]
     rows = [[partner["name"], partner["contributions"], partner["received"], partner["overspend_share"],
              partner["underspend_share"], partner["carried_forward"], partner["final_share_of_spend"],
-             partner["net_payment"]] for partner in results["partners"]]
+             partner["net_payment"], capfirst(payment_words(partner))] for partner in results["partners"]]
     after = money_table(sheet, top + 2, ["Partner", "Contributions", "Received", "Share of overspends",
                                          "Share of underspends", "Carried forward", "Final share of spend",
-                                         "Net payment (+ host pays)"], rows, money_from=2)
+                                         "Net payment (in brackets: paid to the host)", "Payment"], rows,
+                        money_from=2, total_columns=range(2, 9))
     for offset, (label, pence) in enumerate((("Contingency reserve used", results["reserve_used"]),
                                              ("Unfunded overspend", results["unfunded_overspend"])), start=1):
         _label_value(sheet, after + offset, label, pounds(pence))
     payments = [[payment["payer_name"], payment["payee_name"], payment["amount"]] for payment in results["payments"]]
     money_table(sheet, after + 4, ["Payer", "Payee", "Amount"], payments, money_from=3, total_label=None)
-    widths(sheet, 44, 18, 18, 18, 18, 18, 18, 18)
+    host_row = after + 5 + len(payments)
+    for partner in results["partners"]:
+        if partner["is_host"]:
+            sheet.cell(host_row, 1, f"{capfirst(host_position_words(partner))}.")
+    widths(sheet, 44, 18, 18, 18, 18, 18, 18, 18, 36)

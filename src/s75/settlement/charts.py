@@ -3,24 +3,16 @@ on one scale, and what it pays or is paid at settlement; drawn by ``s75.core.cha
 ``selectors.settlement_results``, whose figures the page's table of partners shows."""
 
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 
 from s75.core.charts import BarRow, Segment, bar_chart
 from s75.core.money import format_gbp
 
+from .statements import payment_words
+
 CONTRIBUTIONS = "#1d70b8"
 SHARE_OF_SPEND = "#003078"
 RECEIVED = "#00703c"
-
-
-def payment_words(partner: dict) -> str:
-    """A partner's net payment in words: the host keeps the pool, so it puts money in or takes it out; every other
-    partner pays the host or is paid by it."""
-    amount = format_gbp(abs(partner["net_payment"]), show_pence=True)
-    if not partner["net_payment"]:
-        return "No payment"
-    if partner["is_host"]:
-        return f"Puts {amount} into the fund" if partner["net_payment"] < 0 else f"Takes {amount} from the fund"
-    return f"Pays the host {amount}" if partner["net_payment"] < 0 else f"Is paid {amount} by the host"
 
 
 def _bar(name: str, label: str, pence: int, colour: str, *, outline: bool = False, heading: str = "") -> BarRow:
@@ -40,13 +32,13 @@ def partners_chart_rows(results: dict) -> list[BarRow]:
                  heading=f"{name}{' (host)' if partner['is_host'] else ''}"),
             _bar(name, "Final share of spend", partner["final_share_of_spend"], SHARE_OF_SPEND),
             _bar(name, "Received", partner["received"], RECEIVED),
-            BarRow("Settlement", payment_words(partner)),
+            BarRow("Settlement", capfirst(payment_words(partner))),
         ]
     return rows
 
 
 def partners_chart(*, results: dict, year_label: str) -> SafeString:
-    payments = "; ".join(f"{partner['name']}: {payment_words(partner).lower()}" for partner in results["partners"])
+    payments = "; ".join(f"{partner['name']}: {payment_words(partner)}" for partner in results["partners"])
     return bar_chart(
         chart_id="settlement-chart", rows=partners_chart_rows(results),
         title=f"Each partner's contributions, share of spend and payment, {year_label}",

@@ -4,14 +4,17 @@ sheet per partner, with totals as formulas) and a PDF (WeasyPrint) with one stat
 Both are made from the run alone (its inputs and results), so a statement produced again is the one approved.
 Every partner's figures add up as printed (DESIGN.md §6 step 6): final share of spend = contributions + share
 of overspends − share of underspends, and net payment = received − final share of spend − carried forward; the
-parts of a share ("of which") are printed apart from the lines that add up.
+parts of a share ("of which") are printed apart from the lines that add up. Amounts are shown with negatives in
+brackets, and what a net payment means is said in words: a partner "pays the host £64,981.55" or "is paid £… by
+the host"; the host holds the pool, so its own net figure is no payment but what it bears or keeps itself.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import capfirst
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -19,12 +22,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from weasyprint import HTML
 
 from s75.core.exports import POUNDS_FORMAT, header_row, pounds
+from s75.core.money import format_gbp
 
 from .models import SettlementRun
 from .selectors import settlement_results
 
 BOLD = Font(bold=True)
 ITALIC = Font(italic=True)
+CHECK_WORDS = ("net payments, plus carried forward, less unfunded overspend, less contingency reserve used, equal "
+               "received less outturn")
 
 PARTNER_COLUMNS = [
     ("Contributions planned", "contributions"),
@@ -37,7 +43,7 @@ PARTNER_COLUMNS = [
     ("Final share of spend", "final_share_of_spend"),
     ("Contributions received", "received"),
     ("Carried forward (part of the share of underspends)", "carried_forward"),
-    ("Net payment (+ host pays)", "net_payment"),
+    ("Net payment (in brackets: paid to the host)", "net_payment"),
 ]
 SCHEDULE_LABELS = [("Schedule", "number"), ("Title", "title")]
 SCHEDULE_COLUMNS = [
@@ -54,11 +60,13 @@ PARTNER_SCHEDULE_COLUMNS = [
 
 
 def _table(sheet: Worksheet, first: Sequence[tuple[str, str]], columns: Sequence[tuple[str, str]],
-           rows: Sequence[dict]) -> None:
-    """Rows of labels then money under a header, with a total row of SUM formulas."""
-    header_row(sheet, [title for title, _ in (*first, *columns)], numeric_from=len(first) + 1)
+           rows: Sequence[dict], words: Sequence[tuple[str, Callable[[dict], str]]] = ()) -> None:
+    """Rows of labels then money under a header, with a total row of SUM formulas; then ``words``, columns of
+    text that say what a row's figures mean."""
+    header_row(sheet, [title for title, _ in (*first, *columns, *words)], numeric_from=len(first) + 1)
     for row in rows:
-        sheet.append([*(row[key] for _, key in first), *(pounds(row[key]) for _, key in columns)])
+        sheet.append([*(row[key] for _, key in first), *(pounds(row[key]) for _, key in columns),
+                      *(say(row) for _, say in words)])
     last = sheet.max_row
     total = ["Total"] + [""] * (len(first) - 1)
     for index in range(len(first) + 1, len(first) + len(columns) + 1):
@@ -71,6 +79,8 @@ def _table(sheet: Worksheet, first: Sequence[tuple[str, str]], columns: Sequence
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = POUNDS_FORMAT
         sheet.column_dimensions[get_column_letter(column)].width = 16
+    for column in range(len(first) + len(columns) + 1, len(first) + len(columns) + len(words) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 36
     sheet.column_dimensions["A"].width = 36
 
 
@@ -80,6 +90,43 @@ def _sheet_title(name: str, used: set[str]) -> str:
         title = f"{title[:26]}-{len(used)}"
     used.add(title)
     return title
+
+
+def payment_words(partner: dict) -> str:
+    """A partner's net payment in words: ``pays the host £64,981.55``, ``is paid £1,234.56 by the host`` or ``no
+    payment``; the host's is ``host: no payment``, because the host holds the pool and pays nothing to itself."""
+    amount = format_gbp(abs(partner["net_payment"]), show_pence=True)
+    if partner["is_host"]:
+        return "host: no payment"
+    if partner["net_payment"] < 0:
+        return f"pays the host {amount}"
+    if partner["net_payment"] > 0:
+        return f"is paid {amount} by the host"
+    return "no payment"
+
+
+def host_position_words(partner: dict) -> str:
+    """The host's net figure in words: what it bears or keeps itself, as the one holding the pool."""
+    amount = format_gbp(abs(partner["net_payment"]), show_pence=True)
+    held = f"{partner['name']} is the host and holds the pool, so it makes no payment to itself"
+    if partner["net_payment"] < 0:
+        return (f"{held}: its final share of spend and the part carried forward come to {amount} more than it has "
+                "paid in, which it bears itself")
+    if partner["net_payment"] > 0:
+        return (f"{held}: it has paid in {amount} more than its final share of spend and the part carried forward, "
+                "which it keeps")
+    return f"{held}: what it has paid in equals its final share of spend and the part carried forward"
+
+
+def _net_label(partner: dict) -> str:
+    """The last line of a statement, which says in words what its figure (in brackets when negative) means."""
+    if not partner["is_host"]:
+        return f"Net payment: {payment_words(partner)}" if partner["net_payment"] else "Net payment: none"
+    if partner["net_payment"] < 0:
+        return "Borne by the host itself (no payment: the host holds the pool)"
+    if partner["net_payment"] > 0:
+        return "Kept by the host itself (no payment: the host holds the pool)"
+    return "Net payment: none (the host holds the pool)"
 
 
 @dataclass(frozen=True)
@@ -108,8 +155,7 @@ def statement_lines(partner: dict) -> list[StatementLine]:
         StatementLine("Contributions received", partner["received"]),
         StatementLine("Less: final share of spend", -partner["final_share_of_spend"]),
         StatementLine("Less: carried forward, kept in the pool for next year", -partner["carried_forward"]),
-        StatementLine("Net payment (positive: the host pays the partner; negative: the partner pays the host)",
-                      partner["net_payment"], strong=True),
+        StatementLine(_net_label(partner), partner["net_payment"], strong=True),
     ]
 
 
@@ -138,13 +184,16 @@ def settlement_workbook(*, run: SettlementRun) -> Workbook:
     summary = workbook.active
     summary.title = "Partners"
     results = settlement_results(run=run)
-    _table(summary, [("Partner", "name")], PARTNER_COLUMNS, results["partners"])
+    _table(summary, [("Partner", "name")], PARTNER_COLUMNS, results["partners"],
+           words=[("Payment", lambda partner: capfirst(payment_words(partner)))])
     summary.append([])
     summary.append(["Contingency reserve used", pounds(results["reserve_used"])])
     summary.append(["Unfunded overspend", pounds(results["unfunded_overspend"])])
     summary.append([])
-    summary.append(["Check (DESIGN.md §6 step 6): net payments + carried forward − unfunded overspend − reserve "
-                    "used = received − outturn"])
+    summary.append([f"{capfirst(host_position_words(partner))}." for partner in results["partners"]
+                    if partner["is_host"]])
+    summary.append([])
+    summary.append([f"Check (DESIGN.md §6 step 6): {CHECK_WORDS}"])
     summary.cell(summary.max_row, 1).font = BOLD
     for label, amount in pool_check(results):
         summary.append([label, pounds(amount)])

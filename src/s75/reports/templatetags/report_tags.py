@@ -7,7 +7,7 @@ from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 
-from s75.core.money import format_gbp
+from s75.core.money import describe_variance, format_gbp
 from s75.monitoring.charts import VarianceBar, cumulative_chart, variance_chart
 from s75.monitoring.selectors import MonthPoint
 
@@ -35,8 +35,7 @@ def variance_svg(data: dict, paper: dict) -> SafeString:
     return variance_chart(
         chart_id="report-variance", bars=bars, title=f"Forecast variance by schedule, {paper['quarter']['period']}",
         description=(f"A bar for each of the {len(bars)} schedules, to the right for a forecast overspend and to the "
-                     f"left for an underspend; in all {format_gbp(abs(total))} "
-                     f"{'over' if total > 0 else 'under'} budget."),
+                     f"left for an underspend; in all, {describe_variance(total)}."),
     )
 
 
@@ -53,9 +52,3 @@ def forecast_bases(lines: list[dict]) -> list[tuple[str, list[int]]]:
 def iso_date(text: str) -> str:
     """A snapshot's ISO date as a paper writes it: ``31 January 2014``."""
     return date_format(date.fromisoformat(text), "j F Y")
-
-
-@register.filter
-def size(pence: int) -> int:
-    """An amount without its sign, where the words say which way it goes: an underspend of £126,560."""
-    return abs(pence)
