@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "s75.governance",
     "s75.reports",
     "s75.settlement",
+    "s75.home",
     "s75.demo",
 ]
 
@@ -90,7 +91,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["s75.accounts.backends.UserBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "agreements:list"
+LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
