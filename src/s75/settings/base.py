@@ -9,6 +9,12 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # var/ sits beside the checkout's src/ (or the working directory when installed elsewhere).
 VAR_DIR = Path(os.environ.get("S75_VAR_DIR", Path.cwd() / "var"))
 
+
+def env_flag(name: str) -> bool:
+    """Whether the environment variable ``name`` is set to 1, true, yes or on."""
+    return os.environ.get(name, "").lower() in {"1", "true", "yes", "on"}
+
+
 DEBUG = False
 ALLOWED_HOSTS: list[str] = os.environ.get("S75_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
@@ -130,6 +136,15 @@ DEFAULT_FROM_EMAIL = "s75@localhost"
 
 # Months before an agreement's end date when a renewal alert is raised, unless the agreement says otherwise.
 S75_RENEWAL_NOTICE_MONTHS = 6
+
+# Server errors go to the console (gunicorn's error log, or the terminal of `make run`), since there are no ADMINS to
+# mail them to and Django prints them only when DEBUG is on.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+}
 
 # Outside production, static files are served from the apps as they are (no collectstatic step).
 WHITENOISE_AUTOREFRESH = True
