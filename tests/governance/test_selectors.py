@@ -11,6 +11,8 @@ from s75.governance.selectors import (
     boards_visible_to,
     decisions_visible_to,
     forward_plan,
+    meetings_next,
+    meetings_visible_to,
 )
 from s75.governance.services import board_create, board_member_add, decision_record, meeting_create
 from tests.factories import OrganisationFactory, UserFactory, complete_agreement
@@ -110,3 +112,27 @@ def test_the_forward_plan_is_scoped_to_the_users_agreements_and_leaves_out_draft
     subjects = {(item.agreement, item.subject) for item in forward_plan(user=None, today=date(2024, 11, 1))}
     assert not any(agreement == draft for agreement, _ in subjects)
     assert {subject for agreement, subject in subjects if agreement == lead_only} == {DecisionSubject.BUDGET}
+
+
+def test_meetings_visible_are_ordered_by_board_date_and_title(agreement):
+    meeting_of(agreement, date(2024, 9, 12))
+    meeting_of(agreement, date(2024, 3, 1))
+    meeting_of(agreement, date(2024, 1, 10), name="A Joint Commissioning Board")
+    reader = UserFactory(role="Board member", organisation=agreement.parties.get(is_host=True).organisation)
+    assert [(meeting.board.name, meeting.held_on) for meeting in meetings_visible_to(user=reader)] == [
+        ("A Joint Commissioning Board", date(2024, 1, 10)), ("Test Health and Wellbeing Board", date(2024, 3, 1)),
+        ("Test Health and Wellbeing Board", date(2024, 9, 12))]
+    assert not meetings_visible_to(user=UserFactory(role="Board member")).exists()
+
+
+def test_the_next_meeting_of_each_of_the_users_own_boards(agreement):
+    meeting_of(agreement, date(2024, 3, 1))
+    following = meeting_of(agreement, date(2024, 9, 12))
+    overseeing = meeting_of(agreement, date(2024, 5, 1), name="NHS board")
+    overseeing.board.organisation = nhs_of(agreement)
+    overseeing.board.save()
+    member = UserFactory(role="Board member", organisation=host_of(agreement))
+    assert meetings_next(user=member, today=date(2024, 3, 2)) == [following], "not the NHS body's board"
+    assert meetings_next(user=member, today=date(2024, 9, 13)) == []
+    assert meetings_next(user=None, today=date(2024, 3, 2)) == [overseeing, following]
+    assert meetings_next(user=UserFactory(organisation=None), today=date(2024, 3, 2)) == []
