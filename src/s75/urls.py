@@ -1,15 +1,14 @@
-"""Site map: sign-in, the agreement register, governance and the admin."""
+"""Site map: the home page, sign-in, the agreement register, governance and the admin."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from s75.accounts.forms import SignInForm
 from s75.accounts.views import account_view
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="agreements:list", permanent=False)),
+    path("", include("s75.home.urls")),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=SignInForm),

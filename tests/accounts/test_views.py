@@ -31,10 +31,10 @@ def test_sign_in_page_is_a_govuk_form(client):
     assert b"s75 partnership agreements" in response.content
 
 
-def test_signing_in_goes_to_the_agreements(client, luton_manager):
+def test_signing_in_goes_to_the_home_page(client, luton_manager):
     response = client.post(reverse("login"), {"username": luton_manager.username, "password": "correct horse battery"})
     assert response.status_code == 302
-    assert response.url == reverse("agreements:list")
+    assert response.url == reverse("home:index")
 
 
 def test_a_wrong_password_shows_the_error_summary(client, luton_manager):

@@ -30,6 +30,7 @@ def test_luton_manager_reads_the_year_end_dashboard(live_server, page):
     page.get_by_label("Username").fill("luton.manager")
     page.get_by_label("Password").fill("s75-demo-password")
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Agreements").click()
     page.get_by_role("main").get_by_role("link", name="Luton").click()
     page.get_by_role("link", name="Budget monitoring").click()
     page.get_by_label("Month", exact=True).select_option("2013-14/M12")

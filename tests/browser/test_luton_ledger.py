@@ -19,6 +19,7 @@ def test_luton_manager_runs_the_ccgs_instalments_through_the_ledger(live_server,
     page.get_by_label("Username").fill("luton.manager")
     page.get_by_label("Password").fill("s75-demo-password")
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Agreements").click()
     page.get_by_role("main").get_by_role("link", name="Luton").click()
     page.get_by_role("link", name="Pooled fund ledger").click()  # the demo opened Luton's fund
     page.get_by_role("heading", name="Pooled fund ledger 2013-14").wait_for()  # the latest year with postings

@@ -17,6 +17,7 @@ def test_luton_manager_reads_the_2013_14_financial_schedule(live_server, page):
     page.get_by_label("Username").fill("luton.manager")
     page.get_by_label("Password").fill("s75-demo-password")
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Agreements").click()
 
     page.get_by_role("heading", name="Agreements", exact=True).wait_for()
     assert set(page.evaluate("document.body.className").split()) >= {"js-enabled", "govuk-frontend-supported"}

@@ -1,9 +1,10 @@
 """The demo's boards and decisions: those the seeds name, on the demo partnerships, loaded once however often run."""
 
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 
 import pytest
+from django.utils import timezone
 
 from s75.agreements.file_loading import agreement_load
 from s75.agreements.file_reading import agreement_file_read
@@ -46,3 +47,14 @@ def test_bexleys_forward_plan_shows_its_reports_and_renewal_with_the_next_board_
         ("Quarterly report 2026-27 Q3, to 31 December 2026", "Due", date(2026, 12, 10)),
         ("Renew, extend or let expire (ends 31 March 2027)", "Due", date(2026, 12, 10)),
     ]
+
+
+def test_the_integration_executive_always_has_a_meeting_coming_up_with_its_papers(partnerships):
+    governance_demo_load()
+    governance_demo_load()
+    executive = Board.objects.get(name="Leicestershire Integration Executive")
+    meeting = executive.meetings.get()
+    assert meeting.held_on == timezone.localdate() + timedelta(days=14)
+    assert [paper.title for paper in meeting.papers.order_by("agenda_item")] == [
+        "Better Care Fund pooled budget, monitoring report for the month",
+        "Better Care Fund plan, progress against the national conditions"]

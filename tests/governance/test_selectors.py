@@ -13,6 +13,8 @@ from s75.governance.selectors import (
     decision_recorders,
     decisions_visible_to,
     forward_plan,
+    meetings_next,
+    meetings_visible_to,
 )
 from s75.governance.services import board_create, board_member_add, decision_record, meeting_create
 from tests.factories import OrganisationFactory, UserFactory, complete_agreement
@@ -137,3 +139,27 @@ def test_decisions_are_found_by_date_kind_outcome_and_who_recorded_them(agreemen
     outsider = UserFactory(role="Pooled fund manager")
     assert not decision_list(user=outsider, outcome=DecisionOutcome.NOTED).exists()
     assert not decision_recorders(user=outsider).exists()
+
+
+def test_meetings_visible_are_ordered_by_board_date_and_title(agreement):
+    meeting_of(agreement, date(2024, 9, 12))
+    meeting_of(agreement, date(2024, 3, 1))
+    meeting_of(agreement, date(2024, 1, 10), name="A Joint Commissioning Board")
+    reader = UserFactory(role="Board member", organisation=agreement.parties.get(is_host=True).organisation)
+    assert [(meeting.board.name, meeting.held_on) for meeting in meetings_visible_to(user=reader)] == [
+        ("A Joint Commissioning Board", date(2024, 1, 10)), ("Test Health and Wellbeing Board", date(2024, 3, 1)),
+        ("Test Health and Wellbeing Board", date(2024, 9, 12))]
+    assert not meetings_visible_to(user=UserFactory(role="Board member")).exists()
+
+
+def test_the_next_meeting_of_each_of_the_users_own_boards(agreement):
+    meeting_of(agreement, date(2024, 3, 1))
+    following = meeting_of(agreement, date(2024, 9, 12))
+    overseeing = meeting_of(agreement, date(2024, 5, 1), name="NHS board")
+    overseeing.board.organisation = nhs_of(agreement)
+    overseeing.board.save()
+    member = UserFactory(role="Board member", organisation=host_of(agreement))
+    assert meetings_next(user=member, today=date(2024, 3, 2)) == [following], "not the NHS body's board"
+    assert meetings_next(user=member, today=date(2024, 9, 13)) == []
+    assert meetings_next(user=None, today=date(2024, 3, 2)) == [overseeing, following]
+    assert meetings_next(user=UserFactory(organisation=None), today=date(2024, 3, 2)) == []

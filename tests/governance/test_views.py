@@ -1,7 +1,7 @@
 """The governance pages: 200 for who may, 403 for a role without the permission, 404 for what the user may not see;
 forms go through the services; every table downloads as a spreadsheet."""
 
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
@@ -302,3 +302,23 @@ def test_another_organisation_finds_none_of_the_decisions(outsider_client, decis
     response = outsider_client.get(reverse("governance:decision_list"), {"outcome": "approved"})
     assert _listed(response) == []
     assert _rows(outsider_client.get(reverse("governance:decision_list_xlsx")))[1:] == []
+
+
+def test_meetings_are_listed_by_board_date_and_title(reader_client, agreement):
+    later = meeting_of(agreement, date(2024, 9, 12))
+    earlier = meeting_of(agreement, date(2024, 3, 1))
+    other = meeting_of(agreement, date(2024, 1, 10), name="A Joint Commissioning Board")
+    listing = reader_client.get(reverse("governance:board_list")).content.decode()
+    meetings = listing[listing.index('id="meetings"'):]
+    order = [meetings.index(meeting.get_absolute_url()) for meeting in (other, earlier, later)]
+    assert order == sorted(order), "by board name, then date"
+    assert "<th scope=\"col\" class=\"govuk-table__header\">Board</th>" in meetings
+    rows = _rows(reader_client.get(reverse("governance:meeting_list_xlsx")))
+    assert rows == [("Board", "Date", "Title", "Papers"),
+                    ("A Joint Commissioning Board", datetime(2024, 1, 10), None, 0),
+                    ("Test Health and Wellbeing Board", datetime(2024, 3, 1), None, 0),
+                    ("Test Health and Wellbeing Board", datetime(2024, 9, 12), None, 0)]
+    board = reader_client.get(earlier.board.get_absolute_url()).content.decode()
+    assert board.index(earlier.get_absolute_url()) < board.index(later.get_absolute_url()), "in date order"
+    assert _rows(reader_client.get(reverse("governance:board_meetings_xlsx", args=[earlier.board.pk])))[1][0] == (
+        datetime(2024, 3, 1))

@@ -64,3 +64,16 @@ def test_others_see_nothing_and_non_managers_compute_nothing(client, luton):
     client.force_login(User.objects.get(username="luton.auditor"))
     assert client.get(listing).status_code == 200
     assert client.post(listing, {"year": "2013-14", "outturn": "actual"}).status_code == 403
+
+
+def test_the_year_is_chosen_from_the_funds_years(client, luton):
+    client.force_login(User.objects.get(username="luton.manager"))
+    listing = reverse("settlement:list", args=[luton.fund.pk])
+    page = client.get(listing).content.decode()
+    select = page[page.index('<select class="govuk-select" id="id_year" name="year"'):page.index("</select>")]
+    assert [option.split('"')[1] for option in select.split('<option value=')[1:]] == [
+        "2013-14", "2014-15", "2015-16"]
+    assert '<option value="2015-16" selected>' in select, "the latest year begun"
+    response = client.post(listing, {"year": "2019-20", "outturn": "actual"})
+    assert "Select one of the fund&#x27;s financial years" in response.content.decode()
+    assert not SettlementRun.objects.exists()

@@ -1,9 +1,11 @@
 """The demo's boards, meetings and decisions (``data/governance.yaml``), loaded through the governance services.
 Safe to run again: what is already there is left as it is."""
 
+from datetime import timedelta
 from importlib import resources
 
 import yaml
+from django.utils import timezone
 
 from s75.agreements.models import Agreement
 from s75.governance.models import Board
@@ -29,6 +31,14 @@ def _meeting_load(board: Board, spec: dict) -> None:
         )
 
 
+def _next_meeting_arranged(board: Board, spec: dict) -> None:
+    """A board that meets regularly has its next meeting ``in_days`` after the demo is loaded, unless one is
+    arranged already: the demo always has a meeting coming up, whenever it is loaded."""
+    today = timezone.localdate()
+    if not board.meetings.filter(held_on__gte=today).exists():
+        _meeting_load(board, {**spec, "held_on": today + timedelta(days=spec["in_days"])})
+
+
 def governance_demo_load() -> None:
     data = yaml.safe_load(resources.files("s75.demo").joinpath("data", "governance.yaml").read_text("utf-8"))
     for spec in data["boards"]:
@@ -40,3 +50,5 @@ def governance_demo_load() -> None:
         )
         for meeting in spec["meetings"]:
             _meeting_load(board, meeting)
+        if "next_meeting" in spec:
+            _next_meeting_arranged(board, spec["next_meeting"])

@@ -98,6 +98,29 @@ def meeting_get(*, user, pk: int) -> Meeting:
     return Meeting.objects.select_related("board").get(pk=pk, board__in=boards_visible_to(user=user))
 
 
+def meetings_visible_to(*, user) -> QuerySet[Meeting]:
+    """The meetings of the boards the user may see, by board, date and title."""
+    return (Meeting.objects.filter(board__in=boards_visible_to(user=user)).select_related("board")
+            .order_by("board__name", "held_on", "title", "pk"))
+
+
+def meetings_next(*, user, today: date) -> list[Meeting]:
+    """The next meeting (on ``today`` or later) of each board the user's organisation, or one it succeeded, runs or
+    sits on (of every board, for administrators), with its papers; soonest first."""
+    if _sees_everything(user):
+        boards = Board.objects.all()
+    elif _sees_nothing(user):
+        return []
+    else:
+        boards = _own_boards(user)
+    upcoming = (Meeting.objects.filter(board__in=boards, held_on__gte=today).select_related("board")
+                .prefetch_related("papers").order_by("board_id", "held_on"))
+    first: dict[int, Meeting] = {}
+    for meeting in upcoming:
+        first.setdefault(meeting.board_id, meeting)
+    return sorted(first.values(), key=lambda meeting: (meeting.held_on, meeting.board.name))
+
+
 def user_may_govern(*, user, board: Board, permission: str) -> bool:
     """Whether ``user`` holds the governance permission and may see the board: the one place this is decided."""
     return user.has_perm(permission) and boards_visible_to(user=user).filter(pk=board.pk).exists()

@@ -7,6 +7,7 @@ app_name = "governance"
 urlpatterns = [
     path("", views.board_list_view, name="board_list"),
     path("boards.xlsx", views.board_list_xlsx, name="board_list_xlsx"),
+    path("meetings.xlsx", views.meeting_list_xlsx, name="meeting_list_xlsx"),
     path("boards/new/", views.board_create_view, name="board_create"),
     path("boards/<int:pk>/", views.board_detail_view, name="board_detail"),
     path("boards/<int:pk>/members.xlsx", views.board_members_xlsx, name="board_members_xlsx"),

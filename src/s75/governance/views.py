@@ -42,6 +42,7 @@ from .selectors import (
     decisions_visible_to,
     forward_plan,
     meeting_get,
+    meetings_visible_to,
     user_may_govern,
 )
 from .services import (
@@ -98,7 +99,18 @@ def _boards(request):
 def board_list_view(request):
     return render(request, "governance/board_list.html", {
         "boards": _boards(request), "may_create": request.user.has_perm(MANAGE),
+        "meetings": meetings_visible_to(user=request.user),
     })
+
+
+@login_required
+def meeting_list_xlsx(request):
+    workbook = table_workbook(
+        title="Meetings", headers=["Board", "Date", "Title", "Papers"],
+        rows=[[meeting.board.name, meeting.held_on, meeting.title, meeting.papers.count()]
+              for meeting in meetings_visible_to(user=request.user)],
+    )
+    return xlsx_response(workbook, "meetings.xlsx")
 
 
 @login_required
@@ -134,13 +146,17 @@ def board_create_view(request):
     return _form_page(request, form, heading="Add a board", submit="Add board", back=reverse("governance:board_list"))
 
 
+def _board_meetings(board: Board):
+    return board.meetings.order_by("held_on", "title", "pk")
+
+
 @login_required
 def board_detail_view(request, pk: int):
     board = _board_or_404(request, pk)
     return render(request, "governance/board_detail.html", {
         "board": board,
         "members": board.members.select_related("organisation"),
-        "meetings": board.meetings.all(),
+        "meetings": _board_meetings(board),
         "agreements": board.agreements.filter(pk__in=agreements_visible_to(user=request.user)),
         "may_manage": user_may_govern(user=request.user, board=board, permission=MANAGE),
     })
@@ -164,7 +180,7 @@ def board_meetings_xlsx(request, pk: int):
         title="Meetings", headers=["Date", "Title", "Papers", "Decisions"],
         rows=[[meeting.held_on, meeting.title, meeting.papers.count(),
                decisions_visible_to(user=request.user).filter(meeting=meeting).count()]
-              for meeting in board.meetings.all()],
+              for meeting in _board_meetings(board)],
     )
     return xlsx_response(workbook, f"board-{board.pk}-meetings.xlsx")
 

@@ -2,13 +2,27 @@
 totals of a listing of lines searched for, which no balance holds."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from s75.agreements.selectors import agreement_noted_visible, agreements_visible_to
 from s75.core.fiscal import FinancialMonth, FinancialYear
 
-from .models import Account, AccountRole, Balance, Fund, JournalEntry, JournalLine, Period
+from .importing import REJECTED
+from .models import (
+    Account,
+    AccountRole,
+    Balance,
+    Fund,
+    ImportRun,
+    ImportStatus,
+    JournalEntry,
+    JournalLine,
+    LedgerImport,
+    Period,
+    PeriodStatus,
+)
 
 
 def fund_get(*, user, pk: int) -> Fund:
@@ -16,6 +30,12 @@ def fund_get(*, user, pk: int) -> Fund:
     fund = Fund.objects.select_related("agreement").get(pk=pk, agreement__in=agreements_visible_to(user=user))
     agreement_noted_visible(user=user, agreement=fund.agreement)
     return fund
+
+
+def funds_visible_to(*, user) -> QuerySet[Fund]:
+    """The funds of the agreements the user may see, by their agreement's title."""
+    return Fund.objects.filter(agreement__in=agreements_visible_to(user=user)).select_related("agreement").order_by(
+        "agreement__title", "pk")
 
 
 def fund_years(fund: Fund) -> list[FinancialYear]:
@@ -153,3 +173,39 @@ def ledger_lines_totals(*, lines: QuerySet[JournalLine]) -> LineTotals:
         credits=Sum("amount_pence", filter=Q(amount_pence__lt=0), default=0),
     )
     return LineTotals(debit_pence=totals["debits"], credit_pence=-totals["credits"])
+
+
+def _ended_by(today: date) -> Q:
+    """Periods whose month has ended by ``today``: those before the month ``today`` is in."""
+    current = FinancialMonth.containing(today)
+    return Q(financial_year__lt=current.year.start_year) | Q(financial_year=current.year.start_year,
+                                                            number__lt=current.month)
+
+
+def periods_ended_open(*, user, today: date) -> QuerySet[Period]:
+    """The periods of the funds the user may see whose month has ended by ``today`` and that are still open, by fund,
+    then in the order they close."""
+    return (Period.objects.filter(_ended_by(today), fund__in=funds_visible_to(user=user), status=PeriodStatus.OPEN)
+            .select_related("fund__agreement")
+            .order_by("fund__agreement__title", "fund_id", "financial_year", "number"))
+
+
+def period_last_ended(*, fund: Fund, today: date) -> Period | None:
+    """The fund's latest period whose month has ended by ``today``: last month's, or the last of a term that is over;
+    None before the first has ended."""
+    return fund.periods.filter(_ended_by(today)).order_by("-financial_year", "-number").first()
+
+
+def import_runs_failed(*, user) -> QuerySet[ImportRun]:
+    """The general-ledger imports asked for from a page, on the funds the user may see, that failed (the task
+    stopped with an error) or whose file was rejected, and that no file posted to the fund since has put right;
+    latest first. A dry run that found problems did what it was asked, so it is not among them."""
+    last_posted = (LedgerImport.objects.filter(fund=OuterRef("fund"), status=ImportStatus.POSTED)
+                   .values("fund").annotate(last=Max("finished_at")).values("last"))
+    return (
+        ImportRun.objects.filter(fund__in=funds_visible_to(user=user), dry_run=False)
+        .filter(~Q(error="") | Q(outcome__status=REJECTED))
+        .annotate(last_posted=Subquery(last_posted))
+        .filter(Q(last_posted__isnull=True) | Q(created_at__gt=F("last_posted")))
+        .select_related("fund__agreement").order_by("-created_at", "-id")
+    )

@@ -1,14 +1,15 @@
 """Reads for the reports: the snapshot of every figure a paper prints, the fund's versions, and where their files
 are kept (``var/reports``)."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.dateformat import format as date_format
 
-from s75.core.fiscal import Quarter
+from s75.core.fiscal import FinancialMonth, FinancialYear, Quarter
 from s75.ledger.models import Fund
 from s75.monitoring.selectors import monitoring_report
 
@@ -86,3 +87,44 @@ def report_download_name(*, version: ReportVersion, fmt: str) -> str:
     kind = "annual-return" if version.period.is_annual else "quarterly-report"
     return (f"{version.fund.agreement.reference}-{kind}-{version.period.year.label}-Q{version.quarter}"
             f"-v{version.number}.{fmt}")
+
+
+@dataclass(frozen=True)
+class ReportDue:
+    """A fund's paper for a quarter that has not been made: the quarterly report, or the annual return for the
+    fourth quarter."""
+
+    quarter: Quarter
+    due_on: date
+
+    @property
+    def title(self) -> str:
+        if self.quarter.is_annual:
+            return f"Annual return {self.quarter.year.label}"
+        return f"Quarterly report {self.quarter.year.label} Q{self.quarter.number}"
+
+
+def _month_after_ends(day: date) -> date:
+    """The last day of the month after ``day``'s."""
+    first_after_next = date(day.year + (day.month >= 11), (day.month + 1) % 12 + 1, 1)
+    return first_after_next - timedelta(days=1)
+
+
+def report_due(*, fund: Fund, today: date) -> ReportDue | None:
+    """The fund's paper for the latest quarter of its agreement's term to have ended by ``today``, when no version of
+    it has been made; None when it has, or no quarter of the term has ended. A paper is due within a month of its
+    quarter's end, so that the board can note it within the weeks the forward plan allows
+    (``governance.selectors.REPORT_DUE_WEEKS``)."""
+    agreement = fund.agreement
+    last_day = min(today - timedelta(days=1), agreement.end_date)
+    month = FinancialMonth.containing(last_day)
+    quarter = Quarter(month.year, (month.month - 1) // 3 + 1)
+    if quarter.ends_on > last_day:  # not ended yet: the quarter before it
+        before = FinancialYear(quarter.year.start_year - 1)
+        quarter = Quarter(quarter.year, quarter.number - 1) if quarter.number > 1 else Quarter(before, 4)
+    if quarter.ends_on < agreement.start_date:
+        return None
+    if ReportVersion.objects.filter(fund=fund, financial_year=quarter.year.start_year,
+                                    quarter=quarter.number).exists():
+        return None
+    return ReportDue(quarter, _month_after_ends(quarter.ends_on))

@@ -9,6 +9,12 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # var/ sits beside the checkout's src/ (or the working directory when installed elsewhere).
 VAR_DIR = Path(os.environ.get("S75_VAR_DIR", Path.cwd() / "var"))
 
+
+def env_flag(name: str) -> bool:
+    """Whether the environment variable ``name`` is set to 1, true, yes or on."""
+    return os.environ.get(name, "").lower() in {"1", "true", "yes", "on"}
+
+
 DEBUG = False
 ALLOWED_HOSTS: list[str] = os.environ.get("S75_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
@@ -36,6 +42,7 @@ INSTALLED_APPS = [
     "s75.governance",
     "s75.reports",
     "s75.settlement",
+    "s75.home",
     "s75.demo",
 ]
 
@@ -90,7 +97,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["s75.accounts.backends.UserBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "agreements:list"
+LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -129,6 +136,15 @@ DEFAULT_FROM_EMAIL = "s75@localhost"
 
 # Months before an agreement's end date when a renewal alert is raised, unless the agreement says otherwise.
 S75_RENEWAL_NOTICE_MONTHS = 6
+
+# Server errors go to the console (gunicorn's error log, or the terminal of `make run`), since there are no ADMINS to
+# mail them to and Django prints them only when DEBUG is on.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+}
 
 # Outside production, static files are served from the apps as they are (no collectstatic step).
 WHITENOISE_AUTOREFRESH = True

@@ -1,11 +1,16 @@
-"""Local development and the demo started by ``make run``: SQLite under var/, DEBUG on, a per-checkout key."""
+"""Local development and the demo started by ``make run``: SQLite under var/, a per-checkout key.
+
+DEBUG is off unless ``S75_DEBUG`` turns it on, so that the demo shows the product's own pages for a page not found
+and a server error, as production does (WhiteNoise serves the static files either way); a developer who wants
+Django's debug pages runs ``S75_DEBUG=1 make run``. Server errors are printed to the console (base.LOGGING).
+"""
 
 import secrets
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import VAR_DIR, env_flag
 
-DEBUG = True
+DEBUG = env_flag("S75_DEBUG")
 
 
 def _dev_secret_key() -> str:

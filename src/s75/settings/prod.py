@@ -5,9 +5,9 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import database_from_env
+from .base import database_from_env, env_flag
 
-if os.environ.get("S75_DEBUG", "").lower() in {"1", "true", "yes", "on"}:
+if env_flag("S75_DEBUG"):
     raise ImproperlyConfigured("DEBUG must be off in production: unset S75_DEBUG.")
 try:
     SECRET_KEY = os.environ["S75_SECRET_KEY"]
@@ -39,12 +39,4 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
-
-# Server errors go to the console (gunicorn's error log), since production has no ADMINS to mail them to.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
 }

@@ -1,8 +1,9 @@
 """The form that computes a new draft settlement: the year, the outturn to use, and any spend outside the
 agreement per schedule."""
 
+from datetime import date
+
 from django import forms
-from django.core.exceptions import ValidationError
 
 from s75.agreements.models import Agreement
 from s75.core.fiscal import FinancialYear
@@ -13,14 +14,19 @@ from .models import OutturnBasis
 
 
 class SettlementRunForm(GovukForm):
-    year = forms.CharField(label="Financial year", help_text="For example, 2024-25",
-                           widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
-                           error_messages={"required": "Enter the financial year, for example 2024-25"})
+    year = forms.ChoiceField(label="Financial year", help_text="One of the years of the fund's ledger",
+                             error_messages={"required": "Select the financial year",
+                                             "invalid_choice": "Select one of the fund's financial years"})
     outturn = forms.ChoiceField(label="Outturn", choices=OutturnBasis.choices, initial=OutturnBasis.ACTUAL,
                                 widget=forms.RadioSelect)
 
-    def __init__(self, *args, agreement: Agreement, **kwargs):
+    def __init__(self, *args, agreement: Agreement, years: list[FinancialYear], today: date, **kwargs):
+        """``years`` are the fund's, in order; the latest of them to have begun by ``today`` is chosen at first."""
         super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year.label, year.label) for year in years]
+        begun = [year for year in years if year.starts_on <= today]
+        if years:
+            self.fields["year"].initial = (begun or years)[-1].label
         self.schedules = list(agreement.schedules.order_by("number"))
         for schedule in self.schedules:
             self.fields[f"outside_{schedule.number}"] = forms.CharField(
@@ -30,10 +36,7 @@ class SettlementRunForm(GovukForm):
         self.sections = [("Spend outside the agreement", [f"outside_{s.number}" for s in self.schedules])]
 
     def clean_year(self) -> FinancialYear:
-        try:
-            return FinancialYear.parse(self.cleaned_data["year"])
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from exc
+        return FinancialYear.parse(self.cleaned_data["year"])
 
     def clean(self):
         data = super().clean()

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from s75.agreements.models import Agreement, FundingType
-from s75.agreements.selectors import agreements_visible_to
+from s75.agreements.models import Agreement, FundingType, Party
+from s75.agreements.selectors import agreements_visible_to, user_acts_for_party
 from s75.budgets.models import Contribution, Receipt
 from s75.core.fiscal import FinancialYear
 from s75.monitoring.selectors import monitoring_latest_period, monitoring_report
@@ -18,6 +18,7 @@ from s75.riskshare.allocation import Cap, Rules, ScheduleFigures, Terms, allocat
 from s75.riskshare.selectors import allocation_terms
 
 from .models import OutturnBasis, SettlementRun, SettlementStatus
+from .permissions import APPROVE_SETTLEMENT
 
 
 class SettlementUnavailable(Exception):
@@ -287,3 +288,33 @@ def settlement_latest(*, agreement: Agreement, year: FinancialYear) -> Settlemen
     """The year's final run if there is one, else its latest draft."""
     runs = SettlementRun.objects.filter(agreement=agreement, financial_year=year.start_year)
     return runs.filter(status=SettlementStatus.FINAL).first() or runs.order_by("-version").first()
+
+
+def settlement_final_years(*, agreement: Agreement) -> set[int]:
+    """The financial years (by start year) whose settlement of the agreement is final."""
+    return set(SettlementRun.objects.filter(agreement=agreement, status=SettlementStatus.FINAL)
+               .values_list("financial_year", flat=True))
+
+
+def settlement_runs_to_approve(*, user) -> list[tuple[SettlementRun, list[Party]]]:
+    """Each draft the user may approve for a partner, with those partners: the latest version of a year not yet
+    final, on an agreement the user may see, not yet approved by a partner the user is a finance lead of."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.has_perm(APPROVE_SETTLEMENT):
+        return []
+    runs = (SettlementRun.objects.filter(agreement__in=agreements_visible_to(user=user))
+            .select_related("agreement").prefetch_related("approvals", "agreement__parties").defer("inputs", "results")
+            .order_by("agreement__title", "agreement_id", "financial_year", "-version"))
+    latest: dict[tuple[int, int], SettlementRun] = {}
+    for run in runs:  # each year's versions latest first: the first is the one to approve
+        latest.setdefault((run.agreement_id, run.financial_year), run)
+    waiting = []
+    for run in latest.values():
+        if run.status == SettlementStatus.FINAL:
+            continue
+        approved = {approval.party_id for approval in run.approvals.all()}
+        parties = [party for party in sorted(run.agreement.parties.all(), key=lambda party: (party.position, party.pk))
+                   if party.pk not in approved
+                   and user_acts_for_party(user=user, party=party, permission=APPROVE_SETTLEMENT)]
+        if parties:
+            waiting.append((run, parties))
+    return waiting

@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from s75.agreements.selectors import user_acts_for_party, user_may_change
 from s75.core.exports import xlsx_response
 from s75.ledger.pages import fund_or_404
+from s75.ledger.selectors import fund_years
 
 from .charts import partners_chart
 from .forms import SettlementRunForm
@@ -32,7 +34,8 @@ def _run_or_404(fund, number: int) -> SettlementRun:
 def settlement_list_view(request, pk: int):
     fund = fund_or_404(request, pk)
     may_settle = user_may_change(user=request.user, agreement=fund.agreement, permission=SETTLE_FUND)
-    form = SettlementRunForm(request.POST if request.method == "POST" else None, agreement=fund.agreement)
+    form = SettlementRunForm(request.POST if request.method == "POST" else None, agreement=fund.agreement,
+                             years=fund_years(fund), today=timezone.localdate())
     if request.method == "POST":
         if not may_settle:
             raise PermissionDenied
