@@ -194,6 +194,10 @@ def test_a_rejected_import_waits_until_a_file_is_posted(ours, var_dir, tmp_path,
     assert failed_imports(user=ours.nhs_finance) == [], "a finance lead imports nothing"
     upload("april-corrected.csv", [row()])
     assert failed_imports(user=ours.manager) == []
+    # The fund's partners contribute to 2024-25 only, so a file of 2025-26 is held back until someone says why.
+    upload("may-2025.csv", [row(day="2025-05-31", line_id="M1")])
+    assert [item.text for item in failed_imports(user=ours.manager)] == [
+        "may-2025.csv: held back: its lines fall in a year with no budget"]
 
 
 # The partner finance lead's items --------------------------------------------------------------------------------

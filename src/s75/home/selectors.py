@@ -20,6 +20,7 @@ from s75.core.fiscal import FinancialMonth, FinancialYear
 from s75.core.money import format_gbp
 from s75.governance.models import DecisionSubject
 from s75.governance.selectors import PlanState, forward_plan, meetings_next
+from s75.ledger.importing import HELD
 from s75.ledger.models import Fund
 from s75.ledger.permissions import CLOSE_PERIOD, POST_LEDGER
 from s75.ledger.selectors import funds_visible_to, import_runs_failed, period_last_ended, periods_ended_open
@@ -81,11 +82,19 @@ def failed_imports(*, user) -> list[HomeItem]:
     if not user.has_perm(POST_LEDGER):
         return []
     return [
-        HomeItem(f"{run.filename}: {'failed' if run.error else 'rejected'}",
+        HomeItem(f"{run.filename}: {_import_trouble(run)}",
                  reverse("imports:run", args=[run.fund_id, run.pk]),
                  detail=f"{run.fund.agreement.title}, {date_format(run.created_at, 'j F Y H:i')}")
         for run in import_runs_failed(user=user)
     ]
+
+
+def _import_trouble(run) -> str:
+    if run.error:
+        return "failed"
+    if (run.outcome or {}).get("status") == HELD:
+        return "held back: its lines fall in a year with no budget"
+    return "rejected"
 
 
 def periods_to_close(*, user, today: date) -> list[HomeItem]:

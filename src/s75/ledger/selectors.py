@@ -9,7 +9,7 @@ from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from s75.agreements.selectors import agreement_noted_visible, agreements_visible_to
 from s75.core.fiscal import FinancialMonth, FinancialYear
 
-from .importing import REJECTED
+from .importing import HELD, REJECTED
 from .models import (
     Account,
     AccountRole,
@@ -198,13 +198,14 @@ def period_last_ended(*, fund: Fund, today: date) -> Period | None:
 
 def import_runs_failed(*, user) -> QuerySet[ImportRun]:
     """The general-ledger imports asked for from a page, on the funds the user may see, that failed (the task
-    stopped with an error) or whose file was rejected, and that no file posted to the fund since has put right;
+    stopped with an error), whose file was rejected or was held back (its lines fall in a year with no budget), and
+    that no file posted to the fund since has put right;
     latest first. A dry run that found problems did what it was asked, so it is not among them."""
     last_posted = (LedgerImport.objects.filter(fund=OuterRef("fund"), status=ImportStatus.POSTED)
                    .values("fund").annotate(last=Max("finished_at")).values("last"))
     return (
         ImportRun.objects.filter(fund__in=funds_visible_to(user=user), dry_run=False)
-        .filter(~Q(error="") | Q(outcome__status=REJECTED))
+        .filter(~Q(error="") | Q(outcome__status__in=[REJECTED, HELD]))
         .annotate(last_posted=Subquery(last_posted))
         .filter(Q(last_posted__isnull=True) | Q(created_at__gt=F("last_posted")))
         .select_related("fund__agreement").order_by("-created_at", "-id")

@@ -7,11 +7,17 @@ request reads first, in one query: the page after a posting, a forecast, a conse
 drawn afresh, so what is kept is never stale, and what was kept under an older version is simply never asked for
 again (the cache drops it when full or after a day). Nothing kept depends on the reader but their rights, which are
 part of the key of the page's parts: whether the reader may see the fund at all is decided on every request.
+
+The key also holds a digest of the product's own code and templates (``drawing``), so that a release that draws the
+page differently (a new chart, another way of writing money) never serves what an older release kept in a shared
+cache such as Redis.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache as once
 from hashlib import blake2b
+from pathlib import Path
 
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
@@ -44,8 +50,23 @@ class KeptFund:
     commentary: dict[tuple[int, int], MonthCommentary]
 
 
+def code_digest(root: Path) -> str:
+    """A digest of the names and contents of the Python files and templates under ``root``."""
+    digest = blake2b(digest_size=8)
+    for path in sorted(path for pattern in ("*.py", "*.html") for path in root.rglob(pattern)):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@once
+def drawing() -> str:
+    """The digest of this release of s75's code and templates, read once per process."""
+    return code_digest(Path(__file__).resolve().parent.parent)
+
+
 def _key(kind: str, *parts) -> str:
-    return f"monitoring:{kind}:{blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"
+    return f"monitoring:{kind}:{drawing()}:{blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"
 
 
 def kept_fund(*, fund_id: int) -> KeptFund | None:
