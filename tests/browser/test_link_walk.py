@@ -17,9 +17,9 @@ The walk itself is plain HTTP through Django's test client, which reaches the th
 (every month's dashboard and forms, every filter of the ledger's lines) in well under a minute per user. axe runs in
 Chromium against the live server on the first page the walk reaches of each pattern, for each user: the pages of one
 pattern come from one template and differ only in their figures (another month, another schedule), while a run of
-axe takes about a second, so running it on all of them would take an hour per database, against a few minutes for
-one page per pattern and user. The sign-in page, where each user starts, is checked too, and a few pages of each user
-are saved as screenshots in test-artifacts/link-walk/.
+axe takes most of a second, so running it on all 3,300 of them would take some forty minutes per database, against
+two or three for one page per pattern and user (about 190). The sign-in page, where each user starts, is checked
+too, and a few pages of each user are saved as screenshots in test-artifacts/link-walk/.
 
 The Django admin's own pages are not walked beyond its index: they are Django's, one per model and object.
 """
