@@ -7,6 +7,8 @@ S75 := $(BIN)/s75
 HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+# The browser tests' accessibility checker, from the npm registry at the version package-lock.json pins.
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: install demo run serve test test-sqlite test-postgres lint clean
 
@@ -17,9 +19,14 @@ $(BIN)/activate: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(BIN)/activate
 
-install: $(BIN)/activate
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	touch $(AXE)
 
-demo: install
+# Everything the tests need; the demo and production need only the Python environment.
+install: $(BIN)/activate $(AXE)
+
+demo: $(BIN)/activate
 	$(S75) migrate --no-input -v0
 	$(S75) load-reference-data
 	$(S75) load-demo
@@ -32,7 +39,7 @@ run: demo
 	scripts/with-worker $(S75) runserver --noreload $(HOST):$(PORT)
 
 # Production: S75_SECRET_KEY and DATABASE_URL from the environment (see README.md, "Serve in production").
-serve: install
+serve: $(BIN)/activate
 	DJANGO_SETTINGS_MODULE=s75.settings.prod $(S75) collectstatic --no-input -v0
 	DJANGO_SETTINGS_MODULE=s75.settings.prod scripts/with-worker $(BIN)/gunicorn --config python:s75.settings.gunicorn s75.wsgi
 
@@ -50,4 +57,4 @@ test-postgres: install
 test: lint test-sqlite test-postgres
 
 clean:
-	rm -rf $(VENV) var test-artifacts .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules var test-artifacts .pytest_cache .hypothesis

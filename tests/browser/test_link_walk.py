@@ -1,0 +1,318 @@
+"""Every page a demo user may open is reachable by following links from the home page, answers, and passes axe.
+
+With the demo loaded, each demo user signs in and the walk follows every same-site ``<a href>`` breadth-first from
+``/``, each address (path and query) once, without submitting a form or signing out. It records the URL pattern of
+every address it reaches. The test fails when:
+
+- a pattern the user may open is not reached: a page reachable only by typing its address. The patterns a user
+  cannot reach by a link (a form's POST, an object they cannot see, a permission they lack, a state of the demo's
+  data) are listed below with the reason for each; a listed pattern that the walk does reach fails too, so that the
+  list stays true;
+- a link answers anything but 200 (or a redirect within the site): a 404 or a 500 from a link is a bug;
+- a download (a spreadsheet, CSV, PDF or Word file) answers with the wrong content type; downloads are checked, not
+  parsed;
+- axe-core finds a WCAG 2.0/2.1/2.2 A or AA violation on a page.
+
+The walk itself is plain HTTP through Django's test client, which reaches the thousands of addresses of the demo
+(every month's dashboard and forms, every filter of the ledger's lines) in well under a minute per user. axe runs in
+Chromium against the live server on the first page the walk reaches of each pattern, for each user: the pages of one
+pattern come from one template and differ only in their figures (another month, another schedule), while a run of
+axe takes most of a second, so running it on all 3,300 of them would take some forty minutes per database, against
+two or three for one page per pattern and user (about 190). The sign-in page, where each user starts, is checked
+too, and a few pages of each user are saved as screenshots in test-artifacts/link-walk/.
+
+The Django admin's own pages are not walked beyond its index: they are Django's, one per model and object.
+"""
+
+import time
+from collections import deque
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from s75.demo.services import DEMO_PASSWORD, DEMO_USERS
+from tests.browser.axe import axe_violations
+
+ARTIFACTS = Path("test-artifacts") / "link-walk"
+
+MANAGER, ICB_FINANCE, HOST_FINANCE = "luton.manager", "blmk.finance", "luton.finance"
+COMMISSIONER, BOARD_MEMBER, AUDITOR, ADMIN = "bexley.commissioner", "leics.board", "luton.auditor", "admin"
+LUTON_FINANCE_AND_AUDIT = (ICB_FINANCE, HOST_FINANCE, AUDITOR)
+LUTON_USERS = (MANAGER, *LUTON_FINANCE_AND_AUDIT)
+NO_FUND = (COMMISSIONER, BOARD_MEMBER)
+
+# Patterns that no link reaches, for any user.
+NOT_LINKED = {
+    "logout": "signing out is the header's Sign out button, a POST",
+    "agreements:transition": "a POST: the buttons on the agreement page that move it on",
+    "ledger:fund_open": "a POST: the agreement page's button that opens the fund",
+    "ledger:period_close": "a POST: the fund page's button that closes a month",
+    "ledger:entry_reverse": "a POST: the entry page's reversal form",
+    "monitoring:action_status": "a POST: the recovery plan's buttons that change an action's status",
+    "reports:generate": "a POST: the reports page's form",
+    "reports:reproduce": "a POST: a report's Produce again button",
+    "settlement:approve": "a POST: a partner's approval of a settlement run",
+    "reports:run_progress": "JSON the report's progress page polls, not a page",
+    "imports:run_progress": "JSON the import's progress page polls, not a page",
+    "reports:run": "the demo has made no report: one is made by the reports page's POST",
+    "reports:file": "the demo has made no report: one is made by the reports page's POST",
+    "settlement:run": "the demo has no settlement run: one is computed by the settlement page's POST",
+    "settlement:pdf": "the demo has no settlement run: one is computed by the settlement page's POST",
+    "settlement:xlsx": "the demo has no settlement run: one is computed by the settlement page's POST",
+    "imports:run": "the demo's import was posted by `s75 load-demo`, not uploaded through the pages (a POST)",
+    "imports:run_problems": "the demo's import was posted by `s75 load-demo`, not uploaded through the pages (a POST)",
+    "imports:import_problems": "the demo's import has no problems, and the list is linked only when there are some",
+    "budgets:receipt_record": "every demo instalment (Luton's 2013-14) is paid in full; the others have none set",
+    "ledger:instalments_overdue_xlsx": "no demo instalment is overdue; the download is linked beside the table",
+    "governance:paper_download": "the demo's papers are titles or links elsewhere, with no file uploaded",
+    "governance:board_members_xlsx": "no demo board has members recorded; the download is linked beside the table",
+    "monitoring:commitments_xlsx": "the demo records no commitments; the download is linked beside the table",
+}
+
+
+def _for(users, reason: str) -> dict[str, str]:
+    return dict.fromkeys(users, reason)
+
+
+NEEDS_MANAGE = "needs agreements.manage_agreement, which finance leads, auditors and board members lack"
+LUTON_ENDED = "Luton's agreement has ended: its terms no longer change"
+NO_FUND_REASON = "the agreements they see (Bexley, Leicestershire) have no fund open: opening one is a POST"
+LUTON_NO_MEETINGS = "the demo's Luton board has no meetings, so no meeting, decision or decision list"
+NEEDS_POST_LEDGER = "needs ledger.post_ledger, the pooled fund manager's"
+EDIT_TERMS = {**_for(LUTON_FINANCE_AND_AUDIT + (BOARD_MEMBER,), NEEDS_MANAGE), MANAGER: LUTON_ENDED}
+FUND_PAGE = _for(NO_FUND, NO_FUND_REASON)
+
+# Patterns that the named users cannot reach by a link, and why.
+NOT_OPEN_TO: dict[str, dict[str, str]] = {
+    "agreements:create": _for(LUTON_FINANCE_AND_AUDIT + (BOARD_MEMBER,), NEEDS_MANAGE),
+    "agreements:edit": EDIT_TERMS,
+    "agreements:party_add": EDIT_TERMS,
+    "agreements:schedule_create": EDIT_TERMS,
+    "agreements:schedule_edit": EDIT_TERMS,
+    "budgets:contribution_set": EDIT_TERMS,
+    "riskshare:terms_edit": EDIT_TERMS,
+    "agreements:renew": EDIT_TERMS,
+    "agreements:approval_record": {
+        **_for(LUTON_FINANCE_AND_AUDIT + (BOARD_MEMBER,), NEEDS_MANAGE), MANAGER: LUTON_ENDED,
+        COMMISSIONER: "Bexley's agreement is in force: every approval it needed is recorded",
+    },
+    "agreements:audit": _for(NO_FUND, "needs audit.view_audit_trail"),
+    "agreements:audit_xlsx": _for(NO_FUND, "needs audit.view_audit_trail"),
+    "budgets:instalments_generate": _for(LUTON_FINANCE_AND_AUDIT + NO_FUND, NEEDS_POST_LEDGER),
+    "budgets:instalments_xlsx": _for(NO_FUND, "no instalments are set for Bexley or Leicestershire in the demo"),
+    "documents:clause_edit": _for(LUTON_FINANCE_AND_AUDIT + NO_FUND, "needs documents.edit_clause_templates"),
+    "governance:board_create": _for(LUTON_FINANCE_AND_AUDIT + (BOARD_MEMBER,), "needs governance.manage_governance"),
+    "governance:meeting_create": _for(LUTON_FINANCE_AND_AUDIT + (BOARD_MEMBER,), "needs governance.manage_governance"),
+    "governance:member_add": _for(LUTON_FINANCE_AND_AUDIT + (BOARD_MEMBER,), "needs governance.manage_governance"),
+    "governance:paper_add": {**_for(LUTON_USERS, LUTON_NO_MEETINGS),
+                             BOARD_MEMBER: "needs governance.manage_governance"},
+    "governance:decision_record": {**_for(LUTON_USERS, LUTON_NO_MEETINGS),
+                                   BOARD_MEMBER: "needs governance.record_decision"},
+    "governance:decision_approval": {**_for(LUTON_USERS, LUTON_NO_MEETINGS), BOARD_MEMBER: NEEDS_MANAGE},
+    "governance:meeting_detail": _for(LUTON_USERS, LUTON_NO_MEETINGS),
+    "governance:meeting_decisions_xlsx": _for(LUTON_USERS, LUTON_NO_MEETINGS),
+    "governance:board_meetings_xlsx": _for(LUTON_USERS, LUTON_NO_MEETINGS),
+    "governance:decision_detail": _for(LUTON_USERS, LUTON_NO_MEETINGS),
+    "governance:decision_list_xlsx": _for(LUTON_USERS, LUTON_NO_MEETINGS),
+    "governance:forward_plan_xlsx": _for(LUTON_USERS + (BOARD_MEMBER,),
+                                         "no decision of theirs is planned, so the forward plan has no table"),
+    "monitoring:commentary": {**_for(LUTON_FINANCE_AND_AUDIT, NEEDS_POST_LEDGER), **FUND_PAGE},
+    "monitoring:forecast": {**_for(LUTON_FINANCE_AND_AUDIT, NEEDS_POST_LEDGER), **FUND_PAGE},
+    "monitoring:profile": {**_for(LUTON_FINANCE_AND_AUDIT, NEEDS_POST_LEDGER), **FUND_PAGE},
+    "monitoring:recovery": {**_for(LUTON_FINANCE_AND_AUDIT, NEEDS_POST_LEDGER), **FUND_PAGE},
+    "monitoring:consent": {
+        **_for((MANAGER, AUDITOR), "needs monitoring.record_consent, a partner finance lead's"),
+        HOST_FINANCE: "the host records no consent: only the ICB's (formerly the CCG's) is needed", **FUND_PAGE,
+    },
+    **{pattern: {**_for(LUTON_FINANCE_AND_AUDIT, NEEDS_POST_LEDGER), **FUND_PAGE} for pattern in (
+        "imports:upload", "imports:mapping_new", "imports:mapping_edit", "imports:cost_centres",
+    )},
+    **{pattern: FUND_PAGE for pattern in (
+        "imports:history", "imports:history_xlsx", "imports:import", "imports:mappings",
+        "ledger:fund", "ledger:lines", "ledger:lines_csv", "ledger:lines_xlsx", "ledger:entry",
+        "ledger:expenditure_xlsx", "ledger:trial_balance_xlsx",
+        "monitoring:dashboard", "monitoring:commitments", "monitoring:table_xlsx",
+        "reports:list", "settlement:list",
+    )},
+}
+
+DOWNLOAD_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+# The first page reached of each of these patterns is saved as a screenshot for each user.
+SCREENSHOTS = ("agreements:list", "agreements:detail", "ledger:fund", "monitoring:dashboard", "governance:board_detail")
+
+
+def pattern_name(path: str) -> str:
+    """The URL pattern a path matches: its namespaced name, or its route where it has none (``/``)."""
+    match = resolve(path)
+    return match.view_name if match.url_name else f"/{match.route}"
+
+
+def every_pattern(resolver=None, namespace: str = "", prefix: str = "") -> set[str]:
+    """The names of every URL pattern of the site, as ``pattern_name`` gives them; the admin's beyond its index are
+    left out (Django's own pages)."""
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= every_pattern(entry, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            names.add(f"{namespace}{entry.name}" if entry.name else f"/{prefix}{entry.pattern}")
+    return {name for name in names if not name.startswith(("admin:", "/admin/")) or name == "admin:index"}
+
+
+class LinkParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def _same_site(base: str, href: str) -> str | None:
+    """The path and query of a link within the site that the walk follows, or None for any other link."""
+    parts = urlsplit(urljoin(base, href))
+    if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
+        return None
+    if parts.path.startswith("/admin/") and parts.path != "/admin/":
+        return None
+    if parts.path in ("/sign-out/",) or parts.path.startswith("/static/"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+class Walk:
+    """One user's breadth-first walk of the site's links from ``/``, by HTTP."""
+
+    def __init__(self, client: Client):
+        self.client = client
+        self.pages: dict[str, str] = {}  # the first page of each pattern that is an HTML page, in the walk's order
+        self.reached: set[str] = set()
+        self.problems: list[str] = []
+        self.addresses = 0
+
+    def run(self) -> None:
+        linked_from = {"/": "the start"}
+        queue = deque(["/"])
+        while queue:
+            address = queue.popleft()
+            self.addresses += 1
+            response = self.client.get(address)
+            try:
+                where = f"{address} (linked from {linked_from[address]})"
+                pattern = pattern_name(urlsplit(address).path)
+                self.reached.add(pattern)
+                for link in self._links(address, pattern, response, where):
+                    if link not in linked_from:
+                        linked_from[link] = address
+                        queue.append(link)
+            finally:
+                response.close()
+
+    def _links(self, address: str, pattern: str, response, where: str) -> list[str]:
+        if response.status_code in (301, 302):
+            target = _same_site(address, response["Location"])
+            if target is None or urlsplit(target).path == "/sign-in/":
+                self.problems.append(f"{where} redirects to {response['Location']}")
+                return []
+            return [target]
+        if response.status_code != 200:
+            self.problems.append(f"{where} answers {response.status_code}")
+            return []
+        content_type = response["Content-Type"]
+        extension = Path(urlsplit(address).path).suffix
+        if extension in DOWNLOAD_TYPES:
+            if not content_type.startswith(DOWNLOAD_TYPES[extension]):
+                self.problems.append(f"{where} answers {content_type}, not {DOWNLOAD_TYPES[extension]}")
+            return []
+        if not content_type.startswith("text/html"):
+            if "attachment" not in response.get("Content-Disposition", ""):
+                self.problems.append(f"{where} answers {content_type} and is not a download")
+            return []
+        self.pages.setdefault(pattern, address)
+        if pattern.startswith("admin:"):
+            return []
+        parser = LinkParser()
+        parser.feed(response.content.decode())
+        return [link for link in (_same_site(address, href) for href in parser.hrefs) if link is not None]
+
+
+def _sign_in(page, base_url: str, username: str) -> list[str]:
+    """Sign in through the sign-in form, after checking that page with axe."""
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/sign-in/")
+    violations = [f"{v} on /sign-in/" for v in axe_violations(page)]
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path != "/sign-in/", f"{username} could not sign in"
+    return violations
+
+
+def _check_pages(page, base_url: str, username: str, pages: dict[str, str]) -> list[str]:
+    """axe on each page, by pattern; the problems found, and screenshots of a few."""
+    problems = []
+    for pattern, address in pages.items():
+        response = page.goto(base_url + address)
+        if response is None or response.status != 200:
+            problems.append(f"{address} answers {response and response.status} in Chromium")
+            continue
+        problems += [f"{violation} on {address}" for violation in axe_violations(page)]
+        if pattern in SCREENSHOTS or address == "/":
+            name = pattern.replace(":", "-").strip("/") or "home"
+            page.screenshot(path=ARTIFACTS / f"{username}-{name}.png", full_page=True)
+    return problems
+
+
+@pytest.mark.browser
+def test_every_page_a_demo_user_may_open_is_linked_and_accessible(live_server, page, subtests):
+    call_command("load_reference_data", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    patterns = every_pattern()
+    unknown = {pattern for pattern in (*NOT_LINKED, *NOT_OPEN_TO) if pattern not in patterns}
+    assert not unknown, f"listed patterns the site does not have: {sorted(unknown)}"
+
+    for user in DEMO_USERS:
+        with subtests.test(msg=user.username):
+            started = time.monotonic()
+            client = Client()
+            assert client.login(username=user.username, password=DEMO_PASSWORD)
+            walk = Walk(client)
+            walk.run()
+            walk.reached.add("login")  # where each user starts, in Chromium below
+            walked = time.monotonic() - started
+
+            not_open = {pattern for pattern, users in NOT_OPEN_TO.items() if user.username in users}
+            if user.username != ADMIN:
+                not_open.add("admin:index")
+            expected = patterns - set(NOT_LINKED) - not_open
+            unreached = sorted(expected - walk.reached)
+            listed_but_reached = sorted((set(NOT_LINKED) | not_open) & walk.reached)
+
+            problems = _sign_in(page, live_server.url, user.username)
+            problems += _check_pages(page, live_server.url, user.username, walk.pages)
+            print(f"{user.username}: {walk.addresses} addresses, {len(walk.reached)} patterns, walk {walked:.0f} s, "
+                  f"axe on {len(walk.pages)} pages {time.monotonic() - started - walked:.0f} s")
+
+            failures = []
+            if unreached:
+                failures.append(f"no link reaches these patterns: {unreached}")
+            if listed_but_reached:
+                failures.append(f"the walk reaches these, which the test lists as out of reach: {listed_but_reached}")
+            failures += walk.problems
+            failures += problems
+            assert not failures, f"{user.username}:\n" + "\n".join(failures)
