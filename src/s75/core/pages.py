@@ -1,7 +1,11 @@
-"""Page furniture shared by the apps' views: the financial-year pagination."""
+"""Page furniture shared by the apps' views: the financial-year pagination and the numbered pagination of long
+lists (``templates/_year_pagination.html``, ``templates/_pagination.html``)."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.http import QueryDict
 
 from .fiscal import FinancialYear
 
@@ -30,3 +34,56 @@ def year_pagination(
     previous = links[position - 1] if position else None
     following = links[position + 1] if position is not None and position + 1 < len(links) else None
     return YearPagination(links, previous, following)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A numbered link of the pagination; ``number`` is None for the ellipsis between distant pages."""
+
+    number: int | None
+    url: str = ""
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class NumberedPagination:
+    """The links of the GOV.UK pagination of a long list (``templates/_pagination.html``): previous, the first and
+    last pages, the pages either side of this one, next. Every link keeps the query's other parameters (filters)."""
+
+    page: Page
+    links: list[PageLink]
+    previous: PageLink | None
+    next: PageLink | None
+
+
+PAGES_EITHER_SIDE = 1
+
+
+def page_of(items, *, per_page: int, query: QueryDict) -> Page:
+    """The page of ``items`` that ``query``'s ``page`` asks for: the first page when it is not a number, the last
+    when it is past the end, so that no page address is an error."""
+    return Paginator(items, per_page).get_page(query.get("page"))
+
+
+def numbered_pagination(page: Page, query: QueryDict) -> NumberedPagination:
+    kept = query.copy()
+    kept.pop("page", None)
+    prefix = f"?{kept.urlencode()}&page=" if kept else "?page="
+
+    def link(number: int) -> PageLink:
+        return PageLink(number, f"{prefix}{number}", number == page.number)
+
+    last = page.paginator.num_pages
+    shown = sorted({1, last, *range(max(1, page.number - PAGES_EITHER_SIDE),
+                                    min(last, page.number + PAGES_EITHER_SIDE) + 1)})
+    links: list[PageLink] = []
+    for number in shown:
+        if links and number - links[-1].number > 1:
+            # One page missing is shown as that page, not as an ellipsis standing for a single number.
+            links.append(link(number - 1) if number - links[-1].number == 2 else PageLink(None))
+        links.append(link(number))
+    return NumberedPagination(
+        page=page, links=links,
+        previous=link(page.previous_page_number()) if page.has_previous() else None,
+        next=link(page.next_page_number()) if page.has_next() else None,
+    )
