@@ -99,7 +99,15 @@ def changed_fields(event: AuditEvent, labels: Mapping[str, str] | None = None) -
     model = model_of(event.object_type)
     names = [name for name in dict.fromkeys([*before, *after])
              if name not in UNSHOWN_FIELDS and before.get(name) != after.get(name)]
-    return listed([f"the {field_label(model, name, labels or {}).lower()}" for name in names]) or "nothing"
+    return listed([f"the {_in_sentence(field_label(model, name, labels or {}))}" for name in names]) or "nothing"
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "End date" → "end date"; a name ("Better Care Fund", "ODS code") as it is."""
+    words = label.split()
+    if words[0].isupper() or any(word[0].isupper() for word in words[1:]):
+        return label
+    return label[0].lower() + label[1:]
 
 
 def event_object(event: AuditEvent) -> Any:
