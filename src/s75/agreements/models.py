@@ -152,12 +152,13 @@ class Party(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return self.display_name
+        return self.name_in_agreement
 
     @cached_property
     def display_name(self) -> str:
         """The partner as pages name it: its name in the agreement, or, once another body has taken on its
-        organisation's functions, that body and what it succeeded ("… ICB (formerly NHS Luton CCG)")."""
+        organisation's functions, that body and what it succeeded ("… ICB (formerly NHS Luton CCG)"). Not its
+        ``str``: messages, files and statements keep the name the agreement gives it."""
         current = organisation_display_name(organisation=self.organisation)
         return self.name_in_agreement if current == self.organisation.name else current
 

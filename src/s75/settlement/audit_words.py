@@ -17,7 +17,8 @@ def _net_payments(value: dict) -> str:
 
 def _approved(event) -> str:
     approval = event_object(event)
-    return f"approved the {approval.run.year_label} settlement (version {approval.run.version}) for {approval.party}"
+    run = approval.run
+    return f"approved the {run.year_label} settlement (version {run.version}) for {approval.party.display_name}"
 
 
 def _finalised(event) -> str:
