@@ -43,6 +43,18 @@ def test_shows_the_agreement_its_partners_and_schedules(manager_client, luton):
     assert reverse("agreements:audit", args=[luton.pk]) in page
 
 
+def test_a_succeeded_partner_is_named_by_its_successor_and_what_it_was(manager_client, luton):
+    page = manager_client.get(reverse("agreements:detail", args=[luton.pk])).content.decode()
+    assert ("NHS Bedfordshire, Luton and Milton Keynes Integrated Care Board (formerly NHS Luton CCG)"
+            in page.replace("&#x27;", "'"))
+    council, ccg = luton.parties.order_by("position")
+    assert council.display_name == str(council) == council.name_in_agreement
+    assert ccg.display_name == (
+        "NHS Bedfordshire, Luton and Milton Keynes Integrated Care Board (formerly NHS Luton CCG)"
+    )
+    assert str(ccg) == ccg.name_in_agreement  # messages and files keep the agreement's name
+
+
 def test_shows_what_the_content_checklist_misses_and_excluded_functions(manager_client, luton, luton_manager):
     schedule_update(actor=luton_manager, schedule=luton.schedules.get(number=2), nhs_functions="Endoscopy clinic",
                     resources="")
@@ -529,25 +541,66 @@ def test_the_agreement_page_links_to_renewal_only_when_it_can_be_renewed_by_the_
 
 # The audit trail of an agreement: newest first, for those whose role lets them read it.
 
-def test_lists_the_agreements_changes_newest_first(manager_client, luton_in_force):
+def test_lists_the_agreements_changes_newest_first_in_words(manager_client, luton_in_force):
     response = manager_client.get(reverse("agreements:audit", args=[luton_in_force.pk]))
     assert response.status_code == 200
     page = response.content.decode()
     assert page.index("Signed by both partners") < page.index("Approved by both partners")
-    assert "<strong>status</strong>: approved → in_force" in page
-    assert "Maud O&#x27;Leary" in page
-    rows = page[page.index("<tbody"):page.index("</tbody>")].count('<tr class="govuk-table__row">')
-    assert page.count('<th scope="row" class="govuk-table__header govuk-!-font-weight-regular">') == rows > 0
+    assert "Maud O&#x27;Leary moved the agreement from Approved to In force" in page
+    body = page[page.index('<tbody class="govuk-table__body">'):]
+    assert "in_force" not in body and "agreement_transition" not in body and "agreements.Agreement" not in body
+    assert re.search(r"<th[^>]*>Status</th>\s*<td[^>]*>Approved</td>\s*<td[^>]*>In force</td>", body)
 
 
-def test_the_audit_trail_downloads_as_a_workbook(manager_client, luton_in_force):
+def test_the_trail_is_narrowed_by_words_person_kind_and_date(manager_client, luton_in_force, luton_manager):
+    url = reverse("agreements:audit", args=[luton_in_force.pk])
+    page = manager_client.get(url, {"words": "in force", "person": luton_manager.pk,
+                                    "action": "agreement_transition"}).content.decode()
+    assert "1 change found" in page and "moved the agreement from Approved to In force" in page
+    assert '<option value="agreement_transition" selected>Status changed</option>' in page
+    today = date.today()
+    page = manager_client.get(url, {"since-day": today.day, "since-month": today.month, "since-year": today.year - 1,
+                                    "until-day": 1, "until-month": 1, "until-year": today.year - 1}).content.decode()
+    assert "The date to must be the same as or after the date from" in page
+    page = manager_client.get(url, {"until": f"{today.year - 1}-01-01"}).content.decode()
+    assert "No change matches" in page
+
+
+def test_the_trail_pages_are_numbered_and_keep_the_filter(manager_client, luton_in_force, monkeypatch):
+    monkeypatch.setattr("s75.agreements.views.AUDIT_EVENTS_PER_PAGE", 1)
+    page = manager_client.get(reverse("agreements:audit", args=[luton_in_force.pk]), {"action": "agreement_transition"})
+    html = page.content.decode()
+    assert 'aria-label="Page 2"' in html and "?action=agreement_transition&amp;page=2" in html
+
+
+def test_the_audit_trail_downloads_as_a_workbook_in_words(manager_client, luton_in_force):
     response = manager_client.get(reverse("agreements:audit_xlsx", args=[luton_in_force.pk]))
     assert response.status_code == 200
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0] == ("When", "Who", "Action", "Object type", "Object", "Before", "After", "Reason")
-    assert rows[1][1:3] == ("Maud O'Leary", "agreement_transition")
-    assert rows[1][5:] == ("status: approved", "status: in_force; end_reason: ", "Signed by both partners")
-    assert rows[-1][2] == "agreement_create"
+    assert rows[0] == ("When", "Who", "Kind of change", "What happened", "Changes", "Reason")
+    assert rows[1][1:] == (
+        "Maud O'Leary", "Status changed", "Maud O'Leary moved the agreement from Approved to In force",
+        "Status: Approved → In force", "Signed by both partners",
+    )
+    assert rows[-1][2] == "Agreement created"
+
+
+def test_the_workbook_holds_the_changes_the_page_was_narrowed_to(manager_client, luton_in_force):
+    response = manager_client.get(reverse("agreements:audit_xlsx", args=[luton_in_force.pk]),
+                                  {"action": "agreement_transition"})
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))[1:]
+    assert rows and {row[2] for row in rows} == {"Status changed"}
+    assert len(rows) == luton_in_force.transitions.count()
+
+
+def test_an_auditor_reads_the_trail_of_their_organisations_agreements_only(client, luton_in_force):
+    auditor = UserFactory(role="Auditor", organisation=luton_in_force.host.organisation)
+    client.force_login(auditor)
+    assert client.get(reverse("agreements:audit", args=[luton_in_force.pk])).status_code == 200
+    elsewhere = UserFactory(role="Auditor")
+    client.force_login(elsewhere)
+    assert client.get(reverse("agreements:audit", args=[luton_in_force.pk])).status_code == 404
+    assert client.get(reverse("agreements:audit_xlsx", args=[luton_in_force.pk])).status_code == 404
 
 
 def test_needs_the_audit_permission(board_client, luton):

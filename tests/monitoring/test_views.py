@@ -407,7 +407,7 @@ def test_luton_year_end_through_the_pages(client):
     assert 'data-figure="budget">£6,596,000<' in page and 'data-figure="forecast">£6,739,000<' in page
     assert 'data-figure="variance">£143,000<' in page
     council, ccg = section(page, 'id="partners"', 'id="commentary"').split('class="govuk-summary-card"')[1:]
-    assert "NHS Luton / Luton Clinical Commissioning Group" in ccg
+    assert "NHS Bedfordshire, Luton and Milton Keynes Integrated Care Board (formerly NHS Luton CCG)" in ccg
     assert "Consent required" in ccg and "£64,981.55" in ccg
     assert "Luton Borough Council (host)" in council and "£78,018.45" in council
     assert "Not bound by a prior-agreement clause" in council and "govuk-tag" not in section(

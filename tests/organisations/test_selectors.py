@@ -6,6 +6,7 @@ import pytest
 
 from s75.organisations.models import Organisation
 from s75.organisations.selectors import (
+    organisation_display_name,
     organisation_get_by_code,
     organisation_lineage_ids,
     organisation_successors_as_at,
@@ -87,3 +88,26 @@ def test_a_users_lineage_holds_for_the_user_object_until_their_organisation_chan
     user.organisation = organisation_get_by_code(code="QHG")
     assert user_lineage_ids(user=user) == organisation_lineage_ids(organisation=user.organisation) != lineage
     assert user_lineage_ids(user=UserFactory(organisation=None)) == set()
+
+
+# How pages name an organisation that others have succeeded.
+
+def test_a_succeeded_organisation_is_named_by_its_successor_and_what_it_was():
+    ccg = organisation_get_by_code(code="06P")
+    assert organisation_display_name(organisation=ccg) == (
+        "NHS Bedfordshire, Luton and Milton Keynes Integrated Care Board (formerly NHS Luton CCG)"
+    )
+    assert organisation_display_name(organisation=ccg, on=date(2022, 6, 30)) == "NHS Luton CCG"
+    icb = organisation_get_by_code(code="QHG")
+    assert organisation_display_name(organisation=icb) == icb.name
+
+
+def test_an_organisation_split_between_two_names_both():
+    old = organisation_upsert(actor=None, kind="pct", name="NHS Old Town", ods_code="9X1")
+    east = organisation_upsert(actor=None, kind="ccg", name="NHS East CCG", ods_code="9X2")
+    west = organisation_upsert(actor=None, kind="ccg", name="NHS West CCG", ods_code="9X3")
+    for successor in (east, west):
+        succession_record(actor=None, predecessor=old, successor=successor, effective_on=date(2013, 4, 1))
+    assert organisation_display_name(organisation=old) in (
+        "NHS East CCG and NHS West CCG (formerly NHS Old Town)", "NHS West CCG and NHS East CCG (formerly NHS Old Town)"
+    )

@@ -8,11 +8,14 @@ Lifecycle (the conditions of each transition live in ``lifecycle.TRANSITIONS``, 
       draft ──────────────────────┘   (when a reason why no consultation was needed is recorded)
 """
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from s75.core.models import TrackedModel
+from s75.organisations.selectors import organisation_display_name
 
 
 class AgreementStatus(models.TextChoices):
@@ -150,6 +153,14 @@ class Party(TrackedModel):
 
     def __str__(self) -> str:
         return self.name_in_agreement
+
+    @cached_property
+    def display_name(self) -> str:
+        """The partner as pages name it: its name in the agreement, or, once another body has taken on its
+        organisation's functions, that body and what it succeeded ("… ICB (formerly NHS Luton CCG)"). Not its
+        ``str``: messages, files and statements keep the name the agreement gives it."""
+        current = organisation_display_name(organisation=self.organisation)
+        return self.name_in_agreement if current == self.organisation.name else current
 
 class FundingType(models.TextChoices):
     POOLED = "pooled", "Pooled"

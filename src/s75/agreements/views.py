@@ -15,8 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from s75.audit.forms import AuditFilterForm
 from s75.audit.permissions import VIEW_AUDIT_TRAIL as VIEW_AUDIT
-from s75.audit.selectors import audit_events_for_agreement
+from s75.audit.selectors import audit_trail
+from s75.audit.values import BLANK
 from s75.core.exports import table_workbook, xlsx_response
 from s75.core.pages import numbered_pagination, page_of
 
@@ -348,9 +350,13 @@ def _auditable_agreement(request, pk: int) -> Agreement:
 @login_required
 def audit_view(request, pk: int):
     agreement = _auditable_agreement(request, pk)
-    page = page_of(audit_events_for_agreement(agreement=agreement), per_page=AUDIT_EVENTS_PER_PAGE, query=request.GET)
-    return render(request, "agreements/audit.html", {"agreement": agreement, "page": page,
-                                                     "pagination": numbered_pagination(page, request.GET)})
+    form = AuditFilterForm(request.GET or None, agreement=agreement)
+    page = page_of(audit_trail(agreement=agreement, choice=form.choice()), per_page=AUDIT_EVENTS_PER_PAGE,
+                   query=request.GET)
+    pagination = numbered_pagination(page, request.GET)
+    return render(request, "agreements/audit.html", {
+        "agreement": agreement, "form": form, "page": page, "pagination": pagination, "query": pagination.query,
+    })
 
 
 def _local(moment: datetime) -> datetime:
@@ -360,23 +366,24 @@ def _local(moment: datetime) -> datetime:
 
 @login_required
 def audit_xlsx(request, pk: int):
+    """The trail as the page shows it, with the page's filters: one row per event, its changes one to a line."""
     agreement = _auditable_agreement(request, pk)
+    form = AuditFilterForm(request.GET or None, agreement=agreement)
     workbook = table_workbook(
         title="Audit trail",
-        headers=["When", "Who", "Action", "Object type", "Object", "Before", "After", "Reason"],
+        headers=["When", "Who", "Kind of change", "What happened", "Changes", "Reason"],
         rows=[
-            [_local(event.at), event.actor_label, event.action, event.object_type, event.object_repr,
-             _json_text(event.before), _json_text(event.after), event.reason]
-            for event in audit_events_for_agreement(agreement=agreement)
+            [_local(line.event.at), line.who, line.kind, line.sentence, _changes_text(line.changes),
+             line.event.reason]
+            for line in audit_trail(agreement=agreement, choice=form.choice())
         ],
     )
     return xlsx_response(workbook, f"{agreement.reference}-audit-trail.xlsx")
 
 
-def _json_text(value) -> str:
-    if not value:
-        return ""
-    return "; ".join(f"{key}: {item}" for key, item in value.items()) if isinstance(value, dict) else str(value)
+def _changes_text(changes) -> str:
+    return "\n".join(f"{change.label}: {change.before} → {change.after or BLANK}" if change.before is not None
+                     else f"{change.label}: {change.after}" for change in changes)
 
 
 @login_required

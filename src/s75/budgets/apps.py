@@ -16,3 +16,10 @@ class BudgetsConfig(AppConfig):
 
         file_part_register(CONTRIBUTIONS)
         page_panel_register(PagePanel("years", detail=agreement_years, as_at=document_financial_schedules))
+
+        # The audit trail sits below this app: it reads this app's acts in the words registered here.
+        from s75.audit.wording import action_words_register
+
+        from .audit_words import BUDGET_WORDS
+
+        action_words_register(*BUDGET_WORDS)

@@ -13,3 +13,10 @@ class GovernanceConfig(AppConfig):
         from .selectors import decisions_citable_for
 
         evidence_rules_register(EvidenceRules(unmet=decision_evidence_unmet, citable=decisions_citable_for))
+
+        # The audit trail sits below this app: it reads this app's acts in the words registered here.
+        from s75.audit.wording import action_words_register
+
+        from .audit_words import GOVERNANCE_WORDS
+
+        action_words_register(*GOVERNANCE_WORDS)

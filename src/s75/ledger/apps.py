@@ -13,3 +13,10 @@ class LedgerConfig(AppConfig):
 
         ledger_postings_register(LedgerPostings(due=instalment_due_post, received=receipt_post,
                                                 withdrawn=instalment_due_reverse))
+
+        # The audit trail sits below this app: it reads this app's acts in the words registered here.
+        from s75.audit.wording import action_words_register
+
+        from .audit_words import LEDGER_WORDS
+
+        action_words_register(*LEDGER_WORDS)

@@ -467,7 +467,7 @@ def consent_view(request, pk: int, period: FinancialMonth, party_id: int):
                       panel=_partner_panel(fund, period, party),
                       decisions=Consent.objects.filter(party=party, financial_year=period.year.start_year)
                       .select_related("created_by").order_by("-decided_on", "-id"),
-                      caption=party.name_in_agreement, heading=f"Prior agreement for {period.year.label}",
+                      caption=party.display_name, heading=f"Prior agreement for {period.year.label}",
                       submit="Record the decision")
 
 
@@ -493,7 +493,7 @@ def recovery_view(request, pk: int, period: FinancialMonth, party_id: int):
             return redirect("monitoring:recovery", pk=fund.pk, period=period, party_id=party.pk)
     return _form_page(request, "monitoring/recovery.html", fund, period, party=party, form=form,
                       panel=_partner_panel(fund, period, party), may_change=may_change,
-                      statuses=ActionStatus.choices, caption=party.name_in_agreement,
+                      statuses=ActionStatus.choices, caption=party.display_name,
                       heading=f"Recovery plan for {period.year.label}", submit="Add the action")
 
 

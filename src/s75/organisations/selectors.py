@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import connection
+from django.utils import timezone
 
 from .models import Organisation, Succession
 
@@ -79,3 +80,15 @@ def user_lineage_ids(*, user) -> set[int]:
     if "ids" not in kept:
         kept["ids"] = organisation_lineage_ids(organisation=user.organisation)
     return kept["ids"]
+
+
+def organisation_display_name(*, organisation: Organisation, on: date | None = None) -> str:
+    """The name pages give ``organisation``: its own, or, where others have taken on its functions by ``on`` (today),
+    theirs and what they succeeded: "NHS Bedfordshire, Luton and Milton Keynes Integrated Care Board (formerly NHS
+    Luton CCG)"."""
+    successors = organisation_successors_as_at(organisation=organisation, as_at=on or timezone.localdate())
+    if successors == [organisation]:
+        return organisation.name
+    names = [successor.name for successor in successors]
+    joined = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    return f"{joined} (formerly {organisation.name})"

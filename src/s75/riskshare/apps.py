@@ -15,3 +15,10 @@ class RiskshareConfig(AppConfig):
 
         file_part_register(RISK_SHARE)
         page_panel_register(PagePanel("risk_shares", detail=risk_share_lines))
+
+        # The audit trail sits below this app: it reads this app's acts in the words registered here.
+        from s75.audit.wording import action_words_register
+
+        from .audit_words import RISKSHARE_WORDS
+
+        action_words_register(*RISKSHARE_WORDS)

@@ -21,31 +21,6 @@ def status_tag(status: str) -> str:
     return format_html('<strong class="govuk-tag {}">{}</strong>', TAG_COLOURS[status], AgreementStatus(status).label)
 
 
-def _shown(value) -> str:
-    if value is None or value == "":
-        return "blank"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
-@register.simple_tag
-def audit_changes(before, after) -> list[dict]:
-    """The fields an audit event changed, each with its value before and after as text; ``None`` where the field
-    had no value on that side (it was created or removed)."""
-    before, after = before or {}, after or {}
-    changes = []
-    for field in dict.fromkeys([*before, *after]):
-        if field in before and field in after and before[field] == after[field]:
-            continue
-        changes.append({
-            "field": field,
-            "before": _shown(before[field]) if field in before else None,
-            "after": _shown(after[field]) if field in after else None,
-        })
-    return changes
-
-
 @register.filter
 def widget_attr(field, name: str) -> str:
     """An HTML attribute the form set on a field's widget (``govuk-input--width-10``, ``numeric``), or ``""``."""
