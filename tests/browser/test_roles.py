@@ -204,7 +204,9 @@ def test_the_partner_finance_lead_records_the_ccgs_consent_and_approves_the_sett
     page.get_by_label("Note (optional)").fill("CCG governing body, 20 March 2014, minute 14/37")
     walk.shot("consent")
     page.get_by_role("button", name="Record the decision").click()
-    expect(page.get_by_role("main")).to_contain_text("£70,000.00")
+    partner = page.locator(".govuk-summary-card").filter(has_text="(formerly NHS Luton CCG)")
+    expect(partner.locator(".govuk-summary-list__row").filter(has_text="Prior agreement")).to_contain_text(
+        "Consent given up to £70,000.00")
     walk.shot("consent-recorded")
 
     walk.home()
@@ -214,7 +216,8 @@ def test_the_partner_finance_lead_records_the_ccgs_consent_and_approves_the_sett
     walk.shot("settlement")
     page.get_by_role("button", name=f"Approve for {CCG}").click()
     expect(page.get_by_role("main")).to_contain_text(f"{CCG} approved version 1")
-    approval = page.locator(".govuk-summary-list__row").filter(has_text=CCG)
+    # The CCG's row names its successor, the ICB, for which the finance lead acts.
+    approval = page.locator(".govuk-summary-list__row").filter(has_text="(formerly NHS Luton CCG)")
     expect(approval).to_contain_text(re.compile(r"Approved \d+ \w+ \d{4} \d\d:\d\d by Sam Finance"))
     walk.shot("approved")
     walk.home()
@@ -239,12 +242,15 @@ def test_the_commissioner_drafts_the_renewal_the_home_page_asks_for(demo, live_s
     title = f"Section 75 Partnership Agreement between the London Borough of Bexley and NHS South East London, " \
             f"from {start.year}"
     page.get_by_label("Title").fill(title)
-    date_filled(page, "End date", date(start.year + 3, start.month, start.day) - timedelta(days=1))
+    date_filled(page, "End date", date(start.year + 3, 3, 31))
     walk.shot("renewal")
     page.get_by_role("button", name="Draft the renewal").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.get_by_role("main")).to_contain_text(f"The renewal bexley-s75-{start.year} was drafted")
-    expect(page.get_by_role("main")).to_contain_text("Draft")
+    expect(page.locator(".govuk-summary-list__row").filter(has_text="Status")).to_contain_text("Draft")
+    # The CCG the agreement was made with has been succeeded: the renewal is with its successor, the ICB.
+    expect(page.get_by_role("table", name="Partners to the agreement")).to_contain_text(
+        "NHS South East London Integrated Care Board")
     walk.shot("drafted")
     walk.home()
     assert not walk.section("Renewals in their notice period").count()
@@ -286,5 +292,7 @@ def test_the_auditor_finds_the_managers_import_in_the_audit_trail(demo, live_ser
     page.get_by_role("button", name="Show the changes").click()
     found = page.get_by_role("region", name="Changes to the agreement")
     expect(found.locator("table > caption").first).to_have_text("1 change found")
-    expect(found.locator("table > tbody > tr")).to_contain_text("Pat Manager imported gl-december-2013.csv: 3 lines, £15,000.00")
+    expect(found.locator("table > tbody > tr").first).to_contain_text("Pat Manager imported gl-december-2013.csv: 3 lines, £15,000.00")
+    found.get_by_text("7 details").click()
+    expect(found.get_by_role("row", name=re.compile("^Lines posted"))).to_contain_text("3")
     walk.shot("found")
