@@ -2,9 +2,9 @@
 sign-in page is the only address typed): the pooled fund manager's month, the partner finance lead's consent
 decision and settlement approval, the commissioner's renewal, the board member's papers and the auditor's search.
 
-Imports and reports run as background tasks, kept in the database as on a server. The test runs the worker itself,
-in its own process, when the task's page asks for its progress: the page's request waits until the worker has run
-the tasks waiting, so the site is never asked for a page while the worker writes (on SQLite the live server and the
+Imports and reports run as background tasks, kept in the database as on a server. The test runs the worker itself, in
+the test's process, when the task's page asks for its progress: the page's request waits until the worker has run the
+tasks waiting, so the site is never asked for a page while the worker writes (on SQLite the live server and the
 test share one in-memory database connection), and the page then shows the finished task as it would on a server.
 
 Each step's page is saved as test-artifacts/roles-<role>-<n>-<step>.png.
@@ -12,6 +12,7 @@ Each step's page is saved as test-artifacts/roles-<role>-<n>-<step>.png.
 
 import csv
 import re
+import signal
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
@@ -85,7 +86,13 @@ class Walk:
 
     @staticmethod
     def _worker_then_progress(route) -> None:
-        call_command("worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+        # The worker takes over the process's signals for a graceful stop; pytest's are put back after it.
+        signals = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+        try:
+            call_command("worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+        finally:
+            for number, handler in signals.items():
+                signal.signal(number, handler)
         route.continue_()
 
 
@@ -211,7 +218,8 @@ def test_the_partner_finance_lead_records_the_ccgs_consent_and_approves_the_sett
 
     walk.home()
     assert not walk.section("Consent decisions waiting").count()
-    walk.section("Settlements to approve").get_by_role("link", name="Approve the 2013-14 settlement (version 1)").click()
+    walk.section("Settlements to approve").get_by_role(
+        "link", name="Approve the 2013-14 settlement (version 1)").click()
     expect(page.get_by_role("main")).to_contain_text(f"{CCG} pays Luton Borough Council £64,981.55")
     walk.shot("settlement")
     page.get_by_role("button", name=f"Approve for {CCG}").click()
@@ -292,7 +300,8 @@ def test_the_auditor_finds_the_managers_import_in_the_audit_trail(demo, live_ser
     page.get_by_role("button", name="Show the changes").click()
     found = page.get_by_role("region", name="Changes to the agreement")
     expect(found.locator("table > caption").first).to_have_text("1 change found")
-    expect(found.locator("table > tbody > tr").first).to_contain_text("Pat Manager imported gl-december-2013.csv: 3 lines, £15,000.00")
+    expect(found.locator("table > tbody > tr").first).to_contain_text(
+        "Pat Manager imported gl-december-2013.csv: 3 lines, £15,000.00")
     found.get_by_text("7 details").click()
     expect(found.get_by_role("row", name=re.compile("^Lines posted"))).to_contain_text("3")
     walk.shot("found")
