@@ -103,6 +103,17 @@ def _event(action: str, obj, *, before=None, after=None, actor=None) -> AuditEve
                       agreement=getattr(obj, "agreement", None), before=before, after=after, actor=actor)
 
 
+def test_an_import_posted_anyway_says_which_years_have_no_budget():
+    agreement = complete_agreement()
+    read = event_in_words(_event("ledger_import", agreement, actor=UserFactory(first_name="Pat", last_name="Manager"),
+                                 after={"file": "gl-may.csv", "sha256": "ab", "rows_total": 4, "rows_posted": 4,
+                                        "rows_already_posted": 0, "total": "£1,234.56", "entries": 1,
+                                        "posted_anyway_years_without_budget": "2025-26"}))
+    assert read.sentence == ("Pat Manager imported gl-may.csv: 4 lines, £1,234.56, posted anyway with lines in "
+                             "2025-26, which has no budget")
+    assert {change.label: change.after for change in read.changes}["Posted anyway: years with no budget"] == "2025-26"
+
+
 def test_a_status_change_reads_with_the_statuses_labels():
     agreement = complete_agreement()
     read = event_in_words(_event("agreement_transition", agreement, before={"status": "in_force"},

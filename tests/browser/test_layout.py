@@ -73,7 +73,7 @@ def _sign_in(page, url: str) -> None:
     page.get_by_label("Username").fill("luton.manager")
     page.get_by_label("Password").fill("s75-demo-password")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Agreements").first.wait_for()
+    page.get_by_role("heading", name="What needs you now").wait_for()
 
 
 def _columns_shown_whole(page, region) -> None:

@@ -11,6 +11,8 @@ def _imported(event) -> str:
     text = f"imported {after['file']}: {after['rows_posted']:,} lines, {after['total']}"
     if after.get("rows_already_posted"):
         text += f" ({after['rows_already_posted']:,} lines already posted were left out)"
+    if after.get("posted_anyway_years_without_budget"):
+        text += f", posted anyway with lines in {after['posted_anyway_years_without_budget']}, which has no budget"
     return text
 
 
@@ -45,6 +47,6 @@ LEDGER_WORDS = (
     ActionWords("ledger_import", "General-ledger import", _imported, labels={
         "file": "File", "sha256": "Fingerprint of the file (SHA-256)", "rows_total": "Lines in the file",
         "rows_posted": "Lines posted", "rows_already_posted": "Lines already posted", "total": "Total",
-        "entries": "Journal entries",
+        "entries": "Journal entries", "posted_anyway_years_without_budget": "Posted anyway: years with no budget",
     }),
 )
