@@ -46,7 +46,7 @@ def test_luton_manager_reads_the_year_end_dashboard(live_server, page):
     by_schedule = page.get_by_role("img", name="Forecast variance by schedule, 2013-14/M12")
     assert by_month.is_visible() and by_schedule.is_visible()
 
-    ccg = page.locator(".govuk-summary-card", has_text="NHS Luton / Luton Clinical Commissioning Group")
+    ccg = page.locator(".govuk-summary-card", has_text="(formerly NHS Luton CCG)")
     assert "Consent required" in ccg.inner_text() and "£64,981.55" in ccg.inner_text()
     council = page.locator(".govuk-summary-card", has_text="Luton Borough Council (host)")
     assert "£78,018.45" in council.inner_text()

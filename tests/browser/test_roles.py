@@ -35,6 +35,7 @@ from s75.settlement.services import settlement_run_create
 ARTIFACTS = Path("test-artifacts")
 LUTON = "Section 75 and 76 Agreement between Luton Borough Council and NHS Luton / Luton Clinical Commissioning Group"
 CCG = "NHS Luton / Luton Clinical Commissioning Group"
+ICB = "NHS Bedfordshire, Luton and Milton Keynes Integrated Care Board (formerly NHS Luton CCG)"
 # December 2013's late invoices and a recharge correction, as Luton's finance system exports them (the demo's
 # headings, dates and cost centres: LJ<schedule><0 invoices, 1 recharges>).
 DECEMBER = [
@@ -204,7 +205,7 @@ def test_the_partner_finance_lead_records_the_ccgs_consent_and_approves_the_sett
     walk.sign_in("blmk.finance")
 
     walk.section("Consent decisions waiting").get_by_role(
-        "link", name=f"Decide on {CCG}'s prior agreement for 2013-14").click()
+        "link", name=f"Decide on {ICB}'s prior agreement for 2013-14").click()
     page.get_by_label("Agrees to fund up to an amount").check()
     page.get_by_role("textbox", name="Agrees to fund up to").fill("70,000.00")
     date_filled(page, "Date of the decision", date(2014, 3, 20))
@@ -222,8 +223,8 @@ def test_the_partner_finance_lead_records_the_ccgs_consent_and_approves_the_sett
         "link", name="Approve the 2013-14 settlement (version 1)").click()
     expect(page.get_by_role("main")).to_contain_text(f"{CCG} pays Luton Borough Council £64,981.55")
     walk.shot("settlement")
-    page.get_by_role("button", name=f"Approve for {CCG}").click()
-    expect(page.get_by_role("main")).to_contain_text(f"{CCG} approved version 1")
+    page.get_by_role("button", name=f"Approve for {ICB}").click()
+    expect(page.get_by_role("main")).to_contain_text(f"{ICB} approved version 1")
     # The CCG's row names its successor, the ICB, for which the finance lead acts.
     approval = page.locator(".govuk-summary-list__row").filter(has_text="(formerly NHS Luton CCG)")
     expect(approval).to_contain_text(re.compile(r"Approved \d+ \w+ \d{4} \d\d:\d\d by Sam Finance"))

@@ -25,7 +25,7 @@ def test_a_manager_computes_and_the_finance_leads_approve(client, luton, finance
     for party in luton.parties.order_by("position"):
         client.force_login(finance_leads[party.pk])
         page = client.get(reverse("settlement:run", args=[fund.pk, run.pk])).content.decode()
-        assert f"Approve for {party}" in page
+        assert f"Approve for {party.display_name}" in page
         response = client.post(reverse("settlement:approve", args=[fund.pk, run.pk, party.pk]), follow=True)
     assert "every partner has approved, so the settlement is final" in response.content.decode()
     run.refresh_from_db()

@@ -170,7 +170,7 @@ def consent_decisions_waiting(*, user, positions: list[FundPosition]) -> list[Ho
         if line.party.pk not in recorders[agreement.pk]:
             continue
         items.append(HomeItem(
-            f"Decide on {line.party}'s prior agreement for {found.month.year.label}",
+            f"Decide on {line.party.display_name}'s prior agreement for {found.month.year.label}",
             reverse("monitoring:consent", args=[found.fund.pk, found.month, line.party.pk]),
             detail=f"{agreement.title}: its share of spend is projected to exceed its contributions by "
                    f"{format_gbp(line.projected_excess)} as at {found.month.label}",
@@ -184,7 +184,8 @@ def recovery_plans_missing(*, user, positions: list[FundPosition]) -> list[HomeI
     if not user.has_perm(POST_LEDGER):
         return []
     return [
-        HomeItem(f"Add actions to {found.position.line.party}'s recovery plan for {found.month.year.label}",
+        HomeItem(f"Add actions to {found.position.line.party.display_name}'s recovery plan for "
+                 f"{found.month.year.label}",
                  reverse("monitoring:recovery", args=[found.fund.pk, found.month, found.position.line.party.pk]),
                  detail=f"{found.fund.agreement.title}: {format_gbp(found.position.gap)} projected over its "
                         f"contributions as at {found.month.label}, and no action planned")
@@ -259,7 +260,7 @@ def instalments_late(*, user, today: date) -> list[HomeItem]:
     receipts; a partner's own, for its finance lead."""
     records_receipts = user.has_perm(POST_INSTALMENTS)
     return [
-        HomeItem(f"{row.instalment.party}: instalment {row.instalment.number} of "
+        HomeItem(f"{row.instalment.party.display_name}: instalment {row.instalment.number} of "
                  f"{FinancialYear(row.instalment.financial_year).label}, "
                  f"{format_gbp(row.outstanding_pence, show_pence=True)} outstanding",
                  reverse("budgets:instalments", args=[row.instalment.party.agreement_id]),

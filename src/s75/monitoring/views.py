@@ -461,7 +461,7 @@ def consent_view(request, pk: int, period: FinancialMonth, party_id: int):
         except MonitoringError as error:
             form.add_problems(error.problems)
         else:
-            messages.success(request, f"{party}'s decision for {period.year.label} was recorded")
+            messages.success(request, f"{party.display_name}'s decision for {period.year.label} was recorded")
             return redirect(dashboard_url(fund, period, "partners"))
     return _form_page(request, "monitoring/consent_form.html", fund, period, party=party, form=form,
                       panel=_partner_panel(fund, period, party),
@@ -489,7 +489,7 @@ def recovery_view(request, pk: int, period: FinancialMonth, party_id: int):
         except MonitoringError as error:
             form.add_problems(error.problems)
         else:
-            messages.success(request, f"The action was added to {party}'s recovery plan")
+            messages.success(request, f"The action was added to {party.display_name}'s recovery plan")
             return redirect("monitoring:recovery", pk=fund.pk, period=period, party_id=party.pk)
     return _form_page(request, "monitoring/recovery.html", fund, period, party=party, form=form,
                       panel=_partner_panel(fund, period, party), may_change=may_change,

@@ -90,7 +90,7 @@ def settlement_approve_view(request, pk: int, run: int, party: int):
         for problem in refused.problems:
             messages.error(request, problem[0].upper() + problem[1:])
     else:
-        messages.success(request, f"{approving} approved version {found.version}" + (
+        messages.success(request, f"{approving.display_name} approved version {found.version}" + (
             ": every partner has approved, so the settlement is final and posted to the ledger"
             if found.status == SettlementStatus.FINAL else ""))
     return redirect("settlement:run", pk=fund.pk, run=found.pk)
