@@ -164,7 +164,7 @@ def from_pdf(text: str, names: list[str]):
             found = re.search(rf"^\s*(?:{labels}).*?\s({AMOUNT})\s*$", page, flags=re.MULTILINE)
             figures[figure] = pence(found.group(1))
         partners[name] = figures
-    summary = next(page for page in pages if "Check (DESIGN §6 step 6)" in page)
+    summary = next(page for page in pages if "Check: the payments account for the whole pool" in page)
     check = {label: pence(re.search(rf"^\s*{re.escape(label)}\s+({AMOUNT})\s*$", summary, re.MULTILINE).group(1))
              for label in CHECK_LABELS}
     return partners, check, re.search(r"The check\s+holds to the penny", summary) is not None
@@ -223,7 +223,7 @@ def from_page(html: str):
         partners[row[0].removesuffix(" (host)")]["net"] = net_from_words(row[headers.index("Payment")], html)
     check = dict(zip(tables.check[::2], tables.check[1::2], strict=True))
     holds = ("Net payments, plus carried forward, less unfunded overspend, less contingency reserve used, equal "
-             "received less outturn (DESIGN §6 step 6): <strong>holds to the penny</strong>") in html
+             "received less outturn: <strong>holds to the penny</strong>") in html
     return partners, {label: pence(check[label]) for label in CHECK_LABELS}, holds
 
 

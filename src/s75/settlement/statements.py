@@ -193,7 +193,7 @@ def settlement_workbook(*, run: SettlementRun) -> Workbook:
     summary.append([f"{capfirst(host_position_words(partner))}." for partner in results["partners"]
                     if partner["is_host"]])
     summary.append([])
-    summary.append([f"Check (DESIGN.md §6 step 6): {CHECK_WORDS}"])
+    summary.append([f"Check, the payments account for the whole pool: {CHECK_WORDS}"])
     summary.cell(summary.max_row, 1).font = BOLD
     for label, amount in pool_check(results):
         summary.append([label, pounds(amount)])
