@@ -16,6 +16,7 @@ from tests.ledger.importfiles import scratch_database
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0)
+        call_command("bcf_lists", verbosity=0)
     yield
     if connection.vendor == "postgresql":
         # The live server's thread keeps its own connection; end it so the test database can be dropped.

@@ -16,12 +16,15 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "governance.record_decision",
         "documents.edit_clause_templates",
         "settlement.settle_fund",
+        "bcf.manage_plan",
     ),
     "Commissioner": (
         "agreements.manage_agreement", "agreements.vary_agreement", "governance.manage_governance",
-        "governance.record_decision",
+        "governance.record_decision", "bcf.manage_plan",
     ),
     "Partner finance lead": ("audit.view_audit_trail", "monitoring.record_consent", "settlement.approve_settlement"),
     "Board member": (),
     "Auditor": ("audit.view_audit_trail",),
+    # NHS England's Better Care Fund team: sees every plan and assures them.
+    "NHS England": ("bcf.view_national", "bcf.assure_plan"),
 }

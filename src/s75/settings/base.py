@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "s75.governance",
     "s75.reports",
     "s75.settlement",
+    "s75.bcf",
     "s75.home",
     "s75.demo",
 ]
