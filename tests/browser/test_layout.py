@@ -115,4 +115,5 @@ def test_data_pages_fit_a_laptop_and_a_phone(live_server, page, luton_year_end):
     region.focus()
     for _ in range(3):
         page.keyboard.press("ArrowRight")
-    assert region.evaluate("region => region.scrollLeft") > 0
+    # Chromium scrolls smoothly: the region has moved once the animation has run, within the wait's timeout.
+    page.wait_for_function("region => region.scrollLeft > 0", arg=region.element_handle(), timeout=5000)
