@@ -34,6 +34,19 @@ def pounds(pence: int) -> int | Decimal:
     return Decimal(pence) / PENCE_PER_POUND
 
 
+# Text beginning with one of these would be read by a spreadsheet as a formula (or, after an edit, turned into one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(cell, text: str) -> None:
+    """Put user-given ``text`` in ``cell`` as text that cannot run: a string cell, marked as typed with a leading
+    apostrophe when it would otherwise be a formula, so that the text itself stays exactly as given."""
+    cell.value = text
+    if text.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def header_row(sheet: Worksheet, headers: Sequence[str], numeric_from: int | None = None) -> None:
     sheet.append(list(headers))
     for column, cell in enumerate(sheet[1], start=1):
