@@ -73,14 +73,13 @@ def template_problems(template: str, quarter: int | None) -> list[str]:
     """What is wrong with asking for ``template`` (and ``quarter``), in words a command or a page can show."""
     if template not in TEMPLATES:
         return [f"{template!r} is not a template: choose one of {', '.join(TEMPLATES)}"]
-    if template == PLANNING or template == YEAR_END:
+    if template in (PLANNING, YEAR_END):
         return [] if quarter is None else [f"the {TEMPLATES[template].lower()} is for the whole year: give no quarter"]
     return [] if quarter in {1, 2, 3, 4} else ["the quarterly return needs its quarter: 1, 2, 3 or 4"]
 
 
 def workbook_filename(plan: Plan, template: str, quarter: int | None = None) -> str:
-    part = f"q{quarter}-return" if template != PLANNING and template != YEAR_END else {
-        PLANNING: "plan", YEAR_END: "year-end-return"}[template]
+    part = {PLANNING: "plan", YEAR_END: "year-end-return"}.get(template, f"q{quarter}-return")
     return f"bcf-{slugify(plan.hwb.name)}-{plan.year.year.label}-{part}.xlsx"
 
 
