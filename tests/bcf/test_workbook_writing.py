@@ -1,13 +1,20 @@
 """The Better Care Fund workbooks as Excel shows them: sheets, numbers and formulas, drop-downs, the checklist's
 colours, actual spend from the ledger, and text that cannot run."""
 
+from dataclasses import replace
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
 
+from s75.bcf.selectors import line_actuals
+from s75.bcf.services import ConditionRow, plan_contents_replace
 from s75.bcf.workbook_writing import template_problems, workbook_filename, workbook_for
 from s75.core.exports import POUNDS_FORMAT
+from s75.core.money import pence_from_pounds
+from s75.ledger.models import AccountRole
+from s75.ledger.services import LineSpec, entry_post, fund_open
 
 SHEETS = ["Cover", "Checklist", "Income", "Expenditure", "Metrics", "National conditions", "Sign-off", "Lists"]
 
@@ -62,8 +69,6 @@ def test_checklist_is_green_or_red_with_the_reasons(plan, area):
     assert [sheet.cell(row, 2).value for row in range(2, 7)] == ["Passes"] * 5
     assert sheet.cell(2, 2).fill.fgColor.rgb.endswith("C6EFCE")
     assert "NHS minimum contribution: income £10,000,000.00, all planned" in sheet.cell(2, 3).value
-    from s75.bcf.services import ConditionRow, plan_contents_replace
-
     contents = area.contents()
     unconfirmed = [ConditionRow(condition=row.condition, confirmed=False) for row in contents.conditions]
     plan_contents_replace(actor=area.manager, plan=plan, contents=area.contents(conditions=unconfirmed))
@@ -74,11 +79,9 @@ def test_checklist_is_green_or_red_with_the_reasons(plan, area):
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(plan, area):
-    from s75.bcf.services import plan_contents_replace
-
     contents = area.contents()
-    lines = [contents.lines[0].__class__(**{**contents.lines[0].__dict__, "scheme_name": "=HYPERLINK(\"x\")",
-                                            "description": "@SUM(A1)"}), *contents.lines[1:]]
+    lines = [replace(contents.lines[0], scheme_name="=HYPERLINK(\"x\")", description="@SUM(A1)"),
+             *contents.lines[1:]]
     plan_contents_replace(actor=area.manager, plan=plan, contents=area.contents(lines=lines))
     sheet = opened(workbook_for(plan, "planning"))["Expenditure"]
     name, description = sheet.cell(2, 2), sheet.cell(2, 3)
@@ -105,7 +108,30 @@ def test_a_template_asked_for_wrongly_is_refused(template, quarter, problem):
 
 
 def test_filenames_name_the_area_year_and_return(plan):
-    area = plan.hwb.name
-    assert workbook_filename(plan, "quarterly", 3).endswith("-2025-26-q3-return.xlsx")
-    assert workbook_filename(plan, "planning").startswith("bcf-")
-    assert area
+    plan.hwb.name = "Bath & North East Somerset"
+    assert workbook_filename(plan, "quarterly", 3) == "bcf-bath-north-east-somerset-2025-26-q3-return.xlsx"
+    assert workbook_filename(plan, "year-end") == "bcf-bath-north-east-somerset-2025-26-year-end-return.xlsx"
+    assert workbook_filename(plan, "planning") == "bcf-bath-north-east-somerset-2025-26-plan.xlsx"
+
+
+def post_spend(fund, schedule, pence: int, month: int) -> None:
+    expenditure = fund.accounts.get(role=AccountRole.EXPENDITURE, schedule=schedule)
+    creditors = fund.accounts.get(role=AccountRole.CREDITORS)
+    entry_post(actor=None, fund=fund, period=fund.periods.get(financial_year=2025, number=month),
+               description="Invoices", lines=[LineSpec(expenditure, pence), LineSpec(creditors, -pence)])
+
+
+def test_year_end_return_gives_each_schemes_actual_from_the_ledger_to_the_penny(plan, area):
+    fund = fund_open(actor=None, agreement=area.agreement)
+    post_spend(fund, area.home_care, 123_456_789, 2)
+    post_spend(fund, area.home_care, 200_000_001, 11)
+    post_spend(fund, area.equipment, 150_000_037, 12)
+    sheet = opened(workbook_for(plan, "year-end"))["Expenditure"]
+    actual = column(sheet, "Actual to end of Q4 (£)")
+    shown = [pence_from_pounds(Decimal(str(sheet.cell(row, actual).value))) for row in range(2, 6)]
+    assert shown == [actual.actual_pence for actual in line_actuals(plan=plan, quarter=4)]
+    # Lines 1-3 share the care-at-home schedule, line 4 is the equipment schedule's only line.
+    assert sum(shown[:3]) == 323_456_790 and shown[3] == 150_000_037
+    assert all(sheet.cell(row, actual).number_format == POUNDS_FORMAT for row in range(2, 6))
+    first_quarter = opened(workbook_for(plan, "quarterly", 1))["Expenditure"]
+    assert sum(Decimal(str(first_quarter.cell(row, actual).value)) for row in range(2, 5)) == Decimal("1234567.89")
