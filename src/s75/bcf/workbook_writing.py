@@ -6,6 +6,7 @@ lists as drop-downs, and the checklist is green or red with each check's reasons
 :func:`workbook_for` gives the file's bytes and :func:`workbook_filename` its name."""
 
 from io import BytesIO
+from math import ceil
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -105,8 +106,32 @@ def _workbook(plan: Plan, template: str, quarter: int | None) -> Workbook:
     _metrics(workbook.create_sheet(METRICS, 4), plan, quarter is not None)
     _conditions(workbook.create_sheet(CONDITIONS, 5), plan, lists)
     _sign_off(workbook.create_sheet(SIGN_OFF, 6), plan)
+    for sheet in workbook.worksheets:
+        if sheet.title != LISTS:
+            _fit_for_reading(sheet)
     workbook.active = 0
     return workbook
+
+
+def _fit_for_reading(sheet: Worksheet) -> None:
+    """Rows tall enough for their wrapped text (LibreOffice and some Excel views keep openpyxl's default height,
+    and the text runs into the row below), and each sheet printed landscape, one page wide, headings repeated."""
+    for row in sheet.iter_rows():
+        lines = 1
+        for cell in row:
+            if cell.value is not None and cell.alignment.vertical != "top":
+                cell.alignment = Alignment(horizontal=cell.alignment.horizontal, wrap_text=cell.alignment.wrap_text,
+                                           vertical="top")
+            if isinstance(cell.value, str) and not cell.value.startswith("=") and cell.alignment.wrap_text:
+                width = sheet.column_dimensions[cell.column_letter].width or 10
+                lines = max(lines, sum(ceil(len(part) * 1.1 / width) or 1 for part in cell.value.split("\n")))
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = 15 * lines
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.freeze_panes:
+        sheet.print_title_rows = "1:1"
 
 
 def _put(cell, value) -> None:
@@ -145,7 +170,9 @@ def _lists_sheet(workbook: Workbook, plan: Plan) -> dict[str, str]:
 def _heading(sheet: Worksheet, columns: tuple[Column, ...], row: int = 1) -> None:
     for number, column in enumerate(columns, start=1):
         cell = sheet.cell(row, number, column.heading)
-        cell.font, cell.fill, cell.alignment = BOLD, HEADING_FILL, Alignment(wrap_text=True, vertical="top")
+        numeric = column.heading.endswith(("(£)", "planned", "actual", "outputs")) or column.heading.startswith("%")
+        cell.font, cell.fill = BOLD, HEADING_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right" if numeric else "left")
         sheet.column_dimensions[get_column_letter(number)].width = column.width
     sheet.freeze_panes = sheet.cell(row + 1, 1)
 
@@ -247,6 +274,8 @@ def _expenditure(sheet: Worksheet, plan: Plan, lists: dict[str, str], quarter: i
                 sheet.cell(row, number, f"={planned}{row}-{actual}{row}")
             elif values[key] not in (None, ""):
                 _put(sheet.cell(row, number), values[key])
+                if isinstance(values[key], str):
+                    sheet.cell(row, number).alignment = WRAP
     total = row + SPARE_ROWS + 1
     for each_row in range(2, total):
         for number in money:
