@@ -98,9 +98,12 @@ def test_bad_files_give_a_message_and_a_non_zero_exit_without_a_traceback(conten
     path = tmp_path / "upload.xlsx"
     if content is not None:
         path.write_bytes(content)
-    environment = {"PYTHONPATH": str(Path(s75.__file__).parents[1]), "DATABASE_URL": "", "PATH": "/usr/bin:/bin"}
+    # The bad file is refused before the database is opened; the var folder is the test's own.
+    environment = {"PYTHONPATH": str(Path(s75.__file__).parents[1]), "DJANGO_SETTINGS_MODULE": "s75.settings.test",
+                   "DATABASE_URL": "", "S75_VAR_DIR": str(tmp_path / "var"), "S75_CACHE_DIR": str(tmp_path / "cache"),
+                   "PATH": "/usr/bin:/bin"}
     finished = subprocess.run([sys.executable, "-m", "s75", "bcf-import", str(path)], capture_output=True, text=True,
-                              env=environment, check=False)
+                              env=environment, cwd=tmp_path, check=False)
     assert finished.returncode != 0
     assert message in finished.stderr
     assert "Traceback" not in finished.stderr

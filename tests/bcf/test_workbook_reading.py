@@ -143,6 +143,14 @@ def test_files_that_are_not_workbooks_are_refused(db, data, reason):
     assert [str(problem) for problem in rejection(data, actor=None)] == [reason]
 
 
+def test_a_zip_that_is_not_a_workbook_is_refused(db):
+    archive = BytesIO()
+    with zipfile.ZipFile(archive, "w") as target:
+        target.writestr("plan.txt", "Income: £15m")
+    assert [str(problem) for problem in rejection(archive.getvalue(), actor=None)] == [
+        "the file is a compressed (zip) file but not an Excel workbook that can be read"]
+
+
 def test_a_workbook_with_a_dtd_is_refused(plan, area):
     original = BytesIO(workbook_for(plan, "planning"))
     tampered = BytesIO()

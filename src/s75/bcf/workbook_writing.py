@@ -143,8 +143,9 @@ def _put(cell, value) -> None:
 
 def _lists_sheet(workbook: Workbook, plan: Plan) -> dict[str, str]:
     """A hidden sheet of the year's lists, one a column; the range of each, by its heading, for the drop-downs."""
-    year = plan.year
-    names = lambda name: [item.name for item in year_list(year=year, name=name)]  # noqa: E731
+    def names(list_name: str) -> list[str]:
+        return [item.name for item in year_list(year=plan.year, name=list_name)]
+
     columns = {
         SOURCE_LIST: names(ListName.SOURCE), TYPE_LIST: names(ListName.SCHEME_TYPE),
         SUB_TYPE_LIST: sorted(set(names(ListName.SUB_TYPE))), AREA_LIST: names(ListName.AREA_OF_SPEND),
