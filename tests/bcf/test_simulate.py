@@ -5,8 +5,8 @@ from django.core.management import call_command
 
 from s75.bcf.models import BcfYear, ExpenditureLine, Income, Plan
 from s75.bcf.national import plan_rows
-from s75.bcf.simulate import bcf_simulate, reference_areas
 from s75.bcf.services import BcfError
+from s75.bcf.simulate import bcf_simulate, reference_areas
 from s75.organisations.models import Organisation, OrganisationKind
 
 # Hartlepool (unitary), Essex (a county of 12 districts, served by three ICBs), North Yorkshire, Kent.

@@ -120,7 +120,7 @@ def bcf_simulate(*, year: BcfYear, seed: int, codes: Iterable[str] | None = None
             result.kept.append(area.name)
         else:
             _simulate_area(area=area, council=council, icbs=icbs, year=year,
-                           rng=random.Random(f"{seed}:{code}:{year.financial_year}"))
+                           rng=random.Random(f"{seed}:{code}:{year.financial_year}"))  # noqa: S311 (not secret)
             result.created.append(area.name)
         if progress is not None:
             progress(number, len(chosen), area.name)
@@ -169,10 +169,10 @@ def _simulate_area(*, area: AreaData, council: Organisation, icbs: dict[str, Icb
     income.append(("dfg", council, pop * rng.randint(*DFG_PER_HEAD), schedules[1]))
     if rng.random() < 0.4:
         income.append(("additional-la", council, pop * rng.randint(200, 1_500), schedules[0]))
+    streams = {stream.pk: stream for stream in FundingStream.objects.all()}
     for code, organisation, pence, schedule in income:
         contribution_set(actor=None, schedule=schedule, party=parties[organisation.pk], financial_year=start,
-                         funding_stream=FundingStream.objects.get(code=item[(ListName.SOURCE, code)].funding_stream.code),
-                         amount_pence=pence)
+                         funding_stream=streams[item[(ListName.SOURCE, code)].funding_stream_id], amount_pence=pence)
     fails = {name for name, odds in FAILURE_ODDS.items() if rng.random() < odds}
     by_source: dict[str, int] = defaultdict(int)
     for code, _, pence, _ in income:
@@ -216,8 +216,8 @@ def _lines(*, rng: random.Random, item: dict, by_source: dict[str, int], asc_min
     plan: list[tuple[str, int, object]] = []  # (source code, pence, area of spend)
     plan += [("nhs-minimum", pence, areas["social-care"])
              for pence in split_largest_remainder(social_care, _weights(rng, social_care_count))]
-    plan += [("nhs-minimum", pence, rng.choice(other_areas))
-             for pence in split_largest_remainder(nhs_total - social_care, _weights(rng, nhs_count - social_care_count))]
+    plan += [("nhs-minimum", pence, rng.choice(other_areas)) for pence in split_largest_remainder(
+        nhs_total - social_care, _weights(rng, nhs_count - social_care_count))]
     for code in sources:
         plan += [(code, pence, rng.choice([areas["social-care"], *other_areas]))
                  for pence in split_largest_remainder(by_source[code], _weights(rng, 2))]

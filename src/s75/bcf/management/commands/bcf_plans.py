@@ -44,4 +44,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{row.plan.hwb.name}\t{row.plan.year}\t{row.plan.get_status_display()}\t"
                               f"income {format_gbp(row.income_pence, show_pence=True)}\t"
                               f"planned {format_gbp(row.planned_pence, show_pence=True)}\t{failing}")
-        self.stdout.write(f"{len(rows)} plans.")
+        self.stdout.write(f"{len(rows)} plan{'' if len(rows) == 1 else 's'}.")
