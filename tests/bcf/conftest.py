@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from s75.agreements import services as agreement_services
-from s75.agreements.models import Agreement, Party, Schedule
+from s75.agreements.models import Agreement, AgreementStatus, Party, Schedule
 from s75.bcf.models import BcfYear, ListName, Plan
 from s75.bcf.services import (
     ConditionRow,
@@ -23,6 +23,8 @@ from s75.bcf.services import (
 )
 from s75.budgets.models import FundingStream
 from s75.budgets.services import contribution_set
+from s75.governance.models import BoardKind, DecisionOutcome, DecisionSubject
+from s75.governance.services import board_create, decision_record, meeting_create
 from tests.factories import NhsBodyFactory, OrganisationFactory, UserFactory
 
 YEAR = 2025
@@ -47,6 +49,28 @@ class Area:
 
     def item(self, list_name: str, code: str):
         return self.year.items.get(list=list_name, code=code)
+
+    def bring_into_force(self) -> Agreement:
+        """Both partners approve the agreement and it comes into force, as the agreements' lifecycle asks."""
+        for party in (self.council, self.icb):
+            agreement_services.approval_record(actor=None, agreement=self.agreement, party=party,
+                                               decided_on=datetime.date(YEAR, 3, 1), decision_maker="Board")
+        for status in (AgreementStatus.APPROVED, AgreementStatus.IN_FORCE):
+            agreement_services.agreement_transition(actor=None, agreement=self.agreement, to_status=status,
+                                                    reason="As agreed")
+        self.agreement.refresh_from_db()
+        return self.agreement
+
+    def board_decision(self, *, outcome: str = DecisionOutcome.APPROVED, financial_year: int = YEAR):
+        """The area's Health and Wellbeing Board's decision on the year's BCF plan."""
+        board = board_create(actor=None, name=f"{self.council.organisation} Health and Wellbeing Board",
+                             kind=BoardKind.HEALTH_AND_WELLBEING, organisation=self.council.organisation,
+                             agreements=[self.agreement])
+        meeting = meeting_create(actor=None, board=board, held_on=datetime.date(YEAR, 3, 20))
+        return decision_record(actor=None, meeting=meeting, agreement=self.agreement, outcome=outcome,
+                               summary="The board's chair signs the Better Care Fund plan off.",
+                               subject=DecisionSubject.BCF_PLAN, financial_year=financial_year,
+                               minute_reference="HWB 25/1")
 
     def contents(self, **changes) -> PlanContents:
         """Contents that pass every check: each source fully planned, £4.5m of the NHS minimum on social care

@@ -14,6 +14,7 @@ from s75.agreements.models import Agreement
 from s75.agreements.selectors import agreement_list
 from s75.budgets.selectors import financial_schedule
 from s75.core.fiscal import FinancialYear
+from s75.demo.bcf import AGREEMENT_FILES
 from s75.demo.services import DEMO_FILES, DEMO_PASSWORD, demo_load
 from s75.organisations.selectors import organisation_successors_as_at
 
@@ -30,6 +31,7 @@ def test_four_partnerships_in_their_states(demo):
     assert states == {
         "luton-s75-s76-2013": "ended",
         "leicestershire-bcf-2015": "ended",
+        "leicestershire-bcf-2025": "draft",  # governs the Better Care Fund plan of 2025-26
         "bexley-s75-2021": "in_force",
         "hampshire-s75-care-at-home": "consultation",
     }
@@ -88,18 +90,18 @@ def test_demo_users_see_their_own_partnerships(demo, django_user_model):
     assert visible("luton.manager") == {"luton-s75-s76-2013"}
     assert visible("blmk.finance") == {"luton-s75-s76-2013"}  # via NHS Luton CCG → BLMK ICB
     assert visible("bexley.commissioner") == {"bexley-s75-2021"}
-    assert visible("leics.board") == {"leicestershire-bcf-2015"}
-    assert len(visible("admin")) == 4
+    assert visible("leics.board") == {"leicestershire-bcf-2015", "leicestershire-bcf-2025"}
+    assert len(visible("admin")) == 5
 
 
 def test_running_the_demo_again_is_safe(demo, capsys):
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "Already loaded: luton-s75-s76-2013" in out and "luton.manager" in out
-    assert Agreement.objects.count() == 4
+    assert Agreement.objects.count() == 5
 
 
-@pytest.mark.parametrize("filename", DEMO_FILES)
+@pytest.mark.parametrize("filename", (*DEMO_FILES, *AGREEMENT_FILES))
 def test_each_demo_file_survives_export_and_load_unchanged(filename):
     document = agreement_file_read(resources.files("s75.demo").joinpath("data", filename))
     demo_load()  # the predecessor PCT and the other partnerships, as on a demo site

@@ -41,11 +41,18 @@ def failures_explained(plan: Plan, _: PlanMoveContext) -> list[str]:
             for check in unexplained_failures(plan)]
 
 
-def agreement_in_force(plan: Plan, _: PlanMoveContext) -> list[str]:
+def agreement_in_force(plan: Plan, context: PlanMoveContext) -> list[str]:
+    """The governing agreement is in force on the day of the move: its status after its last transition by then
+    (an agreement loaded with no history has only its present status)."""
     agreement = plan.agreement
-    if agreement.status != AgreementStatus.IN_FORCE:
-        return [f"the governing agreement {agreement.reference} is {agreement.get_status_display().lower()}, not in "
-                "force"]
+    last = agreement.transitions.filter(at__date__lte=context.on).last()
+    if last is not None:
+        status = last.to_status
+    else:
+        status = AgreementStatus.DRAFT if agreement.transitions.exists() else agreement.status
+    if status != AgreementStatus.IN_FORCE:
+        return [f"the governing agreement {agreement.reference} is {AgreementStatus(status).label.lower()} on "
+                f"{context.on:%d %B %Y}, not in force"]
     return []
 
 

@@ -34,6 +34,7 @@ from .models import (
     PlanStatus,
     SourceRole,
 )
+from .permissions import ASSURE_PLAN
 
 
 class BcfError(ServiceError):
@@ -465,7 +466,10 @@ def plan_move(*, actor, plan: Plan, to_status: str, reason: str, on: date | None
     with transaction.atomic():
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         context = PlanMoveContext(on=on or timezone.localdate(), reason=reason)
-        _refuse_if(move_unmet(plan, to_status, context))
+        unmet = move_unmet(plan, to_status, context)
+        if to_status == PlanStatus.ASSURED and actor is not None and not actor.has_perm(ASSURE_PLAN):
+            unmet.append("only NHS England's assurers (the permission bcf.assure_plan) can assure a plan")
+        _refuse_if(unmet)
         before = snapshot(plan, "status")
         plan.status = PlanStatus(to_status)
         plan.modified_by = acting_user(actor)

@@ -1,4 +1,5 @@
-"""The demo: the four seed partnerships loaded as agreement files, the predecessor PCT, one user per role."""
+"""The demo: the four seed partnerships loaded as agreement files, the predecessor PCT, one user per role, and
+Leicestershire's Better Care Fund plans."""
 
 import csv
 import tempfile
@@ -25,6 +26,7 @@ from s75.organisations.models import OrganisationKind
 from s75.organisations.selectors import organisation_get_by_code
 from s75.organisations.services import organisation_upsert, succession_record
 
+from .bcf import bcf_demo_load, bcf_lists_demo_load, nhs_england_demo_load
 from .governance import governance_demo_load
 
 DEMO_PASSWORD = "s75-demo-password"
@@ -47,6 +49,8 @@ DEMO_USERS = (
     DemoUser("bexley.commissioner", "Alex Commissioner", "E09000004", "Commissioner"),
     DemoUser("leics.board", "Jo Board", "E10000018", "Board member"),
     DemoUser("luton.auditor", "Chris Auditor", "E06000032", "Auditor"),
+    DemoUser("leics.manager", "Lee Manager", "E10000018", "Pooled fund manager"),
+    DemoUser("nhse.bcf", "Robin Assurer", "X24", "NHS England"),
     DemoUser("admin", "Site Administrator", None, None, is_superuser=True),
 )
 
@@ -143,6 +147,8 @@ def _luton_contributions_received() -> None:
 def demo_load() -> DemoResult:
     """Load what is missing of the demo; safe to run again (existing agreements are left as they are)."""
     _predecessor_pct()
+    bcf_lists_demo_load()
+    nhs_england_demo_load()
     loaded, already_there = [], []
     for filename in DEMO_FILES:
         document = agreement_file_read(resources.files("s75.demo").joinpath("data", filename))
@@ -158,4 +164,5 @@ def demo_load() -> DemoResult:
     governance_demo_load()
     _luton_contributions_received()
     template_set_install(actor=None)
+    bcf_demo_load()
     return DemoResult(loaded, already_there, DEMO_USERS)
