@@ -26,5 +26,6 @@ urlpatterns = [
     path("funds/", include("s75.settlement.urls")),
     path("funds/", include("s75.reports.urls")),
     path("documents/", include("s75.documents.urls")),
+    path("bcf/", include("s75.bcf.urls")),
     path("admin/", admin.site.urls),
 ]
