@@ -132,7 +132,7 @@ def test_plan_page_shows_checks_money_conditions_metrics_and_history(client, are
     assert page.count('class="s75-chart s75-chart--bars"') == area.year.items.filter(list=ListName.METRIC).count()
     assert "Not yet known" in page  # no actuals reported
     assert "replaced the contents of" in page  # the history
-    assert "the Health and Wellbeing Board&#x27;s chair has not signed the plan off" in page  # the unmet move
+    assert "The Health and Wellbeing Board&#x27;s chair has not signed the plan off" in page  # the unmet move
 
 
 def test_plan_of_another_area_is_not_found(client, plan, stranger):
