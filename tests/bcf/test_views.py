@@ -14,6 +14,8 @@ from s75.bcf.models import CheckExplanation, ListName, Plan, PlanStatus
 from s75.bcf.views import CHECKED_WORKBOOKS
 from s75.governance.models import DecisionOutcome, DecisionSubject
 from s75.governance.services import decision_record
+from s75.ledger.models import AccountRole
+from s75.ledger.services import LineSpec, entry_post, fund_open
 from tests.factories import UserFactory
 from tests.governance.conftest import meeting_of
 
@@ -134,6 +136,17 @@ def test_plan_page_shows_checks_money_conditions_metrics_and_history(client, are
     assert page.count("> not yet known</span>") == 4 * metrics  # no actuals reported
     assert "replaced the contents of" in page  # the history
     assert "The Health and Wellbeing Board&#x27;s chair has not signed the plan off" in page  # the unmet move
+
+
+def test_plan_page_shows_each_lines_actual_spend_from_the_ledger(client, area, plan):
+    fund = fund_open(actor=None, agreement=area.agreement)
+    expenditure = fund.accounts.get(role=AccountRole.EXPENDITURE, schedule=area.equipment)
+    creditors = fund.accounts.get(role=AccountRole.CREDITORS)
+    entry_post(actor=None, fund=fund, period=fund.periods.get(financial_year=2025, number=2), description="Grants",
+               lines=[LineSpec(expenditure, 9_000_012), LineSpec(creditors, -9_000_012)])
+    page = _client(client, area.manager).get(reverse("bcf:detail", args=[plan.pk])).content.decode()
+    adaptations = page[page.index("4. Adaptations"):page.index("National conditions")]
+    assert "£2,000,000.00" in adaptations and "£90,000.12" in adaptations
 
 
 def test_plan_of_another_area_is_not_found(client, plan, stranger):
