@@ -95,6 +95,8 @@ def test_new_plan_offers_only_the_bcf_agreements_of_the_users_organisation(clien
     page = _client(client, area.manager).get(reverse("bcf:create")).content.decode()
     assert "bcf-test-2025" in page
     assert "bcf-other-2025" not in page
+    chosen = client.get(reverse("bcf:create"), {"agreement": area.agreement.pk}).content.decode()
+    assert f'<option value="{area.agreement.pk}" selected>' in chosen
 
 
 def test_new_plan_is_created_as_a_draft(client, area):
@@ -316,6 +318,7 @@ def test_the_agreement_page_lists_its_plans(client, area, plan):
     page = _client(client, area.manager).get(reverse("agreements:detail", args=[area.agreement.pk])).content.decode()
     assert "Better Care Fund plans" in page
     assert reverse("bcf:detail", args=[plan.pk]) in page
+    assert f'{reverse("bcf:create")}?agreement={area.agreement.pk}' in page
 
 
 def test_home_lists_a_draft_with_failing_checks_and_plans_due(client, area, plan):

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from s75.agreements.selectors import user_may_change
 from s75.audit.permissions import VIEW_AUDIT_TRAIL
 from s75.audit.wording import event_in_words
 from s75.core.exports import XLSX_CONTENT_TYPE, pounds, table_workbook, xlsx_response
@@ -128,8 +129,10 @@ def plan_list_xlsx(request):
 def plan_create_view(request):
     if not request.user.has_perm(MANAGE_PLAN):
         raise PermissionDenied
+    # The agreement's page links here with ``?agreement=`` chosen.
     form = PlanCreateForm(request.POST if request.method == "POST" else None,
-                          agreements=agreements_for_new_plan(user=request.user))
+                          agreements=agreements_for_new_plan(user=request.user),
+                          initial={"agreement": request.GET.get("agreement")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -204,15 +207,15 @@ def _detail_context(request, plan: Plan, *, failed: dict | None = None) -> dict:
     return {
         "plan": plan, "totals": plan_totals(plan=plan), "checks": check_panels,
         "failing": [panel for panel in check_panels if not panel.check.passed],
-        "income": income, "income_sources": _income_by_source(income),
+        "income_sources": _income_by_source(income),
         "lines": lines, "actual_total": sum(row.actual_pence for row in lines), "conditions": conditions,
         "metrics": metrics, "moves": moves,
         "move_form": failed.get("move") or (MoveForm(prefix="move", moves=allowed) if allowed else None),
         "sign_off_form": failed.get("sign_off") or (SignOffForm(prefix="sign-off", decisions=sign_off_decisions(
             plan=plan)) if may_edit else None),
-        "may_change": may_change, "may_edit": may_edit, "quarterly_returns": QUARTERLY_RETURNS,
+        "may_edit": may_edit, "quarterly_returns": QUARTERLY_RETURNS,
         "audit": [event_in_words(event) for event in plan_audit_events(plan=plan)[:AUDIT_EVENTS_SHOWN]],
-        "may_view_audit": user.has_perm(VIEW_AUDIT_TRAIL),
+        "may_view_audit": user_may_change(user=user, agreement=plan.agreement, permission=VIEW_AUDIT_TRAIL),
         "form": next(iter(failed.values()), None),
     }
 
