@@ -303,6 +303,11 @@ def test_upload_checks_first_then_imports_the_kept_file(client, area, plan, sett
     assert "The checked workbook is no longer kept" in response.content.decode()
 
 
+def test_upload_without_a_file_asks_for_one(client, area, plan):
+    response = _client(client, area.manager).post(reverse("bcf:upload", args=[plan.pk]), {})
+    assert 'href="#id_file">Choose the workbook to check' in response.content.decode()
+
+
 def test_upload_lists_the_workbooks_problems_and_keeps_nothing(client, area, plan, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     response = _client(client, area.manager).post(reverse("bcf:upload", args=[plan.pk]), {"file": _xlsx("Income")})

@@ -364,7 +364,7 @@ def upload_view(request, pk: int):
     """Check a filled-in planning workbook with a dry run: its problems, by sheet, row and column, or what it would
     change, with "Import the file", which imports the file kept from the check."""
     plan = _plan_to_change(request, pk)
-    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    form = WorkbookUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     context = {"plan": plan, "form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
