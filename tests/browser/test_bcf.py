@@ -1,6 +1,6 @@
 """A council's Better Care Fund lead opens the area's plan from the main navigation, reads its checks, downloads the
-planning workbook and finds nothing that WCAG's A and AA rules forbid on the plans' pages, at a desktop's width and
-a phone's; screenshots go to test-artifacts/bcf-*.png."""
+planning workbook and checks it for upload, and finds nothing that WCAG's A and AA rules forbid on the plans' pages,
+at a desktop's width and a phone's; screenshots go to test-artifacts/bcf-*.png."""
 
 from pathlib import Path
 
@@ -48,6 +48,16 @@ def test_council_bcf_lead_reads_the_plans_checks_and_downloads_its_workbook(live
 
     assert axe_violations(page) == []
     page.screenshot(path=ARTIFACTS / "bcf-plan.png", full_page=True)
+
+    # The plan's own workbook, read back: checked first, nothing saved, then "Import the file".
+    plan_url = page.url
+    page.get_by_role("link", name="Upload a filled-in planning workbook").click()
+    page.get_by_label("Filled-in planning workbook (.xlsx)").set_input_files(saved)
+    page.get_by_role("button", name="Check the workbook").click()
+    page.get_by_role("button", name="Import the file").wait_for()
+    assert axe_violations(page) == []
+    page.screenshot(path=ARTIFACTS / "bcf-upload.png", full_page=True)
+    page.goto(plan_url)
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     assert axe_violations(page) == []
