@@ -5,15 +5,17 @@ users hold ``bcf.view_national``, sees every plan."""
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from s75.agreements.selectors import agreements_visible_to
+from s75.audit.models import AuditEvent
 from s75.core.fiscal import Quarter
 from s75.core.money import split_largest_remainder
+from s75.governance.models import Decision, DecisionSubject
 from s75.ledger.models import AccountRole, Balance
 from s75.organisations.models import OrganisationKind
 
-from .models import BcfYear, ExpenditureLine, ListName, Plan
+from .models import BcfYear, ConditionConfirmation, ExpenditureLine, ListName, MetricValue, Plan
 from .permissions import VIEW_NATIONAL
 
 
@@ -110,3 +112,35 @@ def plan_metrics(*, plan: Plan) -> list[tuple[object, list]]:
     values = {(value.metric_id, value.quarter): value for value in plan.metric_values.all()}
     return [(metric, [values.get((metric.pk, quarter)) for quarter in range(1, 5)])
             for metric in year_list(year=plan.year, name=ListName.METRIC)]
+
+
+def agreements_for_new_plan(*, user) -> QuerySet:
+    """The Better Care Fund agreements a new plan may be governed by: those the user's own organisation is party
+    to (every one for those who see every plan)."""
+    agreements = agreements_visible_to(user=user).filter(is_better_care_fund=True)
+    if sees_every_plan(user=user):
+        return agreements
+    return agreements.filter(parties__organisation=user.organisation).distinct()
+
+
+def plan_audit_events(*, plan: Plan) -> QuerySet[AuditEvent]:
+    """The audit events of the plan and its parts (its national conditions' confirmations, its metrics' actuals),
+    newest first."""
+    parts = Q(object_type=Plan._meta.label, object_id=str(plan.pk))
+    for model, ids in ((ConditionConfirmation, plan.conditions.values_list("pk", flat=True)),
+                       (MetricValue, plan.metric_values.values_list("pk", flat=True))):
+        parts |= Q(object_type=model._meta.label, object_id__in=[str(pk) for pk in ids])
+    return AuditEvent.objects.filter(parts).select_related("actor")
+
+
+def sign_off_decisions(*, plan: Plan) -> QuerySet[Decision]:
+    """The board decisions about the plan's agreement and its Better Care Fund plan for the plan's year, to choose
+    the sign-off from."""
+    return (Decision.objects.filter(agreement=plan.agreement_id, subject=DecisionSubject.BCF_PLAN,
+                                    financial_year=plan.financial_year.start_year)
+            .select_related("meeting__board"))
+
+
+def agreement_plans(*, agreement) -> QuerySet[Plan]:
+    """The plans an agreement governs, for its page (whoever sees the agreement sees its plans)."""
+    return agreement.bcf_plans.select_related("hwb", "year")

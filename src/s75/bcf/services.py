@@ -183,18 +183,19 @@ def allocation_set(*, actor, hwb: Organisation, year: BcfYear, nhs_minimum_pence
 
 # Plans -----------------------------------------------------------------------------------------------------------
 
-def _plan_problems(*, hwb: Organisation, year: BcfYear, agreement: Agreement) -> list[str]:
+def _plan_problems(*, hwb: Organisation, year: BcfYear, agreement: Agreement) -> list[Problem]:
     problems = []
     if not agreement.is_better_care_fund:
-        problems.append(f"{agreement.reference} is not a Better Care Fund agreement")
+        problems.append(Problem(f"{agreement.reference} is not a Better Care Fund agreement", "agreement"))
     if not agreement.pooled_fund:
-        problems.append(f"{agreement.reference} has no pooled fund: the Better Care Fund must be pooled")
+        problems.append(Problem(f"{agreement.reference} has no pooled fund: the Better Care Fund must be pooled",
+                                "agreement"))
     if not agreement.parties.filter(organisation=hwb).exists():
-        problems.append(f"{hwb} is not a party to {agreement.reference}")
+        problems.append(Problem(f"{hwb} is not a party to {agreement.reference}", "hwb"))
     if not agreement.parties.filter(organisation__kind__in=["icb", "ccg"]).exists():
-        problems.append(f"{agreement.reference} has no ICB (or CCG) partner")
+        problems.append(Problem(f"{agreement.reference} has no ICB (or CCG) partner", "agreement"))
     if Plan.objects.filter(hwb=hwb, year=year).exists():
-        problems.append(f"{hwb} already has a Better Care Fund plan for {year}")
+        problems.append(Problem(f"{hwb} already has a Better Care Fund plan for {year}", "year"))
     return problems
 
 

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from s75.agreements.selectors import agreements_visible_to
 from s75.core.fiscal import FinancialYear
-from s75.core.money import MoneyError, parse_pence, pence_from_pounds
+from s75.core.money import MoneyError, format_gbp, parse_pence, pence_from_pounds
 
 from .checks import districts_of
 from .models import BcfYear, Commissioner, ListName, NewOrExisting, Plan, PlanStatus
@@ -89,6 +89,16 @@ class WorkbookReadResult:
     created: bool
     dry_run: bool
     contents: PlanContents
+
+    @property
+    def summary(self) -> str:
+        """What the workbook holds, in a sentence with its totals."""
+        contents = self.contents
+        planned = format_gbp(sum(line.planned_pence for line in contents.lines), show_pence=True)
+        income = format_gbp(sum(row.amount_pence for row in contents.income), show_pence=True)
+        return (f"Income: {len(contents.income)} rows, {income}; expenditure: {len(contents.lines)} lines, "
+                f"{planned}; national conditions: {len(contents.conditions)}; metric figures: "
+                f"{len(contents.metrics)}.")
 
 
 def _shown(value) -> str:

@@ -11,7 +11,7 @@ that on a 390-pixel phone the bars narrow and the text keeps its size, instead o
 """
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -139,9 +139,11 @@ INSET = 6  # labels start clear of the zero line
 HALO = mark_safe('stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"')
 
 
-def bar_chart(*, chart_id: str, rows: Sequence[BarRow], title: str, description: str) -> SafeString:
+def bar_chart(*, chart_id: str, rows: Sequence[BarRow], title: str, description: str,
+              tick_label: Callable[[int], str] = format_short) -> SafeString:
     """Rows of horizontal bars on one scale, each under its label and figure, with the scale's gridlines and its
-    amounts under the last row."""
+    amounts under the last row (``tick_label`` writes them: money by default; a chart of other figures, drawn in
+    hundredths, says how)."""
     ends = [end for row in rows for end in _stack_ends(row.segments)]
     x = Scale.nice(ends or [0], 0, 100)
     parts, y = [], 4
@@ -167,7 +169,7 @@ def bar_chart(*, chart_id: str, rows: Sequence[BarRow], title: str, description:
             '<text x="{}%" y="{}" text-anchor="{}" fill="{}">{}</text>',
         ((px(x.at(tick)), px(x.at(tick)), bottom, TEXT if tick == 0 else GRID, 2 if tick == 0 else 1,
           px(x.at(tick)), bottom + 17, "start" if tick == x.low else "end" if tick == x.high else "middle",
-          SECONDARY_TEXT, format_short(tick)) for tick in x.ticks),
+          SECONDARY_TEXT, tick_label(tick)) for tick in x.ticks),
     )
     return (
         format_html(

@@ -14,6 +14,10 @@ from django.utils.dateformat import format as date_format
 from s75.agreements.models import Party
 from s75.agreements.permissions import MANAGE_AGREEMENT
 from s75.agreements.selectors import agreements_due_for_renewal, renewal_alert_date, user_acts_for_party
+from s75.bcf.checks import unexplained_failures
+from s75.bcf.models import PlanStatus
+from s75.bcf.permissions import MANAGE_PLAN
+from s75.bcf.selectors import plans_visible_to
 from s75.budgets.permissions import POST_INSTALMENTS
 from s75.budgets.selectors import instalments_overdue
 from s75.core.fiscal import FinancialMonth, FinancialYear
@@ -40,6 +44,8 @@ from s75.settlement.selectors import settlement_final_years, settlement_runs_to_
 
 # How long before 28 February next year's budget shows as a task (the governance forward plan's due date).
 BUDGET_NOTICE_DAYS = 90
+# How long before the year's due date a draft Better Care Fund plan shows as a task.
+BCF_PLAN_NOTICE_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -272,6 +278,34 @@ def instalments_late(*, user, today: date) -> list[HomeItem]:
     ]
 
 
+def bcf_checks_failing(*, user) -> list[HomeItem]:
+    """Draft Better Care Fund plans with a failing check that carries no explanation, for someone who may prepare
+    plans."""
+    if not user.has_perm(MANAGE_PLAN):
+        return []
+    items = []
+    for plan in plans_visible_to(user=user).filter(status=PlanStatus.DRAFT):
+        failing = unexplained_failures(plan)
+        if failing:
+            items.append(HomeItem(f"Resolve the failing checks of the {plan}",
+                                  f"{reverse('bcf:detail', args=[plan.pk])}#checks",
+                                  detail="; ".join(check.title for check in failing)))
+    return items
+
+
+def bcf_plans_due(*, user, today: date) -> list[HomeItem]:
+    """Draft Better Care Fund plans whose year's due date is near or past, for someone who may prepare plans."""
+    if not user.has_perm(MANAGE_PLAN):
+        return []
+    return [
+        HomeItem(f"Submit the {plan}", f"{reverse('bcf:detail', args=[plan.pk])}#lifecycle",
+                 detail=f"Plans for {plan.year} are due by {_day(plan.year.plans_due_on)}",
+                 overdue=plan.year.plans_due_on < today)
+        for plan in plans_visible_to(user=user).filter(
+            status=PlanStatus.DRAFT, year__plans_due_on__lte=today + timedelta(days=BCF_PLAN_NOTICE_DAYS))
+    ]
+
+
 def next_meetings(*, user, today: date) -> list[HomeItem]:
     """The next meeting of each of the user's boards, with its papers."""
     items = []
@@ -297,6 +331,8 @@ def home_sections(*, user, today: date) -> list[HomeSection]:
         HomeSection("reports", "Reports and returns due", reports_due(user=user, today=today)),
         HomeSection("budgets", "Budgets to approve", budgets_due(user=user, today=today)),
         HomeSection("renewals", "Renewals in their notice period", renewals_due(user=user, today=today)),
+        HomeSection("bcf-plans-due", "Better Care Fund plans due", bcf_plans_due(user=user, today=today)),
+        HomeSection("bcf-checks", "Better Care Fund plans with checks failing", bcf_checks_failing(user=user)),
         HomeSection("consent", "Consent decisions waiting", consent_decisions_waiting(user=user, positions=positions)),
         HomeSection("settlements", "Settlements to approve", settlements_to_approve(user=user)),
         HomeSection("instalments", "Instalments overdue", instalments_late(user=user, today=today)),

@@ -9,7 +9,6 @@ from s75.agreements.management import add_user_argument, command_user
 from s75.bcf.management import command_plan
 from s75.bcf.permissions import MANAGE_PLAN
 from s75.bcf.workbook_reading import WorkbookRejected, plan_workbook_read
-from s75.core.money import format_gbp
 
 
 class Command(BaseCommand):
@@ -42,13 +41,8 @@ class Command(BaseCommand):
             count = len(error.cell_problems)
             raise CommandError(f"{path.name} was rejected ({count:,} problem{'' if count == 1 else 's'}): nothing was "
                                "saved.") from error
-        contents = result.contents
-        planned = format_gbp(sum(line.planned_pence for line in contents.lines), show_pence=True)
-        income = format_gbp(sum(row.amount_pence for row in contents.income), show_pence=True)
         if result.dry_run:
             self.stdout.write("Dry run: nothing was saved.")
         else:
             self.stdout.write(f"{'Created' if result.created else 'Updated'} {result.plan} (plan {result.plan.pk}).")
-        self.stdout.write(f"Income: {len(contents.income)} rows, {income}; expenditure: {len(contents.lines)} lines, "
-                          f"{planned}; national conditions: {len(contents.conditions)}; metric figures: "
-                          f"{len(contents.metrics)}.")
+        self.stdout.write(result.summary)
