@@ -42,6 +42,7 @@ ARTIFACTS = Path("test-artifacts") / "link-walk"
 
 MANAGER, ICB_FINANCE, HOST_FINANCE = "luton.manager", "blmk.finance", "luton.finance"
 COMMISSIONER, BOARD_MEMBER, AUDITOR, ADMIN = "bexley.commissioner", "leics.board", "luton.auditor", "admin"
+BCF_MANAGER, NHS_ENGLAND = "leics.manager", "nhse.bcf"
 LUTON_FINANCE_AND_AUDIT = (ICB_FINANCE, HOST_FINANCE, AUDITOR)
 LUTON_USERS = (MANAGER, *LUTON_FINANCE_AND_AUDIT)
 NO_FUND = (COMMISSIONER, BOARD_MEMBER)
@@ -73,6 +74,12 @@ NOT_LINKED = {
     "governance:paper_download": "the demo's papers are titles or links elsewhere, with no file uploaded",
     "governance:board_members_xlsx": "no demo board has members recorded; the download is linked beside the table",
     "monitoring:commitments_xlsx": "the demo records no commitments; the download is linked beside the table",
+    "bcf:condition": "a POST: the plan page's confirmation of a national condition",
+    "bcf:explanation": "a POST: the plan page's explanation of a failing check",
+    "bcf:metric_actual": "a POST: the plan page's actual of a metric, while the plan is in delivery",
+    "bcf:sign_off": "a POST: the plan page's choice of the board's decision",
+    "bcf:move": "a POST: the plan page's lifecycle buttons",
+    "bcf:import_checked": "a POST: a checked workbook's Import the file button",
 }
 
 
@@ -88,8 +95,21 @@ NEEDS_POST_LEDGER = "needs ledger.post_ledger, the pooled fund manager's"
 EDIT_TERMS = {**_for(LUTON_FINANCE_AND_AUDIT + (BOARD_MEMBER,), NEEDS_MANAGE), MANAGER: LUTON_ENDED}
 FUND_PAGE = _for(NO_FUND, NO_FUND_REASON)
 
+NO_PLANS = _for(LUTON_USERS + (COMMISSIONER,),
+                "the agreements they see (Luton, Bexley) govern no Better Care Fund plan, so no Better Care Fund link")
+BCF_PLAN_PAGES = ("bcf:list", "bcf:list_xlsx", "bcf:detail", "bcf:workbook", "bcf:quarterly_workbook")
+NEEDS_MANAGE_PLAN = "needs bcf.manage_plan, which board members and NHS England's assurers lack"
+NATIONAL = "needs bcf.view_national (NHS England) or an ICB's organisation"
+
 # Patterns that the named users cannot reach by a link, and why.
 NOT_OPEN_TO: dict[str, dict[str, str]] = {
+    **{pattern: NO_PLANS for pattern in BCF_PLAN_PAGES if pattern != "bcf:list"},
+    "bcf:list": _for(LUTON_USERS, "Luton's agreement governs no Better Care Fund plan, so no Better Care Fund link"),
+    "bcf:create": {**_for(LUTON_USERS, "Luton's agreement is not a Better Care Fund agreement"),
+                   **_for((BOARD_MEMBER, NHS_ENGLAND), NEEDS_MANAGE_PLAN)},
+    "bcf:upload": {**NO_PLANS, **_for((BOARD_MEMBER, NHS_ENGLAND), NEEDS_MANAGE_PLAN)},
+    "bcf:national": {**NO_PLANS, **_for((BOARD_MEMBER, BCF_MANAGER), NATIONAL)},
+    "bcf:national_xlsx": {**NO_PLANS, **_for((BOARD_MEMBER, BCF_MANAGER), NATIONAL)},
     "agreements:create": _for(LUTON_FINANCE_AND_AUDIT + (BOARD_MEMBER,), NEEDS_MANAGE),
     "agreements:edit": EDIT_TERMS,
     "agreements:party_add": EDIT_TERMS,
@@ -149,6 +169,40 @@ DOWNLOAD_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+LEICS_NO_FUND = "Leicestershire's agreements have no fund open: opening one is a POST"
+for _pattern in ("imports:cost_centres", "imports:history", "imports:history_xlsx", "imports:import",
+                 "imports:mapping_edit", "imports:mapping_new", "imports:mappings", "imports:upload", "ledger:entry",
+                 "ledger:expenditure_xlsx", "ledger:fund", "ledger:lines", "ledger:lines_csv", "ledger:lines_xlsx",
+                 "ledger:trial_balance_xlsx", "monitoring:commentary", "monitoring:commitments", "monitoring:consent",
+                 "monitoring:dashboard", "monitoring:forecast", "monitoring:profile", "monitoring:recovery",
+                 "monitoring:table_xlsx", "reports:list", "settlement:list"):
+    NOT_OPEN_TO[_pattern] = {**NOT_OPEN_TO.get(_pattern, {}), BCF_MANAGER: LEICS_NO_FUND}
+for _pattern, _reason in (
+        ("agreements:renew", "Leicestershire's agreements are not within their notice period"),
+        ("budgets:instalments_xlsx", "no instalments are set for Leicestershire in the demo"),
+        ("governance:forward_plan_xlsx", "no decision of theirs is planned, so the forward plan has no table")):
+    NOT_OPEN_TO[_pattern] = {**NOT_OPEN_TO.get(_pattern, {}), BCF_MANAGER: _reason}
+# NHS England is party to no agreement: it sees the Better Care Fund's plans and the national view, nothing else.
+for _pattern in (
+        "agreements:detail", "agreements:schedule_detail", "agreements:approval_record", "agreements:as_at", "agreements:audit", "agreements:audit_xlsx",
+        "agreements:create", "agreements:edit", "agreements:list_xlsx", "agreements:party_add", "agreements:renew",
+        "agreements:schedule_create", "agreements:schedule_edit", "budgets:contribution_set",
+        "budgets:financial_schedule", "budgets:financial_schedule_xlsx", "budgets:instalments",
+        "budgets:instalments_generate", "budgets:instalments_xlsx", "documents:agreement_docx", "documents:clause_edit",
+        "documents:template_set", "documents:template_sets", "governance:board_create", "governance:board_detail",
+        "governance:board_list_xlsx", "governance:board_meetings_xlsx", "governance:decision_approval",
+        "governance:decision_detail", "governance:decision_list_xlsx", "governance:decision_record",
+        "governance:forward_plan_xlsx", "governance:meeting_create", "governance:meeting_decisions_xlsx",
+        "governance:meeting_detail", "governance:meeting_list_xlsx", "governance:member_add", "governance:paper_add",
+        "imports:cost_centres", "imports:history", "imports:history_xlsx", "imports:import", "imports:mapping_edit",
+        "imports:mapping_new", "imports:mappings", "imports:upload", "ledger:entry", "ledger:expenditure_xlsx",
+        "ledger:fund", "ledger:lines", "ledger:lines_csv", "ledger:lines_xlsx", "ledger:trial_balance_xlsx",
+        "monitoring:commentary", "monitoring:commitments", "monitoring:consent", "monitoring:dashboard",
+        "monitoring:forecast", "monitoring:profile", "monitoring:recovery", "monitoring:table_xlsx", "reports:list",
+        "riskshare:terms_edit", "settlement:list"):
+    NOT_OPEN_TO[_pattern] = {**NOT_OPEN_TO.get(_pattern, {}),
+                             NHS_ENGLAND: "NHS England is party to no agreement: it sees plans only"}
+
 # The first page reached of each of these patterns is saved as a screenshot for each user.
 SCREENSHOTS = ("agreements:list", "agreements:detail", "ledger:fund", "monitoring:dashboard", "governance:board_detail")
 

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from s75.agreements.selectors import user_may_change
+from s75.agreements.selectors import agreements_visible_to, user_may_change
 from s75.audit.permissions import VIEW_AUDIT_TRAIL
 from s75.audit.wording import event_in_words
 from s75.core.exports import XLSX_CONTENT_TYPE, pounds, table_workbook, xlsx_response
@@ -41,6 +41,7 @@ from .forms import (
 )
 from .lifecycle import PlanMoveContext, actuals_unmet, edit_unmet, move_unmet, moves_from
 from .models import ListName, Plan, PlanStatus
+from .national import national_view_allowed
 from .permissions import ASSURE_PLAN, MANAGE_PLAN
 from .selectors import (
     agreements_for_new_plan,
@@ -107,6 +108,7 @@ def plan_list_view(request):
     return render(request, "bcf/list.html", {
         "rows": _plan_rows(plans_visible_to(user=request.user)),
         "may_create": request.user.has_perm(MANAGE_PLAN) and agreements_for_new_plan(user=request.user).exists(),
+        "may_see_national": national_view_allowed(user=request.user),
     })
 
 
@@ -215,6 +217,8 @@ def _detail_context(request, plan: Plan, *, failed: dict | None = None) -> dict:
             plan=plan)) if may_edit else None),
         "may_edit": may_edit, "quarterly_returns": QUARTERLY_RETURNS,
         "audit": [event_in_words(event) for event in plan_audit_events(plan=plan)[:AUDIT_EVENTS_SHOWN]],
+        # NHS England sees every plan but is party to no agreement: the agreement's pages are not linked for it.
+        "sees_agreement": agreements_visible_to(user=user).filter(pk=plan.agreement_id).exists(),
         "may_view_audit": user_may_change(user=user, agreement=plan.agreement, permission=VIEW_AUDIT_TRAIL),
         "form": next(iter(failed.values()), None),
     }
