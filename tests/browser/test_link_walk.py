@@ -184,7 +184,8 @@ for _pattern, _reason in (
     NOT_OPEN_TO[_pattern] = {**NOT_OPEN_TO.get(_pattern, {}), BCF_MANAGER: _reason}
 # NHS England is party to no agreement: it sees the Better Care Fund's plans and the national view, nothing else.
 for _pattern in (
-        "agreements:detail", "agreements:schedule_detail", "agreements:approval_record", "agreements:as_at", "agreements:audit", "agreements:audit_xlsx",
+        "agreements:detail", "agreements:schedule_detail", "agreements:approval_record", "agreements:as_at",
+        "agreements:audit", "agreements:audit_xlsx",
         "agreements:create", "agreements:edit", "agreements:list_xlsx", "agreements:party_add", "agreements:renew",
         "agreements:schedule_create", "agreements:schedule_edit", "budgets:contribution_set",
         "budgets:financial_schedule", "budgets:financial_schedule_xlsx", "budgets:instalments",
