@@ -1,16 +1,20 @@
 """A council's Better Care Fund lead opens the area's plan from the main navigation, reads its checks, downloads the
 planning workbook and checks it for upload, and finds nothing that WCAG's A and AA rules forbid on the plans' pages,
-at a desktop's width and a phone's; screenshots go to test-artifacts/bcf-*.png."""
+at a desktop's width and a phone's; NHS England opens the national view after `s75 bcf-simulate`. Screenshots go to
+test-artifacts/bcf-*.png."""
 
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 from s75.bcf.checks import CHECKS
 from s75.bcf.services import plan_contents_replace, plan_create
+from s75.organisations.models import OrganisationKind
 from tests.bcf.conftest import bcf_area
 from tests.browser.axe import axe_violations
+from tests.factories import OrganisationFactory, UserFactory
 
 ARTIFACTS = Path("test-artifacts")
 PASSWORD = "correct horse battery"  # the factories' password
@@ -70,3 +74,24 @@ def test_council_bcf_lead_reads_the_plans_checks_and_downloads_its_workbook(live
     page.get_by_role("heading", name="There is a problem").wait_for()
     assert axe_violations(page) == []
     page.screenshot(path=ARTIFACTS / "bcf-new-390.png", full_page=True)
+
+
+@pytest.mark.browser
+def test_nhs_england_opens_the_national_view_after_a_simulation(live_server, page):
+    call_command("bcf_simulate", "--areas", "E06000001,E06000002,E10000018", "--year", "2025-26", "--seed", "3")
+    nhs_england = OrganisationFactory(name="NHS England", kind=OrganisationKind.NHS_ENGLAND, ons_code=None,
+                                      ods_code="X24")
+    assurer = UserFactory(organisation=nhs_england, role="NHS England")
+
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_label("Username").fill(assurer.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Better Care Fund").click()
+    page.get_by_role("main").get_by_role("link", name="The national and regional view").click()
+    page.get_by_role("heading", name="Plans in England").wait_for()
+    main = page.get_by_role("main").inner_text()
+    for area in ("Hartlepool", "Middlesbrough", "Leicestershire"):
+        assert area in main
+    assert axe_violations(page) == []
+    page.screenshot(path=ARTIFACTS / "bcf-national.png", full_page=True)
