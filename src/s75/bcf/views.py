@@ -240,7 +240,17 @@ def plan_detail_view(request, pk: int):
     return render(request, "bcf/detail.html", _detail_context(request, plan))
 
 
-def _refused(request, plan: Plan, name: str, form) -> HttpResponse:
+def _plan_act(request, plan: Plan, form, *, name: str, anchor: str, act) -> HttpResponse:
+    """One change from the plan page: ``act(cleaned_data)`` calls the service and returns the message of success;
+    back to the plan's section, or the plan page again with the form's problems, nothing saved."""
+    if form.is_valid():
+        try:
+            message = act(form.cleaned_data)
+        except BcfError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, message)
+            return redirect(f"{reverse('bcf:detail', args=[plan.pk])}#{anchor}")
     return render(request, "bcf/detail.html", _detail_context(request, plan, failed={name: form}))
 
 
@@ -250,17 +260,12 @@ def explanation_view(request, pk: int, check_code: str):
     plan = _plan_to_change(request, pk)
     if check_code not in CHECKS:
         raise Http404("No such check")
-    form = ExplanationForm(request.POST, prefix=f"explain-{check_code}")
-    if form.is_valid():
-        try:
-            explanation_set(actor=request.user, plan=plan, check_code=check_code,
-                            explanation=form.cleaned_data["explanation"])
-        except BcfError as error:
-            form.add_problems(error.problems)
-        else:
-            messages.success(request, f"The explanation of “{CHECKS[check_code]}” was saved")
-            return redirect(f"{reverse('bcf:detail', args=[plan.pk])}#checks")
-    return _refused(request, plan, f"explanation:{check_code}", form)
+
+    def act(data):
+        explanation_set(actor=request.user, plan=plan, check_code=check_code, explanation=data["explanation"])
+        return f"The explanation of “{CHECKS[check_code]}” was saved"
+    return _plan_act(request, plan, ExplanationForm(request.POST, prefix=f"explain-{check_code}"),
+                     name=f"explanation:{check_code}", anchor="checks", act=act)
 
 
 @login_required
@@ -270,18 +275,13 @@ def condition_view(request, pk: int, confirmation_pk: int):
     confirmation = plan.conditions.select_related("condition").filter(pk=confirmation_pk).first()
     if confirmation is None:
         raise Http404("No such national condition")
-    form = ConditionForm(request.POST, prefix=f"condition-{confirmation.pk}")
-    if form.is_valid():
-        try:
-            condition_confirm(actor=request.user, plan=plan, condition=confirmation.condition,
-                              confirmed=form.cleaned_data["confirmed"], comment=form.cleaned_data["comment"])
-        except BcfError as error:
-            form.add_problems(error.problems)
-        else:
-            state = "confirmed" if form.cleaned_data["confirmed"] else "not confirmed"
-            messages.success(request, f"{confirmation.condition.code.upper()} is {state}")
-            return redirect(f"{reverse('bcf:detail', args=[plan.pk])}#conditions")
-    return _refused(request, plan, f"condition:{confirmation.pk}", form)
+
+    def act(data):
+        condition_confirm(actor=request.user, plan=plan, condition=confirmation.condition,
+                          confirmed=data["confirmed"], comment=data["comment"])
+        return f"{confirmation.condition.code.upper()} is {'confirmed' if data['confirmed'] else 'not confirmed'}"
+    return _plan_act(request, plan, ConditionForm(request.POST, prefix=f"condition-{confirmation.pk}"),
+                     name=f"condition:{confirmation.pk}", anchor="conditions", act=act)
 
 
 @login_required
@@ -291,33 +291,25 @@ def metric_actual_view(request, pk: int, metric_pk: int):
     metric = year_list(year=plan.year, name=ListName.METRIC).filter(pk=metric_pk).first()
     if metric is None:
         raise Http404("No such metric")
-    form = MetricActualForm(request.POST, prefix=f"metric-{metric.pk}")
-    if form.is_valid():
-        try:
-            metric_actual_record(actor=request.user, plan=plan, metric=metric, quarter=form.cleaned_data["quarter"],
-                                 actual=form.cleaned_data["actual"])
-        except BcfError as error:
-            form.add_problems(error.problems)
-        else:
-            messages.success(request, f"The actual of {metric.name} for Q{form.cleaned_data['quarter']} was saved")
-            return redirect(f"{reverse('bcf:detail', args=[plan.pk])}#metrics")
-    return _refused(request, plan, f"metric:{metric.pk}", form)
+
+    def act(data):
+        metric_actual_record(actor=request.user, plan=plan, metric=metric, quarter=data["quarter"],
+                             actual=data["actual"])
+        return f"The actual of {metric.name} for Q{data['quarter']} was saved"
+    return _plan_act(request, plan, MetricActualForm(request.POST, prefix=f"metric-{metric.pk}"),
+                     name=f"metric:{metric.pk}", anchor="metrics", act=act)
 
 
 @login_required
 @require_POST
 def sign_off_view(request, pk: int):
     plan = _plan_to_change(request, pk)
+
+    def act(data):
+        plan_sign_off(actor=request.user, plan=plan, decision=data["decision"])
+        return "The board's sign-off of the plan was recorded"
     form = SignOffForm(request.POST, prefix="sign-off", decisions=sign_off_decisions(plan=plan))
-    if form.is_valid():
-        try:
-            plan_sign_off(actor=request.user, plan=plan, decision=form.cleaned_data["decision"])
-        except BcfError as error:
-            form.add_problems(error.problems)
-        else:
-            messages.success(request, "The board's sign-off of the plan was recorded")
-            return redirect(f"{reverse('bcf:detail', args=[plan.pk])}#lifecycle")
-    return _refused(request, plan, "sign_off", form)
+    return _plan_act(request, plan, form, name="sign_off", anchor="lifecycle", act=act)
 
 
 @login_required
@@ -327,17 +319,12 @@ def move_view(request, pk: int):
     moves = [to for to in moves_from(plan) if _may_move(request.user, to)]
     if not moves:
         raise PermissionDenied
-    form = MoveForm(request.POST, prefix="move", moves=moves)
-    if form.is_valid():
-        try:
-            plan = plan_move(actor=request.user, plan=plan, to_status=form.cleaned_data["to_status"],
-                             reason=form.cleaned_data["reason"])
-        except BcfError as error:
-            form.add_problems(error.problems)
-        else:
-            messages.success(request, f"The plan is now {plan.get_status_display().lower()}")
-            return redirect(f"{reverse('bcf:detail', args=[plan.pk])}#lifecycle")
-    return _refused(request, plan, "move", form)
+
+    def act(data):
+        moved = plan_move(actor=request.user, plan=plan, to_status=data["to_status"], reason=data["reason"])
+        return f"The plan is now {moved.get_status_display().lower()}"
+    return _plan_act(request, plan, MoveForm(request.POST, prefix="move", moves=moves), name="move",
+                     anchor="lifecycle", act=act)
 
 
 # Workbooks --------------------------------------------------------------------------------------------------------
