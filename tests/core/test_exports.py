@@ -5,7 +5,7 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from s75.core.exports import text_cell
+from s75.core.exports import table_workbook, text_cell
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+44 20 7946 0000", "-5", "@SUM(A1)", "\tHOME", "\rCARE"])
@@ -22,3 +22,10 @@ def test_plain_text_is_left_plain():
     cell = Workbook().active["A1"]
     text_cell(cell, "Home care")
     assert (cell.value, cell.quotePrefix) == ("Home care", False)
+
+
+def test_a_table_workbook_writes_formula_like_text_as_text():
+    workbook = table_workbook(title="Plans", headers=["Name"], rows=[["=HYPERLINK(\"x\")"], ["plain"]])
+    formula_like, plain = workbook.active["A2"], workbook.active["A3"]
+    assert (formula_like.value, formula_like.data_type, formula_like.quotePrefix) == ('=HYPERLINK("x")', "s", True)
+    assert (plain.value, plain.data_type) == ("plain", "s")

@@ -78,6 +78,8 @@ def table_workbook(*, title: str, headers: Sequence[str], rows: Iterable[Sequenc
                 cell.number_format = DATETIME_FORMAT
             elif isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
+            elif isinstance(cell.value, str):
+                text_cell(cell, cell.value)
     for column, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = max(12, min(40, len(header) + 4))
     return workbook
