@@ -2,6 +2,7 @@
 same as ``checks.plan_checks``), scoping and filters."""
 
 from dataclasses import replace
+from datetime import date
 from fractions import Fraction
 
 import pytest
@@ -10,6 +11,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
+from s75.agreements.models import Agreement
 from s75.bcf.checks import (
     CHECKS,
     CONDITIONS_CONFIRMED,
@@ -20,9 +22,10 @@ from s75.bcf.checks import (
     plan_checks,
 )
 from s75.bcf.models import BcfYear, ExpenditureLine, ListName, Plan
-from s75.bcf.national import NationalFilters, national_view, plans_failing
-from s75.bcf.services import ConditionRow, plan_contents_replace, plan_create
+from s75.bcf.national import NationalFilters, national_inputs_version, national_view, plans_failing
+from s75.bcf.services import BcfError, ConditionRow, plan_contents_replace, plan_create, plan_move
 from s75.bcf.simulate import bcf_simulate, reference_areas
+from s75.core.models import Generation
 from s75.organisations.models import OrganisationKind
 from tests.bcf.conftest import bcf_area
 from tests.factories import NhsBodyFactory, OrganisationFactory, UserFactory
@@ -158,3 +161,79 @@ def test_queries_do_not_grow_with_plans(db, nhs_england):
         assert len(view.plans) == number
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 20
+
+
+# The version the national view is kept under (docs/adr/0008) --------------------------------------------------------
+
+def _changes(area, plan) -> dict:
+    """One change of each kind the view reads, each through the service that makes it (after what it needs)."""
+    from s75.agreements.services import party_add
+    from s75.bcf.services import (
+        allocation_set,
+        bcf_lists_load,
+        condition_confirm,
+        explanation_set,
+        plan_move,
+        plan_sign_off,
+    )
+    from s75.budgets.models import FundingStream
+    from s75.budgets.services import contribution_set
+    from s75.organisations.services import organisation_upsert, succession_record
+
+    condition = area.year.items.filter(list=ListName.NATIONAL_CONDITION).first()
+    return {
+        "a plan's contents": lambda: plan_contents_replace(actor=None, plan=plan, contents=area.contents(
+            narrative="Changed.")),
+        "a condition": lambda: condition_confirm(actor=None, plan=plan, condition=condition, confirmed=False),
+        "an explanation": lambda: explanation_set(actor=None, plan=plan, check_code=INCOME_PLANNED,
+                                                  explanation="Agreed late."),
+        "a sign-off": lambda: plan_sign_off(actor=None, plan=plan, decision=area.board_decision()),
+        "a plan's status": (lambda: plan_sign_off(actor=None, plan=plan, decision=area.board_decision()),
+                            lambda: plan_move(actor=None, plan=plan, to_status="submitted", reason="Ready")),
+        "a new plan": lambda: _second_plan(),
+        "a contribution": lambda: contribution_set(
+            actor=None, schedule=area.home_care, party=area.icb, financial_year=2025, amount_pence=1,
+            funding_stream=FundingStream.objects.get(code="nhs-minimum")),
+        "a partner": lambda: party_add(actor=None, agreement=area.agreement, organisation=NhsBodyFactory()),
+        "an allocation": lambda: allocation_set(actor=None, hwb=area.council.organisation, year=area.year,
+                                                nhs_minimum_pence=1, asc_minimum_pence=1),
+        "the lists": lambda: bcf_lists_load(actor=None, document={"format": "s75-bcf-lists/1", "years": [
+            {"year": "2025-26", "national_condition": [{"code": "nc-new", "name": "A new condition"}]}]}),
+        "an organisation's name": lambda: organisation_upsert(
+            actor=None, kind=area.council.organisation.kind, name="Renamed council",
+            ons_code=area.council.organisation.ons_code, ods_code=area.council.organisation.ods_code),
+        "a succession": lambda: succession_record(actor=None, predecessor=NhsBodyFactory(),
+                                                  successor=area.icb.organisation, effective_on=date(2025, 7, 1)),
+    }
+
+
+@pytest.mark.parametrize("kind", ["a plan's contents", "a condition", "an explanation", "a sign-off",
+                                  "a plan's status",
+                                  "a new plan", "a contribution", "a partner", "an allocation", "the lists",
+                                  "an organisation's name", "a succession"])
+def test_every_kind_of_change_moves_the_version_on(area, plan, kind):
+    change = _changes(area, plan)[kind]
+    if isinstance(change, tuple):
+        needed, change = change
+        needed()
+    before = national_inputs_version()
+    assert national_inputs_version() == before, "reading changes nothing"
+    change()
+    assert national_inputs_version() != before
+
+
+def test_a_change_that_is_refused_leaves_the_version(area, plan):
+    before = national_inputs_version()
+    with pytest.raises(BcfError):
+        plan_move(actor=None, plan=plan, to_status="submitted", reason="Not signed off")
+    assert national_inputs_version() == before
+
+
+def test_the_version_is_read_in_one_query_of_the_tables_it_names(plan):
+    with CaptureQueriesContext(connection) as queries:
+        version = national_inputs_version()
+    assert len(queries) == 1
+    assert [Plan._meta.db_table, Agreement._meta.db_table, Generation._meta.db_table] == [
+        "bcf_plan", "agreements_agreement", "core_generation"]
+    plans, last, _, data, _, _ = version
+    assert (plans, last, data) == (1, plan.pk, plan.agreement.data_version)

@@ -1,12 +1,20 @@
 """The national and regional page and its workbook: who may see them, what they show, the filters."""
 
+import re
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from s75.bcf.checks import CHECKS, CONDITIONS_CONFIRMED
+from s75.bcf.models import Allocation, ListName
+from s75.bcf.national import national_inputs_version
+from s75.bcf.services import condition_confirm
 from s75.organisations.models import OrganisationKind
+from s75.organisations.services import organisation_upsert
 from tests.bcf.test_national import _second_plan
 from tests.factories import NhsBodyFactory, OrganisationFactory, UserFactory
 
@@ -76,3 +84,66 @@ def test_workbook_has_a_sheet_per_table(client, plan, nhs_england):
     types = {row[0].value: row[1].value for row in workbook["Scheme types"].iter_rows(min_row=2)}
     assert types == {"Home care or domiciliary care": 7_500_000, "Home-based intermediate care": 5_500_000,
                      "DFG related schemes": 2_000_000}
+
+
+# Kept in the cache (docs/adr/0008) -----------------------------------------------------------------------------------
+
+def _queries(client, url, **params) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def test_a_second_request_reads_only_the_version(client, plan, nhs_england):
+    client.force_login(nhs_england)
+    url = reverse("bcf:national")
+    first = _queries(client, url)
+    again = _queries(client, url)
+    assert any("bcf_expenditureline" in sql for sql in first)
+    assert not any("bcf_expenditureline" in sql or "bcf_income" in sql for sql in again)
+    assert len(again) < len(first) - 10
+    workbook = reverse("bcf:national_xlsx")
+    assert any("bcf_expenditureline" in sql for sql in _queries(client, workbook)), "its tables are kept apart"
+    assert not any("bcf_expenditureline" in sql for sql in _queries(client, workbook))
+    assert any("bcf_expenditureline" in sql for sql in _queries(client, url, status="draft")), "other filters"
+
+
+def test_a_change_is_shown_on_the_next_request(client, area, plan, nhs_england):
+    client.force_login(nhs_england)
+    url = reverse("bcf:national")
+    assert _plans_failing(client.get(url), CONDITIONS_CONFIRMED) == "0"
+    condition_confirm(actor=None, plan=plan, condition=area.year.items.filter(
+        list=ListName.NATIONAL_CONDITION).first(), confirmed=False)
+    assert _plans_failing(client.get(url), CONDITIONS_CONFIRMED) == "1"
+    organisation = area.council.organisation
+    organisation_upsert(actor=None, kind=organisation.kind, name="Renamed Council", ons_code=organisation.ons_code,
+                        ods_code=organisation.ods_code)
+    assert "Renamed Council" in client.get(url).content.decode()
+
+
+def test_readers_of_different_scopes_do_not_share_what_is_kept(client, plan, area, nhs_england):
+    other = _second_plan()
+    url = reverse("bcf:national")
+    client.force_login(nhs_england)
+    assert other.hwb.name in client.get(url).content.decode()
+    client.force_login(UserFactory(organisation=area.icb.organisation, role="Partner finance lead"))
+    page = client.get(url).content.decode()
+    assert plan.hwb.name in page and other.hwb.name not in page
+    client.force_login(nhs_england)
+    assert other.hwb.name in client.get(url).content.decode()
+
+
+def test_a_change_in_the_admin_moves_the_version_on(admin_client, area, plan):
+    allocation = Allocation.objects.get(hwb=area.council.organisation, year=area.year)
+    before = national_inputs_version()
+    response = admin_client.post(f"/admin/bcf/allocation/{allocation.pk}/change/", {
+        "hwb": allocation.hwb_id, "year": allocation.year_id, "nhs_minimum_pence": allocation.nhs_minimum_pence,
+        "asc_minimum_pence": allocation.asc_minimum_pence + 1})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert national_inputs_version() != before
+
+
+def _plans_failing(response, check: str) -> str:
+    """The number of plans failing ``check`` in the page's table of checks."""
+    page = re.sub(r">\s+<", "><", response.content.decode())
+    return re.search(re.escape(CHECKS[check]) + r'</th><td class="[^"]*">(\d+)<', page)[1]

@@ -14,7 +14,6 @@ from s75.budgets.models import FundingStream
 from s75.budgets.services import contribution_set
 from s75.ledger.models import AccountRole, Balance
 from s75.ledger.services import LineSpec, entry_post, fund_open
-from s75.monitoring.cache import code_digest, drawing
 from s75.monitoring.selectors import monitoring_inputs_version
 from s75.monitoring.services import (
     commentary_set,
@@ -253,16 +252,3 @@ def test_each_reader_sees_the_links_of_their_own_rights(fund, schedule, nhs):
         assert forecast not in pages["board"] and consent not in pages["board"]
         assert forecast not in pages["nhs lead"] and consent in pages["nhs lead"]
         assert all("£1,170,000" in page for page in pages.values())
-
-
-def test_a_release_that_draws_the_page_differently_keeps_it_under_another_key(tmp_path):
-    (tmp_path / "charts.py").write_text("MINUS = '-'\n")
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "page.html").write_text("<p>{{ figure }}</p>\n")
-    (tmp_path / "notes.txt").write_text("not code")
-    before = code_digest(tmp_path)
-    (tmp_path / "notes.txt").write_text("still not code")
-    assert code_digest(tmp_path) == before, "only code and templates count"
-    (tmp_path / "templates" / "page.html").write_text("<p>({{ figure }})</p>\n")
-    assert code_digest(tmp_path) != before
-    assert drawing() == drawing() and len(drawing()) == 16

@@ -2,7 +2,30 @@
 
 from django.contrib import admin
 
-from .models import Allocation, BcfYear, ListItem
+from s75.core.kept import generation_move
+
+from .models import REFERENCE_GENERATION, Allocation, BcfYear, ListItem
+
+
+class ReferenceAdmin(admin.ModelAdmin):
+    """Every save and delete moves ``REFERENCE_GENERATION`` on in the admin's own transaction, as the services do, so
+    that the national view kept in the cache is drawn afresh."""
+
+    def save_model(self, request, obj, form, change):
+        generation_move(REFERENCE_GENERATION)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        generation_move(REFERENCE_GENERATION)
+        super().save_related(request, form, formsets, change)
+
+    def delete_model(self, request, obj):
+        generation_move(REFERENCE_GENERATION)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        generation_move(REFERENCE_GENERATION)
+        super().delete_queryset(request, queryset)
 
 
 class ListItemInline(admin.TabularInline):
@@ -14,13 +37,13 @@ class ListItemInline(admin.TabularInline):
 
 
 @admin.register(BcfYear)
-class BcfYearAdmin(admin.ModelAdmin):
+class BcfYearAdmin(ReferenceAdmin):
     list_display = ("__str__", "framework", "plans_due_on", "agreements_signed_by")
     inlines = [ListItemInline]
 
 
 @admin.register(Allocation)
-class AllocationAdmin(admin.ModelAdmin):
+class AllocationAdmin(ReferenceAdmin):
     list_display = ("hwb", "year", "nhs_minimum_pence", "asc_minimum_pence")
     list_filter = ("year",)
     search_fields = ("hwb__name",)

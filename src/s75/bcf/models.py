@@ -15,6 +15,10 @@ from django.db.models import F, Q
 from s75.core.fiscal import FinancialYear
 from s75.core.models import TrackedModel
 
+# The generation counter (``core.kept``) that every change to a year, its lists or an allocation moves on: they belong
+# to no agreement, and the national view, kept in the cache, reads them.
+REFERENCE_GENERATION = "bcf-reference"
+
 
 class BcfYear(TrackedModel):
     """The national framework of one financial year: its key dates, and (as ``items``) its lists."""

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Min, Sum
 
 from s75.agreements.models import Party
 from s75.budgets.models import Contribution
-from s75.organisations.models import Organisation, OrganisationKind
+from s75.organisations.models import REGISTER_GENERATION, Organisation, OrganisationKind
 
 from .checks import (
     CHECKS,
@@ -27,6 +28,7 @@ from .checks import (
     NHS_MINIMUM_TO_SOCIAL_CARE,
 )
 from .models import (
+    REFERENCE_GENERATION,
     Allocation,
     Commissioner,
     ConditionConfirmation,
@@ -47,6 +49,39 @@ def national_view_allowed(*, user) -> bool:
         return True
     organisation = getattr(user, "organisation", None)
     return organisation is not None and organisation.kind == OrganisationKind.ICB
+
+
+NATIONAL = ("england",)
+
+
+def national_scope(*, user) -> tuple:
+    """What, besides the data and the filters, decides which plans the user's view holds: every plan, or those of
+    the agreements the user's organisation (and what it succeeded) is party to."""
+    return NATIONAL if sees_every_plan(user=user) else ("organisation", user.organisation_id)
+
+
+def national_inputs_version() -> tuple:
+    """A value that changes whenever anything the national view is drawn from changes, in one statement
+    (docs/adr/0008): the number of plans, the last plan's id and when the first was made (so that a database made
+    afresh is never answered from what was kept for another); the sum of the plans' agreements' ``data_version``,
+    which every change to a plan (``services``), its agreement's partners, schedules and contributions
+    (``agreements.services``) moves on in its own transaction, and which only ever grows; and the generation counters
+    of the organisations register and of the BCF years, lists and allocations. Read it before what it versions, so
+    that nothing is ever kept under a newer version than the data it was drawn from.
+
+    The statement is written out because the ORM takes ten times longer to build it than the database takes to run
+    it (0.3 ms against 0.04 ms, for 152 plans on SQLite), and it is read on every request of the view;
+    ``tests/bcf/test_national.py`` holds it to the tables' names."""
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL, [REGISTER_GENERATION, REFERENCE_GENERATION])
+        return tuple(cursor.fetchone())
+
+
+_VERSION_SQL = (
+    "SELECT COUNT(p.id), MAX(p.id), MIN(p.created_at), SUM(a.data_version),"
+    " (SELECT version FROM core_generation WHERE name = %s), (SELECT version FROM core_generation WHERE name = %s)"
+    " FROM bcf_plan p JOIN agreements_agreement a ON a.id = p.agreement_id"
+)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,11 @@
 """The national and regional view of Better Care Fund plans (``national.py``) as a page and as an Excel workbook
 with a sheet per table. NHS England sees every plan; an ICB's users see the plans of their own HWB areas; anyone
-else is refused."""
+else is refused.
+
+The page's content and the workbook's tables are kept in the cache (``core.kept``) per scope and filters under
+``national_inputs_version``, read first on each request: a change to any plan, agreement, organisation
+or list is drawn afresh on the next request (docs/adr/0008). Whether the reader may see the view at all is decided
+on every request."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,21 +14,27 @@ from fractions import Fraction
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
 from django.shortcuts import render
-from django.utils.safestring import SafeString
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from openpyxl import Workbook
 
 from s75.core.charts import BarRow, Segment, bar_chart
 from s75.core.exports import POUNDS_FORMAT, header_row, pounds, xlsx_response
 from s75.core.forms import GovukForm
+from s75.core.kept import kept, kept_key
 from s75.core.money import format_gbp
 
 from .checks import CHECKS
 from .national import (
+    NATIONAL,
     NationalFilters,
     NationalView,
     TotalRow,
     national_filter_choices,
+    national_inputs_version,
+    national_scope,
     national_view,
     national_view_allowed,
 )
@@ -138,25 +149,43 @@ def national_workbook(tables: list[Table]) -> Workbook:
     return workbook
 
 
-def _view(request) -> tuple[NationalFilterForm, NationalView]:
-    if not national_view_allowed(user=request.user):
+def national_kept(*, user, query: QueryDict, part: str = "page"):
+    """What the page (``part="page"``: its content, drawn by ``bcf/_national_body.html``) or the workbook
+    (``part="tables"``) shows for the filters in ``query`` (the request's GET), from the cache or else drawn and
+    kept; ``PermissionDenied`` for a user who may not see the view. Only the filters' own parameters count."""
+    if not national_view_allowed(user=user):
         raise PermissionDenied
-    form = NationalFilterForm(request.GET or None, choices=national_filter_choices(user=request.user))
-    filters = form.filters() if form.is_bound and form.is_valid() else NationalFilters()
-    return form, national_view(user=request.user, filters=filters)
+    version = national_inputs_version()  # read first: see its docstring
+    scope = national_scope(user=user)
+    asked = QueryDict(mutable=True)
+    for name in NationalFilterForm.base_fields:
+        if name in query:
+            asked.setlist(name, query.getlist(name))
+
+    def draw():
+        form = NationalFilterForm(asked or None, choices=national_filter_choices(user=user))
+        view = national_view(user=user, filters=form.filters() if form.is_bound and form.is_valid()
+                             else NationalFilters())
+        if part == "tables":
+            return national_tables(view)
+        return render_to_string("bcf/_national_body.html", {
+            "form": form, "view": view, "tables": national_tables(view), "social_care_share":
+            _percent(view.social_care_share), "chart": scheme_type_chart(view) if view.by_scheme_type else "",
+            "query": asked.urlencode(), "is_national": scope == NATIONAL})
+
+    return kept(kept_key("bcf", f"national-{part}", scope, sorted(asked.lists()), version), draw)
 
 
 @login_required
 def national_page(request):
-    form, view = _view(request)
+    body = national_kept(user=request.user, query=request.GET)
     return render(request, "bcf/national.html", {
-        "form": form, "view": view, "tables": national_tables(view), "chart": scheme_type_chart(view),
-        "social_care_share": _percent(view.social_care_share), "query": request.GET.urlencode(),
+        "body": mark_safe(body),  # drawn by our own template, which escaped it
         "is_national": sees_every_plan(user=request.user),
     })
 
 
 @login_required
 def national_xlsx(request):
-    _, view = _view(request)
-    return xlsx_response(national_workbook(national_tables(view)), "better-care-fund-plans.xlsx")
+    return xlsx_response(national_workbook(national_kept(user=request.user, query=request.GET, part="tables")),
+                         "better-care-fund-plans.xlsx")

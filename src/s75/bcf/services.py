@@ -1,5 +1,9 @@
 """Changes to Better Care Fund plans, their allocations and the year lists; each in one transaction with its audit
-record. A refused change raises :class:`BcfError` listing every reason and saves nothing."""
+record. A refused change raises :class:`BcfError` listing every reason and saves nothing.
+
+Each change to a plan moves its agreement's data version on first in its transaction, and each change to the lists
+or the allocations the ``REFERENCE_GENERATION`` counter, so that what pages keep in the cache (the national view,
+the fund's dashboard) is drawn afresh (docs/adr/0008)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,10 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from s75.agreements.models import Agreement
+from s75.agreements.services import agreement_data_changed
 from s75.audit.services import audit_record, snapshot
 from s75.budgets.models import FundingStream
 from s75.core.errors import Problem, ServiceError
 from s75.core.fiscal import FinancialYear
+from s75.core.kept import generation_move
 from s75.core.users import acting_user
 from s75.governance.models import Decision, DecisionOutcome, DecisionSubject
 from s75.organisations.models import Organisation
@@ -20,6 +26,7 @@ from s75.organisations.models import Organisation
 from .checks import CHECKS, line_problems
 from .lifecycle import PlanMoveContext, actuals_unmet, edit_unmet, move_unmet
 from .models import (
+    REFERENCE_GENERATION,
     Allocation,
     BcfYear,
     CheckExplanation,
@@ -124,6 +131,7 @@ def bcf_lists_load(*, actor, document: dict) -> ListsLoadResult:
     _refuse_if(problems)
     result = ListsLoadResult()
     with transaction.atomic():
+        generation_move(REFERENCE_GENERATION)
         for year, entry, dates in years:
             bcf_year, _ = BcfYear.objects.update_or_create(
                 financial_year=year.start_year,
@@ -169,6 +177,7 @@ def allocation_set(*, actor, hwb: Organisation, year: BcfYear, nhs_minimum_pence
         problems.append("the minimum for adult social care cannot be more than the NHS minimum contribution")
     _refuse_if(problems)
     with transaction.atomic():
+        generation_move(REFERENCE_GENERATION)
         allocation = Allocation.objects.filter(hwb=hwb, year=year).select_for_update().first()
         before = snapshot(allocation) if allocation else None
         if allocation is None:
@@ -204,6 +213,7 @@ def plan_create(*, actor, hwb: Organisation, year: BcfYear, agreement: Agreement
     listed unconfirmed."""
     _refuse_if(_plan_problems(hwb=hwb, year=year, agreement=agreement))
     with transaction.atomic():
+        agreement_data_changed(agreement_id=agreement.pk)
         plan = Plan.objects.create(hwb=hwb, year=year, agreement=agreement, narrative=narrative.strip(),
                                    **_tracked(actor))
         ConditionConfirmation.objects.bulk_create(
@@ -337,6 +347,7 @@ def plan_contents_replace(*, actor, plan: Plan, contents: PlanContents) -> Plan:
     nothing."""
     _refuse_if(plan_contents_problems(plan, contents))
     with transaction.atomic():
+        agreement_data_changed(agreement_id=plan.agreement_id)
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         _refuse_if(edit_unmet(plan))
         before = _contents_summary(plan)
@@ -386,6 +397,7 @@ def condition_confirm(*, actor, plan: Plan, condition: ListItem, confirmed: bool
     """Confirm (or withdraw the confirmation of) one national condition, with a comment."""
     _refuse_if(edit_unmet(plan))
     with transaction.atomic():
+        agreement_data_changed(agreement_id=plan.agreement_id)
         confirmation = plan.conditions.select_for_update().get(condition=condition)
         before = snapshot(confirmation, "confirmed", "comment")
         confirmation.confirmed, confirmation.comment = confirmed, comment.strip()
@@ -404,6 +416,7 @@ def metric_actual_record(*, actor, plan: Plan, metric: ListItem, quarter: int, a
         problems.append(Problem(f"quarter {quarter} is not 1, 2, 3 or 4", "quarter"))
     _refuse_if(problems)
     with transaction.atomic():
+        agreement_data_changed(agreement_id=plan.agreement_id)
         value, created = MetricValue.objects.select_for_update().get_or_create(
             plan=plan, metric=metric, quarter=quarter, defaults=_tracked(actor))
         before = None if created else snapshot(value, "planned", "actual")
@@ -422,6 +435,7 @@ def explanation_set(*, actor, plan: Plan, check_code: str, explanation: str) -> 
         problems.append(f"{check_code!r} is not one of the checks: {', '.join(CHECKS)}")
     _refuse_if(problems)
     with transaction.atomic():
+        agreement_data_changed(agreement_id=plan.agreement_id)
         current = plan.explanations.select_for_update().filter(check_code=check_code).first()
         before = snapshot(current, "check_code", "explanation") if current else None
         if not explanation.strip():
@@ -452,6 +466,7 @@ def plan_sign_off(*, actor, plan: Plan, decision: Decision) -> Plan:
                                 "decision"))
     _refuse_if(problems)
     with transaction.atomic():
+        agreement_data_changed(agreement_id=plan.agreement_id)
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         before = snapshot(plan, "signed_off_by_id")
         plan.signed_off_by = decision
@@ -465,6 +480,7 @@ def plan_sign_off(*, actor, plan: Plan, decision: Decision) -> Plan:
 def plan_move(*, actor, plan: Plan, to_status: str, reason: str, on: date | None = None) -> Plan:
     """Move the plan along its lifecycle (``lifecycle.TRANSITIONS``), refusing with every unmet condition."""
     with transaction.atomic():
+        agreement_data_changed(agreement_id=plan.agreement_id)
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         context = PlanMoveContext(on=on or timezone.localdate(), reason=reason)
         unmet = move_unmet(plan, to_status, context)

@@ -279,7 +279,7 @@ def dashboard_view(request, pk: int):
     recorders = consent_recorders(user=request.user, agreement=fund.agreement)
     commentary = kept.commentary.get((period.year.start_year, period.month))
     breadcrumbs, body = dashboard_parts(
-        kept=kept, variant=(period.label, may_change, sorted(recorders)),
+        kept_fund=kept, variant=(period.label, may_change, sorted(recorders)),
         render=lambda: (
             render_to_string("monitoring/_breadcrumbs.html",
                              {"fund": fund, "agreement": fund.agreement, "period": period, "on_dashboard": True}),

@@ -25,6 +25,10 @@ NHS_KINDS = frozenset(
 )
 LOCAL_AUTHORITY_KINDS = frozenset(set(OrganisationKind) - NHS_KINDS)
 
+# The generation counter (``core.kept``) that every change to the register moves on: names, kinds, regions, parents
+# and successions are read by pages kept in the cache across agreements (the Better Care Fund's national view).
+REGISTER_GENERATION = "organisations"
+
 
 class Organisation(TrackedModel):
     name = models.CharField(max_length=200)

@@ -8,8 +8,9 @@ from importlib import resources
 from django.db import transaction
 
 from s75.audit.services import audit_record, snapshot
+from s75.core.kept import generation_move
 
-from .models import Organisation, OrganisationKind, Succession
+from .models import REGISTER_GENERATION, Organisation, OrganisationKind, Succession
 
 ICB_START = date(2022, 7, 1)
 CCG_LAST_DAY = date(2022, 6, 30)
@@ -46,12 +47,14 @@ def organisation_upsert(
     org = Organisation.objects.filter(**lookup).first()
     values = {"kind": kind, "name": name, "ods_code": ods_code or None, "ons_code": ons_code or None, **fields}
     if org is None:
+        generation_move(REGISTER_GENERATION)
         org = Organisation.objects.create(created_by=actor, modified_by=actor, **values)
         audit_record(actor=actor, action="organisation_create", obj=org, after=snapshot(org))
         return org
     before = {key: getattr(org, key) for key in values}
     changed = {key: value for key, value in values.items() if getattr(org, key) != value}
     if changed:
+        generation_move(REGISTER_GENERATION)
         for key, value in changed.items():
             setattr(org, key, value)
         org.modified_by = actor
@@ -70,6 +73,7 @@ def succession_record(*, actor, predecessor: Organisation, successor: Organisati
         defaults={"effective_on": effective_on, "created_by": actor, "modified_by": actor},
     )
     if created:
+        generation_move(REGISTER_GENERATION)
         audit_record(actor=actor, action="succession_record", obj=succession, after={"effective_on": str(effective_on)})
     return succession
 
