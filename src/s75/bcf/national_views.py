@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from openpyxl import Workbook
 
 from s75.core.charts import BarRow, Segment, bar_chart
-from s75.core.exports import POUNDS_FORMAT, header_row, pounds, xlsx_response
+from s75.core.exports import POUNDS_FORMAT, append_row, header_row, pounds, xlsx_response
 from s75.core.forms import GovukForm
 from s75.core.kept import kept, kept_key
 from s75.core.money import format_gbp
@@ -137,7 +137,7 @@ def national_workbook(tables: list[Table]) -> Workbook:
         sheet = workbook.create_sheet(table.name)
         header_row(sheet, table.headers)
         for row in table.rows:
-            sheet.append([pounds(value) if kind == MONEY else
+            append_row(sheet, [pounds(value) if kind == MONEY else
                           (None if value is None else Decimal(value.numerator) / value.denominator)
                           if kind == PERCENT else value for value, kind in row])
             for cell, (_, kind) in zip(sheet[sheet.max_row], row, strict=True):

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from s75.core.exports import BOLD, POUNDS_FORMAT, pounds, text_cell
+from s75.core.exports import BOLD, POUNDS_FORMAT, Formula, pounds, put
 
 from .checks import districts_of, plan_checks
 from .models import Commissioner, ListName, NewOrExisting, Plan
@@ -134,13 +134,6 @@ def _fit_for_reading(sheet: Worksheet) -> None:
         sheet.print_title_rows = "1:1"
 
 
-def _put(cell, value) -> None:
-    if isinstance(value, str):
-        text_cell(cell, value)
-    else:
-        cell.value = value
-
-
 def _lists_sheet(workbook: Workbook, plan: Plan) -> dict[str, str]:
     """A hidden sheet of the year's lists, one a column; the range of each, by its heading, for the drop-downs."""
     def names(list_name: str) -> list[str]:
@@ -163,7 +156,7 @@ def _lists_sheet(workbook: Workbook, plan: Plan) -> dict[str, str]:
         letter = get_column_letter(number)
         sheet.cell(1, number, heading).font = BOLD
         for row, value in enumerate(values, start=2):
-            _put(sheet.cell(row, number), value)
+            put(sheet.cell(row, number), value)
         ranges[heading] = f"{quote_sheetname(LISTS)}!${letter}$2:${letter}${max(2, len(values) + 1)}"
     return ranges
 
@@ -193,7 +186,7 @@ def _total_row(sheet: Worksheet, row: int, first: int, money_columns: list[int])
     sheet.cell(row, 1, TOTAL).font = BOLD
     for number in money_columns:
         letter = get_column_letter(number)
-        cell = sheet.cell(row, number, f"=SUM({letter}{first}:{letter}{row - 1})")
+        cell = put(sheet.cell(row, number), Formula(f"=SUM({letter}{first}:{letter}{row - 1})"))
         cell.font, cell.number_format = BOLD, POUNDS_FORMAT
 
 
@@ -210,7 +203,7 @@ def _cover(sheet: Worksheet, plan: Plan, template: str, quarter: int | None) -> 
     rows += [("Prepared on", timezone.localdate()), (NARRATIVE_LABEL, plan.narrative)]
     for row, (label, value) in enumerate(rows, start=3):
         sheet.cell(row, 1, label).font = BOLD
-        _put(sheet.cell(row, 2), value)
+        put(sheet.cell(row, 2), value)
         sheet.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
     sheet.cell(3 + len(rows) - 2, 2).number_format = "dd/mm/yyyy"
     sheet.column_dimensions["A"].width = 34
@@ -227,7 +220,7 @@ def _checklist(sheet: Worksheet, plan: Plan) -> None:
                   explanations.get(check.code, ""))
         for number, value in enumerate(values, start=1):
             cell = sheet.cell(row, number)
-            _put(cell, value)
+            put(cell, value)
             cell.alignment = WRAP
             if number in (2, 3):
                 cell.fill = PASS_FILL if check.passed else FAIL_FILL
@@ -238,8 +231,8 @@ def _income(sheet: Worksheet, plan: Plan, lists: dict[str, str]) -> None:
     rows = plan.income.select_related("source", "organisation").order_by("source__position", "organisation__name")
     row = 1
     for row, income in enumerate(rows, start=2):
-        _put(sheet.cell(row, 1), income.source.name)
-        _put(sheet.cell(row, 2), income.organisation.name)
+        put(sheet.cell(row, 1), income.source.name)
+        put(sheet.cell(row, 2), income.organisation.name)
         sheet.cell(row, 3, pounds(income.amount_pence)).number_format = POUNDS_FORMAT
     total = row + SPARE_ROWS + 1
     _drop_downs(sheet, INCOME_COLUMNS, lists, 2, total - 1)
@@ -272,9 +265,9 @@ def _expenditure(sheet: Worksheet, plan: Plan, lists: dict[str, str], quarter: i
         for number, key in enumerate(keys, start=1):
             if key == "variance":
                 planned, actual = (get_column_letter(keys.index(k) + 1) for k in ("planned", "actual"))
-                sheet.cell(row, number, f"={planned}{row}-{actual}{row}")
+                put(sheet.cell(row, number), Formula(f"={planned}{row}-{actual}{row}"))
             elif values[key] not in (None, ""):
-                _put(sheet.cell(row, number), values[key])
+                put(sheet.cell(row, number), values[key])
                 if isinstance(values[key], str):
                     sheet.cell(row, number).alignment = WRAP
     total = row + SPARE_ROWS + 1
@@ -292,8 +285,8 @@ def _metrics(sheet: Worksheet, plan: Plan, with_actuals: bool) -> None:
     columns = METRIC_COLUMNS + (METRIC_ACTUAL_COLUMNS if with_actuals else ())
     _heading(sheet, columns)
     for row, (metric, values) in enumerate(plan_metrics(plan=plan), start=2):
-        _put(sheet.cell(row, 1), metric.name)
-        _put(sheet.cell(row, 2), metric.unit)
+        put(sheet.cell(row, 1), metric.name)
+        put(sheet.cell(row, 2), metric.unit)
         figures = [value.planned if value else None for value in values]
         if with_actuals:
             figures += [value.actual if value else None for value in values]
@@ -306,10 +299,10 @@ def _conditions(sheet: Worksheet, plan: Plan, lists: dict[str, str]) -> None:
     _heading(sheet, CONDITION_COLUMNS)
     row = 1
     for row, confirmation in enumerate(plan.conditions.select_related("condition"), start=2):
-        _put(sheet.cell(row, 1), confirmation.condition.code.upper())
-        _put(sheet.cell(row, 2), confirmation.condition.name)
+        put(sheet.cell(row, 1), confirmation.condition.code.upper())
+        put(sheet.cell(row, 2), confirmation.condition.name)
         sheet.cell(row, 3, YES if confirmation.confirmed else NO)
-        _put(sheet.cell(row, 4), confirmation.comment)
+        put(sheet.cell(row, 4), confirmation.comment)
         for number in (2, 4):
             sheet.cell(row, number).alignment = WRAP
     _drop_downs(sheet, CONDITION_COLUMNS, lists, 2, max(row, 2))
@@ -327,7 +320,7 @@ def _sign_off(sheet: Worksheet, plan: Plan) -> None:
                  ("Meeting", str(decision.meeting))]
     for row, (label, value) in enumerate(rows, start=3):
         sheet.cell(row, 1, label).font = BOLD
-        _put(sheet.cell(row, 2), value)
+        put(sheet.cell(row, 2), value)
         sheet.cell(row, 2).alignment = WRAP
     sheet.column_dimensions["A"].width = 34
     sheet.column_dimensions["B"].width = 80

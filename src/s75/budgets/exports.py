@@ -3,7 +3,7 @@
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from s75.core.exports import BOLD, POUNDS_FORMAT, header_row, pounds
+from s75.core.exports import BOLD, POUNDS_FORMAT, Formula, append_row, header_row, pounds
 
 from .selectors import FinancialSchedule
 
@@ -20,18 +20,18 @@ def financial_schedule_workbook(*, schedule: FinancialSchedule, agreement_title:
     last_party = get_column_letter(first_money_column + len(schedule.parties) - 1)
     total_column = first_money_column + len(schedule.parties)
     for index, row in enumerate(schedule.rows, start=2):
-        sheet.append([
+        append_row(sheet, [
             row.number, row.title, row.funding_type,
             *[None if amount is None else pounds(amount) for amount in row.amounts],
-            f"=SUM({first_party}{index}:{last_party}{index})" if schedule.parties else 0,
+            Formula(f"=SUM({first_party}{index}:{last_party}{index})") if schedule.parties else 0,
         ])
     last_row = len(schedule.rows) + 1
     totals_row = last_row + 1
     totals = ["", "Total", ""]
     for column in range(first_money_column, total_column + 1):
         letter = get_column_letter(column)
-        totals.append(f"=SUM({letter}2:{letter}{last_row})" if schedule.rows else 0)
-    sheet.append(totals)
+        totals.append(Formula(f"=SUM({letter}2:{letter}{last_row})") if schedule.rows else 0)
+    append_row(sheet, totals)
     for cell in sheet[totals_row]:
         cell.font = BOLD
     for row in sheet.iter_rows(min_row=2, min_col=first_money_column, max_col=total_column):

@@ -1,9 +1,16 @@
-"""Excel downloads: plain tables with a frozen bold header, money as exact numbers of pounds, and the response.
+"""Excel and CSV downloads: plain tables with a frozen bold header, money as exact numbers of pounds, and the
+response.
 
 Money is written as numbers in pounds, exactly (``Decimal(pence) / 100``, or whole pounds as ``int``), so a finance
 officer can add them up; their number formats show a negative in brackets, as every page and PDF does.
+
+Every export writes its cells through ``put``, ``append_row`` or ``csv_writer``: text that a spreadsheet would run as
+a formula (it begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written as text that cannot run.
+Only a ``Formula``, which s75 writes itself (a total), is written as a formula.
 """
 
+import csv
+import re
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,6 +18,7 @@ from io import BytesIO
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -38,17 +46,55 @@ def pounds(pence: int) -> int | Decimal:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def text_cell(cell, text: str) -> None:
-    """Put user-given ``text`` in ``cell`` as text that cannot run: a string cell, marked as typed with a leading
-    apostrophe when it would otherwise be a formula, so that the text itself stays exactly as given."""
-    cell.value = text
-    if text.startswith(FORMULA_STARTS):
+class Formula(str):
+    """A formula s75 writes itself, such as ``=SUM(C2:C9)``: the one kind of text written as a formula."""
+
+
+def _runs(value) -> bool:
+    return isinstance(value, str) and not isinstance(value, Formula) and value.startswith(FORMULA_STARTS)
+
+
+def put(cell: Cell, value) -> Cell:
+    """Put ``value`` in ``cell``; text that would run as a formula becomes a string cell marked as typed (a leading
+    apostrophe, which the cell does not hold), so that the text stays exactly as given and never runs."""
+    cell.value = value
+    if _runs(value):
         cell.data_type = "s"
         cell.quotePrefix = True
+    return cell
+
+
+def append_row(sheet: Worksheet, values: Iterable) -> None:
+    """Append ``values`` to ``sheet`` (an ordinary or a write-only sheet) as a row, as ``put`` writes them."""
+    # The row and column given to a cell are placeholders: the sheet sets them as it appends the row.
+    sheet.append([put(Cell(sheet, row=1, column=1), value) if _runs(value) else value for value in values])
+
+
+def csv_writer(file):
+    """A ``csv.writer`` on ``file`` whose rows are written as ``put`` writes cells: text that a spreadsheet would run
+    as a formula gets a leading apostrophe, as OWASP advises, since a CSV file cannot mark a cell as text. A plain
+    number (``-12.50``) is left as it is: a spreadsheet reads it as the number it is, and runs nothing."""
+    return _DefusedWriter(csv.writer(file))
+
+
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+class _DefusedWriter:
+    def __init__(self, writer):
+        self._writer = writer
+
+    def writerow(self, values: Iterable):
+        return self._writer.writerow(["'" + value if _runs(value) and not PLAIN_NUMBER.fullmatch(value) else value
+                                      for value in values])
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for values in rows:
+            self.writerow(values)
 
 
 def header_row(sheet: Worksheet, headers: Sequence[str], numeric_from: int | None = None) -> None:
-    sheet.append(list(headers))
+    append_row(sheet, headers)
     for column, cell in enumerate(sheet[1], start=1):
         cell.font = BOLD
         if numeric_from is not None and column >= numeric_from:
@@ -65,9 +111,9 @@ def table_workbook(*, title: str, headers: Sequence[str], rows: Iterable[Sequenc
     sheet.title = title
     header_row(sheet, headers)
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     if totals is not None:
-        sheet.append(list(totals))
+        append_row(sheet, totals)
         for cell in sheet[sheet.max_row]:
             cell.font = BOLD
     for row in sheet.iter_rows(min_row=2):
@@ -78,8 +124,6 @@ def table_workbook(*, title: str, headers: Sequence[str], rows: Iterable[Sequenc
                 cell.number_format = DATETIME_FORMAT
             elif isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT
-            elif isinstance(cell.value, str):
-                text_cell(cell, cell.value)
     for column, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = max(12, min(40, len(header) + 4))
     return workbook

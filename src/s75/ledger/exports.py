@@ -2,13 +2,12 @@
 totals are formulas, and the lines behind any balance as CSV or Excel. Money is exact pounds (``core.exports``);
 the CSV writes it as plain numbers. A listing of lines ends with their totals: debits, credits and the net."""
 
-import csv
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
-from s75.core.exports import pounds, table_workbook
+from s75.core.exports import Formula, append_row, csv_writer, pounds, table_workbook
 from s75.core.fiscal import FinancialYear
 from s75.core.money import format_plain
 
@@ -31,7 +30,8 @@ def trial_balance_workbook(*, fund: Fund, year: FinancialYear) -> Workbook:
         rows=[[account.code, account.name, pounds(amount) if amount > 0 else None,
                pounds(-amount) if amount < 0 else None] for account, amount in balances],
         money_columns=(3, 4),
-        totals=["", "Total", f"=SUM(C2:C{last})" if balances else 0, f"=SUM(D2:D{last})" if balances else 0],
+        totals=["", "Total", Formula(f"=SUM(C2:C{last})") if balances else 0,
+                Formula(f"=SUM(D2:D{last})") if balances else 0],
     )
     workbook.active.column_dimensions["B"].width = 50
     return workbook
@@ -45,9 +45,10 @@ def expenditure_workbook(*, fund: Fund, year: FinancialYear) -> Workbook:
         title=f"Expenditure {year.label}",
         headers=["No.", "Schedule", *MONTH_LABELS, "Total"],
         rows=[[account.schedule.number, account.schedule.title, *[pounds(amount) for amount in amounts],
-               f"=SUM(C{row}:N{row})"] for row, (account, amounts) in enumerate(spend, start=2)],
+               Formula(f"=SUM(C{row}:N{row})")] for row, (account, amounts) in enumerate(spend, start=2)],
         money_columns=range(3, 16),
-        totals=["", "Total", *[f"=SUM({column}2:{column}{last})" if spend else 0 for column in "CDEFGHIJKLMNO"]],
+        totals=["", "Total", *[Formula(f"=SUM({column}2:{column}{last})") if spend else 0
+                               for column in "CDEFGHIJKLMNO"]],
     )
     workbook.active.column_dimensions["B"].width = 40
     return workbook
@@ -56,7 +57,7 @@ def expenditure_workbook(*, fund: Fund, year: FinancialYear) -> Workbook:
 def ledger_lines_csv(*, lines: QuerySet[JournalLine]) -> Iterator[str]:
     """The lines as CSV text, a row at a time (with a byte-order mark, so that Excel reads it as UTF-8), then
     their totals."""
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
     kinds = _entry_kinds()
     yield "\ufeff" + writer.writerow(LINE_HEADERS)
     for values in _line_values(lines).iterator(chunk_size=CHUNK):
@@ -75,15 +76,15 @@ def ledger_lines_workbook(*, lines: QuerySet[JournalLine], limit: int) -> Workbo
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Ledger lines")
     if count > limit:
-        sheet.append([f"The filtered listing has {count:,} lines; this file holds the first {limit:,}. Narrow the "
+        append_row(sheet, [f"The filtered listing has {count:,} lines; this file holds the first {limit:,}. Narrow the "
                       "filters (a period, a schedule) to export the rest, or download every line as CSV."])
-    sheet.append(LINE_HEADERS)
+    append_row(sheet, LINE_HEADERS)
     for values in _line_values(lines)[:limit].iterator(chunk_size=CHUNK):
         cells = _line_cells(values, kinds)
-        sheet.append([*cells[:-2], *(None if cell is None else pounds(cell) for cell in cells[-2:])])
+        append_row(sheet, [*cells[:-2], *(None if cell is None else pounds(cell) for cell in cells[-2:])])
     totals = ledger_lines_totals(lines=lines)
     for cells in _totals_rows(totals, "Total" if count <= limit else f"Total of all {count:,} lines"):
-        sheet.append([*cells[:-2], *(None if cell is None else pounds(cell) for cell in cells[-2:])])
+        append_row(sheet, [*cells[:-2], *(None if cell is None else pounds(cell) for cell in cells[-2:])])
     return workbook
 
 

@@ -8,7 +8,6 @@ Uploading, posting a checked file and changing mappings need ``ledger.post_ledge
 fund sees its history.
 """
 
-import csv
 import io
 from dataclasses import dataclass
 
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
-from s75.core.exports import pounds, table_workbook, xlsx_response
+from s75.core.exports import csv_writer, pounds, table_workbook, xlsx_response
 from s75.core.users import person_name
 from s75.jobs.selectors import TaskState, task_state
 
@@ -236,7 +235,7 @@ def _problems_csv(problems: list[dict], not_listed: int, filename: str) -> HttpR
     """The error report: one row a problem, as the finance officer needs it to put the file right."""
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so that Excel reads the file as UTF-8
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(["Row", "Column", "Value", "Problem"])
     for problem in problems:
         writer.writerow([problem.get("row") or "", problem.get("column", ""), problem.get("value", ""),

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
-from s75.core.exports import BOLD, DATE_FORMAT, GBP_AXIS_FORMAT, GBP_FORMAT, pounds
+from s75.core.exports import BOLD, DATE_FORMAT, GBP_AXIS_FORMAT, GBP_FORMAT, Formula, pounds, put
 from s75.settlement.statements import host_position_words, payment_words
 
 PERCENT_FORMAT = "0.0%"
@@ -28,7 +28,8 @@ def sheet_title(sheet: Worksheet, title: str, paper: dict) -> int:
     sheet["A1"] = title
     sheet["A1"].font = TITLE
     quarter = paper["quarter"]
-    sheet["A2"] = f"{paper['agreement']['title']}: {paper['title'].lower()} {quarter['label']} (to {quarter['period']})"
+    put(sheet["A2"], f"{paper['agreement']['title']}: {paper['title'].lower()} {quarter['label']} "
+                     f"(to {quarter['period']})")
     return 4
 
 
@@ -38,14 +39,14 @@ def money_table(sheet: Worksheet, top: int, headers: Sequence[str], rows: Sequen
     as pounds; with ``total_label`` a last row of ``SUM`` formulas under ``total_columns`` (default: every money
     column). Returns the row after the table."""
     for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(top, column, header)
+        cell = put(sheet.cell(top, column), header)
         cell.font = BOLD
         cell.alignment = Alignment(horizontal="right" if column >= money_from else "left", wrap_text=True,
                                    vertical="bottom")
     for offset, row in enumerate(rows, start=1):
         for column, value in enumerate(row, start=1):
             is_money = column >= money_from and isinstance(value, int) and not isinstance(value, bool)
-            cell = sheet.cell(top + offset, column, pounds(value) if is_money else value)
+            cell = put(sheet.cell(top + offset, column), pounds(value) if is_money else value)
             if is_money:
                 cell.number_format = GBP_FORMAT
     after = top + len(rows) + 1
@@ -54,7 +55,8 @@ def money_table(sheet: Worksheet, top: int, headers: Sequence[str], rows: Sequen
     sheet.cell(after, 1, total_label).font = BOLD
     for column in total_columns or range(money_from, len(headers) + 1):
         letter = get_column_letter(column)
-        cell = sheet.cell(after, column, f"=SUM({letter}{top + 1}:{letter}{after - 1})" if rows else 0)
+        cell = put(sheet.cell(after, column),
+                   Formula(f"=SUM({letter}{top + 1}:{letter}{after - 1})") if rows else 0)
         cell.number_format = GBP_FORMAT
         cell.font = BOLD
         cell.border = TOTAL_BORDER
@@ -67,8 +69,8 @@ def widths(sheet: Worksheet, *columns: int) -> None:
 
 
 def _label_value(sheet: Worksheet, row: int, label: str, value, number_format: str = GBP_FORMAT) -> None:
-    sheet.cell(row, 1, label)
-    cell = sheet.cell(row, 2, value)
+    put(sheet.cell(row, 1), label)
+    cell = put(sheet.cell(row, 2), value)
     cell.number_format = number_format
 
 
@@ -77,7 +79,7 @@ def _label_value(sheet: Worksheet, row: int, label: str, value, number_format: s
 def cover_sheet(sheet: Worksheet, paper: dict, contents: Sequence[tuple[str, str]]) -> None:
     """The paper's particulars and a contents list linking to each section's sheet ``(title, sheet name)``."""
     quarter = paper["quarter"]
-    sheet["A1"] = f"{paper['title']} {quarter['label']}"
+    put(sheet["A1"], f"{paper['title']} {quarter['label']}")
     sheet["A1"].font = Font(bold=True, size=18)
     particulars = [
         ("Fund", paper["fund"]["name"]),
@@ -90,14 +92,14 @@ def cover_sheet(sheet: Worksheet, paper: dict, contents: Sequence[tuple[str, str
     ]
     for offset, (label, value) in enumerate(particulars, start=3):
         sheet.cell(offset, 1, label).font = BOLD
-        cell = sheet.cell(offset, 2, value)
+        cell = put(sheet.cell(offset, 2), value)
         cell.alignment = Alignment(horizontal="left")
         if isinstance(value, date):
             cell.number_format = DATE_FORMAT
     top = 3 + len(particulars) + 1
     sheet.cell(top, 1, "Contents").font = BOLD
     for offset, (title, name) in enumerate(contents, start=1):
-        cell = sheet.cell(top + offset, 1, f"{offset}. {title}")
+        cell = put(sheet.cell(top + offset, 1), f"{offset}. {title}")
         cell.hyperlink = f"#{quote_sheetname(name)}!A1"
         cell.style = "Hyperlink"
     widths(sheet, 16, 100)
@@ -179,7 +181,7 @@ def contributions_sheet(sheet: Worksheet, data: dict, paper: dict) -> None:
         row_number = first + index
         span = f"{get_column_letter(4)}{row_number}:{get_column_letter(total_column - 1)}{row_number}"
         rows.append([schedule["number"], schedule["title"], schedule["funding_type"], *schedule["amounts"],
-                     f"=SUM({span})"])
+                     Formula(f"=SUM({span})")])
     after = money_table(sheet, top + 1, headers, rows, money_from=4)
     for row in sheet.iter_rows(min_row=first, max_row=after - 2, min_col=total_column, max_col=total_column):
         row[0].number_format = GBP_FORMAT
@@ -204,7 +206,7 @@ def risk_share_sheet(sheet: Worksheet, data: dict, paper: dict) -> None:
              ("Offset first", "Yes" if data["offset_first"] else "No")]
     for offset, (label, text) in enumerate(notes, start=1):
         sheet.cell(after + offset, 1, label).font = BOLD
-        sheet.cell(after + offset, 2, text)
+        put(sheet.cell(after + offset, 2), text)
     _label_value(sheet, after + len(notes) + 1, "Contingency reserve", pounds(data["contingency_reserve"]))
     sheet.cell(after + len(notes) + 1, 1).font = BOLD
     widths(sheet, 48, 20, 20, 20)
@@ -234,11 +236,11 @@ def commentary_sheet(sheet: Worksheet, data: dict, paper: dict) -> None:
     row = sheet_title(sheet, "Commentary", paper)
     sheet.cell(row, 1, f"The pooled fund manager's commentary{' on ' + data['period'] if data['period'] else ''}")
     sheet.cell(row, 1).font = BOLD
-    sheet.cell(row + 1, 1, data["text"] or "No commentary was recorded for the quarter.").alignment = WRAP
+    put(sheet.cell(row + 1, 1), data["text"] or "No commentary was recorded for the quarter.").alignment = WRAP
     row += 3
     for schedule in data["schedules"]:
-        sheet.cell(row, 1, f"{schedule['number']}. {schedule['title']}").font = BOLD
-        sheet.cell(row + 1, 1, schedule["text"]).alignment = WRAP
+        put(sheet.cell(row, 1), f"{schedule['number']}. {schedule['title']}").font = BOLD
+        put(sheet.cell(row + 1, 1), schedule["text"]).alignment = WRAP
         row += 3
     widths(sheet, 110)
 
@@ -254,7 +256,7 @@ def memorandum_sheet(sheet: Worksheet, data: dict, paper: dict) -> None:
                               money_from=3, total_label="Total expenditure")
     result = sheet.cell(after_spend + 1, 1, "Surplus, (deficit) for the year")
     result.font = BOLD
-    cell = sheet.cell(after_spend + 1, 3, f"=C{after_income - 1}-C{after_spend - 1}")
+    cell = put(sheet.cell(after_spend + 1, 3), Formula(f"=C{after_income - 1}-C{after_spend - 1}"))
     cell.number_format, cell.font, cell.border = GBP_FORMAT, BOLD, TOTAL_BORDER
     sheet.cell(after_spend + 3, 1, "Contributions received in cash in the year")
     sheet.cell(after_spend + 3, 3, pounds(data["received"])).number_format = GBP_FORMAT
@@ -296,5 +298,5 @@ def settlement_sheet(sheet: Worksheet, data: dict, paper: dict) -> None:
     host_row = after + 5 + len(payments)
     for partner in results["partners"]:
         if partner["is_host"]:
-            sheet.cell(host_row, 1, f"{capfirst(host_position_words(partner))}.")
+            put(sheet.cell(host_row, 1), f"{capfirst(host_position_words(partner))}.")
     widths(sheet, 44, 18, 18, 18, 18, 18, 18, 18, 36)

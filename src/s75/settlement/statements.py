@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from weasyprint import HTML
 
-from s75.core.exports import POUNDS_FORMAT, header_row, pounds
+from s75.core.exports import POUNDS_FORMAT, Formula, append_row, header_row, pounds
 from s75.core.money import format_gbp
 
 from .models import SettlementRun
@@ -65,14 +65,14 @@ def _table(sheet: Worksheet, first: Sequence[tuple[str, str]], columns: Sequence
     text that say what a row's figures mean."""
     header_row(sheet, [title for title, _ in (*first, *columns, *words)], numeric_from=len(first) + 1)
     for row in rows:
-        sheet.append([*(row[key] for _, key in first), *(pounds(row[key]) for _, key in columns),
-                      *(say(row) for _, say in words)])
+        append_row(sheet, [*(row[key] for _, key in first), *(pounds(row[key]) for _, key in columns),
+                           *(say(row) for _, say in words)])
     last = sheet.max_row
     total = ["Total"] + [""] * (len(first) - 1)
     for index in range(len(first) + 1, len(first) + len(columns) + 1):
         letter = get_column_letter(index)
-        total.append(f"=SUM({letter}2:{letter}{last})")
-    sheet.append(total)
+        total.append(Formula(f"=SUM({letter}2:{letter}{last})"))
+    append_row(sheet, total)
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD
     for column in range(len(first) + 1, len(first) + len(columns) + 1):
@@ -186,18 +186,18 @@ def settlement_workbook(*, run: SettlementRun) -> Workbook:
     results = settlement_results(run=run)
     _table(summary, [("Partner", "name")], PARTNER_COLUMNS, results["partners"],
            words=[("Payment", lambda partner: capfirst(payment_words(partner)))])
-    summary.append([])
-    summary.append(["Contingency reserve used", pounds(results["reserve_used"])])
-    summary.append(["Unfunded overspend", pounds(results["unfunded_overspend"])])
-    summary.append([])
-    summary.append([f"{capfirst(host_position_words(partner))}." for partner in results["partners"]
-                    if partner["is_host"]])
-    summary.append([])
-    summary.append([f"Check, the payments account for the whole pool: {CHECK_WORDS}"])
+    append_row(summary, [])
+    append_row(summary, ["Contingency reserve used", pounds(results["reserve_used"])])
+    append_row(summary, ["Unfunded overspend", pounds(results["unfunded_overspend"])])
+    append_row(summary, [])
+    append_row(summary, [f"{capfirst(host_position_words(partner))}." for partner in results["partners"]
+                         if partner["is_host"]])
+    append_row(summary, [])
+    append_row(summary, [f"Check, the payments account for the whole pool: {CHECK_WORDS}"])
     summary.cell(summary.max_row, 1).font = BOLD
     for label, amount in pool_check(results):
-        summary.append([label, pounds(amount)])
-    summary.append(["The check", "holds to the penny" if results["check"]["holds"] else "DOES NOT HOLD"])
+        append_row(summary, [label, pounds(amount)])
+    append_row(summary, ["The check", "holds to the penny" if results["check"]["holds"] else "DOES NOT HOLD"])
     for (cell,) in summary.iter_rows(min_row=len(results["partners"]) + 3, min_col=2, max_col=2):
         cell.number_format = POUNDS_FORMAT
 
@@ -207,7 +207,7 @@ def settlement_workbook(*, run: SettlementRun) -> Workbook:
     payments = workbook.create_sheet("Payments")
     header_row(payments, ["Payer", "Payee", "Amount"], numeric_from=3)
     for payment in results["payments"]:
-        payments.append([payment["payer_name"], payment["payee_name"], pounds(payment["amount"])])
+        append_row(payments, [payment["payer_name"], payment["payee_name"], pounds(payment["amount"])])
         payments.cell(payments.max_row, 3).number_format = POUNDS_FORMAT
     payments.column_dimensions["A"].width = payments.column_dimensions["B"].width = 36
 
@@ -215,9 +215,9 @@ def settlement_workbook(*, run: SettlementRun) -> Workbook:
     for partner in results["partners"]:
         sheet = workbook.create_sheet(_sheet_title(partner["name"], used))
         _table(sheet, PARTNER_SCHEDULE_LABELS, PARTNER_SCHEDULE_COLUMNS, statement_schedule_lines(partner))
-        sheet.append([])
+        append_row(sheet, [])
         for line in statement_lines(partner):
-            sheet.append([f"    {line.label}" if line.part else line.label, "", "", pounds(line.amount)])
+            append_row(sheet, [f"    {line.label}" if line.part else line.label, "", "", pounds(line.amount)])
             sheet.cell(sheet.max_row, 4).number_format = POUNDS_FORMAT
             font = BOLD if line.strong else ITALIC if line.part else None
             if font is not None:

@@ -1,6 +1,5 @@
 """`s75 monitor --fund ID --period 2024-25/M06 --format json|csv|xlsx`: the monthly monitoring report."""
 
-import csv
 import io
 import json
 from pathlib import Path
@@ -8,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from s75.agreements.management import add_user_argument, command_user
-from s75.core.exports import pounds, table_workbook
+from s75.core.exports import csv_writer, pounds, table_workbook
 from s75.core.fiscal import FinancialMonth
 from s75.ledger.management import command_fund
 from s75.monitoring.selectors import MonitoringReport, monitoring_report
@@ -63,7 +62,7 @@ class Command(BaseCommand):
             self._write(json.dumps(document, indent=2) + "\n", options["out"])
         elif options["format"] == "csv":
             lines = io.StringIO()
-            writer = csv.writer(lines)
+            writer = csv_writer(lines)
             writer.writerow(SCHEDULE_COLUMNS)
             writer.writerows([row[column] for column in SCHEDULE_COLUMNS] for row in document["schedules"])
             self._write(lines.getvalue(), options["out"])
