@@ -196,3 +196,31 @@ def test_a_user_loads_only_with_the_permission_and_as_a_party(manager):
 
     assert agreement.created_by == successor
     assert AuditEvent.objects.filter(agreement=agreement, actor=successor).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "value", "problem"), [
+    ("agreement.title", "Luton\x00 agreement", "agreement.title: holds the character U+0000"),
+    ("agreement.title", "Luton\ud800", "agreement.title: holds the character U+D800"),
+    ("schedules.0.contributions.0.amount", "\u0664\u0664\u0665\u0660\u0660.\u0660\u0660",
+     "schedules[0].contributions[0].amount: '\u0664\u0664\u0665\u0660\u0660.\u0660\u0660' is not an amount"),
+    ("schedules.0.contributions.0.amount", 10**5000,
+     "schedules[0].contributions[0].amount: the amount is more than £1,000,000,000,000"),
+    ("schedules.0.contributions.0.amount", "92233720368547758.07",
+     "schedules[0].contributions[0].amount: '92233720368547758.07' is more than £1,000,000,000,000"),
+    ("agreement.term.end", "2999-03-31", "agreement.term.end: a term may run at most 25 years"),
+], ids=["NUL", "lone surrogate", "Arabic-Indic digits", "5,000-digit integer", "64-bit pence", "term to 2999"])
+def test_input_no_database_could_hold_alike_is_refused_at_its_field_and_nothing_saved(path, value, problem):
+    """Issue 17: each of these crashed (SQLite's integer overflow, Python's limit on long integers, a surrogate the
+    driver cannot encode) or loaded (a NUL, which PostgreSQL refuses, on SQLite; Arabic-Indic digits; a term ending
+    in 2999) before."""
+    document = luton()
+    *parents, last = path.split(".")
+    target = document
+    for part in parents:
+        target = target[int(part)] if part.isdigit() else target[part]
+    target[last] = value
+    before = row_counts()
+    errors = [str(error) for error in load_errors(document)]
+    assert any(error.startswith(problem) for error in errors), errors
+    assert row_counts() == before

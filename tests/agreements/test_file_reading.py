@@ -60,3 +60,18 @@ def test_a_file_that_is_not_utf8_or_not_a_mapping_is_refused(tmp_path):
         with pytest.raises(AgreementFileError) as failed:
             agreement_file_read(path)
         assert failed.value.errors == [expected]
+
+
+def test_yaml_aliases_and_deep_nesting_are_refused_saying_where(tmp_path):
+    aliases = _write(tmp_path, "aliases.yaml", b"format: s75-agreement/1\nterms: &t {review: x}\nmore: *t\n")
+    deep_json = _write(tmp_path, "deep.json", b"[" * 100_000 + b"]" * 100_000)
+    deep_yaml = _write(tmp_path, "deep.yaml", b"[" * 5000 + b"]" * 5000)
+    with pytest.raises(AgreementFileError) as failed:
+        agreement_file_read(aliases)
+    assert failed.value.errors == [FileProblem("line 3, column 7", "the alias *t repeats another value: s75 does not "
+                                               "read aliases, write the value out in full")]
+    for path in (deep_json, deep_yaml):
+        with pytest.raises(AgreementFileError) as failed:
+            agreement_file_read(path)
+        assert failed.value.errors == [FileProblem("", "the file nests lists or fields too deeply to read: no "
+                                                   "agreement file does")]

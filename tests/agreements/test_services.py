@@ -195,6 +195,24 @@ def test_renewal_alert_is_emailed_once_to_the_pooled_fund_manager(mailoutbox, dj
     assert "ends on 31 March 2027" in mail.body
 
 
+@pytest.mark.parametrize(("changes", "problem"), [
+    ({"end_date": date(2999, 3, 31)},
+     "a term may run at most 25 years: this one ends 31 March 2999; check the end date"),
+    ({"end_date": date(2026, 3, 31), "renewal_notice_months": 12},
+     "the renewal notice (12 months) must be shorter than the term"),
+    ({"extension_months_available": 301}, "an extension may run at most 25 years"),
+])
+def test_terms_that_no_agreement_runs_are_refused(changes, problem):
+    """Decided in issue 17: a term of at most 25 years (a longer one is a mistyped year), a renewal notice shorter
+    than the term, and extensions of at most 25 years."""
+    fields = {"start_date": date(2025, 4, 1), "end_date": date(2030, 3, 31), "pooled_fund": True, **changes}
+    with pytest.raises(ChangeRefused) as caught:
+        agreement_create(actor=None, reference="long", title="Long", **fields)
+    assert caught.value.problems == [problem]
+    agreement_create(actor=None, reference="longest", title="Longest", start_date=date(2025, 4, 1),
+                     end_date=date(2050, 4, 1), renewal_notice_months=299, pooled_fund=True)
+
+
 def test_what_the_database_would_refuse_is_refused_first_in_words():
     with pytest.raises(ChangeRefused) as caught:
         agreement_create(

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from s75.core import money
 from s75.core.money import (
+    MAX_PENCE,
     MoneyError,
     describe_variance,
     format_finance,
@@ -305,10 +306,30 @@ def test_the_fast_path_agrees_with_the_general_reading(text):
     assert outcome(parse_pence, text) == outcome(money._parse_pence_general, text)
 
 
-@given(st.integers(min_value=-(10**15), max_value=10**15))
+@given(st.integers(min_value=-MAX_PENCE, max_value=MAX_PENCE))
 def test_plain_amounts_read_back_to_the_same_pence(pence):
     text = f"{'-' if pence < 0 else ''}{abs(pence) // 100}.{abs(pence) % 100:02d}"
     assert parse_pence(text) == pence
+
+
+@pytest.mark.parametrize("text", ["1000000000000.01", "-1000000000000.01", "£9,223,372,036,854,775.80",
+                                  "92233720368547758.07", "9" * 30, "(1,000,000,000,000.01)"])
+def test_an_amount_beyond_a_trillion_pounds_is_refused_saying_so(text):
+    with pytest.raises(MoneyError, match="more than £1,000,000,000,000|longer than any sum"):
+        parse_pence(text)
+    assert parse_pence("1000000000000.00") == MAX_PENCE
+
+
+@pytest.mark.parametrize("text", ["\u0664\u0665\u0660\u0660.\u0660\u0660", "\uff14\uff15,000.00", "12\u0663"])
+def test_digits_of_other_scripts_are_not_read_as_an_amount(text):
+    with pytest.raises(MoneyError, match="is not an amount"):
+        parse_pence(text)
+
+
+def test_an_amount_thousands_of_characters_long_is_refused_without_repeating_it():
+    with pytest.raises(MoneyError) as refused:
+        parse_pence("1" * 5000)
+    assert len(str(refused.value)) < 100
 
 
 @pytest.mark.parametrize("value", [0, 1, -1, 10**18])

@@ -16,7 +16,7 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from s75.core.fiscal import FinancialYear
-from s75.core.money import MoneyError, parse_pence
+from s75.core.money import MAX_PENCE, MoneyError, parse_pence
 from s75.organisations.models import Organisation
 from s75.organisations.selectors import organisation_get_by_code
 
@@ -122,7 +122,7 @@ def is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 def parse_date(text: str) -> date | None:
@@ -155,6 +155,8 @@ def parse_percent(value) -> Decimal | None:
 
 
 def pence(value) -> int:
+    if isinstance(value, int) and abs(value) > MAX_PENCE:  # before str(), which refuses ints of over 4,300 digits
+        raise MoneyError("the amount is more than £1,000,000,000,000, the most s75 holds in one amount: check it")
     return parse_pence(str(value))
 
 

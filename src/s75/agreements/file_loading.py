@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from s75.core.errors import ServiceError
+from s75.core.files import text_problems
 from s75.organisations.models import Organisation
 from s75.organisations.selectors import organisation_get_by_code, organisation_lineage_ids
 
@@ -201,6 +202,9 @@ def agreement_load(*, actor, document: dict) -> Agreement:
     agreement is built as a draft through the services and its history replayed, in one transaction, so a file
     with any problem leaves the register as it was.
     """
+    unstorable = text_problems(document)
+    if unstorable:  # before anything reads it: text no database can store, or nesting no file needs
+        raise AgreementFileError([FileProblem(where, what) for where, what in unstorable])
     if actor is not None:
         _check_may_load(actor, mapping(document))
     problems = schema_problems(document)

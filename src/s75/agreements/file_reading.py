@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from s75.core.files import SafeYamlLoader
+
 
 @dataclass(frozen=True)
 class FileProblem:
@@ -36,8 +38,9 @@ class AgreementFileError(Exception):
 
 
 
-class _YamlLoader(yaml.SafeLoader):
-    """Safe YAML that keeps dates as text, for the checks to read, and refuses a key given twice in one mapping."""
+class _YamlLoader(SafeYamlLoader):
+    """Safe YAML without aliases that keeps dates as text, for the checks to read, and refuses a key given twice in
+    one mapping."""
 
     def construct_mapping(self, node, deep=False):
         keys = [self.construct_object(key_node, deep=deep) for key_node, _ in node.value]
@@ -57,6 +60,9 @@ _YamlLoader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+TOO_DEEP = "the file nests lists or fields too deeply to read: no agreement file does"
 
 
 class _DuplicateKey(ValueError):
@@ -80,8 +86,12 @@ def _parse_text(text: str, *, as_json: bool):
             raise AgreementFileError([FileProblem(f"line {error.lineno}, column {error.colno}", error.msg)]) from error
         except _DuplicateKey as error:
             raise AgreementFileError([FileProblem("", str(error))]) from error
+        except RecursionError as error:
+            raise AgreementFileError([FileProblem("", TOO_DEEP)]) from error
     try:
         return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 (a SafeLoader)
+    except RecursionError as error:
+        raise AgreementFileError([FileProblem("", TOO_DEEP)]) from error
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

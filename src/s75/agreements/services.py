@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -140,11 +140,34 @@ def _variation_problems(agreement: Agreement, variation: VariationDetails) -> li
     return problems
 
 
+# The longest term s75 accepts: section 75 agreements run for a few years, and are varied or renewed, not drawn up
+# for centuries; a longer term is a mistyped year.
+MAX_TERM_YEARS = 25
+
+
+def _years_after(day: date, years: int) -> date:
+    return day.replace(year=day.year + years, day=28 if (day.month, day.day) == (2, 29) else day.day)
+
+
+def _months_between(start: date, end: date) -> int:
+    """Whole months from ``start`` to the day after ``end`` (a term of 1 April to 31 March is 12)."""
+    after = end + timedelta(days=1)
+    return (after.year - start.year) * 12 + after.month - start.month - (after.day < start.day)
+
+
 def _agreement_problems(agreement: Agreement) -> list[str]:
     """What the database would refuse about the agreement's own fields, in words (checked before saving)."""
     problems = []
     if agreement.end_date <= agreement.start_date:
         problems.append(Problem("the end date must be after the start date", "end_date"))
+    elif agreement.end_date > _years_after(agreement.start_date, MAX_TERM_YEARS):
+        problems.append(Problem(f"a term may run at most {MAX_TERM_YEARS} years: this one ends "
+                                f"{agreement.end_date:%d %B %Y}; check the end date", "end_date"))
+    elif agreement.renewal_notice_months >= _months_between(agreement.start_date, agreement.end_date):
+        problems.append(Problem(f"the renewal notice ({agreement.renewal_notice_months} months) must be shorter than "
+                                "the term", "renewal_notice_months"))
+    if agreement.extension_months_available > MAX_TERM_YEARS * 12:
+        problems.append(Problem(f"an extension may run at most {MAX_TERM_YEARS} years", "extension_months_available"))
     if not (agreement.basis_s75 or agreement.basis_s76 or agreement.basis_s256):
         problems.append(Problem("choose at least one legal basis: s75, s76 or s256", "basis_s75"))
     if agreement.basis_s75 and not (

@@ -17,6 +17,7 @@ from s75.agreements.services import agreement_data_changed
 from s75.audit.services import audit_record, snapshot
 from s75.budgets.models import FundingStream
 from s75.core.errors import Problem, ServiceError
+from s75.core.files import text_problems
 from s75.core.fiscal import FinancialYear
 from s75.core.kept import generation_move
 from s75.core.users import acting_user
@@ -104,6 +105,7 @@ def _date_or_none(text, where: str, problems: list[str]) -> date | None:
 def bcf_lists_load(*, actor, document: dict) -> ListsLoadResult:
     """Create or bring up to date the years and lists of a ``s75-bcf-lists/1`` document, all or nothing. Rows are
     matched on their codes; rows the document leaves out are kept (plans may use them)."""
+    _refuse_if([f"{where}: {what}" if where else what for where, what in text_problems(document)])
     if not isinstance(document, dict) or document.get("format") != "s75-bcf-lists/1":
         raise BcfError("the file is not a Better Care Fund lists file: its first line must be "
                        "“format: s75-bcf-lists/1”")

@@ -14,11 +14,15 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 PENCE_PER_POUND = 100
+# The largest amount s75 reads: £1 trillion, more than any agreement holds, so that the sums of a fund's amounts stay
+# far inside the 64-bit whole pence both databases hold (a sum of 92,000 such amounts would still fit).
+MAX_PENCE = 10**14
 
+# Digits are the ASCII 0 to 9 only: Arabic-Indic or full-width digits are not read as an amount.
 _AMOUNT = re.compile(
     r"""^(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)?   # 1,234,567 or 1234567 (optional when there are decimals)
         (?:\.(?P<pence>\d*))?$""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
 
 
@@ -30,16 +34,18 @@ def parse_pence(text: str) -> int:
     """Read an amount as finance systems write it and return whole pence.
 
     Accepts ``£1,234.56``, ``1234.5``, ``-1,234.56``, ``(1,234.56)`` (negative), ``£-5`` and ``-£5``.
-    A blank, a third decimal place that is not zero, or anything else is a :class:`MoneyError`.
+    A blank, a third decimal place that is not zero, more than ``MAX_PENCE``, or anything else is a
+    :class:`MoneyError`.
     """
-    if type(text) is str and text.isascii():
+    if type(text) is str and text.isascii() and len(text) <= 18:
         # Fast path for the plain ``1234.56`` and ``-1234.56`` that ledger exports carry a million times over;
         # anything else goes to the general reading, which gives the same result for these (a property test says so).
         pounds, dot, pence = text.partition(".")
         digits = pounds[1:] if pounds[:1] == "-" else pounds
         if digits.isdigit() and (not dot or (len(pence) == 2 and pence.isdigit())):
             value = int(digits) * PENCE_PER_POUND + (int(pence) if dot else 0)
-            return -value if len(digits) < len(pounds) else value
+            if value <= MAX_PENCE:
+                return -value if len(digits) < len(pounds) else value
     return _parse_pence_general(text)
 
 
@@ -62,6 +68,8 @@ def _parse_pence_general(text: str) -> int:
             text = text[1:]
         if text.startswith("£"):
             text = text[1:]
+    if len(text) > 40:
+        raise MoneyError("the amount is longer than any sum of money: check it")
     match = _AMOUNT.match(text)
     if not match or not (match["pounds"] or match["pence"]):
         raise MoneyError(f"{original!r} is not an amount: write it like £1,234.56, 1234.56 or (1,234.56)")
@@ -70,6 +78,8 @@ def _parse_pence_general(text: str) -> int:
     if len(pence_digits) > 2 and set(pence_digits[2:]) != {"0"}:
         raise MoneyError(f"{original!r} has fractions of a penny: give at most two decimal places")
     pence = pounds * PENCE_PER_POUND + int(pence_digits[:2])
+    if pence > MAX_PENCE:
+        raise MoneyError(f"{original!r} is more than £1,000,000,000,000, the most s75 holds in one amount: check it")
     return -pence if negative else pence
 
 
@@ -83,6 +93,8 @@ def pence_from_pounds(pounds: int | str | Decimal) -> int:
         raise MoneyError(f"{pounds!r} is not a number of pounds") from exc
     if exact != exact.to_integral_value():
         raise MoneyError(f"{pounds!r} has fractions of a penny")
+    if abs(exact) > MAX_PENCE:
+        raise MoneyError("the amount is more than £1,000,000,000,000, the most s75 holds in one amount: check it")
     return int(exact)
 
 

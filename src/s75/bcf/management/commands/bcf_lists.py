@@ -7,6 +7,7 @@ import yaml
 from django.core.management.base import BaseCommand, CommandError
 
 from s75.bcf.services import BcfError, bcf_lists_load
+from s75.core.files import SafeYamlLoader
 
 
 class Command(BaseCommand):
@@ -18,11 +19,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"]) if options["file"] else resources.files("s75.bcf").joinpath("data", "lists.yaml")
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            document = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeYamlLoader)  # noqa: S506 (safe)
         except OSError as error:
             raise CommandError(f"{path} cannot be read: {error.strerror}") from error
         except (yaml.YAMLError, UnicodeDecodeError) as error:
             raise CommandError(f"{path} is not a YAML file: {str(error).splitlines()[0]}") from error
+        except RecursionError as error:
+            raise CommandError(f"{path} nests lists or fields too deeply to read") from error
         try:
             result = bcf_lists_load(actor=None, document=document)
         except BcfError as error:
