@@ -394,6 +394,23 @@ def _chart_sheet_without_a_chart(path):
     return path
 
 
+def _workbook_with_entities(path):
+    """A ledger workbook whose sheet declares a DTD with entities (a "billion laughs" in miniature) and uses one."""
+    import io
+    import zipfile
+
+    ledger_xlsx(path, [[date(2024, 4, 30), "CC100", "5010", "ok", 10, "X1"]])
+    original = io.BytesIO(path.read_bytes())
+    with zipfile.ZipFile(original) as source, zipfile.ZipFile(path, "w") as target:
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+                                                         b"<worksheet", 1).replace(b"CC100", b"&b;")
+            target.writestr(member, content)
+    return path
+
+
 def _zip_not_a_workbook(path):
     import zipfile
 
@@ -411,6 +428,9 @@ def _zip_not_a_workbook(path):
          "the file is an old-style Excel workbook (.xls), which cannot be read: open it in Excel and save it as an "
          "Excel workbook (.xlsx) or as CSV UTF-8"),
         ("gl.xlsx", _zip_not_a_workbook,
+         "the file is a compressed (zip) file but not an Excel workbook that can be read: save the ledger from Excel "
+         "as an Excel workbook (.xlsx) or as CSV UTF-8"),
+        ("gl.xlsx", _workbook_with_entities,
          "the file is a compressed (zip) file but not an Excel workbook that can be read: save the ledger from Excel "
          "as an Excel workbook (.xlsx) or as CSV UTF-8"),
         ("gl.xlsx", _chart_only_workbook,
