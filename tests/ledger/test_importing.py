@@ -439,10 +439,21 @@ def _zip_not_a_workbook(path):
          "the file is a compressed (zip) file but not an Excel workbook that can be read: save the ledger from Excel "
          "as an Excel workbook (.xlsx) or as CSV UTF-8"),
         ("gl.csv", lambda path: path.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe"),
-         "the file is not UTF-8 text (at line 1): save it from the finance system or Excel as 'CSV UTF-8'"),
+         "line 3 holds a zero byte (NUL), which is not text: export the file again from the finance system as CSV "
+         "UTF-8"),
+        ("gl.csv", lambda path: path.write_bytes(b"Posting Date,Amount\n\xff\xfe01/04/2024,1.00\n"),
+         "the file is not UTF-8 text (at line 2): save it from the finance system or Excel as 'CSV UTF-8'"),
         ("gl.xlsx", lambda path: path.write_text("Posting Date,Cost Centre\n"),
          "the file is named as an Excel workbook but is not one: save it again as .xlsx"),
+        ("gl.csv", lambda path: ledger_csv(path, [row(), row(line_id="L\x002")]),
+         "line 3 holds a zero byte (NUL), which is not text: export the file again from the finance system as CSV "
+         "UTF-8"),
+        ("gl.csv", lambda path: ledger_csv(path, [row()], headings=HEADINGS + [f"x{n}" for n in range(200_000)]),
+         "row 1 has 200,006 columns, more than any ledger export (500 at most): check that this is the general "
+         "ledger"),
     ],
+    ids=["empty", "xls", "zip", "entities", "charts only", "chart sheet", "png", "latin-1", "named xlsx", "NUL",
+         "200,006 columns"],
 )
 def test_a_file_that_is_not_a_ledger_says_what_it_is_and_posts_nothing(fund, mapping, tmp_path, name, write, problem):
     path = tmp_path / name
@@ -450,6 +461,23 @@ def test_a_file_that_is_not_a_ledger_says_what_it_is_and_posts_nothing(fund, map
     outcome = run(fund, mapping, path)
     assert outcome.status == REJECTED
     assert [str(p) for p in outcome.problems] == [problem]
+    assert not JournalLine.objects.exists()
+
+
+def test_amounts_beyond_a_trillion_pounds_or_in_other_digits_are_refused_and_nothing_posted(fund, mapping, tmp_path):
+    """Issue 17: two lines of 92,233,720,368,547,758.07 (the most 64-bit pence hold) overflowed the balances' sum on
+    SQLite; Arabic-Indic digits were read as an amount."""
+    path = ledger_csv(tmp_path / "gl.csv", [row(amount="92233720368547758.07"), row(amount="92233720368547758.07",
+                                            line_id="L2"), row(amount="\u0661.\u0660\u0660", line_id="L3")])
+    outcome = run(fund, mapping, path)
+    assert outcome.status == REJECTED
+    assert [str(p) for p in outcome.problems] == [
+        "row 2, column Amount: 92233720368547758.07 is more than £1,000,000,000,000, the most s75 holds in one amount: "
+        "check it",
+        "row 3, column Amount: 92233720368547758.07 is more than £1,000,000,000,000, the most s75 holds in one amount: "
+        "check it",
+        "row 4, column Amount: \u0661.\u0660\u0660 is not an amount: write it like £1,234.56, 1234.56 or (1,234.56)",
+    ]
     assert not JournalLine.objects.exists()
 
 

@@ -20,6 +20,9 @@ CSV = "csv"
 XLSX = "xlsx"
 DELIMITERS = ",;\t|"
 HEADER_SEARCH_ROWS = 20  # a report title or a run date may sit above the headings
+# The most columns a row of the headings may have: ledger exports carry a few dozen; a file with thousands is not one
+# (and PostgreSQL's tables, which the import stages the cells in, hold at most 1,600).
+MAX_COLUMNS = 500
 OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how an .xls (a compound document) begins
 
 
@@ -37,14 +40,15 @@ class FileFacts:
 def file_facts(path: Path, filename: str = "") -> FileFacts:
     """The file's SHA-256, its kind and about how many rows it has, in one streaming pass."""
     digest = hashlib.sha256()
-    newlines = 0
+    newlines = nul_line = 0
     with open(path, "rb") as stream:
-        first = stream.read(4)
-        digest.update(first)
-        newlines += first.count(b"\n")
-        while chunk := stream.read(1 << 20):
+        chunk = first = stream.read(4)
+        while chunk:
             digest.update(chunk)
+            if not nul_line and (at := chunk.find(b"\0")) >= 0:
+                nul_line = newlines + chunk.count(b"\n", 0, at) + 1
             newlines += chunk.count(b"\n")
+            chunk = stream.read(1 << 20)
     if not first:
         raise LedgerFileError("the file is empty (0 bytes): export it again from the finance system")
     if first == OLD_EXCEL[:4]:
@@ -53,6 +57,9 @@ def file_facts(path: Path, filename: str = "") -> FileFacts:
     kind = XLSX if first == b"PK\x03\x04" else CSV
     if kind == CSV and Path(filename or path).suffix.lower() in {".xlsx", ".xlsm"}:
         raise LedgerFileError("the file is named as an Excel workbook but is not one: save it again as .xlsx")
+    if kind == CSV and nul_line:
+        raise LedgerFileError(f"line {nul_line:,} holds a zero byte (NUL), which is not text: export the file again "
+                              "from the finance system as CSV UTF-8")
     estimate = newlines if kind == CSV else _xlsx_rows_estimate(path)
     return FileFacts(sha256=digest.hexdigest(), kind=kind, rows_estimate=estimate)
 
@@ -170,6 +177,9 @@ def header_row(rows: Iterator[tuple[int, list]], wanted: list[str]) -> HeaderRow
     wanted_keys = {heading_key(heading): heading for heading in wanted}
     best: HeaderRow | None = None
     for row_number, cells in rows:
+        if len(cells) > MAX_COLUMNS:
+            raise LedgerFileError(f"row {row_number} has {len(cells):,} columns, more than any ledger export "
+                                  f"({MAX_COLUMNS} at most): check that this is the general ledger")
         headings = [str(cell) for cell in cells]
         keys = {heading_key(heading) for heading in headings}
         missing = [heading for key, heading in wanted_keys.items() if key not in keys]
