@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "s75.monitoring",
     "s75.documents",
     "s75.governance",
+    "s75.consultations",
     "s75.reports",
     "s75.settlement",
     "s75.bcf",

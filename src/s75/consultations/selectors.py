@@ -1,0 +1,98 @@
+"""Reads of consultations: the public hub's (every consultation's public pages, never a response's personal data)
+and staff's, scoped in one place (:func:`consultations_visible_to`): a member of staff sees the consultations that
+their organisation, or one it succeeded, runs as a consulting partner. Administrators and the system operator
+(``None``) see everything."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from s75.agreements.selectors import visible_organisation_ids
+from s75.organisations.models import Organisation
+
+from .models import Consultation, Response
+from .status import ConsultationStatus, consultation_status
+
+
+def consultations_visible_to(*, user) -> QuerySet[Consultation]:
+    organisations = visible_organisation_ids(user=user)
+    consultations = Consultation.objects.select_related("agreement")
+    if organisations is None:
+        return consultations
+    if not organisations:
+        return consultations.none()
+    return consultations.filter(partners__in=organisations).distinct()
+
+
+def consultation_get(*, user, pk: int) -> Consultation:
+    """One consultation ``user`` may see; ``Consultation.DoesNotExist`` otherwise (pages answer 404 either way)."""
+    return consultations_visible_to(user=user).get(pk=pk)
+
+
+def user_may_manage(*, user, consultation: Consultation, permission: str) -> bool:
+    """Whether ``user`` holds ``permission`` and is staff of a consulting partner: the one place this is decided."""
+    return (getattr(user, "is_authenticated", False) and user.has_perm(permission)
+            and consultations_visible_to(user=user).filter(pk=consultation.pk).exists())
+
+
+@dataclass(frozen=True)
+class HubEntry:
+    consultation: Consultation
+    status: ConsultationStatus
+
+
+def public_consultations(*, now: datetime, search: str = "", partner: int | None = None) -> dict[str, list[HubEntry]]:
+    """The public hub's list: every consultation, by status (open, forthcoming, closed — a published outcome is
+    listed with the closed), narrowed to those whose title or summary has the ``search`` words and that a
+    ``partner`` runs."""
+    consultations = Consultation.objects.prefetch_related("partners").order_by("closes_at", "title")
+    for word in search.split():
+        consultations = consultations.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    if partner is not None:
+        consultations = consultations.filter(partners=partner)
+    groups: dict[str, list[HubEntry]] = {"open": [], "forthcoming": [], "closed": []}
+    for consultation in consultations:
+        status = consultation_status(consultation, now=now)
+        group = "closed" if status == ConsultationStatus.OUTCOME_PUBLISHED else status.value
+        groups[group].append(HubEntry(consultation, status))
+    groups["closed"].reverse()  # the most recently closed first
+    return groups
+
+
+def public_partners() -> QuerySet[Organisation]:
+    """The organisations that run a consultation, for the hub's filter."""
+    return Organisation.objects.filter(consultations__isnull=False).distinct().order_by("name")
+
+
+def public_consultation_get(*, slug: str) -> Consultation:
+    return Consultation.objects.prefetch_related("partners", "faqs", "contacts", "documents").get(slug=slug)
+
+
+def consultation_responses(*, consultation: Consultation) -> QuerySet[Response]:
+    """The responses to a consultation, with their personal data: for staff who may see the consultation only."""
+    return consultation.responses.select_related("respondent").order_by("-received_at")
+
+
+def consultation_counts(*, consultation: Consultation) -> dict[str, int]:
+    """How many responses came by each channel."""
+    return dict(consultation.responses.values_list("channel").annotate(count=Count("id")))
+
+
+def agreement_consultation_unfinished(*, agreement, on: date) -> list[str] | None:
+    """For the agreement lifecycle (``agreements.consultation_gate``): None when the agreement has no consultation in
+    s75; else what is unfinished on ``on`` — a consultation not yet closed, or closed with no outcome published."""
+    consultations = list(Consultation.objects.filter(agreement=agreement).order_by("opens_at"))
+    if not consultations:
+        return None
+    now = timezone.now()
+    unmet = []
+    for consultation in consultations:
+        closes_on = timezone.localdate(consultation.closes_at)
+        if consultation.closes_at > now or closes_on > on:
+            unmet.append(f"the consultation “{consultation}” does not close until "
+                         f"{timezone.localtime(consultation.closes_at):%d %B %Y at %H:%M}")
+        elif consultation.outcome_published_at is None or timezone.localdate(consultation.outcome_published_at) > on:
+            unmet.append(f"the consultation “{consultation}” has closed but its outcome is not published")
+    return unmet
