@@ -187,7 +187,8 @@ class Question(models.Model):
             models.UniqueConstraint(fields=["consultation", "position"], name="question_position_unique"),
             models.CheckConstraint(condition=Q(page__gte=1), name="question_page_positive"),
             models.CheckConstraint(
-                condition=(Q(kind=QuestionKind.TEXT) & Q(max_length__gte=1, max_length__lte=FREE_TEXT_MAX))
+                condition=Q(kind=QuestionKind.TEXT, max_length__isnull=False, max_length__gte=1,
+                            max_length__lte=FREE_TEXT_MAX)
                 | (~Q(kind=QuestionKind.TEXT) & Q(max_length__isnull=True)),
                 name="question_text_length_limited",
             ),
@@ -266,7 +267,8 @@ class Answer(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(option__isnull=False) & Q(scale_value__isnull=True) & Q(text=""))
-                | (Q(option__isnull=True) & Q(scale_value__gte=1, scale_value__lte=5) & Q(text=""))
+                | (Q(option__isnull=True, scale_value__isnull=False, scale_value__gte=1, scale_value__lte=5)
+                   & Q(text=""))
                 | (Q(option__isnull=True) & Q(scale_value__isnull=True) & ~Q(text="")),
                 name="answer_one_kind_of_value",
             ),
