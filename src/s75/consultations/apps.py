@@ -14,6 +14,13 @@ class ConsultationsConfig(AppConfig):
 
         consultation_rule_register(agreement_consultation_unfinished)
 
+        # The agreement's page lists its consultations through this hook.
+        from s75.agreements.panels import PagePanel, page_panel_register
+
+        from .selectors import agreement_consultations
+
+        page_panel_register(PagePanel("consultations", detail=agreement_consultations))
+
         # The audit trail sits below this app: it reads this app's acts in the words registered here.
         from s75.audit.wording import action_words_register
 

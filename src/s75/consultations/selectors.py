@@ -80,6 +80,11 @@ def consultation_counts(*, consultation: Consultation) -> dict[str, int]:
     return dict(consultation.responses.values_list("channel").annotate(count=Count("id")))
 
 
+def agreement_consultations(*, agreement) -> QuerySet[Consultation]:
+    """The consultations on ``agreement``, for its page (which the user may see, so they may see these)."""
+    return Consultation.objects.filter(agreement=agreement).order_by("opens_at")
+
+
 def agreement_consultation_unfinished(*, agreement, on: date) -> list[str] | None:
     """For the agreement lifecycle (``agreements.consultation_gate``): None when the agreement has no consultation in
     s75; else what is unfinished on ``on`` — a consultation not yet closed, or closed with no outcome published."""

@@ -70,6 +70,8 @@ def _consultation_problems(*, agreement: Agreement, variation: Variation | None,
     problems += _too_long(title, 200, "title", "the title")
     if not slug.strip():
         problems.append(Problem("enter the consultation's web address (letters, numbers and hyphens)", "slug"))
+    elif slug.strip() == "manage":
+        problems.append(Problem("“manage” is the address of staff's pages: choose another", "slug"))
     elif Consultation.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         problems.append(Problem(f"another consultation already has the address {slug!r}", "slug"))
     if not summary.strip():

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "consultations"
+
+urlpatterns = [
+    path("", views.consultation_list_view, name="list"),
+    path("new/<int:agreement_pk>/", views.consultation_create_view, name="create"),
+    path("<int:pk>/", views.consultation_detail_view, name="detail"),
+    path("<int:pk>/edit/", views.consultation_edit_view, name="edit"),
+    path("<int:pk>/faqs/new/", views.faq_add_view, name="faq_add"),
+    path("<int:pk>/contacts/new/", views.contact_add_view, name="contact_add"),
+    path("<int:pk>/documents/new/", views.document_add_view, name="document_add"),
+    path("<int:pk>/questions/new/", views.question_add_view, name="question_add"),
+    path("<int:pk>/preview/", views.survey_preview_view, name="preview"),
+    path("<int:pk>/responses/new/", views.response_record_view, name="response_record"),
+    path("<int:pk>/outcome/", views.outcome_view, name="outcome"),
+    path("<int:pk>/erase/", views.erase_view, name="erase"),
+]
