@@ -72,13 +72,14 @@ def test_type_in_an_offline_response(signed_in, consultation, survey, commission
 
 
 def test_erase_and_publish(signed_in, consultation, survey):
-    response = response_submit(consultation=consultation, answers={survey["agree"].pk: survey["agree"].options
-                                                                   .first().pk},
+    answers = {survey["agree"].pk: survey["agree"].options.first().pk}
+    response = response_submit(consultation=consultation, answers=answers,
                                respondent={"name": "Pat"}, started_at=DURING, now=DURING)
     detail = signed_in.get(reverse("consultations:detail", args=[consultation.pk])).content.decode()
     assert "Pat" in detail and response.reference in detail
     signed_in.post(reverse("consultations:erase", args=[consultation.pk]), {"reference": response.reference})
-    assert "Erased on request" in signed_in.get(reverse("consultations:detail", args=[consultation.pk])).content.decode()
+    detail = signed_in.get(reverse("consultations:detail", args=[consultation.pk])).content.decode()
+    assert "Erased on request" in detail
     page = signed_in.post(reverse("consultations:outcome", args=[consultation.pk]), {"summary": "Heard"})
     assert page.status_code == 302  # the consultation closed in 2021
     assert Consultation.objects.get().outcome_published_at is not None
