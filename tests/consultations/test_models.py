@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, transaction
 
-from s75.consultations.models import Answer, Channel, Consultation, Question, RespondentDetails, Response
+from s75.consultations.models import Answer, Channel, Consultation, Option, Question, RespondentDetails, Response
 from tests.consultations.conftest import CLOSES, DURING
 
 
@@ -42,3 +42,15 @@ def test_answer_holds_one_kind_of_value_once(consultation, survey):
     _refused(lambda: Response.objects.create(consultation=consultation, reference="ABCD-EFGH", channel="letter",
                                              received_at=DURING))
     _refused(lambda: RespondentDetails.objects.create(response=response))
+
+
+def test_survey_frozen_by_the_database_once_a_response_exists(consultation, survey):
+    option = survey["agree"].options.first()
+    Question.objects.filter(pk=survey["comments"].pk).update(text="Any other comments?")  # no response yet
+    Response.objects.create(consultation=consultation, reference="ABCD-EFGH", channel=Channel.ONLINE,
+                            received_at=DURING)
+    _refused(lambda: Question.objects.filter(pk=survey["comments"].pk).update(text="Changed"))
+    _refused(lambda: Question.objects.create(consultation=consultation, position=9, kind="rating", text="Late"))
+    _refused(lambda: Option.objects.filter(pk=option.pk).update(label="Changed"))
+    _refused(lambda: Option.objects.create(question=survey["agree"], position=9, label="Maybe"))
+    _refused(lambda: Option.objects.filter(pk=option.pk).delete())
