@@ -132,6 +132,17 @@ def test_a_response_keeps_answers_and_personal_data_apart(consultation, survey):
     assert RespondentDetails.objects.get(response=response).name == "Pat Resident"
 
 
+def test_a_receipt_goes_to_a_respondent_who_gave_an_email(consultation, survey, mailoutbox,
+                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = response_submit(consultation=consultation, answers=_answers(survey),
+                                   respondent={"email": "pat@example.org"}, started_at=DURING, now=DURING)
+        response_submit(consultation=consultation, answers=_answers(survey), respondent={}, started_at=DURING,
+                        now=DURING)
+    assert [message.to for message in mailoutbox] == [["pat@example.org"]]
+    assert response.reference in mailoutbox[0].subject and response.reference in mailoutbox[0].body
+
+
 def test_hidden_questions_answers_are_dropped(consultation, survey):
     yes = survey["agree"].options.get(label="Yes").pk
     response = response_submit(consultation=consultation, answers=_answers(survey) | {survey["agree"].pk: yes},

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -377,10 +378,23 @@ def _save_response(*, consultation: Consultation, channel: str, received_at: dat
     return response
 
 
+def _receipt_send(*, consultation: Consultation, reference: str, email: str) -> None:
+    # The response is saved whatever happens to the mail: a receipt that cannot be sent must not tell the
+    # respondent their response failed.
+    send_mail(
+        subject=f"Your response to “{consultation.title}”: {reference}",
+        message=(f"Thank you for responding to “{consultation.title}”.\n\nYour reference number is {reference}. "
+                 "Quote it if you want your name and contact details erased.\n\nThe partners will publish what they "
+                 "heard and what they decided after the consultation closes."),
+        from_email=None, recipient_list=[email], fail_silently=True,
+    )
+
+
 def response_submit(*, consultation: Consultation, answers: Mapping[int, object], respondent: Mapping[str, str],
                     started_at: datetime, now: datetime | None = None) -> Response:
     """A response sent online by a member of the public. Refused before the consultation opens and after it closes,
-    except that a response started before closing is accepted for ``GRACE_PERIOD`` after."""
+    except that a response started before closing is accepted for ``GRACE_PERIOD`` after. A respondent who gave an
+    e-mail address is sent a receipt with the reference once the response is saved."""
     now = now or timezone.now()
     kept, problems = answers_problems(consultation=consultation, answers=answers)
     problems += _respondent_problems(respondent)
@@ -397,6 +411,10 @@ def response_submit(*, consultation: Consultation, answers: Mapping[int, object]
                                   respondent=respondent, recorded_by=None)
         audit_record(actor=None, action="consultation_response", obj=response, agreement=consultation.agreement,
                      after=snapshot(response, "consultation_id", "reference", "channel", "received_at"))
+        email = respondent.get("email", "").strip()
+        if email:
+            transaction.on_commit(lambda: _receipt_send(consultation=consultation, reference=response.reference,
+                                                        email=email))
     return response
 
 
