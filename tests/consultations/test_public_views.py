@@ -2,6 +2,7 @@
 each refusal (closed, rate limit, honeypot, oversized answer, a bad CSRF token)."""
 
 import re
+from datetime import date
 from unittest import mock
 
 import pytest
@@ -9,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from s75.consultations.models import RespondentDetails, Response
-from s75.consultations.services import faq_add
+from s75.consultations.services import faq_add, outcome_publish
 from tests.consultations.conftest import AFTER, BEFORE, CLOSES, DURING
+from tests.governance.conftest import decide
 
 NOW = "django.utils.timezone.now"
 
@@ -158,3 +160,13 @@ def test_unknown_consultation_and_page_are_404(consultation, survey):
     with _at(DURING):
         client.get(reverse("consult:survey_start", args=[consultation.slug]))
         assert client.get(reverse("consult:survey_page", args=[consultation.slug, "9"])).status_code == 404
+
+
+def test_published_outcome_names_the_decision_it_informed(consultation, agreement):
+    decision = decide(agreement, date(2021, 3, 10), summary="Agreed to renew, having read the responses")
+    outcome_publish(actor=None, consultation=consultation, summary="## You said\n- keep it local", decision=decision,
+                    now=AFTER)
+    with _at(AFTER):
+        page = Client().get(reverse("consult:consultation", args=[consultation.slug])).content.decode()
+    assert "Outcome published" in page and "You said" in page
+    assert "Agreed to renew, having read the responses" in page and "10 March 2021" in page

@@ -1,7 +1,7 @@
 """The consultation services: set-up, the survey frozen once open, responses online and typed in, the outcome and the
 erasure of personal data."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,7 +24,8 @@ from s75.consultations.services import (
     response_submit,
 )
 from tests.consultations.conftest import AFTER, BEFORE, CLOSES, DURING, OPENS, consult
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, complete_agreement
+from tests.governance.conftest import decide
 
 
 def _fields(error: ConsultationRefused) -> list:
@@ -217,3 +218,13 @@ def test_outcome_published_only_after_closing(consultation):
     assert _fields(refused.value) == ["summary"]
     published = outcome_publish(actor=None, consultation=consultation, summary="We heard you", now=AFTER)
     assert published.outcome_published_at == AFTER
+
+
+def test_outcome_cites_a_decision_on_its_agreement_only(consultation, agreement):
+    other = decide(complete_agreement(), date(2021, 3, 10))
+    with pytest.raises(ConsultationRefused) as refused:
+        outcome_publish(actor=None, consultation=consultation, summary="Heard", decision=other, now=AFTER)
+    assert _fields(refused.value) == ["decision"]
+    decision = decide(agreement, date(2021, 3, 10), summary="Agreed to renew, having read the responses")
+    published = outcome_publish(actor=None, consultation=consultation, summary="Heard", decision=decision, now=AFTER)
+    assert published.outcome_decision == decision

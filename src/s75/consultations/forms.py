@@ -163,6 +163,12 @@ class OutcomeForm(GovukForm):
     summary = forms.CharField(label="What we heard and what the partners decided", max_length=20000,
                               widget=forms.Textarea(attrs={"rows": 10}),
                               error_messages={"required": "Say what was heard and what the partners decided"})
+    decision = forms.ModelChoiceField(label="The board decision it informed", queryset=None, required=False,
+                                      empty_label="None recorded")
+
+    def __init__(self, *args, decisions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = decisions
 
 
 class OfflineResponseForm(SurveyPageForm):

@@ -69,6 +69,10 @@ class Consultation(TrackedModel):
     closes_at = models.DateTimeField()
     outcome_summary = models.TextField(blank=True, max_length=20000)
     outcome_published_at = models.DateTimeField(null=True, blank=True)
+    outcome_decision = models.ForeignKey(
+        "governance.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="consultations_informed",
+        help_text="The board decision the consultation informed: on its agreement, or on the agreement it renews.",
+    )
 
     class Meta:
         ordering = ["-opens_at", "title"]
@@ -82,6 +86,10 @@ class Consultation(TrackedModel):
                 condition=Q(outcome_published_at__isnull=True)
                 | (~Q(outcome_summary="") & Q(outcome_published_at__gte=F("closes_at"))),
                 name="consultation_outcome_published_after_closing",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome_decision__isnull=True) | Q(outcome_published_at__isnull=False),
+                name="consultation_decision_with_outcome",
             ),
         ]
 

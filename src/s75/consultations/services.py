@@ -19,6 +19,7 @@ from s75.agreements.models import Agreement, Variation
 from s75.audit.services import audit_record, snapshot
 from s75.core.errors import Problem, ServiceError
 from s75.core.users import acting_user
+from s75.governance.models import Decision
 from s75.organisations.models import Organisation
 
 from .models import (
@@ -285,11 +286,22 @@ def question_remove(*, actor, question: Question, now: datetime | None = None) -
                      before=before)
 
 
-def outcome_publish(*, actor, consultation: Consultation, summary: str, now: datetime | None = None) -> Consultation:
-    """Publish what the partners heard and decided, once the consultation has closed."""
+def outcome_decisions(*, consultation: Consultation):
+    """The board decisions an outcome may cite: those on the consultation's agreement or on the one it renews."""
+    agreements = [consultation.agreement_id, consultation.agreement.predecessor_id]
+    return Decision.objects.filter(agreement_id__in=[pk for pk in agreements if pk]).select_related("meeting__board")
+
+
+def outcome_publish(*, actor, consultation: Consultation, summary: str, decision: Decision | None = None,
+                    now: datetime | None = None) -> Consultation:
+    """Publish what the partners heard and decided, once the consultation has closed, with the board ``decision`` it
+    informed (on its agreement, or on the agreement it renews)."""
     now = now or timezone.now()
     problems = [] if summary.strip() else [Problem("say what was heard and what the partners decided", "summary")]
     problems += _too_long(summary, 20000, "summary", "the outcome")
+    if decision is not None and not outcome_decisions(consultation=consultation).filter(pk=decision.pk).exists():
+        problems.append(Problem(f"the decision ({decision}) is on another agreement: choose one on "
+                                f"{consultation.agreement} or the agreement it renews", "decision"))
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         status = consultation_status(locked, now=now)
@@ -297,12 +309,13 @@ def outcome_publish(*, actor, consultation: Consultation, summary: str, now: dat
             problems.append(Problem(f"the consultation is {status.label.lower()}: an outcome is published after it "
                                     "closes"))
         _refuse_if(problems)
-        before = snapshot(locked, "outcome_summary", "outcome_published_at")
-        locked.outcome_summary, locked.outcome_published_at = summary.strip(), now
+        fields = ("outcome_summary", "outcome_published_at", "outcome_decision_id")
+        before = snapshot(locked, *fields)
+        locked.outcome_summary, locked.outcome_published_at, locked.outcome_decision = summary.strip(), now, decision
         locked.modified_by = acting_user(actor)
         locked.save()
         audit_record(actor=actor, action="consultation_outcome_publish", obj=locked, agreement=locked.agreement,
-                     before=before, after=snapshot(locked, "outcome_summary", "outcome_published_at"))
+                     before=before, after=snapshot(locked, *fields))
     return locked
 
 

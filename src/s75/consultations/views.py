@@ -46,6 +46,7 @@ from .services import (
     contact_add,
     document_add,
     faq_add,
+    outcome_decisions,
     outcome_publish,
     question_add,
     response_record,
@@ -191,8 +192,17 @@ def document_add_view(request, pk: int):
 
 @login_required
 def outcome_view(request, pk: int):
-    return _simple_page(request, pk, OutcomeForm, outcome_publish, heading="Publish the outcome",
-                        submit="Publish the outcome", success="The outcome was published on the public hub")
+    consultation = _managed(request, pk)
+    form = OutcomeForm(_posted(request), decisions=outcome_decisions(consultation=consultation))
+    if request.method == "POST" and form.is_valid():
+        done = _act(request, form, lambda **data: outcome_publish(actor=request.user, consultation=consultation,
+                                                                  **data),
+                    success="The outcome was published on the public hub",
+                    to=reverse("consultations:detail", args=[pk]))
+        if done:
+            return done
+    return _form_page(request, form, heading="Publish the outcome", submit="Publish the outcome",
+                      caption=consultation.title, back=reverse("consultations:detail", args=[pk]))
 
 
 @login_required
