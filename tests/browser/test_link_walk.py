@@ -109,7 +109,8 @@ NO_CONSULTATION = _for(LUTON_USERS + (BOARD_MEMBER, BCF_MANAGER, NHS_ENGLAND),
                        "their organisations run no consultation in the demo (only Bexley's and Hampshire's do)")
 CONSULTATION_STAFF_PAGES = ("consultations:detail", "consultations:edit", "consultations:faq_add",
                             "consultations:contact_add", "consultations:document_add", "consultations:preview",
-                            "consultations:response_record", "consultations:outcome", "consultations:erase")
+                            "consultations:response_record", "consultations:outcome", "consultations:erase",
+                            "consultations:responses_xlsx", "consultations:responses_csv")
 
 # Patterns that the named users cannot reach by a link, and why.
 NOT_OPEN_TO: dict[str, dict[str, str]] = {

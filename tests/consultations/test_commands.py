@@ -50,3 +50,17 @@ def test_erase_refused_to_others(consultation, sent):
     with pytest.raises(CommandError, match="may not erase"):
         run("consultation_erase", str(consultation.pk), reference=sent.reference, user="reader")
     assert RespondentDetails.objects.exists()
+
+
+def test_export_as_csv_and_xlsx_with_personal_data_only_for_managers(consultation, sent, commissioner, tmp_path):
+    out = tmp_path / "responses.csv"
+    assert "Wrote 1 responses" in run("consultation_export", str(consultation.pk), format="csv", output=str(out),
+                                      with_personal_data=True, user=commissioner.username)
+    assert "Pat" in out.read_text(encoding="utf-8")
+    run("consultation_export", str(consultation.pk), format="xlsx", output=str(tmp_path / "r.xlsx"))
+    assert (tmp_path / "r.xlsx").stat().st_size > 0
+    UserFactory(username="reader", role="Board member", organisation=consultation.partners.first())
+    with pytest.raises(CommandError, match="may not see respondents' personal data"):
+        run("consultation_export", str(consultation.pk), format="csv", with_personal_data=True, user="reader")
+    run("consultation_export", str(consultation.pk), format="csv", output=str(out), user="reader")
+    assert "Pat" not in out.read_text(encoding="utf-8")

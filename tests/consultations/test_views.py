@@ -109,3 +109,20 @@ def test_faq_contact_document_pages(signed_in, consultation, settings, tmp_path)
     document = consultation.documents.get()
     download = signed_in.get(reverse("consult:document", args=[consultation.slug, document.pk]))
     assert download["Content-Type"] == "application/pdf"
+
+
+def test_downloads_carry_personal_data_only_for_managers(client, consultation, survey, agreement):
+    answers = {survey["agree"].pk: survey["agree"].options.first().pk}
+    response_submit(consultation=consultation, answers=answers, respondent={"name": "Pat Resident"},
+                    started_at=DURING, now=DURING)
+    client.force_login(UserFactory(role="Commissioner", organisation=host_of(agreement)))
+    detail = client.get(reverse("consultations:detail", args=[consultation.pk])).content.decode()
+    assert "Pat Resident" in detail and "Do you support it? (1 answered)" in detail
+    assert "Pat Resident" in client.get(reverse("consultations:responses_csv", args=[consultation.pk])).content.decode()
+    client.force_login(UserFactory(role="Board member", organisation=host_of(agreement)))
+    detail = client.get(reverse("consultations:detail", args=[consultation.pk])).content.decode()
+    assert "Pat Resident" not in detail
+    download = client.get(reverse("consultations:responses_csv", args=[consultation.pk]))
+    assert download["Content-Type"].startswith("text/csv") and "Pat Resident" not in download.content.decode()
+    xlsx = client.get(reverse("consultations:responses_xlsx", args=[consultation.pk]))
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from s75.agreements.selectors import visible_organisation_ids
 from s75.organisations.models import Organisation
 
-from .models import Consultation, Response
+from .models import Answer, Consultation, Response
 from .status import ConsultationStatus, consultation_status
 
 
@@ -78,6 +78,33 @@ def consultation_responses(*, consultation: Consultation) -> QuerySet[Response]:
 def consultation_counts(*, consultation: Consultation) -> dict[str, int]:
     """How many responses came by each channel."""
     return dict(consultation.responses.values_list("channel").annotate(count=Count("id")))
+
+
+@dataclass(frozen=True)
+class QuestionCounts:
+    question: object
+    counts: list[tuple[str, int]]  # (option or point of the scale, responses choosing it), in the survey's order
+    answered: int
+
+
+def question_counts(*, consultation: Consultation) -> list[QuestionCounts]:
+    """How many responses chose each option, or each point of a scale, of every question; and how many answered a
+    free-text question."""
+    tallies: dict[tuple[int, object], int] = {}
+    for question_id, option_id, scale_value, count in (
+            Answer.objects.filter(question__consultation=consultation)
+            .values_list("question_id", "option_id", "scale_value").annotate(count=Count("id"))):
+        tallies[question_id, option_id if option_id is not None else scale_value] = count
+    answered = dict(Answer.objects.filter(question__consultation=consultation).values_list("question_id")
+                    .annotate(count=Count("response_id", distinct=True)))
+    summary = []
+    for question in consultation.questions.prefetch_related("options"):
+        if question.scale:
+            counts = [(label, tallies.get((question.pk, value), 0)) for value, label in question.scale.items()]
+        else:
+            counts = [(option.label, tallies.get((question.pk, option.pk), 0)) for option in question.options.all()]
+        summary.append(QuestionCounts(question, counts, answered.get(question.pk, 0)))
+    return summary
 
 
 def agreement_consultations(*, agreement) -> QuerySet[Consultation]:

@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/questions/new/", views.question_add_view, name="question_add"),
     path("<int:pk>/preview/", views.survey_preview_view, name="preview"),
     path("<int:pk>/responses/new/", views.response_record_view, name="response_record"),
+    path("<int:pk>/responses.xlsx", views.responses_xlsx, name="responses_xlsx"),
+    path("<int:pk>/responses.csv", views.responses_csv_view, name="responses_csv"),
     path("<int:pk>/outcome/", views.outcome_view, name="outcome"),
     path("<int:pk>/erase/", views.erase_view, name="erase"),
 ]

@@ -9,7 +9,7 @@ allow is a 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +17,10 @@ from django.utils import timezone
 from s75.agreements.models import Agreement
 from s75.agreements.selectors import agreement_get
 from s75.core.errors import ServiceError
+from s75.core.exports import xlsx_response
 from s75.organisations.models import Organisation
 
+from .exports import responses_csv, responses_workbook
 from .forms import (
     ConsultationForm,
     ContactForm,
@@ -37,6 +39,7 @@ from .selectors import (
     consultation_get,
     consultation_responses,
     consultations_visible_to,
+    question_counts,
     user_may_manage,
 )
 from .services import (
@@ -131,6 +134,7 @@ def consultation_detail_view(request, pk: int):
         "questions": consultation.questions.prefetch_related("options").select_related("shown_if_option__question"),
         "responses": consultation_responses(consultation=consultation)[:50],
         "counts": consultation_counts(consultation=consultation),
+        "question_counts": question_counts(consultation=consultation),
         "may_manage": user_may_manage(user=request.user, consultation=consultation, permission=MANAGE_CONSULTATION),
         "may_erase": user_may_manage(user=request.user, consultation=consultation, permission=ERASE_PERSONAL_DATA),
         "survey_open_to_change": status == "forthcoming",
@@ -263,3 +267,26 @@ def response_record_view(request, pk: int):
     return _form_page(request, form, heading="Type in a response", submit="Record the response",
                       caption=consultation.title, back=reverse("consultations:detail", args=[pk]),
                       intro="For a response that came by letter, e-mail, a meeting or telephone.")
+
+
+def _with_personal_data(request, consultation: Consultation) -> bool:
+    """Personal data goes only to staff who may manage the consultation; others export the answers alone."""
+    return user_may_manage(user=request.user, consultation=consultation, permission=MANAGE_CONSULTATION)
+
+
+@login_required
+def responses_xlsx(request, pk: int):
+    consultation = _consultation_or_404(request, pk)
+    workbook = responses_workbook(consultation=consultation,
+                                  with_personal_data=_with_personal_data(request, consultation))
+    return xlsx_response(workbook, f"{consultation.slug}-responses.xlsx")
+
+
+@login_required
+def responses_csv_view(request, pk: int):
+    consultation = _consultation_or_404(request, pk)
+    response = HttpResponse(responses_csv(consultation=consultation,
+                                          with_personal_data=_with_personal_data(request, consultation)),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{consultation.slug}-responses.csv"'
+    return response
