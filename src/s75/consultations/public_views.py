@@ -181,7 +181,8 @@ def survey_check_view(request, slug: str):
              "page": ABOUT_YOU if question.about_you else str(question.page)}
             for question in visible_questions(questions, answers)]
     return render(request, "consultations/public/check.html", {
-        "consultation": consultation, "rows": rows, "respondent": draft["respondent"], "form": form,
+        "consultation": consultation, "rows": rows, "form": form,
+        "respondent_lines": [value for value in draft["respondent"].values() if value],
         "about_you": ABOUT_YOU,
     })
 
