@@ -84,6 +84,8 @@ NOT_LINKED = {
     "consult:survey_done": "reached after the check-answers page's POST, which sends the response",
     "consult:document": "the demo's consultations have no documents uploaded",
     "consultations:question_add": "both demo consultations have opened, so their surveys can no longer change",
+    "consultations:answer_tag": "a POST: the analysis page's Save the themes button",
+    "consultations:note_add": "a POST: the analysis page's Add the note button",
 }
 
 
@@ -110,7 +112,8 @@ NO_CONSULTATION = _for(LUTON_USERS + (BOARD_MEMBER, BCF_MANAGER, NHS_ENGLAND),
 CONSULTATION_STAFF_PAGES = ("consultations:detail", "consultations:edit", "consultations:faq_add",
                             "consultations:contact_add", "consultations:document_add", "consultations:preview",
                             "consultations:response_record", "consultations:outcome", "consultations:erase",
-                            "consultations:responses_xlsx", "consultations:responses_csv")
+                            "consultations:responses_xlsx", "consultations:responses_csv",
+                            "consultations:analysis", "consultations:theme_add")
 
 # Patterns that the named users cannot reach by a link, and why.
 NOT_OPEN_TO: dict[str, dict[str, str]] = {

@@ -4,7 +4,7 @@ import csv
 from io import StringIO
 
 from s75.consultations.exports import responses_csv, responses_table, responses_workbook
-from s75.consultations.services import response_submit
+from s75.consultations.services import answer_tag, response_submit, theme_add
 from tests.consultations.conftest import DURING
 
 
@@ -36,3 +36,13 @@ def test_csv_keeps_formulas_as_text_and_excel_opens(consultation, survey):
     assert "'=1+1" in rows[1] and "pat@example.org" not in text
     sheet = responses_workbook(consultation=consultation, with_personal_data=True).active
     assert sheet.cell(row=1, column=1).value == "Reference" and sheet.max_row == 2
+
+
+def test_one_column_per_theme(consultation, survey):
+    no = survey["agree"].options.get(label="No").pk
+    tagged = _send(consultation, survey, agree=no, why="Too costly")
+    _send(consultation, survey, agree=no, why="Fine")
+    cost = theme_add(actor=None, consultation=consultation, name="Cost")
+    answer_tag(actor=None, answer=tagged.answers.get(question=survey["why"]), themes=[cost])
+    headers, rows = responses_table(consultation=consultation, with_personal_data=False)
+    assert [dict(zip(headers, row, strict=True))["Theme: Cost"] for row in rows] == [1, ""]

@@ -11,17 +11,20 @@ from s75.consultations.models import Answer, Channel, QuestionKind, RespondentDe
 from s75.consultations.services import (
     GRACE_PERIOD,
     ConsultationRefused,
+    answer_tag,
     consultation_create,
     consultation_erase,
     consultation_update,
     contact_add,
     document_add,
     faq_add,
+    note_add,
     outcome_publish,
     question_add,
     question_remove,
     response_record,
     response_submit,
+    theme_add,
 )
 from tests.consultations.conftest import AFTER, BEFORE, CLOSES, DURING, OPENS, consult
 from tests.factories import OrganisationFactory, complete_agreement
@@ -228,3 +231,27 @@ def test_outcome_cites_a_decision_on_its_agreement_only(consultation, agreement)
     decision = decide(agreement, date(2021, 3, 10), summary="Agreed to renew, having read the responses")
     published = outcome_publish(actor=None, consultation=consultation, summary="Heard", decision=decision, now=AFTER)
     assert published.outcome_decision == decision
+
+
+def test_themes_tag_free_text_answers_and_notes_go_on_responses(consultation, survey, commissioner):
+    response = response_submit(consultation=consultation, answers=_answers(survey), respondent={}, started_at=DURING,
+                               now=DURING)
+    carers = theme_add(actor=commissioner, consultation=consultation, name="Carers")
+    with pytest.raises(ConsultationRefused) as refused:
+        theme_add(actor=commissioner, consultation=consultation, name=" carers ")
+    assert _fields(refused.value) == ["name"]
+    elsewhere = theme_add(actor=commissioner, consultation=consult(consultation.agreement, slug="other"),
+                          name="Cost")
+    text_answer = response.answers.get(question=survey["why"])
+    with pytest.raises(ConsultationRefused) as refused:
+        answer_tag(actor=commissioner, answer=text_answer, themes=[carers, elsewhere])
+    assert _fields(refused.value) == ["themes"]
+    with pytest.raises(ConsultationRefused, match="only a free-text answer"):
+        answer_tag(actor=commissioner, answer=response.answers.get(question=survey["rating"]), themes=[carers])
+    answer_tag(actor=commissioner, answer=text_answer, themes=[carers])
+    assert list(text_answer.themes.all()) == [carers]
+    with pytest.raises(ConsultationRefused) as refused:
+        note_add(actor=commissioner, response=response, text="  ")
+    assert _fields(refused.value) == ["text"]
+    assert note_add(actor=commissioner, response=response, text="Follow up with the carers' forum").created_by == \
+        commissioner

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from s75.consultations.models import Channel, Consultation, Response
+from s75.consultations.models import Answer, Channel, Consultation, Response
 from s75.consultations.services import response_submit
 from tests.consultations.conftest import BEFORE, DURING, host_of
 from tests.factories import UserFactory
@@ -126,3 +126,27 @@ def test_downloads_carry_personal_data_only_for_managers(client, consultation, s
     assert download["Content-Type"].startswith("text/csv") and "Pat Resident" not in download.content.decode()
     xlsx = client.get(reverse("consultations:responses_xlsx", args=[consultation.pk]))
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_analysis_page_filters_tags_and_notes(signed_in, consultation, survey):
+    no = survey["agree"].options.get(label="No").pk
+    for why in ("Too costly", "Carers left out"):
+        response_submit(consultation=consultation, answers={survey["agree"].pk: no, survey["why"].pk: why},
+                        respondent={}, started_at=DURING, now=DURING)
+    url = reverse("consultations:analysis", args=[consultation.pk])
+    signed_in.post(reverse("consultations:theme_add", args=[consultation.pk]), {"name": "Cost"})
+    cost = consultation.themes.get()
+    answer = Answer.objects.get(text="Too costly")
+    back = signed_in.post(reverse("consultations:answer_tag", args=[consultation.pk, answer.pk]),
+                          {"themes": [cost.pk], "next": f"{url}?channel=online"})
+    assert back.url == f"{url}?channel=online#answer-{answer.pk}"
+    page = signed_in.get(url, {"theme": cost.pk}).content.decode()
+    assert "Too costly" in page and "Carers left out" not in page
+    page = signed_in.get(url, {"theme": 0}).content.decode()
+    assert "Carers left out" in page and "Too costly" not in page
+    refused = signed_in.post(reverse("consultations:note_add", args=[consultation.pk, answer.response_id]),
+                             {"text": ""})
+    assert refused.status_code == 400 and "Write the note" in refused.content.decode()
+    signed_in.post(reverse("consultations:note_add", args=[consultation.pk, answer.response_id]),
+                   {"text": "Ask finance", "next": "https://evil.example/"})
+    assert "Note: Ask finance" in signed_in.get(url).content.decode()

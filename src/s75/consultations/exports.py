@@ -1,6 +1,6 @@
 """The responses to a consultation as a table for Excel or CSV: one row per response, one column per option of each
-choice question (1 where chosen), one per scale or free-text question, and the respondent's personal data only when
-the reader is allowed it."""
+choice question (1 where chosen), one per scale or free-text question, one per theme (1 where an answer of the
+response is tagged with it), and the respondent's personal data only when the reader is allowed it."""
 
 import csv
 from collections import defaultdict
@@ -28,6 +28,10 @@ def responses_table(*, consultation: Consultation, with_personal_data: bool) -> 
         else:
             headers.append(f"Q{number} {question.text}")
             columns.append((question.pk, None))
+    themes = list(consultation.themes.all())
+    headers += [f"Theme: {theme.name}" for theme in themes]
+    tagged = set(Answer.themes.through.objects.filter(theme__consultation=consultation)
+                 .values_list("answer__response_id", "theme_id"))
     if with_personal_data:
         headers += PERSONAL_HEADERS
     values: dict[int, dict[tuple[int, int | None], object]] = defaultdict(dict)
@@ -45,6 +49,7 @@ def responses_table(*, consultation: Consultation, with_personal_data: bool) -> 
         row = [response.reference, response.get_channel_display(),
                timezone.localtime(response.received_at).replace(tzinfo=None)]
         row += [values[response.pk].get(column, "") for column in columns]
+        row += [1 if (response.pk, theme.pk) in tagged else "" for theme in themes]
         if with_personal_data:
             details = getattr(response, "respondent", None)
             row += ([details.name, details.email, details.postcode, details.organisation] if details

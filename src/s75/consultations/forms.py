@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from s75.core.forms import GovukForm, date_field, text_field, textarea_field
 
-from .models import Channel, QuestionKind
+from .models import Channel, QuestionKind, Theme
 from .services import RESPONDENT_LIMITS
 
 
@@ -190,3 +190,33 @@ class OfflineResponseForm(SurveyPageForm):
         now = timezone.localtime()
         return now if received_on == now.date() else timezone.make_aware(datetime.combine(received_on, time(12)))
 
+
+
+class ThemeForm(GovukForm):
+    name = text_field("Theme", error="Enter the theme's name", help_text="For example, Carers or Waiting times")
+
+
+class AnalysisFilterForm(forms.Form):
+    question = forms.TypedChoiceField(label="Question", required=False, coerce=int, empty_value=None)
+    theme = forms.TypedChoiceField(label="Theme", required=False, coerce=int, empty_value=None)
+    channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "Any")] + list(Channel.choices))
+
+    def __init__(self, *args, questions, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].choices = [("", "Every free-text question")] + [(q.pk, q.text) for q in questions]
+        self.fields["theme"].choices = [("", "Any or none"), (0, "Not yet tagged")] + [(t.pk, t.name) for t in themes]
+
+
+class TagForm(forms.Form):
+    themes = forms.ModelMultipleChoiceField(queryset=Theme.objects.none(), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = themes
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Note", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": "Write the note",
+                                           "max_length": "The note must be 5,000 characters or fewer"})

@@ -261,14 +261,30 @@ class Response(models.Model):
         return self.reference
 
 
+class Theme(models.Model):
+    """A theme that analysts tag free-text answers with: a list per consultation."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["consultation", "name"]
+        constraints = [models.UniqueConstraint(fields=["consultation", "name"], name="theme_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Answer(models.Model):
-    """One answer: a chosen option (one row per option chosen), a point on a scale, or free text."""
+    """One answer: a chosen option (one row per option chosen), a point on a scale, or free text (which analysts tag
+    with the consultation's themes)."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
     scale_value = models.PositiveSmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True, max_length=FREE_TEXT_MAX)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="answers")
 
     class Meta:
         ordering = ["response", "question__position", "option__position"]
@@ -288,6 +304,20 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response}: {self.question}"
+
+
+class AnalystNote(TrackedModel):
+    """An analyst's note on a response."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(max_length=5000)
+
+    class Meta:
+        ordering = ["response", "created_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="analyst_note_not_empty")]
+
+    def __str__(self) -> str:
+        return f"A note on {self.response}"
 
 
 class RespondentDetails(models.Model):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from s75.agreements.selectors import visible_organisation_ids
 from s75.organisations.models import Organisation
 
-from .models import Answer, Consultation, Response
+from .models import Answer, Consultation, QuestionKind, Response
 from .status import ConsultationStatus, consultation_status
 
 
@@ -105,6 +105,29 @@ def question_counts(*, consultation: Consultation) -> list[QuestionCounts]:
             counts = [(option.label, tallies.get((question.pk, option.pk), 0)) for option in question.options.all()]
         summary.append(QuestionCounts(question, counts, answered.get(question.pk, 0)))
     return summary
+
+
+def free_text_answers(*, consultation: Consultation, question_id: int | None = None, theme_id: int | None = None,
+                      channel: str = "", untagged: bool = False) -> QuerySet[Answer]:
+    """The free-text answers to read and tag, narrowed to a question, a theme (or those with none) and a channel."""
+    answers = (Answer.objects.filter(question__consultation=consultation, question__kind=QuestionKind.TEXT)
+               .select_related("question", "response").prefetch_related("themes", "response__notes")
+               .order_by("question__position", "response__received_at", "id"))
+    if question_id is not None:
+        answers = answers.filter(question_id=question_id)
+    if theme_id is not None:
+        answers = answers.filter(themes=theme_id)
+    if untagged:
+        answers = answers.filter(themes__isnull=True)
+    if channel:
+        answers = answers.filter(response__channel=channel)
+    return answers
+
+
+def theme_counts(*, consultation: Consultation) -> list[tuple[object, int]]:
+    """Each theme with the number of responses that have an answer tagged with it."""
+    return [(theme, theme.responses) for theme in consultation.themes.annotate(
+        responses=Count("answers__response", distinct=True)).order_by("-responses", "name")]
 
 
 def agreement_consultations(*, agreement) -> QuerySet[Consultation]:

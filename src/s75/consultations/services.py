@@ -28,6 +28,7 @@ from .models import (
     DOCUMENT_TYPES,
     FREE_TEXT_MAX,
     SCALE_KINDS,
+    AnalystNote,
     Answer,
     Channel,
     Consultation,
@@ -39,6 +40,7 @@ from .models import (
     QuestionKind,
     RespondentDetails,
     Response,
+    Theme,
 )
 from .status import ConsultationStatus, consultation_status
 from .survey import visible_questions
@@ -481,3 +483,47 @@ def consultation_erase(*, actor, consultation: Consultation, reference: str, now
         audit_record(actor=actor, action="consultation_erase", obj=response, agreement=consultation.agreement,
                      after=snapshot(response, "reference", "personal_data_erased_at"))
     return response
+
+
+def theme_add(*, actor, consultation: Consultation, name: str) -> Theme:
+    """A theme for the analysts to tag free-text answers with."""
+    name = name.strip()
+    problems = [] if name else [Problem("enter the theme's name", "name")]
+    problems += _too_long(name, 100, "name", "the theme's name")
+    if name and consultation.themes.filter(name__iexact=name).exists():
+        problems.append(Problem(f"the consultation already has the theme “{name}”", "name"))
+    _refuse_if(problems)
+    with transaction.atomic():
+        theme = Theme.objects.create(consultation=consultation, name=name)
+        audit_record(actor=actor, action="consultation_theme_add", obj=theme, agreement=consultation.agreement,
+                     after=snapshot(theme))
+    return theme
+
+
+def answer_tag(*, actor, answer: Answer, themes: Iterable[Theme]) -> Answer:
+    """Tag a free-text answer with ``themes`` (replacing its tags), all of its consultation's."""
+    themes = list(themes)
+    consultation_id = answer.response.consultation_id
+    problems = [] if answer.text else [Problem("only a free-text answer is tagged with themes")]
+    problems += [Problem(f"“{theme}” is a theme of another consultation", "themes")
+                 for theme in themes if theme.consultation_id != consultation_id]
+    _refuse_if(problems)
+    with transaction.atomic():
+        before = sorted(answer.themes.values_list("name", flat=True))
+        answer.themes.set(themes)
+        audit_record(actor=actor, action="consultation_answer_tag", obj=answer.response,
+                     agreement=answer.response.consultation.agreement, before={"themes": before},
+                     after={"themes": sorted(theme.name for theme in themes)})
+    return answer
+
+
+def note_add(*, actor, response: Response, text: str) -> AnalystNote:
+    problems = [] if text.strip() else [Problem("write the note", "text")]
+    problems += _too_long(text, 5000, "text", "the note")
+    _refuse_if(problems)
+    with transaction.atomic():
+        note = AnalystNote.objects.create(response=response, text=text.strip(), created_by=acting_user(actor),
+                                          modified_by=acting_user(actor))
+        audit_record(actor=actor, action="consultation_note_add", obj=note,
+                     agreement=response.consultation.agreement, after=snapshot(note, "response_id", "text"))
+    return note

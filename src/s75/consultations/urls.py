@@ -17,6 +17,10 @@ urlpatterns = [
     path("<int:pk>/responses/new/", views.response_record_view, name="response_record"),
     path("<int:pk>/responses.xlsx", views.responses_xlsx, name="responses_xlsx"),
     path("<int:pk>/responses.csv", views.responses_csv_view, name="responses_csv"),
+    path("<int:pk>/analysis/", views.analysis_view, name="analysis"),
+    path("<int:pk>/themes/new/", views.theme_add_view, name="theme_add"),
+    path("<int:pk>/answers/<int:answer_pk>/themes/", views.answer_tag_view, name="answer_tag"),
+    path("<int:pk>/responses/<int:response_pk>/notes/", views.note_add_view, name="note_add"),
     path("<int:pk>/outcome/", views.outcome_view, name="outcome"),
     path("<int:pk>/erase/", views.erase_view, name="erase"),
 ]

@@ -18,41 +18,51 @@ from s75.agreements.models import Agreement
 from s75.agreements.selectors import agreement_get
 from s75.core.errors import ServiceError
 from s75.core.exports import xlsx_response
+from s75.core.pages import numbered_pagination, page_of
 from s75.organisations.models import Organisation
 
 from .exports import responses_csv, responses_workbook
 from .forms import (
+    AnalysisFilterForm,
     ConsultationForm,
     ContactForm,
     DocumentForm,
     EraseForm,
     FaqForm,
+    NoteForm,
     OfflineResponseForm,
     OutcomeForm,
     QuestionForm,
     SurveyPageForm,
+    TagForm,
+    ThemeForm,
 )
-from .models import Consultation, Option
+from .models import Answer, Consultation, Option, QuestionKind, Response
 from .permissions import ERASE_PERSONAL_DATA, MANAGE_CONSULTATION
 from .selectors import (
     consultation_counts,
     consultation_get,
     consultation_responses,
     consultations_visible_to,
+    free_text_answers,
     question_counts,
+    theme_counts,
     user_may_manage,
 )
 from .services import (
+    answer_tag,
     consultation_create,
     consultation_erase,
     consultation_update,
     contact_add,
     document_add,
     faq_add,
+    note_add,
     outcome_decisions,
     outcome_publish,
     question_add,
     response_record,
+    theme_add,
 )
 from .status import consultation_status
 from .survey import ABOUT_YOU, survey_pages
@@ -290,3 +300,88 @@ def responses_csv_view(request, pk: int):
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{consultation.slug}-responses.csv"'
     return response
+
+
+ANALYSIS_PAGE_SIZE = 50
+
+
+def _analysis_page(request, consultation: Consultation, *, problems: list[str] = ()):
+    questions = consultation.questions.filter(kind=QuestionKind.TEXT)
+    themes = consultation.themes.all()
+    filters = AnalysisFilterForm(request.GET or None, questions=questions, themes=themes)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    theme = chosen.get("theme")
+    answers = free_text_answers(consultation=consultation, question_id=chosen.get("question"),
+                                theme_id=theme or None, untagged=theme == 0, channel=chosen.get("channel", ""))
+    page = page_of(answers, per_page=ANALYSIS_PAGE_SIZE, query=request.GET)
+    return render(request, "consultations/analysis.html", {
+        "consultation": consultation, "filters": filters, "themes": themes, "page": page,
+        "pagination": numbered_pagination(page, request.GET),
+        "theme_counts": theme_counts(consultation=consultation), "problems": problems,
+        "may_manage": user_may_manage(user=request.user, consultation=consultation, permission=MANAGE_CONSULTATION),
+        "back_here": request.get_full_path(),
+    }, status=400 if problems else 200)
+
+
+@login_required
+def analysis_view(request, pk: int):
+    """The free-text answers to read, filter by question, theme and channel, and tag with themes; notes beside."""
+    return _analysis_page(request, _consultation_or_404(request, pk))
+
+
+def _back_to_analysis(request, consultation: Consultation, anchor: str):
+    analysis = reverse("consultations:analysis", args=[consultation.pk])
+    back = request.POST.get("next", "")
+    return redirect((back if back.startswith(analysis) else analysis) + anchor)
+
+
+@login_required
+def theme_add_view(request, pk: int):
+    consultation = _managed(request, pk)
+    form = ThemeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        done = _act(request, form, lambda **data: theme_add(actor=request.user, consultation=consultation, **data),
+                    success="The theme was added", to=reverse("consultations:analysis", args=[pk]))
+        if done:
+            return done
+    return _form_page(request, form, heading="Add a theme", submit="Add the theme", caption=consultation.title,
+                      back=reverse("consultations:analysis", args=[pk]))
+
+
+@login_required
+def answer_tag_view(request, pk: int, answer_pk: int):
+    consultation = _managed(request, pk)
+    if request.method != "POST":
+        return redirect("consultations:analysis", pk=pk)
+    answer = Answer.objects.filter(response__consultation=consultation, pk=answer_pk).first()
+    if answer is None:
+        raise Http404("No answer found")
+    form = TagForm(request.POST, themes=consultation.themes.all())
+    if not form.is_valid():
+        return _analysis_page(request, consultation, problems=["Choose from the consultation's themes"])
+    try:
+        answer_tag(actor=request.user, answer=answer, themes=form.cleaned_data["themes"])
+    except ServiceError as error:
+        return _analysis_page(request, consultation, problems=error.problems)
+    messages.success(request, f"The themes of an answer of {answer.response} were saved")
+    return _back_to_analysis(request, consultation, f"#answer-{answer.pk}")
+
+
+@login_required
+def note_add_view(request, pk: int, response_pk: int):
+    consultation = _managed(request, pk)
+    if request.method != "POST":
+        return redirect("consultations:analysis", pk=pk)
+    response = Response.objects.filter(consultation=consultation, pk=response_pk).first()
+    if response is None:
+        raise Http404("No response found")
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _analysis_page(request, consultation,
+                              problems=[error for errors in form.errors.values() for error in errors])
+    try:
+        note_add(actor=request.user, response=response, text=form.cleaned_data["text"])
+    except ServiceError as error:
+        return _analysis_page(request, consultation, problems=error.problems)
+    messages.success(request, f"The note on {response} was added")
+    return _back_to_analysis(request, consultation, "")
