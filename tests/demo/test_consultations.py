@@ -35,6 +35,7 @@ def test_bexley_closed_with_its_responses_and_hampshire_open(partnerships):
     assert [contact.name for contact in bexley.contacts.all()] == ["Alison Rogers", "Steven Burgess"]
     assert bexley.responses.count() == 320
     assert bexley.responses.exclude(channel=Channel.ONLINE).exists()
+    assert bexley.themes.count() == 6 and bexley.themes.filter(answers__isnull=False).distinct().count() == 6
     hampshire = Consultation.objects.get(slug="hampshire-lead-commissioning")
     assert consultation_status(hampshire, now=now) == "open"
     assert hampshire.partners.count() == 6

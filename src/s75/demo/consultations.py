@@ -1,5 +1,6 @@
 """The demo's consultations (``data/consultations.yaml``): Bexley's, closed, with a few hundred generated responses
-(seeded, so every load makes the same ones; some typed in from letters, e-mails, meetings and calls), and
+(seeded, so every load makes the same ones; some typed in from letters, e-mails, meetings and calls) whose comments
+are tagged with themes, and
 Hampshire's, open from two weeks before the demo is loaded. Loaded through the consultation services; safe to run
 again: a consultation already there is left as it is."""
 
@@ -11,23 +12,30 @@ import yaml
 from django.utils import timezone
 
 from s75.agreements.models import Agreement
-from s75.consultations.models import Consultation, Question, QuestionKind
+from s75.consultations.models import Answer, Consultation, Question, QuestionKind
 from s75.consultations.services import (
+    answer_tag,
     consultation_create,
     contact_add,
     faq_add,
     question_add,
     response_record,
     response_submit,
+    theme_add,
 )
 from s75.organisations.models import Organisation
 
-COMMENTS = (
-    "Joined-up care is long overdue.", "Please keep services local to Bexley.",
-    "I worry about waiting times for assessments.", "Carers need more support and respite.",
-    "Make sure people who use services are involved in decisions.", "Good to see the voluntary sector included.",
-    "The money should follow the person.", "More detail on how the budget is governed, please.",
-)
+# The generated free-text answers, each with the theme an analyst would tag it with.
+COMMENTS = {
+    "Joined-up care is long overdue.": "Joined-up care",
+    "Please keep services local to Bexley.": "Local services",
+    "I worry about waiting times for assessments.": "Waiting times",
+    "Carers need more support and respite.": "Carers",
+    "Make sure people who use services are involved in decisions.": "Involvement",
+    "Good to see the voluntary sector included.": "Involvement",
+    "The money should follow the person.": "Governance and money",
+    "More detail on how the budget is governed, please.": "Governance and money",
+}
 OFFLINE = ("letter", "email", "meeting", "telephone")
 
 
@@ -65,7 +73,7 @@ def _generated_answers(rng: random.Random, questions: dict[str, Question]) -> di
         elif question.kind in (QuestionKind.AGREE, QuestionKind.RATING):
             answers[question.pk] = rng.choices([5, 4, 3, 2, 1], weights=[4, 5, 2, 1, 1])[0]
         elif rng.random() < 0.5:
-            answers[question.pk] = rng.choice(COMMENTS)
+            answers[question.pk] = rng.choice(sorted(COMMENTS))
     return answers
 
 
@@ -85,6 +93,14 @@ def _responses(consultation: Consultation, questions: dict[str, Question], count
         else:
             response_submit(consultation=consultation, answers=answers, respondent=respondent,
                             started_at=received_at - timedelta(minutes=10), now=received_at)
+
+
+def _themes(consultation: Consultation) -> None:
+    """The analysts' themes, each generated comment tagged with its own."""
+    themes = {name: theme_add(actor=None, consultation=consultation, name=name)
+              for name in sorted(set(COMMENTS.values()))}
+    for answer in Answer.objects.filter(response__consultation=consultation, text__in=list(COMMENTS)):
+        answer_tag(actor=None, answer=answer, themes=[themes[COMMENTS[answer.text]]])
 
 
 def consultations_demo_load() -> None:
@@ -111,3 +127,5 @@ def consultations_demo_load() -> None:
             faq_add(actor=None, consultation=consultation, question=faq["question"], answer=faq["answer"].strip())
         questions = _survey(consultation, spec["questions"])
         _responses(consultation, questions, spec["responses"])
+        if spec["responses"]:
+            _themes(consultation)
