@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from s75.agreements.models import AgreementStatus
 from s75.agreements.services import TransitionRefused, agreement_transition
-from s75.consultations.selectors import consultations_visible_to, public_consultations
+from s75.consultations.selectors import consultation_draft, consultations_visible_to, public_consultations
 from s75.consultations.services import outcome_publish
 from tests.consultations.conftest import AFTER, DURING, consult
 from tests.factories import UserFactory, complete_agreement
@@ -67,3 +67,12 @@ def test_an_agreement_without_an_s75_consultation_keeps_its_recorded_date(closed
     with pytest.raises(TransitionRefused, match="no closing date recorded"):
         agreement_transition(actor=None, agreement=closed_agreement, to_status=AgreementStatus.APPROVED,
                              reason="Approved", on=date(2024, 3, 20))
+
+
+def test_a_draft_drawn_from_the_agreement(agreement):
+    draft = consultation_draft(agreement=agreement)
+    host, nhs = (party.name_in_agreement for party in agreement.parties.order_by("position"))
+    assert draft["summary"].startswith(f"{host} and {nhs} propose")
+    assert "1 April 2024 to 31 March 2027" in draft["summary"]
+    assert "- a pooled budget" in draft["body"] and "- Joint Equipment Store" in draft["body"]
+    assert "lead commissioning" not in draft["body"]

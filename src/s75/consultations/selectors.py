@@ -130,6 +130,29 @@ def theme_counts(*, consultation: Consultation) -> list[tuple[object, int]]:
         responses=Count("answers__response", distinct=True)).order_by("-responses", "name")]
 
 
+FLEXIBILITY_WORDS = (
+    ("pooled_fund", "a pooled budget, a shared fund that both partners pay into"),
+    ("lead_commissioning", "lead commissioning, one partner buying services on behalf of both"),
+    ("integrated_provision", "integrated provision, services delivered by joint teams"),
+)
+
+
+def consultation_draft(*, agreement) -> dict[str, str]:
+    """A first draft of a consultation's summary and full text, from the agreement's data: its partners, the
+    flexibilities it uses, its term and its schedules (the services covered). Staff edit it before saving."""
+    partners = [party.name_in_agreement for party in agreement.parties.order_by("position")]
+    partner_words = ", ".join(partners[:-1]) + f" and {partners[-1]}" if len(partners) > 1 else "".join(partners)
+    flexibilities = [words for field, words in FLEXIBILITY_WORDS if getattr(agreement, field)]
+    summary = (f"{partner_words} propose to enter into a partnership agreement under section 75 of the NHS Act 2006 "
+               f"from {agreement.start_date:%-d %B %Y} to {agreement.end_date:%-d %B %Y}, and would welcome your "
+               "views.")
+    body = ["## What is proposed", "The agreement would use:", *(f"- {words}" for words in flexibilities)]
+    schedules = list(agreement.schedules.order_by("number"))
+    if schedules:
+        body += ["", "## The services it would cover", *(f"- {schedule.title}" for schedule in schedules)]
+    return {"summary": summary, "body": "\n".join(body)}
+
+
 def agreement_consultations(*, agreement) -> QuerySet[Consultation]:
     """The consultations on ``agreement``, for its page (which the user may see, so they may see these)."""
     return Consultation.objects.filter(agreement=agreement).order_by("opens_at")

@@ -41,6 +41,7 @@ from .models import Answer, Consultation, Option, QuestionKind, Response
 from .permissions import ERASE_PERSONAL_DATA, MANAGE_CONSULTATION
 from .selectors import (
     consultation_counts,
+    consultation_draft,
     consultation_get,
     consultation_responses,
     consultations_visible_to,
@@ -121,7 +122,8 @@ def consultation_create_view(request, agreement_pk: int):
     if not request.user.has_perm(MANAGE_CONSULTATION):
         raise PermissionDenied
     partners = Organisation.objects.filter(parties__agreement=agreement).distinct()
-    form = ConsultationForm(_posted(request), partners=partners, initial={"partners": list(partners)})
+    form = ConsultationForm(_posted(request), partners=partners,
+                            initial={"partners": list(partners), **consultation_draft(agreement=agreement)})
     if request.method == "POST" and form.is_valid():
         try:
             consultation = consultation_create(actor=request.user, agreement=agreement, **form.cleaned_data)
@@ -131,7 +133,9 @@ def consultation_create_view(request, agreement_pk: int):
             messages.success(request, f"The consultation “{consultation}” was set up")
             return redirect("consultations:detail", pk=consultation.pk)
     return _form_page(request, form, heading="Set up a consultation", submit="Set up the consultation",
-                      caption=str(agreement), back=reverse("agreements:detail", args=[agreement.pk]))
+                      caption=str(agreement), back=reverse("agreements:detail", args=[agreement.pk]),
+                      intro="The summary and full text start as a draft from the agreement's partners, flexibilities "
+                            "and schedules: edit them to say what you are asking.")
 
 
 @login_required
