@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from s75.consultations.models import RespondentDetails, Response
-from s75.consultations.services import faq_add, outcome_publish
+from s75.consultations.services import answer_tag, faq_add, outcome_publish, response_submit, theme_add
 from tests.consultations.conftest import AFTER, BEFORE, CLOSES, DURING
 from tests.governance.conftest import decide
 
@@ -162,7 +162,13 @@ def test_unknown_consultation_and_page_are_404(consultation, survey):
         assert client.get(reverse("consult:survey_page", args=[consultation.slug, "9"])).status_code == 404
 
 
-def test_published_outcome_names_the_decision_it_informed(consultation, agreement):
+def test_published_outcome_names_the_decision_it_informed(consultation, agreement, survey):
+    no = survey["agree"].options.get(label="No").pk
+    sent = response_submit(consultation=consultation, answers={survey["agree"].pk: no, survey["why"].pk: "Cost"},
+                           respondent={}, started_at=DURING, now=DURING)
+    answer_tag(actor=None, answer=sent.answers.get(question=survey["why"]),
+               themes=[theme_add(actor=None, consultation=consultation, name="Value for money")])
+    theme_add(actor=None, consultation=consultation, name="Unused theme")
     decision = decide(agreement, date(2021, 3, 10), summary="Agreed to renew, having read the responses")
     outcome_publish(actor=None, consultation=consultation, summary="## You said\n- keep it local", decision=decision,
                     now=AFTER)
@@ -170,3 +176,4 @@ def test_published_outcome_names_the_decision_it_informed(consultation, agreemen
         page = Client().get(reverse("consult:consultation", args=[consultation.slug])).content.decode()
     assert "Outcome published" in page and "You said" in page
     assert "Agreed to renew, having read the responses" in page and "10 March 2021" in page
+    assert "We received 1 response." in page and "Value for money" in page and "Unused theme" not in page

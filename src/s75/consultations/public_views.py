@@ -15,7 +15,7 @@ from django.utils import timezone
 from .abuse import response_rate_refusal
 from .forms import HubSearchForm, SendForm, SurveyPageForm
 from .models import Consultation, Document
-from .selectors import public_consultation_get, public_consultations, public_partners
+from .selectors import public_consultation_get, public_consultations, public_partners, theme_counts
 from .services import GRACE_PERIOD, ConsultationRefused, response_submit
 from .status import ConsultationStatus, consultation_status
 from .survey import ABOUT_YOU, page_questions, survey_pages, visible_questions
@@ -67,9 +67,15 @@ def hub_view(request):
 def consultation_view(request, slug: str):
     consultation = _consultation_or_404(slug)
     now = timezone.now()
+    status = consultation_status(consultation, now=now)
+    published = status == ConsultationStatus.OUTCOME_PUBLISHED
     return render(request, "consultations/public/consultation.html", {
-        "consultation": consultation, "status": consultation_status(consultation, now=now),
+        "consultation": consultation, "status": status,
         "takes_responses": _takes_responses(consultation, now=now) and consultation.questions.exists(),
+        # What the published outcome says "you said": how many responded, and the main themes with their counts.
+        "responses": consultation.responses.count() if published else None,
+        "themes": [(theme, count) for theme, count in theme_counts(consultation=consultation) if count]
+        if published else [],
     })
 
 
