@@ -21,6 +21,7 @@ from s75.core.exports import xlsx_response
 from s75.core.pages import numbered_pagination, page_of
 from s75.organisations.models import Organisation
 
+from .charts import question_chart
 from .exports import responses_csv, responses_workbook
 from .forms import (
     AnalysisFilterForm,
@@ -148,7 +149,8 @@ def consultation_detail_view(request, pk: int):
         "questions": consultation.questions.prefetch_related("options").select_related("shown_if_option__question"),
         "responses": consultation_responses(consultation=consultation)[:50],
         "counts": consultation_counts(consultation=consultation),
-        "question_counts": question_counts(consultation=consultation),
+        "question_counts": [(tally, question_chart(tally) if tally.counts else "")
+                            for tally in question_counts(consultation=consultation)],
         "may_manage": user_may_manage(user=request.user, consultation=consultation, permission=MANAGE_CONSULTATION),
         "may_erase": user_may_manage(user=request.user, consultation=consultation, permission=ERASE_PERSONAL_DATA),
         "survey_open_to_change": status == "forthcoming",
