@@ -140,9 +140,9 @@ DEFAULT_FROM_EMAIL = "s75@localhost"
 S75_RENEWAL_NOTICE_MONTHS = 6
 
 # Online consultation responses allowed (count, window in seconds): from one address to one consultation, and to one
-# consultation from everyone.
-S75_CONSULTATION_RATE_PER_ADDRESS = (10, 3600)
-S75_CONSULTATION_RATE_PER_CONSULTATION = (3000, 60)
+# consultation from everyone. A deployment behind one shared address (or a load test) raises the first.
+S75_CONSULTATION_RATE_PER_ADDRESS = (int(os.environ.get("S75_CONSULTATION_RESPONSES_PER_ADDRESS", "10")), 3600)
+S75_CONSULTATION_RATE_PER_CONSULTATION = (int(os.environ.get("S75_CONSULTATION_RESPONSES_PER_MINUTE", "3000")), 60)
 
 # Server errors go to the console (gunicorn's error log, or the terminal of `make run`), since there are no ADMINS to
 # mail them to and Django prints them only when DEBUG is on.
