@@ -115,10 +115,19 @@ def test_opening_time_cannot_move_once_open(consultation):
                             title=consultation.title, summary=consultation.summary, opens_at=DURING,
                             closes_at=CLOSES, now=DURING)
     assert _fields(refused.value) == ["opens_at"]
+    with pytest.raises(ConsultationRefused) as refused:
+        consultation_update(actor=None, consultation=consultation, partners=consultation.partners.all(),
+                            title=consultation.title, summary=consultation.summary, opens_at=OPENS,
+                            closes_at=DURING - timedelta(days=1), now=DURING)
+    assert _fields(refused.value) == ["closes_at"]
     updated = consultation_update(actor=None, consultation=consultation, partners=consultation.partners.all(),
                                   title="New title", summary=consultation.summary, opens_at=OPENS,
                                   closes_at=CLOSES + timedelta(days=7), now=DURING)
     assert updated.title == "New title"
+    with pytest.raises(ConsultationRefused, match="has closed: its closing time can no longer change"):
+        consultation_update(actor=None, consultation=consultation, partners=consultation.partners.all(),
+                            title="New title", summary=consultation.summary, opens_at=OPENS,
+                            closes_at=AFTER + timedelta(days=30), now=AFTER + timedelta(days=10))
 
 
 def _answers(survey):

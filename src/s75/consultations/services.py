@@ -131,7 +131,8 @@ def consultation_update(
     opens_at: datetime, closes_at: datetime, body: str = "", ways_to_respond: str = "", alternative_formats: str = "",
     now: datetime | None = None,
 ) -> Consultation:
-    """Change a consultation's words, partners and times. Once it has opened it may not be made to open later."""
+    """Change a consultation's words, partners and times. Once it has opened its opening time stays; once it has
+    closed its closing time stays (it is not reopened), and a new closing time is never in the past."""
     now = now or timezone.now()
     partners = list(partners)
     with transaction.atomic():
@@ -141,6 +142,11 @@ def consultation_update(
             summary=summary, body=body, opens_at=opens_at, closes_at=closes_at, exclude_pk=locked.pk)
         if locked.opens_at <= now and opens_at != locked.opens_at:
             problems.append(Problem("the consultation has opened: its opening time can no longer change", "opens_at"))
+        if locked.closes_at <= now and closes_at != locked.closes_at:
+            problems.append(Problem("the consultation has closed: its closing time can no longer change", "closes_at"))
+        elif closes_at != locked.closes_at and closes_at <= now:
+            problems.append(Problem("the new closing time has passed: close the consultation from now on at the "
+                                    "earliest", "closes_at"))
         _refuse_if(problems)
         before = snapshot(locked)
         for name, value in (("title", title.strip()), ("summary", summary.strip()), ("body", body.strip()),
