@@ -144,6 +144,11 @@ def test_analysis_page_filters_tags_and_notes(signed_in, consultation, survey):
     assert "Too costly" in page and "Carers left out" not in page
     page = signed_in.get(url, {"theme": 0}).content.decode()
     assert "Carers left out" in page and "Too costly" not in page
+    yes = survey["agree"].options.get(label="Yes").pk
+    response_submit(consultation=consultation, answers={survey["agree"].pk: yes, survey["comments"].pk: "Fine"},
+                    respondent={}, started_at=DURING, now=DURING)
+    page = signed_in.get(url, {"option": yes}).content.decode()
+    assert "Fine" in page and "Too costly" not in page
     refused = signed_in.post(reverse("consultations:note_add", args=[consultation.pk, answer.response_id]),
                              {"text": ""})
     assert refused.status_code == 400 and "Write the note" in refused.content.decode()

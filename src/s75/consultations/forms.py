@@ -200,9 +200,12 @@ class AnalysisFilterForm(forms.Form):
     question = forms.TypedChoiceField(label="Question", required=False, coerce=int, empty_value=None)
     theme = forms.TypedChoiceField(label="Theme", required=False, coerce=int, empty_value=None)
     channel = forms.ChoiceField(label="Channel", required=False, choices=[("", "Any")] + list(Channel.choices))
+    option = forms.TypedChoiceField(label="From those who answered", required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, questions, themes, **kwargs):
+    def __init__(self, *args, questions, themes, options, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["option"].choices = [("", "Anything")] + [(option.pk, f"{option.question}: {option.label}")
+                                                              for option in options]
         self.fields["question"].choices = [("", "Every free-text question")] + [(q.pk, q.text) for q in questions]
         self.fields["theme"].choices = [("", "Any or none"), (0, "Not yet tagged")] + [(t.pk, t.name) for t in themes]
 

@@ -108,8 +108,9 @@ def question_counts(*, consultation: Consultation) -> list[QuestionCounts]:
 
 
 def free_text_answers(*, consultation: Consultation, question_id: int | None = None, theme_id: int | None = None,
-                      channel: str = "", untagged: bool = False) -> QuerySet[Answer]:
-    """The free-text answers to read and tag, narrowed to a question, a theme (or those with none) and a channel."""
+                      channel: str = "", untagged: bool = False, option_id: int | None = None) -> QuerySet[Answer]:
+    """The free-text answers to read and tag, narrowed to a question, a theme (or those with none), a channel, and
+    the responses that chose an option (of any question)."""
     answers = (Answer.objects.filter(question__consultation=consultation, question__kind=QuestionKind.TEXT)
                .select_related("question", "response").prefetch_related("themes", "response__notes")
                .order_by("question__position", "response__received_at", "id"))
@@ -121,6 +122,8 @@ def free_text_answers(*, consultation: Consultation, question_id: int | None = N
         answers = answers.filter(themes__isnull=True)
     if channel:
         answers = answers.filter(response__channel=channel)
+    if option_id is not None:
+        answers = answers.filter(response__answers__option_id=option_id)
     return answers
 
 

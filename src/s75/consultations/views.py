@@ -314,11 +314,13 @@ ANALYSIS_PAGE_SIZE = 50
 def _analysis_page(request, consultation: Consultation, *, problems: list[str] = ()):
     questions = consultation.questions.filter(kind=QuestionKind.TEXT)
     themes = consultation.themes.all()
-    filters = AnalysisFilterForm(request.GET or None, questions=questions, themes=themes)
+    options = Option.objects.filter(question__consultation=consultation).select_related("question")
+    filters = AnalysisFilterForm(request.GET or None, questions=questions, themes=themes, options=options)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     theme = chosen.get("theme")
     answers = free_text_answers(consultation=consultation, question_id=chosen.get("question"),
-                                theme_id=theme or None, untagged=theme == 0, channel=chosen.get("channel", ""))
+                                theme_id=theme or None, untagged=theme == 0, channel=chosen.get("channel", ""),
+                                option_id=chosen.get("option"))
     page = page_of(answers, per_page=ANALYSIS_PAGE_SIZE, query=request.GET)
     return render(request, "consultations/analysis.html", {
         "consultation": consultation, "filters": filters, "themes": themes, "page": page,
