@@ -1,4 +1,4 @@
-"""Site map: the home page, sign-in, the agreement register, governance and the admin."""
+"""Site map: the home page, sign-in, the agreement register, governance, the public consultation hub and the admin."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -27,5 +27,7 @@ urlpatterns = [
     path("funds/", include("s75.reports.urls")),
     path("documents/", include("s75.documents.urls")),
     path("bcf/", include("s75.bcf.urls")),
+    path("consultations/manage/", include("s75.consultations.urls")),
+    path("consultations/", include("s75.consultations.public_urls")),
     path("admin/", admin.site.urls),
 ]

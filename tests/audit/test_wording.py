@@ -40,7 +40,8 @@ def plain_words_problems(text: str) -> list[str]:
     problems = []
     if "_" in text:
         problems.append("an underscore")
-    if re.search(r"[{}\[\]]|[a-z]+\.[A-Z][a-z]+", text) or text in ("None", "True", "False"):
+    # An e-mail address (Alison.Rogers@…) is words, though its dot and capital look like a model's label.
+    if re.search(r"[{}\[\]]|[a-z]+\.[A-Z][a-z]+", re.sub(r"\S+@\S+", "", text)) or text in ("None", "True", "False"):
         problems.append("Python or a model's label")
     problems += [f"the model name {name}" for name in MODEL_NAMES if name in text]
     return problems

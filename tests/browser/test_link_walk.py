@@ -78,6 +78,12 @@ NOT_LINKED = {
     "bcf:sign_off": "a POST: the plan page's choice of the board's decision",
     "bcf:move": "a POST: the plan page's lifecycle buttons",
     "bcf:import_checked": "a POST: a checked workbook's Import the file button",
+    "consult:survey_check": "reached after the About you page's POST: the survey's pages are forms",
+    "consult:survey_done": "reached after the check-answers page's POST, which sends the response",
+    "consult:document": "the demo's consultations have no documents uploaded",
+    "consultations:question_add": "both demo consultations have opened, so their surveys can no longer change",
+    "consultations:answer_tag": "a POST: the analysis page's Save the themes button",
+    "consultations:note_add": "a POST: the analysis page's Add the note button",
 }
 
 
@@ -99,8 +105,21 @@ BCF_PLAN_PAGES = ("bcf:list", "bcf:list_xlsx", "bcf:detail", "bcf:workbook", "bc
 NEEDS_MANAGE_PLAN = "needs bcf.manage_plan, which board members and NHS England's assurers lack"
 NATIONAL = "needs bcf.view_national (NHS England) or an ICB's organisation"
 
+NO_CONSULTATION = _for(LUTON_USERS + (BOARD_MEMBER, BCF_MANAGER, NHS_ENGLAND),
+                       "their organisations run no consultation in the demo (only Bexley's and Hampshire's do)")
+CONSULTATION_STAFF_PAGES = ("consultations:detail", "consultations:edit", "consultations:faq_add",
+                            "consultations:contact_add", "consultations:document_add", "consultations:preview",
+                            "consultations:response_record", "consultations:outcome", "consultations:erase",
+                            "consultations:responses_xlsx", "consultations:responses_csv",
+                            "consultations:analysis", "consultations:theme_add")
+
 # Patterns that the named users cannot reach by a link, and why.
 NOT_OPEN_TO: dict[str, dict[str, str]] = {
+    **dict.fromkeys(CONSULTATION_STAFF_PAGES, NO_CONSULTATION),
+    "consultations:list": _for((NHS_ENGLAND,), "linked from an agreement's page, and NHS England sees no agreement"),
+    "consultations:create": {**_for(LUTON_FINANCE_AND_AUDIT + (BOARD_MEMBER,),
+                                    "needs consultations.manage_consultation"),
+                             NHS_ENGLAND: "linked from an agreement's page, and NHS England sees no agreement"},
     **{pattern: NO_PLANS for pattern in BCF_PLAN_PAGES if pattern != "bcf:list"},
     "bcf:list": _for(LUTON_USERS, "Luton's agreement governs no Better Care Fund plan, so no Better Care Fund link"),
     "bcf:create": {**_for(LUTON_USERS, "Luton's agreement is not a Better Care Fund agreement"),

@@ -17,10 +17,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "documents.edit_clause_templates",
         "settlement.settle_fund",
         "bcf.manage_plan",
+        "consultations.manage_consultation",
+        "consultations.erase_personal_data",
     ),
     "Commissioner": (
         "agreements.manage_agreement", "agreements.vary_agreement", "governance.manage_governance",
         "governance.record_decision", "bcf.manage_plan",
+        "consultations.manage_consultation", "consultations.erase_personal_data",
     ),
     "Partner finance lead": ("audit.view_audit_trail", "monitoring.record_consent", "settlement.approve_settlement"),
     "Board member": (),

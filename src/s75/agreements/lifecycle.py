@@ -15,6 +15,7 @@ from s75.core.errors import Problem
 from s75.organisations.models import LOCAL_AUTHORITY_KINDS, NHS_KINDS
 
 from .checklist import agreement_checklist, agreement_excluded_functions
+from .consultation_gate import consultation_unfinished
 from .evidence import decision_evidence_unmet
 from .models import Agreement, AgreementStatus, EndReason
 
@@ -48,6 +49,11 @@ def has_schedules(agreement: Agreement, _: TransitionContext) -> list[str]:
 
 
 def consultation_closed(agreement: Agreement, context: TransitionContext) -> list[str]:
+    """A consultation run in s75 must have closed and published its outcome; otherwise the recorded closing date
+    must have passed."""
+    unfinished = consultation_unfinished(agreement=agreement, on=context.on)
+    if unfinished is not None:
+        return unfinished
     closed_on = agreement.consultation_closed_on
     if closed_on is None:
         return ["the consultation has no closing date recorded"]

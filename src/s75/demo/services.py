@@ -27,6 +27,7 @@ from s75.organisations.selectors import organisation_get_by_code
 from s75.organisations.services import organisation_upsert, succession_record
 
 from .bcf import bcf_demo_load, bcf_lists_demo_load, nhs_england_demo_load
+from .consultations import consultations_demo_load
 from .governance import governance_demo_load
 
 DEMO_PASSWORD = "s75-demo-password"
@@ -165,4 +166,5 @@ def demo_load() -> DemoResult:
     _luton_contributions_received()
     template_set_install(actor=None)
     bcf_demo_load()
+    consultations_demo_load()
     return DemoResult(loaded, already_there, DEMO_USERS)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "s75.monitoring",
     "s75.documents",
     "s75.governance",
+    "s75.consultations",
     "s75.reports",
     "s75.settlement",
     "s75.bcf",
@@ -137,6 +138,11 @@ DEFAULT_FROM_EMAIL = "s75@localhost"
 
 # Months before an agreement's end date when a renewal alert is raised, unless the agreement says otherwise.
 S75_RENEWAL_NOTICE_MONTHS = 6
+
+# Online consultation responses allowed (count, window in seconds): from one address to one consultation, and to one
+# consultation from everyone. A deployment behind one shared address (or a load test) raises the first.
+S75_CONSULTATION_RATE_PER_ADDRESS = (int(os.environ.get("S75_CONSULTATION_RESPONSES_PER_ADDRESS", "10")), 3600)
+S75_CONSULTATION_RATE_PER_CONSULTATION = (int(os.environ.get("S75_CONSULTATION_RESPONSES_PER_MINUTE", "3000")), 60)
 
 # Server errors go to the console (gunicorn's error log, or the terminal of `make run`), since there are no ADMINS to
 # mail them to and Django prints them only when DEBUG is on.
