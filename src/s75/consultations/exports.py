@@ -2,14 +2,13 @@
 choice question (1 where chosen), one per scale or free-text question, one per theme (1 where an answer of the
 response is tagged with it), and the respondent's personal data only when the reader is allowed it."""
 
-import csv
 from collections import defaultdict
 from io import StringIO
 
 from django.utils import timezone
 from openpyxl import Workbook
 
-from s75.core.exports import FORMULA_STARTS, table_workbook
+from s75.core.exports import csv_writer, table_workbook
 
 from .models import CHOICE_KINDS, Answer, Consultation
 
@@ -68,9 +67,8 @@ def responses_csv(*, consultation: Consultation, with_personal_data: bool) -> st
     a formula is kept as text by a leading apostrophe."""
     headers, rows = responses_table(consultation=consultation, with_personal_data=with_personal_data)
     buffer = StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else
-                         cell.strftime("%Y-%m-%d %H:%M") if hasattr(cell, "strftime") else cell for cell in row])
+        writer.writerow([cell.strftime("%Y-%m-%d %H:%M") if hasattr(cell, "strftime") else cell for cell in row])
     return "\ufeff" + buffer.getvalue()
