@@ -1,6 +1,6 @@
 """Benchmark: 50 members of the public answering a consultation's survey at once (issue 15, DESIGN.md §10).
 
-Builds a throwaway PostgreSQL database holding the demo's Bexley and Hampshire agreements and their consultations
+Builds a throwaway PostgreSQL database holding the demo's agreements, boards and consultations
 (``s75.demo.consultations``) and serves it as production does, as ``dashboard_load.py`` does: Redis for the cache
 (where the rate limits count) and the sessions, gunicorn with the production settings on a free loopback port. The
 limit of responses per address is raised for the run (every simulated respondent comes from 127.0.0.1); the limit
@@ -46,8 +46,11 @@ from s75.agreements.file_loading import agreement_load
 from s75.agreements.file_reading import agreement_file_read
 from s75.consultations.models import Consultation
 from s75.demo.consultations import consultations_demo_load
-for name in ("bexley.yaml", "hampshire.yaml"):
+from s75.demo.governance import governance_demo_load
+from s75.demo.services import DEMO_FILES
+for name in DEMO_FILES:
     agreement_load(actor=None, document=agreement_file_read(resources.files("s75.demo").joinpath("data", name)))
+governance_demo_load()  # Bexley's outcome cites the board's decision
 consultations_demo_load()
 consultation = Consultation.objects.get(slug="SLUG")
 print(";".join(f"{question.pk}:{question.kind}:{question.page}:{question.about_you}:"
@@ -59,9 +62,10 @@ print(";".join(f"{question.pk}:{question.kind}:{question.page}:{question.about_y
 class Respondent(threading.Thread):
     """One member of the public, answering the survey again and again until ``deadline``."""
 
-    def __init__(self, port: int, questions: list[tuple], deadline: float, number: int):
+    def __init__(self, port: int, questions: list[tuple], deadline: float, number: int, think: float = 0.0):
         super().__init__(daemon=True)
         self.port, self.questions, self.deadline, self.number = port, questions, deadline, number
+        self.think = think  # seconds spent reading and answering each page before sending it
         self.sent: list[str] = []
         self.timings: list[float] = []
         self.failures: list[str] = []
@@ -73,6 +77,7 @@ class Respondent(threading.Thread):
         if status != 200 or not token:
             raise RuntimeError(f"GET {path} answered {status}")
         body = urlencode({"csrfmiddlewaretoken": token[1].decode(), **answers}, doseq=True)
+        time.sleep(self.think)
         status, _ = dashboard_load.request(self.port, "POST", path, cookies, body)
         return status
 
@@ -111,6 +116,7 @@ class Respondent(threading.Thread):
         token = TOKEN.search(page)
         if status != 200 or not token:
             raise RuntimeError(f"the check page answered {status}")
+        time.sleep(self.think)
         started = time.perf_counter()
         status, _ = dashboard_load.request(self.port, "POST", f"{base}/check/", cookies,
                                            urlencode({"csrfmiddlewaretoken": token[1].decode(), "website": ""}))
@@ -129,6 +135,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, help="Gunicorn workers (default: its setting, 2 x cores + 1).")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="Seconds each respondent spends on a page before sending it (default: none).")
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL") or ledger_import.DEFAULT_POSTGRES)
     options = parser.parse_args()
     import psycopg
@@ -173,10 +181,12 @@ def serve_and_load(options, database_url: str, questions: list[tuple]) -> list[R
         try:
             dashboard_load.wait_for(port, server, log)
             print(f"Serving with gunicorn ({len(dashboard_load.workers_of(server))} workers) on {HOST}:{port}; "
-                  f"{options.clients} respondents for {options.seconds} s; load before {dashboard_load.load()}",
+                  f"{options.clients} respondents for {options.seconds} s, {options.think:g} s on each page; "
+                  f"load before {dashboard_load.load()}",
                   flush=True)
             deadline = time.monotonic() + options.seconds
-            respondents = [Respondent(port, questions, deadline, number) for number in range(options.clients)]
+            respondents = [Respondent(port, questions, deadline, number, options.think)
+                           for number in range(options.clients)]
             for respondent in respondents:
                 respondent.start()
             for respondent in respondents:

@@ -12,6 +12,7 @@ from s75.agreements.file_loading import agreement_load
 from s75.agreements.file_reading import agreement_file_read
 from s75.consultations.models import Channel, Response
 from s75.demo.consultations import consultations_demo_load
+from s75.demo.governance import governance_demo_load
 from s75.demo.services import DEMO_FILES
 from tests.browser.axe import axe_violations
 
@@ -29,6 +30,7 @@ FOCUSED_NAME = """() => {
 def consultations(db):
     for filename in DEMO_FILES:
         agreement_load(actor=None, document=agreement_file_read(resources.files("s75.demo").joinpath("data", filename)))
+    governance_demo_load()  # Bexley's outcome cites the board's decision
     consultations_demo_load()
     ARTIFACTS.mkdir(exist_ok=True)
 

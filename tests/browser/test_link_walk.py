@@ -116,6 +116,9 @@ CONSULTATION_STAFF_PAGES = ("consultations:detail", "consultations:edit", "consu
 # Patterns that the named users cannot reach by a link, and why.
 NOT_OPEN_TO: dict[str, dict[str, str]] = {
     **dict.fromkeys(CONSULTATION_STAFF_PAGES, NO_CONSULTATION),
+    "consultations:outcome": {**NO_CONSULTATION, **_for((COMMISSIONER, ADMIN), (
+        "Bexley's outcome is published and Hampshire's consultation is open: the form to publish an outcome is "
+        "offered only for a closed consultation"))},
     "consultations:list": _for((NHS_ENGLAND,), "linked from an agreement's page, and NHS England sees no agreement"),
     "consultations:create": {**_for(LUTON_FINANCE_AND_AUDIT + (BOARD_MEMBER,),
                                     "needs consultations.manage_consultation"),

@@ -18,11 +18,13 @@ from s75.consultations.services import (
     consultation_create,
     contact_add,
     faq_add,
+    outcome_publish,
     question_add,
     response_record,
     response_submit,
     theme_add,
 )
+from s75.governance.models import Decision
 from s75.organisations.models import Organisation
 
 # The generated free-text answers, each with the theme an analyst would tag it with.
@@ -129,3 +131,7 @@ def consultations_demo_load() -> None:
         _responses(consultation, questions, spec["responses"])
         if spec["responses"]:
             _themes(consultation)
+        if "outcome" in spec:
+            outcome_publish(actor=None, consultation=consultation, summary=spec["outcome"]["summary"],
+                            decision=Decision.objects.get(agreement=agreement,
+                                                          minute_reference=spec["outcome"]["decision"]))
