@@ -132,6 +132,7 @@ class EntryKind(models.TextChoices):
     RECEIPT = "receipt", "Contribution received"
     SETTLEMENT = "settlement", "Year-end settlement"
     CARRY_FORWARD = "carry_forward", "Carried forward from the year before"
+    RECHARGE = "recharge", "Recharge of lead-commissioned care"
 
 
 class JournalEntry(models.Model):

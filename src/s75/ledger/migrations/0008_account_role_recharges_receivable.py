@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='role',
             field=models.CharField(choices=[('cash', 'Cash at bank'), ('creditors', 'Creditors'), ('contingency_reserve', 'Contingency reserve'), ('carry_forward', 'Carried forward'), ('contributions_receivable', 'Contributions receivable'), ('contributions', 'Contributions'), ('recharges_receivable', 'Recharges receivable'), ('reserve_transfers', 'Transfers from reserves'), ('expenditure', 'Expenditure')], max_length=30),
         ),
+        migrations.AlterField(
+            model_name='journalentry',
+            name='kind',
+            field=models.CharField(choices=[('manual', 'Manual journal'), ('import', 'General-ledger import'), ('reversal', 'Reversal'), ('contribution_due', 'Contribution due'), ('receipt', 'Contribution received'), ('settlement', 'Year-end settlement'), ('carry_forward', 'Carried forward from the year before'), ('recharge', 'Recharge of lead-commissioned care')], max_length=20),
+        ),
     ]
