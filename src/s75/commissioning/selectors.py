@@ -158,3 +158,35 @@ def recharge_statement(*, agreement: Agreement, party: Party, month: FinancialMo
         lines += _package_lines(packages[dispute.package_id], party, earlier, status)
     lines.sort(key=lambda line: (_month_key(line.cost_month), line.package.reference, line.first))
     return Statement(agreement, party, month, lines, recharge)
+
+
+class PackageStatus:
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+def packages_filtered(*, packages: QuerySet[Package], as_at: date, contract_id: int | None = None,
+                      party_id: int | None = None, status: str = "", reference: str = "") -> QuerySet[Package]:
+    """``packages`` under a contract, funded (in whole or part) by a partner, running or ended by ``as_at``, or
+    whose reference contains ``reference``; each filter only when given."""
+    if contract_id:
+        packages = packages.filter(contract_id=contract_id)
+    if party_id:
+        packages = packages.filter(funding__party_id=party_id)
+    if status == PackageStatus.ACTIVE:
+        packages = packages.exclude(end_date__lt=as_at)
+    elif status == PackageStatus.ENDED:
+        packages = packages.filter(end_date__lt=as_at)
+    if reference.strip():
+        packages = packages.filter(reference__icontains=reference.strip())
+    return packages.order_by("reference")
+
+
+def package_get(*, user, agreement: Agreement, pk: int) -> Package:
+    """The agreement's package ``pk``, if the user sees the agreement; else ``Package.DoesNotExist``."""
+    return packages_visible_to(user=user).get(agreement=agreement, pk=pk)
+
+
+def agreement_packages_count(*, agreement: Agreement) -> int:
+    """How many packages the agreement's lead commissioners have placed (the agreement page's panel)."""
+    return Package.objects.filter(agreement=agreement).count()

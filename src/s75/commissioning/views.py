@@ -1,0 +1,135 @@
+"""Pages of lead commissioning, under ``/agreements/<pk>/commissioning/``: the agreement's packages (filtered, and
+as Excel), a package with its versions and a form to record a change, and a partner's recharge statement for a
+month (and as Excel). Thin: parse input, call a service or selector, render.
+
+Every page finds its agreement through ``visible_agreement_or_404``, so an agreement the user's organisation is
+not party to is a 404; recording a change needs the pooled fund manager's permission (``ledger.post_ledger``, as
+the recharge it moves is posted to the ledger), else 403.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from s75.agreements.models import Agreement
+from s75.agreements.pages import visible_agreement_or_404
+from s75.agreements.selectors import user_may_change
+from s75.core.exports import xlsx_response
+from s75.core.fiscal import FinancialMonth
+from s75.ledger.permissions import POST_LEDGER
+
+from .costing import month_days
+from .exports import packages_workbook, statement_workbook
+from .forms import PackageChangeForm, PackageFilterForm
+from .models import Contract, Package
+from .selectors import (
+    package_figures,
+    package_get,
+    package_terms,
+    packages_filtered,
+    packages_visible_to,
+    recharge_statement,
+)
+from .services import CommissioningError, package_change
+
+
+def _filtered(request, agreement: Agreement):
+    today = timezone.localdate()
+    form = PackageFilterForm(request.GET or None, contracts=Contract.objects.filter(
+        schedule__agreement=agreement).select_related("provider"), parties=agreement.parties.all())
+    filters = form.cleaned_data if form.is_valid() else {}
+    packages = packages_filtered(
+        packages=packages_visible_to(user=request.user).filter(agreement=agreement), as_at=today,
+        contract_id=filters.get("contract"), party_id=filters.get("partner"), status=filters.get("status", ""),
+        reference=filters.get("reference", ""))
+    return form, packages, today
+
+
+def last_ended_month(today) -> FinancialMonth:
+    """The month before ``today``'s: the latest that can be recharged."""
+    return FinancialMonth.containing(today.replace(day=1) - timedelta(days=1))
+
+
+@login_required
+def packages_view(request, pk: int):
+    agreement = visible_agreement_or_404(request, pk)
+    form, packages, today = _filtered(request, agreement)
+    rows = [(package, package_figures(package=package, as_at=today)) for package in packages]
+    return render(request, "commissioning/packages.html", {
+        "agreement": agreement, "form": form, "rows": rows, "today": today, "query": request.GET.urlencode(),
+        "statement_month": last_ended_month(today), "parties": agreement.parties.all(),
+    })
+
+
+@login_required
+def packages_xlsx(request, pk: int):
+    agreement = visible_agreement_or_404(request, pk)
+    _, packages, today = _filtered(request, agreement)
+    return xlsx_response(packages_workbook(packages=packages, as_at=today),
+                         f"{slugify(agreement.reference)}-packages.xlsx")
+
+
+@login_required
+def package_view(request, pk: int, package_id: int):
+    agreement = visible_agreement_or_404(request, pk)
+    try:
+        package = package_get(user=request.user, agreement=agreement, pk=package_id)
+    except Package.DoesNotExist as exc:
+        raise Http404("No package found") from exc
+    may_change = user_may_change(user=request.user, agreement=agreement, permission=POST_LEDGER)
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    form = PackageChangeForm(request.POST if request.method == "POST" else None) if may_change else None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            package_change(actor=request.user, package=package, effective_from=data["effective_from"],
+                           pence_per_unit=data["rate"], units_per_week=data["units_per_week"])
+        except CommissioningError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"The change to {package.reference} from "
+                                      f"{data['effective_from']:%-d %B %Y} was recorded")
+            return redirect("commissioning:package", pk=agreement.pk, package_id=package.pk)
+    today = timezone.localdate()
+    terms = package_terms(package)
+    versions = list(zip(package.versions.all(), [t.week_pence for t in terms], strict=True))
+    return render(request, "commissioning/package.html", {
+        "agreement": agreement, "package": package, "versions": versions, "form": form,
+        "figures": package_figures(package=package, as_at=today), "today": today,
+        "statement_month": last_ended_month(today),
+    })
+
+
+def _statement(request, pk: int, party_id: int, month: FinancialMonth):
+    agreement = visible_agreement_or_404(request, pk)
+    party = agreement.parties.filter(pk=party_id).first()
+    if party is None or not 1 <= month.month <= 12:
+        raise Http404("No such partner")
+    return recharge_statement(agreement=agreement, party=party, month=month)
+
+
+@login_required
+def statement_view(request, pk: int, party_id: int, month: FinancialMonth):
+    statement = _statement(request, pk, party_id, month)
+    first, last = month_days(month)
+    previous = FinancialMonth.containing(first - timedelta(days=1))
+    following = FinancialMonth.containing(last + timedelta(days=1))
+    return render(request, "commissioning/statement.html", {
+        "agreement": statement.agreement, "statement": statement, "month": month, "first": first, "last": last,
+        "previous": previous, "following": following, "ended": last < timezone.localdate(),
+    })
+
+
+@login_required
+def statement_xlsx(request, pk: int, party_id: int, month: FinancialMonth):
+    statement = _statement(request, pk, party_id, month)
+    return xlsx_response(statement_workbook(statement=statement),
+                         f"{slugify(statement.agreement.reference)}-recharge-{slugify(statement.party.name_in_agreement)}"
+                         f"-{month.year.label}-m{month.month:02d}.xlsx")
