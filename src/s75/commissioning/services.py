@@ -230,7 +230,8 @@ def package_create(
     audit_record(actor=actor, action="package_create", obj=package, agreement=contract.schedule.agreement,
                  after={"reference": reference, "contract": contract.reference, "unit": unit,
                         **snapshot(version, "effective_from", "pence_per_unit", "units_per_week"),
-                        "funding": {str(share.party): share.basis_points for share in funding}})
+                        "funding": "; ".join(f"{share.party} {Decimal(share.basis_points) / 100}%"
+                                             for share in funding)})
     return package
 
 
