@@ -34,6 +34,7 @@ GUARDS = [
     importlib.import_module("s75.ledger.migrations.0004_line_references_checked_per_statement"),
     importlib.import_module("s75.reports.migrations.0002_append_only"),
     importlib.import_module("s75.settlement.migrations.0002_final_runs_locked"),
+    importlib.import_module("s75.commissioning.migrations.0002_database_guards"),
 ]
 
 
