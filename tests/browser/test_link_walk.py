@@ -83,6 +83,10 @@ NOT_LINKED = {
     "commissioning:package": "the demo places no care packages (the Hampshire packages are a later slice of issue 16)",
     "commissioning:packages_xlsx": "the demo places no care packages; the download is linked beside the table",
     "commissioning:statement_xlsx": "the demo places no care packages; the download is linked beside the statement",
+    "commissioning:recharge_post": "a POST: the statement's button that posts the recharge",
+    "commissioning:recharge_reverse": "a POST: the statement's reversal form",
+    "commissioning:dispute_mark": "a POST: the statement's form that marks a line disputed",
+    "commissioning:dispute_resolve": "a POST: the buttons of the statement's open disputes",
 }
 
 

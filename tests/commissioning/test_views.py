@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from s75.commissioning.models import Recharge
 from s75.core.fiscal import FinancialMonth, FinancialYear
 from tests.factories import UserFactory
 
@@ -109,3 +110,45 @@ def test_the_statement_shows_its_lines_total_and_the_months_either_side(urls, bo
     assert "PKG-0001" in page and "PKG-0002" in page
     assert "£1,757.15" in page  # £857.15 + 30 days at £30
     assert "2024-25/M02" in page and "2023-24/M12" in page
+
+
+@pytest.fixture
+def statement_actions(agreement, nhs):
+    def url(name, *extra):
+        return reverse(f"commissioning:{name}", args=[agreement.pk, nhs.pk, APRIL, *extra])
+    return url
+
+
+def test_the_manager_disputes_a_line_resolves_it_posts_and_reverses_from_the_statement(
+        package, contract, nhs, urls, manager, statement_actions):
+    other = place(contract, "PKG-0002", [(nhs, 10_000)], rate=3000, units=Decimal(7))
+    page = manager.get(urls["statement"]).content.decode()
+    assert "Dispute a line" in page and "Post the recharge of £1,757.15" in page
+    manager.post(statement_actions("dispute_mark"), {"package": other.pk, "reason": "Not delivered"})
+    page = manager.get(urls["statement"]).content.decode()
+    assert "Post the recharge of £857.15" in page and "Not delivered" in page
+    dispute = other.disputes.get()
+    manager.post(statement_actions("dispute_resolve", dispute.pk), {"outcome": "withdrawn"})
+    dispute.refresh_from_db()
+    assert dispute.outcome == "withdrawn"
+    response = manager.post(statement_actions("recharge_post"), follow=True)
+    assert "The recharge for 2024-25/M01 was posted to the ledger" in response.content.decode()
+    assert Recharge.objects.get().total_pence == 85715
+    response = manager.post(statement_actions("recharge_reverse"), {"reason": ""})
+    assert "Say why the recharge is reversed" in response.content.decode()
+    manager.post(statement_actions("recharge_reverse"), {"reason": "Wrong rate"})
+    assert Recharge.objects.get().reversal is not None
+
+
+def test_a_refused_posting_is_shown_on_the_statement(package, nhs, manager, statement_actions):
+    manager.post(statement_actions("recharge_post"))
+    response = manager.post(statement_actions("recharge_post"), follow=True)
+    assert "already posted" in response.content.decode()
+    assert Recharge.objects.count() == 1
+
+
+@pytest.mark.parametrize("action", ["recharge_post", "recharge_reverse", "dispute_mark"])
+def test_the_statements_acts_need_the_permission(package, board, outsider, statement_actions, action):
+    assert board.post(statement_actions(action), {"reason": "x"}).status_code == 403
+    assert outsider.post(statement_actions(action), {"reason": "x"}).status_code == 404
+    assert not Recharge.objects.exists()

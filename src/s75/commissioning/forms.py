@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from s75.core.forms import GovukDateField, GovukForm
 from s75.core.money import MoneyError, parse_pence
 
+from .models import DisputeOutcome
 from .selectors import PackageStatus
 
 
@@ -54,3 +55,28 @@ class PackageChangeForm(GovukForm):
         if not units.is_finite():
             raise ValidationError("Enter the units a week as a number, like 12.5")
         return units
+
+
+class ReasonForm(GovukForm):
+    """Why a recharge is reversed."""
+
+    reason = forms.CharField(label="Why is the recharge reversed?", max_length=500,
+                             error_messages={"required": "Say why the recharge is reversed"})
+
+
+class DisputeForm(GovukForm):
+    """A package of the month's statement the partner disputes, and why."""
+
+    package = forms.TypedChoiceField(label="Package", coerce=int,
+                                     error_messages={"required": "Choose the package disputed"})
+    reason = forms.CharField(label="Why is it disputed?", max_length=500,
+                             error_messages={"required": "Say why the line is disputed"})
+
+    def __init__(self, *args, packages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["package"].choices = [("", "Choose a package")] + [(p.pk, p.reference) for p in packages]
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.ChoiceField(choices=[(DisputeOutcome.CHARGE, "Recharge it"),
+                                         (DisputeOutcome.WITHDRAWN, "Do not recharge it")])

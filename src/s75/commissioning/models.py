@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from s75.core.fiscal import FinancialMonth, FinancialYear
 from s75.core.models import TrackedModel
 
 
@@ -271,4 +272,8 @@ class Dispute(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Dispute of {self.package} for {self.financial_year} M{self.month:02d}"
+        return f"Dispute of {self.package} for {self.cost_month}"
+
+    @property
+    def cost_month(self) -> FinancialMonth:
+        return FinancialMonth(FinancialYear(self.financial_year), self.month)

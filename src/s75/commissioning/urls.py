@@ -1,5 +1,6 @@
 """Pages of lead commissioning of one agreement, under ``/agreements/<pk>/commissioning/``: its packages, a package,
-and a partner's recharge statement for a month (written ``2024-25/M06`` in the path)."""
+and a partner's recharge statement for a month (written ``2024-25/M06`` in the path), with its posting, reversal
+and disputes (POSTs)."""
 
 from django.urls import path, register_converter
 
@@ -28,4 +29,10 @@ urlpatterns = [
     path("packages/<int:package_id>/", views.package_view, name="package"),
     path("recharges/<int:party_id>/<recharge_month:month>/", views.statement_view, name="statement"),
     path("recharges/<int:party_id>/<recharge_month:month>.xlsx", views.statement_xlsx, name="statement_xlsx"),
+    path("recharges/<int:party_id>/<recharge_month:month>/post/", views.recharge_post_view, name="recharge_post"),
+    path("recharges/<int:party_id>/<recharge_month:month>/reverse/", views.recharge_reverse_view,
+         name="recharge_reverse"),
+    path("recharges/<int:party_id>/<recharge_month:month>/disputes/", views.dispute_mark_view, name="dispute_mark"),
+    path("recharges/<int:party_id>/<recharge_month:month>/disputes/<int:dispute_id>/resolve/",
+         views.dispute_resolve_view, name="dispute_resolve"),
 ]

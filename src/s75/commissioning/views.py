@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from s75.agreements.models import Agreement
 from s75.agreements.pages import visible_agreement_or_404
@@ -26,9 +27,11 @@ from s75.ledger.permissions import POST_LEDGER
 
 from .costing import month_days
 from .exports import packages_workbook, statement_workbook
-from .forms import PackageChangeForm, PackageFilterForm
-from .models import Contract, Package
+from .forms import DisputeForm, PackageChangeForm, PackageFilterForm, ReasonForm, ResolveForm
+from .models import Contract, Dispute, DisputeOutcome, Package
+from .recharges import dispute_mark, dispute_resolve, recharge_post, recharge_reverse
 from .selectors import (
+    LineStatus,
     package_figures,
     package_get,
     package_terms,
@@ -115,16 +118,102 @@ def _statement(request, pk: int, party_id: int, month: FinancialMonth):
     return recharge_statement(agreement=agreement, party=party, month=month)
 
 
+def _may_post(request, agreement: Agreement) -> bool:
+    return user_may_change(user=request.user, agreement=agreement, permission=POST_LEDGER)
+
+
 @login_required
-def statement_view(request, pk: int, party_id: int, month: FinancialMonth):
+def statement_view(request, pk: int, party_id: int, month: FinancialMonth, *, dispute_form=None,
+                   reason_form=None):
     statement = _statement(request, pk, party_id, month)
     first, last = month_days(month)
-    previous = FinancialMonth.containing(first - timedelta(days=1))
-    following = FinancialMonth.containing(last + timedelta(days=1))
+    may_post = _may_post(request, statement.agreement)
+    disputable = {line.package.pk: line.package for line in statement.lines
+                  if line.cost_month == month and line.status == LineStatus.CHARGED}
     return render(request, "commissioning/statement.html", {
         "agreement": statement.agreement, "statement": statement, "month": month, "first": first, "last": last,
-        "previous": previous, "following": following, "ended": last < timezone.localdate(),
+        "previous": FinancialMonth.containing(first - timedelta(days=1)),
+        "following": FinancialMonth.containing(last + timedelta(days=1)),
+        "ended": last < timezone.localdate(), "may_post": may_post,
+        "disputes": Dispute.objects.filter(party=statement.party, package__agreement=statement.agreement,
+                                           outcome=DisputeOutcome.OPEN).select_related("package"),
+        "dispute_form": dispute_form or (DisputeForm(packages=disputable.values())
+                                         if may_post and disputable and not statement.recharge else None),
+        "reason_form": reason_form or (ReasonForm() if may_post and statement.recharge else None),
     })
+
+
+def _act(request, pk: int, party_id: int, month: FinancialMonth, act, success: str):
+    """Do ``act`` (a service call that may refuse) for a POST by a user who may post, then back to the statement
+    with ``success`` or the refusal."""
+    statement = _statement(request, pk, party_id, month)
+    if not _may_post(request, statement.agreement):
+        raise PermissionDenied
+    try:
+        act(statement)
+    except CommissioningError as error:
+        for problem in error.problems:
+            messages.error(request, str(problem)[0].upper() + str(problem)[1:])
+    else:
+        messages.success(request, success)
+    return redirect("commissioning:statement", pk=pk, party_id=party_id, month=month)
+
+
+@login_required
+@require_POST
+def recharge_post_view(request, pk: int, party_id: int, month: FinancialMonth):
+    return _act(request, pk, party_id, month, lambda statement: recharge_post(
+        actor=request.user, agreement=statement.agreement, party=statement.party, month=month,
+        today=timezone.localdate()), f"The recharge for {month} was posted to the ledger")
+
+
+@login_required
+@require_POST
+def recharge_reverse_view(request, pk: int, party_id: int, month: FinancialMonth):
+    if not _may_post(request, visible_agreement_or_404(request, pk)):
+        raise PermissionDenied
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return statement_view(request, pk, party_id, month, reason_form=form)
+
+    def reverse(statement):
+        if statement.recharge is None:
+            raise CommissioningError(f"no recharge for {month} is posted")
+        recharge_reverse(actor=request.user, recharge=statement.recharge, reason=form.cleaned_data["reason"])
+
+    return _act(request, pk, party_id, month, reverse, f"The recharge for {month} was reversed by a correcting entry")
+
+
+@login_required
+@require_POST
+def dispute_mark_view(request, pk: int, party_id: int, month: FinancialMonth):
+    statement = _statement(request, pk, party_id, month)
+    if not _may_post(request, statement.agreement):
+        raise PermissionDenied
+    packages = {line.package.pk: line.package for line in statement.lines}
+    form = DisputeForm(request.POST, packages=packages.values())
+    if not form.is_valid():
+        return statement_view(request, pk, party_id, month, dispute_form=form)
+    return _act(request, pk, party_id, month, lambda statement: dispute_mark(
+        actor=request.user, package=packages[form.cleaned_data["package"]], party=statement.party, month=month,
+        reason=form.cleaned_data["reason"]), "The line is marked as disputed and held back")
+
+
+@login_required
+@require_POST
+def dispute_resolve_view(request, pk: int, party_id: int, month: FinancialMonth, dispute_id: int):
+    form = ResolveForm(request.POST)
+
+    def resolve(statement):
+        dispute = Dispute.objects.filter(pk=dispute_id, party=statement.party,
+                                         package__agreement=statement.agreement).first()
+        if dispute is None:
+            raise Http404("No dispute found")
+        if not form.is_valid():
+            raise CommissioningError("choose whether the line is to be recharged or not")
+        dispute_resolve(actor=request.user, dispute=dispute, outcome=form.cleaned_data["outcome"])
+
+    return _act(request, pk, party_id, month, resolve, "The dispute is resolved")
 
 
 @login_required
