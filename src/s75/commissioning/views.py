@@ -1,10 +1,11 @@
 """Pages of lead commissioning, under ``/agreements/<pk>/commissioning/``: the agreement's packages (filtered, and
 as Excel), a package with its versions and a form to record a change, and a partner's recharge statement for a
-month (and as Excel). Thin: parse input, call a service or selector, render.
+month (and as Excel), from which the recharge is posted, reversed, and its lines disputed. Thin: parse input, call
+a service or selector, render.
 
 Every page finds its agreement through ``visible_agreement_or_404``, so an agreement the user's organisation is
-not party to is a 404; recording a change needs the pooled fund manager's permission (``ledger.post_ledger``, as
-the recharge it moves is posted to the ledger), else 403.
+not party to is a 404; recording a change, posting, reversing and disputing need the pooled fund manager's
+permission (``ledger.post_ledger``, as each moves what is posted to the ledger), else 403.
 """
 
 from datetime import timedelta
