@@ -12,6 +12,8 @@ from s75.commissioning.models import PackageFunding, Recharge
 from s75.commissioning.recharges import recharge_post, recharge_reverse
 from s75.core.fiscal import FinancialMonth, FinancialYear
 
+from .conftest import place
+
 PERSONAL = re.compile(r"nhs|birth|dob|first_name|last_name|surname|forename|person_name|patient|client_name")
 
 
@@ -55,6 +57,13 @@ def test_a_recharge_is_reversed_once_in_the_database_too(posted):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no deferred triggers; the service holds it")
-def test_postgresql_refuses_shares_that_do_not_make_the_whole(package, council):
+def test_postgresql_refuses_shares_that_do_not_make_the_whole(contract, council, nhs):
+    """On SQLite the same rule is the service's (test_services); here the database holds it too, at commit."""
+    joint = place(contract, "PKG-J", [(council, 4000), (nhs, 6000)])
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the shares the service wrote make the whole
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     with pytest.raises(DatabaseError, match="add up to 15000 basis points"), transaction.atomic():
-        PackageFunding.objects.create(package=package, party=council, share_basis_points=5000)
+        PackageFunding.objects.filter(package=joint, party=council).update(share_basis_points=9000)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
