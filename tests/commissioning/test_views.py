@@ -104,12 +104,16 @@ def test_a_change_without_the_permission_is_refused(package, urls, board):
     assert board.post(urls["package"], {"rate": "21"}).status_code == 403
 
 
-def test_the_statement_shows_its_lines_total_and_the_months_either_side(urls, board, contract, nhs):
+def test_the_statement_shows_its_lines_total_and_a_chooser_of_the_terms_months(urls, board, contract, nhs):
     place(contract, "PKG-0002", [(nhs, 10_000)], rate=3000, units=Decimal(7))
     page = board.get(urls["statement"]).content.decode()
     assert "PKG-0001" in page and "PKG-0002" in page
     assert "£1,757.15" in page  # £857.15 + 30 days at £30
-    assert "2024-25/M02" in page and "2023-24/M12" in page
+    assert '<option value="2024-25/M02">May (2024-25/M02)</option>' in page
+    assert '<option value="2026-27/M12">' in page and "2027-28/M01" not in page  # the term's months only
+    chosen = board.get(urls["statement"], {"month": "2024-25/M02"})
+    assert chosen["Location"] == urls["statement"].replace("2024-25/M01", "2024-25/M02")
+    assert board.get(urls["statement"], {"month": "May"}).status_code == 200
 
 
 @pytest.fixture

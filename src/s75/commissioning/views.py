@@ -60,6 +60,16 @@ def last_ended_month(today) -> FinancialMonth:
     return FinancialMonth.containing(today.replace(day=1) - timedelta(days=1))
 
 
+def term_months(agreement: Agreement) -> list[FinancialMonth]:
+    """Every month of the agreement's term, for the statement's month chooser (a form, so that a walk of the
+    site's links does not follow a chain of months)."""
+    months, day = [], agreement.start_date.replace(day=1)
+    while day <= agreement.end_date:
+        months.append(FinancialMonth.containing(day))
+        day = month_days(months[-1])[1] + timedelta(days=1)
+    return months
+
+
 @login_required
 def packages_view(request, pk: int):
     agreement = visible_agreement_or_404(request, pk)
@@ -126,6 +136,12 @@ def _may_post(request, agreement: Agreement) -> bool:
 @login_required
 def statement_view(request, pk: int, party_id: int, month: FinancialMonth, *, dispute_form=None,
                    reason_form=None):
+    chosen = request.GET.get("month", "")
+    if chosen and chosen != month.label:
+        try:
+            return redirect("commissioning:statement", pk=pk, party_id=party_id, month=FinancialMonth.parse(chosen))
+        except ValueError:
+            pass  # not a month: the page stays on its own
     statement = _statement(request, pk, party_id, month)
     first, last = month_days(month)
     may_post = _may_post(request, statement.agreement)
@@ -133,8 +149,7 @@ def statement_view(request, pk: int, party_id: int, month: FinancialMonth, *, di
                   if line.cost_month == month and line.status == LineStatus.CHARGED}
     return render(request, "commissioning/statement.html", {
         "agreement": statement.agreement, "statement": statement, "month": month, "first": first, "last": last,
-        "previous": FinancialMonth.containing(first - timedelta(days=1)),
-        "following": FinancialMonth.containing(last + timedelta(days=1)),
+        "months": term_months(statement.agreement),
         "ended": last < timezone.localdate(), "may_post": may_post,
         "disputes": Dispute.objects.filter(party=statement.party, package__agreement=statement.agreement,
                                            outcome=DisputeOutcome.OPEN).select_related("package"),
