@@ -129,6 +129,9 @@ NOT_OPEN_TO: dict[str, dict[str, str]] = {
         **_for(LUTON_FINANCE_AND_AUDIT + (BOARD_MEMBER,), NEEDS_MANAGE), MANAGER: LUTON_ENDED,
         COMMISSIONER: "Bexley's agreement is in force: every approval it needed is recorded",
     },
+    **{pattern: _for((BOARD_MEMBER, BCF_MANAGER, NHS_ENGLAND),
+                     "no agreement they see is a lead-commissioning arrangement (Leicestershire's are pooled funds)")
+       for pattern in ("commissioning:packages", "commissioning:statement")},
     "agreements:audit": _for(NO_FUND, "needs audit.view_audit_trail"),
     "agreements:audit_xlsx": _for(NO_FUND, "needs audit.view_audit_trail"),
     "budgets:instalments_generate": _for(LUTON_FINANCE_AND_AUDIT + NO_FUND, NEEDS_POST_LEDGER),
