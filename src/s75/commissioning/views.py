@@ -96,7 +96,7 @@ def package_view(request, pk: int, package_id: int):
         package = package_get(user=request.user, agreement=agreement, pk=package_id)
     except Package.DoesNotExist as exc:
         raise Http404("No package found") from exc
-    may_change = user_may_change(user=request.user, agreement=agreement, permission=POST_LEDGER)
+    may_change = _may_post(request, agreement)
     if request.method == "POST" and not may_change:
         raise PermissionDenied
     form = PackageChangeForm(request.POST if request.method == "POST" else None) if may_change else None
