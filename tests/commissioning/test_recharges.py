@@ -8,9 +8,10 @@ import pytest
 from django.db.models import Sum
 
 from s75.audit.models import AuditEvent
-from s75.commissioning.models import DisputeOutcome, Recharge, RechargeLine
+from s75.commissioning.costing import cost_between, month_cost
+from s75.commissioning.models import DisputeOutcome, Package, Recharge, RechargeLine
 from s75.commissioning.recharges import dispute_mark, dispute_resolve, recharge_post, recharge_reverse
-from s75.commissioning.selectors import LineStatus, recharge_statement
+from s75.commissioning.selectors import LineStatus, package_terms, recharge_statement
 from s75.commissioning.services import CommissioningError, package_change
 from s75.core.fiscal import FinancialMonth, FinancialYear
 from s75.ledger.models import AccountRole, Balance, EntryKind
@@ -144,3 +145,19 @@ def test_a_posted_month_or_a_package_the_partner_does_not_fund_cannot_be_dispute
     assert [problem.field for problem in error.value.problems] == ["month", "reason"]
     with pytest.raises(CommissioningError, match="does not fund"):
         dispute_mark(actor=None, package=package, party=council, month=MAY, reason="Not ours")
+
+
+def test_the_partners_statements_add_up_to_the_packages_cost_every_month(fund, contract, council, nhs):
+    joint = place(contract, "PKG-J1", [(council, 3333), (nhs, 6667)], start=date(2024, 4, 3), rate=1999,
+                  units=Decimal("7.5"))
+    package_change(actor=None, package=joint, effective_from=date(2024, 9, 18), pence_per_unit=2111,
+                   units_per_week=Decimal("13.25"))
+    terms = package_terms(Package.objects.get(pk=joint.pk))
+    whole = 0
+    for number in range(1, 13):
+        month = FinancialMonth(FinancialYear(2024), number)
+        partners = sum(recharge_statement(agreement=fund.agreement, party=party, month=month).total_pence
+                       for party in (council, nhs))
+        assert partners == month_cost(terms, None, month)
+        whole += partners
+    assert whole == cost_between(terms, None, date(2024, 4, 1), date(2025, 3, 31))
