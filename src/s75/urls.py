@@ -19,6 +19,7 @@ urlpatterns = [
     path("agreements/", include("s75.agreements.urls")),
     path("agreements/<int:pk>/finance/", include("s75.budgets.urls")),
     path("agreements/<int:pk>/risk-share/", include("s75.riskshare.urls")),
+    path("agreements/<int:pk>/commissioning/", include("s75.commissioning.urls")),
     path("governance/", include("s75.governance.urls")),
     path("funds/", include("s75.ledger.urls")),
     path("funds/", include("s75.ledger.import_urls")),

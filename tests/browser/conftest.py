@@ -35,6 +35,7 @@ GUARDS = [
     importlib.import_module("s75.reports.migrations.0002_append_only"),
     importlib.import_module("s75.settlement.migrations.0002_final_runs_locked"),
     importlib.import_module("s75.consultations.migrations.0002_survey_frozen"),
+    importlib.import_module("s75.commissioning.migrations.0002_database_guards"),
 ]
 
 

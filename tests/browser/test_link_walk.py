@@ -84,6 +84,13 @@ NOT_LINKED = {
     "consultations:question_add": "both demo consultations have opened, so their surveys can no longer change",
     "consultations:answer_tag": "a POST: the analysis page's Save the themes button",
     "consultations:note_add": "a POST: the analysis page's Add the note button",
+    "commissioning:package": "the demo places no care packages (the Hampshire packages are a later slice of issue 16)",
+    "commissioning:packages_xlsx": "the demo places no care packages; the download is linked beside the table",
+    "commissioning:statement_xlsx": "the demo places no care packages; the download is linked beside the statement",
+    "commissioning:recharge_post": "a POST: the statement's button that posts the recharge",
+    "commissioning:recharge_reverse": "a POST: the statement's reversal form",
+    "commissioning:dispute_mark": "a POST: the statement's form that marks a line disputed",
+    "commissioning:dispute_resolve": "a POST: the buttons of the statement's open disputes",
 }
 
 
@@ -142,6 +149,9 @@ NOT_OPEN_TO: dict[str, dict[str, str]] = {
         **_for(LUTON_FINANCE_AND_AUDIT + (BOARD_MEMBER,), NEEDS_MANAGE), MANAGER: LUTON_ENDED,
         COMMISSIONER: "Bexley's agreement is in force: every approval it needed is recorded",
     },
+    **{pattern: _for((BOARD_MEMBER, BCF_MANAGER, NHS_ENGLAND),
+                     "no agreement they see is a lead-commissioning arrangement (Leicestershire's are pooled funds)")
+       for pattern in ("commissioning:packages", "commissioning:statement")},
     "agreements:audit": _for(NO_FUND, "needs audit.view_audit_trail"),
     "agreements:audit_xlsx": _for(NO_FUND, "needs audit.view_audit_trail"),
     "budgets:instalments_generate": _for(LUTON_FINANCE_AND_AUDIT + NO_FUND, NEEDS_POST_LEDGER),

@@ -37,14 +37,15 @@ def test_opening_a_fund_makes_its_chart_and_a_period_for_every_month_of_the_term
     roles = sorted(fund.accounts.values_list("code", "role"))
     assert roles == [
         ("1000", "cash"), ("1100-01", "contributions_receivable"), ("1100-02", "contributions_receivable"),
-        ("2000", "creditors"), ("3000", "contingency_reserve"), ("3100", "carry_forward"),
+        ("1200-01", "recharges_receivable"), ("1200-02", "recharges_receivable"), ("2000", "creditors"),
+        ("3000", "contingency_reserve"), ("3100", "carry_forward"),
         ("4000-01", "contributions"), ("4000-02", "contributions"), ("4900", "reserve_transfers"),
         ("5000-01", "expenditure"),
     ]
     assert fund.periods.count() == 36
     assert [p.label for p in fund.periods.all()[:2]] == ["2024-25/M01", "2024-25/M02"]
     assert fund_open(actor=None, agreement=fund.agreement) == fund
-    assert fund.accounts.count() == 10
+    assert fund.accounts.count() == 12
 
 
 def test_only_a_pooled_fund_with_a_host_has_a_ledger():

@@ -50,6 +50,8 @@ class AccountRole(models.TextChoices):
     CARRY_FORWARD = "carry_forward", "Carried forward"
     CONTRIBUTIONS_RECEIVABLE = "contributions_receivable", "Contributions receivable"
     CONTRIBUTIONS = "contributions", "Contributions"
+    # What a lead commissioner recharges a partner for the care bought on its behalf (``s75.commissioning``).
+    RECHARGES_RECEIVABLE = "recharges_receivable", "Recharges receivable"
     RESERVE_TRANSFERS = "reserve_transfers", "Transfers from reserves"
     EXPENDITURE = "expenditure", "Expenditure"
 
@@ -130,6 +132,7 @@ class EntryKind(models.TextChoices):
     RECEIPT = "receipt", "Contribution received"
     SETTLEMENT = "settlement", "Year-end settlement"
     CARRY_FORWARD = "carry_forward", "Carried forward from the year before"
+    RECHARGE = "recharge", "Recharge of lead-commissioned care"
 
 
 class JournalEntry(models.Model):

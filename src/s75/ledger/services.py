@@ -82,6 +82,8 @@ def _chart(fund: Fund, agreement: Agreement) -> list[Account]:
                     kind=AccountKind.ASSET, role=AccountRole.CONTRIBUTIONS_RECEIVABLE, party=party),
             Account(fund=fund, code=f"4000-{position:02d}", name=f"Contributions: {party}",
                     kind=AccountKind.INCOME, role=AccountRole.CONTRIBUTIONS, party=party),
+            Account(fund=fund, code=f"1200-{position:02d}", name=f"Recharges receivable: {party}",
+                    kind=AccountKind.ASSET, role=AccountRole.RECHARGES_RECEIVABLE, party=party),
         ]
     for schedule in agreement.schedules.order_by("number"):
         accounts.append(Account(fund=fund, code=f"5000-{schedule.number:02d}", name=f"Expenditure: {schedule.title}",

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "s75.ledger",
     "s75.jobs",
     "s75.monitoring",
+    "s75.commissioning",
     "s75.documents",
     "s75.governance",
     "s75.consultations",
