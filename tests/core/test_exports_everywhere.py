@@ -47,6 +47,8 @@ NOT_CHECKED = {
     "ledger:instalments_overdue_xlsx": "no demo instalment is overdue",
     "governance:board_members_xlsx": "no demo board has members recorded",
     "monitoring:commitments_xlsx": "the demo records no commitments",
+    "commissioning:packages_xlsx": "the demo places no care packages",
+    "commissioning:statement_xlsx": "the demo places no care packages",
 }
 NO_WRITTEN_TEXT = {
     "imports:history_xlsx": "the file names, dates and counts of imports, which a user does not write",
