@@ -109,6 +109,27 @@ def test_question_refusals_name_their_field(consultation, survey):
     assert _fields(refused.value) == ["required"]
 
 
+def test_options_and_pages_beyond_what_the_columns_hold_are_refused(consultation):
+    """The review of issue 15: an option of over 300 characters and a page of over 32,767 reached PostgreSQL."""
+    with pytest.raises(ConsultationRefused) as refused:
+        question_add(actor=None, consultation=consultation, kind=QuestionKind.SINGLE, text="Pick",
+                     options=["One", "x" * 301], page=40_000, now=BEFORE)
+    assert _fields(refused.value) == ["page", "options"]
+    assert [str(problem) for problem in refused.value.problems] == [
+        "the page number must be from 1 to 100", "option 2 must be 300 characters or fewer"]
+
+
+def test_an_offline_response_before_the_opening_time_is_refused(consultation, survey, commissioner):
+    """The review of issue 15: on the opening day, before the opening time, a typed-in response was accepted (the
+    dates compared equal), and froze the survey before it opened."""
+    with pytest.raises(ConsultationRefused) as refused:
+        response_record(actor=commissioner, consultation=consultation, channel=Channel.LETTER,
+                        received_at=OPENS - timedelta(hours=2), answers=_answers(survey), respondent={},
+                        now=OPENS - timedelta(hours=1))
+    assert [str(problem) for problem in refused.value.problems] == [
+        "the consultation opens at 12:00 on 04 January 2021: responses are recorded from then"]
+
+
 def test_opening_time_cannot_move_once_open(consultation):
     with pytest.raises(ConsultationRefused) as refused:
         consultation_update(actor=None, consultation=consultation, partners=consultation.partners.all(),

@@ -59,3 +59,13 @@ def test_a_csv_row_puts_an_apostrophe_before_formula_like_text_and_leaves_number
     buffer = io.StringIO()
     csv_writer(buffer).writerows([[*FORMULA_LIKE, "-12.50", "plain", 3]])
     assert buffer.getvalue() == "'=1+1,'+44 20 7946 0000,-5,'@SUM(A1),'\tHOME,\"'\rCARE\",-12.50,plain,3\r\n"
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+def test_characters_a_workbook_cannot_hold_are_shown_as_a_replacement_mark(write_only):
+    """The review of issue 15: a vertical tab in a public answer made openpyxl refuse the whole export."""
+    workbook = Workbook(write_only=write_only)
+    sheet = workbook.create_sheet("Answers")
+    append_row(sheet, ["hi\x0bthere", "=x\x01"])
+    cells = list(reopened(workbook)["Answers"][1])
+    assert [(cell.value, cell.data_type) for cell in cells] == [("hi\ufffdthere", "s"), ("=x\ufffd", "s")]

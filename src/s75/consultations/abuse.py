@@ -4,8 +4,28 @@ Counted in Django's cache (Redis in production, shared by every app server), so 
 The windows are fixed: a count starts with the first response and lapses with its window.
 """
 
+from ipaddress import IPv6Address, ip_address
+
 from django.conf import settings
 from django.core.cache import cache
+
+
+def client_address(request) -> str:
+    """The respondent's address: behind ``S75_PROXY_HOPS`` trusted proxies (production's reverse proxy), the one the
+    nearest of them saw, from ``X-Forwarded-For``; else the connection's own. An IPv6 address counts by its /64
+    network, which one household or device is given."""
+    address = request.META.get("REMOTE_ADDR", "")
+    hops = settings.S75_PROXY_HOPS
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if hops and len(forwarded) >= hops:
+        address = forwarded[-hops]
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(parsed, IPv6Address):
+        return f"{IPv6Address(int(parsed) >> 64 << 64)}/64"
+    return str(parsed)
 
 
 def _spend(key: str, limit: int, window: int) -> bool:

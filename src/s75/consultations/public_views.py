@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from .abuse import response_rate_refusal
+from .abuse import client_address, response_rate_refusal
 from .forms import HubSearchForm, SendForm, SurveyPageForm
 from .models import Consultation, Document
 from .selectors import public_consultation_get, public_consultations, public_partners, theme_counts
@@ -167,8 +167,7 @@ def survey_check_view(request, slug: str):
         if form.cleaned_data["website"]:
             refusal = "Your response could not be sent. If you are a person, leave the last box empty."
         else:
-            refusal = response_rate_refusal(consultation_id=consultation.pk,
-                                            address=request.META.get("REMOTE_ADDR", ""))
+            refusal = response_rate_refusal(consultation_id=consultation.pk, address=client_address(request))
         if not refusal:
             try:
                 response = response_submit(consultation=consultation, answers=answers,

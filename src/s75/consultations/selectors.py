@@ -164,7 +164,7 @@ def agreement_consultations(*, agreement) -> QuerySet[Consultation]:
 def agreement_consultation_unfinished(*, agreement, on: date) -> list[str] | None:
     """For the agreement lifecycle (``agreements.consultation_gate``): None when the agreement has no consultation in
     s75; else what is unfinished on ``on`` — a consultation not yet closed, or closed with no outcome published."""
-    consultations = list(Consultation.objects.filter(agreement=agreement).order_by("opens_at"))
+    consultations = list(Consultation.objects.filter(agreement=agreement, variation__isnull=True).order_by("opens_at"))
     if not consultations:
         return None
     now = timezone.now()

@@ -61,14 +61,19 @@ def _refuse_if(problems: list) -> None:
         raise ConsultationRefused(problems)
 
 
+MAX_PAGE = 100  # more pages than any survey has; the column holds at most 32,767
+
+
 def _too_long(value: str, limit: int, field: str, what: str) -> list[Problem]:
     return [Problem(f"{what} must be {limit:,} characters or fewer", field)] if len(value) > limit else []
 
 
 def _consultation_problems(*, agreement: Agreement, variation: Variation | None, partners: list[Organisation],
                            slug: str, title: str, summary: str, body: str, opens_at: datetime, closes_at: datetime,
+                           ways_to_respond: str = "", alternative_formats: str = "",
                            exclude_pk: int | None = None) -> list[Problem]:
-    problems = []
+    problems = _too_long(ways_to_respond, 5000, "ways_to_respond", "the ways to respond")
+    problems += _too_long(alternative_formats, 2000, "alternative_formats", "the offer of other formats")
     if not title.strip():
         problems.append(Problem("enter the consultation's title", "title"))
     problems += _too_long(title, 200, "title", "the title")
@@ -106,7 +111,8 @@ def consultation_create(
     partners = list(partners)
     _refuse_if(_consultation_problems(agreement=agreement, variation=variation, partners=partners, slug=slug,
                                       title=title, summary=summary, body=body, opens_at=opens_at,
-                                      closes_at=closes_at))
+                                      closes_at=closes_at, ways_to_respond=ways_to_respond,
+                                      alternative_formats=alternative_formats))
     with transaction.atomic():
         consultation = Consultation.objects.create(
             agreement=agreement, variation=variation, slug=slug.strip(), title=title.strip(), summary=summary.strip(),
@@ -139,7 +145,8 @@ def consultation_update(
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         problems = _consultation_problems(
             agreement=locked.agreement, variation=locked.variation, partners=partners, slug=locked.slug, title=title,
-            summary=summary, body=body, opens_at=opens_at, closes_at=closes_at, exclude_pk=locked.pk)
+            summary=summary, body=body, opens_at=opens_at, closes_at=closes_at, ways_to_respond=ways_to_respond,
+            alternative_formats=alternative_formats, exclude_pk=locked.pk)
         if locked.opens_at <= now and opens_at != locked.opens_at:
             problems.append(Problem("the consultation has opened: its opening time can no longer change", "opens_at"))
         if locked.closes_at <= now and closes_at != locked.closes_at:
@@ -187,6 +194,7 @@ def contact_add(*, actor, consultation: Consultation, name: str, role: str = "",
             validate_email(email.strip())
         except ValidationError:
             problems.append(Problem("enter an e-mail address in the right format, like name@example.org", "email"))
+        problems += _too_long(email.strip(), 254, "email", "the e-mail address")
     problems += _too_long(name, 200, "name", "the name") + _too_long(role, 300, "role", "the role")
     problems += _too_long(organisation, 300, "organisation", "the organisation")
     problems += _too_long(telephone, 40, "telephone", "the telephone number")
@@ -252,8 +260,10 @@ def question_add(
         max_length = None
     if about_you and required:
         problems.append(Problem("questions about the respondent are always optional", "required"))
-    if page < 1:
-        problems.append(Problem("the page number must be 1 or more", "page"))
+    if not 1 <= page <= MAX_PAGE:
+        problems.append(Problem(f"the page number must be from 1 to {MAX_PAGE}", "page"))
+    for number, option in enumerate(options, start=1):
+        problems += _too_long(option, 300, "options", f"option {number}")
     if shown_if_option is not None:
         condition = shown_if_option.question
         if condition.consultation_id != consultation.pk:
@@ -452,6 +462,10 @@ def response_record(*, actor, consultation: Consultation, channel: str, received
         problems.append(Problem("give the date the response was received", "received_at"))
     elif received_at > now:
         problems.append(Problem("the date received cannot be in the future", "received_at"))
+    elif consultation.opens_at > now:
+        opens = timezone.localtime(consultation.opens_at)
+        problems.append(Problem(f"the consultation opens at {opens:%H:%M on %d %B %Y}: responses are recorded from "
+                                "then", "received_at"))
     elif not (timezone.localdate(consultation.opens_at) <= timezone.localdate(received_at)
               <= timezone.localdate(consultation.closes_at)):
         problems.append(Problem(f"the response must have been received while the consultation was open, from "

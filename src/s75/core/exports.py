@@ -18,7 +18,7 @@ from io import BytesIO
 
 from django.http import HttpResponse
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -57,6 +57,8 @@ def _runs(value) -> bool:
 def put(cell: Cell, value) -> Cell:
     """Put ``value`` in ``cell``; text that would run as a formula becomes a string cell marked as typed (a leading
     apostrophe, which the cell does not hold), so that the text stays exactly as given and never runs."""
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # a workbook cannot hold them: shown as �, never a failure
     cell.value = value
     if _runs(value):
         cell.data_type = "s"
@@ -67,7 +69,9 @@ def put(cell: Cell, value) -> Cell:
 def append_row(sheet: Worksheet, values: Iterable) -> None:
     """Append ``values`` to ``sheet`` (an ordinary or a write-only sheet) as a row, as ``put`` writes them."""
     # The row and column given to a cell are placeholders: the sheet sets them as it appends the row.
-    sheet.append([put(Cell(sheet, row=1, column=1), value) if _runs(value) else value for value in values])
+    sheet.append([put(Cell(sheet, row=1, column=1), value)
+                  if _runs(value) or isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value) else value
+                  for value in values])
 
 
 def csv_writer(file):

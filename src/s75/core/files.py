@@ -12,7 +12,8 @@ import re
 import yaml
 
 MAX_DEPTH = 32
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# What is not text: NUL and the other control characters but the tab and the line breaks, and lone surrogates.
+NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class SafeYamlLoader(yaml.SafeLoader):
@@ -40,14 +41,14 @@ def _walk(value, where: str, depth: int, problems: list[tuple[str, str]]) -> Non
         problems.append((where, f"the file nests more than {MAX_DEPTH} levels deep: no s75 file does"))
         return
     if isinstance(value, str):
-        bad = _CONTROL.search(value)
+        bad = NOT_TEXT.search(value)
         if bad:
             problems.append((where, f"holds the character U+{ord(bad.group()):04X}, which is not text: remove it "
                                     "(and any like it) and load the file again"))
     elif isinstance(value, dict):
         for key, item in value.items():
             inner = f"{where}.{key}" if where else str(key)
-            if isinstance(key, str) and _CONTROL.search(key):
+            if isinstance(key, str) and NOT_TEXT.search(key):
                 problems.append((where, f"a field's name holds a character that is not text: {key!r}"))
                 continue
             _walk(item, inner, depth + 1, problems)

@@ -6,6 +6,8 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .files import NOT_TEXT
+
 DATE_PARTS = ("day", "month", "year")
 
 
@@ -25,6 +27,17 @@ class GovukForm(forms.Form):
             field = getattr(problem, "field", None)
             field = self.problem_fields.get(field, field)
             self.add_error(field if field in self.fields else None, problem[0].upper() + problem[1:])
+
+    def full_clean(self):
+        """Django's cleaning, then every text refused that holds a character that is not text (a control character
+        but the tab and line breaks): no page stores what a database or a spreadsheet would refuse later."""
+        super().full_clean()
+        if not self.is_bound:
+            return
+        for name, value in list(self.cleaned_data.items()):
+            bad = NOT_TEXT.search(value) if isinstance(value, str) else None
+            if bad:
+                self.add_error(name, f"Remove the character U+{ord(bad.group()):04X}: it is not text")
 
     def grouped_fields(self) -> list[tuple[str, list[forms.BoundField]]]:
         placed = {name for _, names in self.sections for name in names}

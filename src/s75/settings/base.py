@@ -144,6 +144,10 @@ S75_RENEWAL_NOTICE_MONTHS = 6
 # consultation from everyone. A deployment behind one shared address (or a load test) raises the first.
 S75_CONSULTATION_RATE_PER_ADDRESS = (int(os.environ.get("S75_CONSULTATION_RESPONSES_PER_ADDRESS", "10")), 3600)
 S75_CONSULTATION_RATE_PER_CONSULTATION = (int(os.environ.get("S75_CONSULTATION_RESPONSES_PER_MINUTE", "3000")), 60)
+# The reverse proxies in front of the site that append the client's address to X-Forwarded-For: the limits per address
+# count the address the nearest of them saw. None in the embedded default (the site is its own server); production
+# runs behind one (prod.py).
+S75_PROXY_HOPS = int(os.environ.get("S75_PROXY_HOPS", "0"))
 
 # Server errors go to the console (gunicorn's error log, or the terminal of `make run`), since there are no ADMINS to
 # mail them to and Django prints them only when DEBUG is on.

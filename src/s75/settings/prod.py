@@ -36,6 +36,19 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxy that terminates HTTPS appends the client's address to X-Forwarded-For (README, "Serve in
+# production"); set S75_PROXY_HOPS to the number of proxies in front of gunicorn.
+S75_PROXY_HOPS = int(os.environ.get("S75_PROXY_HOPS", "1"))
+# Mail (renewal alerts, consultation receipts) goes to the SMTP server named here, never to the log, which would keep
+# respondents' addresses beyond their erasure.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("S75_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("S75_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("S75_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("S75_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("S75_EMAIL_USE_TLS", "false").lower() == "true"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("S75_FROM_EMAIL", "s75@localhost")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
