@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from s75.agreements.models import AgreementStatus
+from s75.agreements.models import AgreementStatus, Variation
 from s75.agreements.services import TransitionRefused, agreement_transition
 from s75.consultations.selectors import consultation_draft, consultations_visible_to, public_consultations
 from s75.consultations.services import outcome_publish
@@ -64,6 +64,17 @@ def test_approval_refused_while_the_consultation_is_open(closed_agreement):
 
 
 def test_an_agreement_without_an_s75_consultation_keeps_its_recorded_date(closed_agreement):
+    with pytest.raises(TransitionRefused, match="no closing date recorded"):
+        agreement_transition(actor=None, agreement=closed_agreement, to_status=AgreementStatus.APPROVED,
+                             reason="Approved", on=date(2024, 3, 20))
+
+
+def test_a_consultation_on_a_variation_is_not_the_agreements_own(closed_agreement):
+    """The review of issue 15: an open consultation on a variation held up the agreement's approval."""
+    variation = Variation.objects.create(agreement=closed_agreement, number=1, effective_from=date(2024, 4, 1),
+                                         description="Adds a schedule", document_after={})
+    now = timezone.now()
+    consult(closed_agreement, variation=variation, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30))
     with pytest.raises(TransitionRefused, match="no closing date recorded"):
         agreement_transition(actor=None, agreement=closed_agreement, to_status=AgreementStatus.APPROVED,
                              reason="Approved", on=date(2024, 3, 20))
