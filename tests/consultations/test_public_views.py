@@ -177,3 +177,4 @@ def test_published_outcome_names_the_decision_it_informed(consultation, agreemen
     assert "Outcome published" in page and "You said" in page
     assert "Agreed to renew, having read the responses" in page and "10 March 2021" in page
     assert "We received 1 response." in page and "Value for money" in page and "Unused theme" not in page
+    assert f"What followed: {agreement.title}, from {agreement.start_date:%-d %B %Y} (the agreement is" in page

@@ -340,7 +340,7 @@ def analysis_view(request, pk: int):
 def _back_to_analysis(request, consultation: Consultation, anchor: str):
     analysis = reverse("consultations:analysis", args=[consultation.pk])
     back = request.POST.get("next", "")
-    return redirect((back if back.startswith(analysis) else analysis) + anchor)
+    return redirect((back if back.startswith(analysis) and back.isprintable() else analysis) + anchor)
 
 
 @login_required
