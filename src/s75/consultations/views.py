@@ -18,7 +18,7 @@ from s75.agreements.models import Agreement
 from s75.agreements.selectors import agreement_get
 from s75.core.errors import ServiceError
 from s75.core.exports import xlsx_response
-from s75.core.pages import numbered_pagination, page_of
+from s75.core.pages import form_page, numbered_pagination, page_of
 from s75.organisations.models import Organisation
 
 from .charts import question_chart
@@ -88,12 +88,6 @@ def _managed(request, pk: int, permission: str = MANAGE_CONSULTATION) -> Consult
     return consultation
 
 
-def _form_page(request, form, *, heading: str, submit: str, back: str, caption: str = "", intro: str = ""):
-    return render(request, "consultations/form.html", {
-        "form": form, "heading": heading, "submit": submit, "back": back, "caption": caption, "intro": intro,
-    })
-
-
 def _act(request, form, act, *, success: str, to: str):
     """Call ``act`` with the form's data; on success say so and go ``to``, else place its problems on the form."""
     try:
@@ -133,7 +127,7 @@ def consultation_create_view(request, agreement_pk: int):
         else:
             messages.success(request, f"The consultation “{consultation}” was set up")
             return redirect("consultations:detail", pk=consultation.pk)
-    return _form_page(request, form, heading="Set up a consultation", submit="Set up the consultation",
+    return form_page(request, form, heading="Set up a consultation", submit="Set up the consultation",
                       caption=str(agreement), back=reverse("agreements:detail", args=[agreement.pk]),
                       intro="The summary and full text start as a draft from the agreement's partners, flexibilities "
                             "and schedules: edit them to say what you are asking.")
@@ -175,7 +169,7 @@ def consultation_edit_view(request, pk: int):
                     success="The consultation was changed", to=reverse("consultations:detail", args=[pk]))
         if done:
             return done
-    return _form_page(request, form, heading="Change the consultation", submit="Save the changes",
+    return form_page(request, form, heading="Change the consultation", submit="Save the changes",
                       caption=consultation.title, back=reverse("consultations:detail", args=[pk]))
 
 
@@ -188,7 +182,7 @@ def _simple_page(request, pk: int, form_class, service, *, heading: str, submit:
                     success=success, to=reverse("consultations:detail", args=[pk]))
         if done:
             return done
-    return _form_page(request, form, heading=heading, submit=submit, caption=consultation.title,
+    return form_page(request, form, heading=heading, submit=submit, caption=consultation.title,
                       back=reverse("consultations:detail", args=[pk]))
 
 
@@ -221,7 +215,7 @@ def outcome_view(request, pk: int):
                     to=reverse("consultations:detail", args=[pk]))
         if done:
             return done
-    return _form_page(request, form, heading="Publish the outcome", submit="Publish the outcome",
+    return form_page(request, form, heading="Publish the outcome", submit="Publish the outcome",
                       caption=consultation.title, back=reverse("consultations:detail", args=[pk]))
 
 
@@ -246,7 +240,7 @@ def question_add_view(request, pk: int):
         else:
             messages.success(request, "The question was added to the survey")
             return redirect("consultations:detail", pk=pk)
-    return _form_page(request, form, heading="Add a question to the survey", submit="Add the question",
+    return form_page(request, form, heading="Add a question to the survey", submit="Add the question",
                       caption=consultation.title, back=reverse("consultations:detail", args=[pk]))
 
 
@@ -280,7 +274,7 @@ def response_record_view(request, pk: int):
         else:
             messages.success(request, f"The response was recorded with the reference {response.reference}")
             return redirect("consultations:detail", pk=pk)
-    return _form_page(request, form, heading="Type in a response", submit="Record the response",
+    return form_page(request, form, heading="Type in a response", submit="Record the response",
                       caption=consultation.title, back=reverse("consultations:detail", args=[pk]),
                       intro="For a response that came by letter, e-mail, a meeting or telephone.")
 
@@ -352,7 +346,7 @@ def theme_add_view(request, pk: int):
                     success="The theme was added", to=reverse("consultations:analysis", args=[pk]))
         if done:
             return done
-    return _form_page(request, form, heading="Add a theme", submit="Add the theme", caption=consultation.title,
+    return form_page(request, form, heading="Add a theme", submit="Add the theme", caption=consultation.title,
                       back=reverse("consultations:analysis", args=[pk]))
 
 

@@ -1,11 +1,13 @@
 """Page furniture shared by the apps' views: the financial-year pagination and the numbered pagination of long
-lists (``templates/_year_pagination.html``, ``templates/_pagination.html``)."""
+lists (``templates/_year_pagination.html``, ``templates/_pagination.html``), and the page of a single form
+(``templates/forms/page.html``)."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
 
 from .fiscal import FinancialYear
 
@@ -89,3 +91,12 @@ def numbered_pagination(page: Page, query: QueryDict) -> NumberedPagination:
         previous=link(page.previous_page_number()) if page.has_previous() else None,
         next=link(page.next_page_number()) if page.has_next() else None,
     )
+
+
+def form_page(request, form, *, heading: str, submit: str, back: str, caption: str = "",
+              intro: str = "") -> HttpResponse:
+    """A page holding one form: its heading (with a caption above it and an introduction below), the form's fields
+    by section, the submit button's words and a back link."""
+    return render(request, "forms/page.html", {
+        "form": form, "heading": heading, "submit": submit, "back": back, "caption": caption, "intro": intro,
+    })

@@ -18,7 +18,7 @@ from s75.agreements.permissions import MANAGE_AGREEMENT
 from s75.agreements.selectors import agreement_visible, agreements_visible_to, user_may_change
 from s75.core.errors import ServiceError
 from s75.core.exports import table_workbook, xlsx_response
-from s75.core.pages import numbered_pagination, page_of
+from s75.core.pages import form_page, numbered_pagination, page_of
 from s75.organisations.models import Organisation
 
 from .forms import (
@@ -85,12 +85,6 @@ def _governed(request, board: Board, permission: str) -> None:
         raise PermissionDenied
 
 
-def _form_page(request, form, *, heading: str, submit: str, back: str, caption: str = "", intro: str = ""):
-    return render(request, "governance/form.html", {
-        "form": form, "heading": heading, "submit": submit, "back": back, "caption": caption, "intro": intro,
-    })
-
-
 def _boards(request):
     return boards_visible_to(user=request.user).select_related("organisation").order_by("name")
 
@@ -143,7 +137,7 @@ def board_create_view(request):
         else:
             messages.success(request, f"{board} was added")
             return redirect("governance:board_detail", pk=board.pk)
-    return _form_page(request, form, heading="Add a board", submit="Add board", back=reverse("governance:board_list"))
+    return form_page(request, form, heading="Add a board", submit="Add board", back=reverse("governance:board_list"))
 
 
 def _board_meetings(board: Board):
@@ -198,7 +192,7 @@ def member_add_view(request, pk: int):
         else:
             messages.success(request, f"{member.name} was added as a member")
             return redirect("governance:board_detail", pk=board.pk)
-    return _form_page(request, form, heading="Add a member", submit="Add member", caption=board.name,
+    return form_page(request, form, heading="Add a member", submit="Add member", caption=board.name,
                       back=board.get_absolute_url())
 
 
@@ -215,7 +209,7 @@ def meeting_create_view(request, pk: int):
         else:
             messages.success(request, f"The meeting on {meeting.held_on:%d %B %Y} was added")
             return redirect("governance:meeting_detail", pk=meeting.pk)
-    return _form_page(request, form, heading="Add a meeting", submit="Add meeting", caption=board.name,
+    return form_page(request, form, heading="Add a meeting", submit="Add meeting", caption=board.name,
                       back=board.get_absolute_url())
 
 
@@ -266,7 +260,7 @@ def paper_add_view(request, pk: int):
         else:
             messages.success(request, f"{paper} was added")
             return redirect("governance:meeting_detail", pk=meeting.pk)
-    return _form_page(request, form, heading="Add a paper", submit="Add paper", caption=str(meeting),
+    return form_page(request, form, heading="Add a paper", submit="Add paper", caption=str(meeting),
                       back=meeting.get_absolute_url(),
                       intro="Upload the paper, link to where it is published, or give only its title.")
 
@@ -298,7 +292,7 @@ def decision_record_view(request, pk: int):
         else:
             messages.success(request, "The decision was recorded")
             return redirect("governance:decision_detail", pk=decision.pk)
-    return _form_page(request, form, heading="Record a decision", submit="Record decision", caption=str(meeting),
+    return form_page(request, form, heading="Record a decision", submit="Record decision", caption=str(meeting),
                       back=meeting.get_absolute_url())
 
 
@@ -365,7 +359,7 @@ def decision_approval_view(request, pk: int):
         else:
             messages.success(request, f"{approval.party}'s approval was recorded, citing the decision")
             return redirect("agreements:detail", pk=decision.agreement_id)
-    return _form_page(
+    return form_page(
         request, form, heading="Record a partner's approval", submit="Record approval", caption=str(decision),
         back=decision.get_absolute_url(),
         intro=f"The approval of {decision.agreement} is dated {decision.decided_on:%d %B %Y}, made by "
