@@ -145,10 +145,6 @@ def _variation_problems(agreement: Agreement, variation: VariationDetails) -> li
 MAX_TERM_YEARS = 25
 
 
-def _years_after(day: date, years: int) -> date:
-    return day.replace(year=day.year + years, day=28 if (day.month, day.day) == (2, 29) else day.day)
-
-
 def _months_between(start: date, end: date) -> int:
     """Whole months from ``start`` to the day after ``end`` (a term of 1 April to 31 March is 12)."""
     after = end + timedelta(days=1)
@@ -160,7 +156,7 @@ def _agreement_problems(agreement: Agreement) -> list[str]:
     problems = []
     if agreement.end_date <= agreement.start_date:
         problems.append(Problem("the end date must be after the start date", "end_date"))
-    elif agreement.end_date > _years_after(agreement.start_date, MAX_TERM_YEARS):
+    elif _months_between(agreement.start_date, agreement.end_date) > MAX_TERM_YEARS * 12:
         problems.append(Problem(f"a term may run at most {MAX_TERM_YEARS} years: this one ends "
                                 f"{agreement.end_date:%d %B %Y}; check the end date", "end_date"))
     elif agreement.renewal_notice_months >= _months_between(agreement.start_date, agreement.end_date):
