@@ -178,3 +178,16 @@ def test_published_outcome_names_the_decision_it_informed(consultation, agreemen
     assert "Agreed to renew, having read the responses" in page and "10 March 2021" in page
     assert "We received 1 response." in page and "Value for money" in page and "Unused theme" not in page
     assert f"What followed: {agreement.title}, from {agreement.start_date:%-d %B %Y} (the agreement is" in page
+
+
+def test_a_survey_page_reads_the_survey_once(consultation, survey, django_assert_max_num_queries):
+    """Each page of the survey reads the consultation, its questions and their options once (and the session), not
+    what the consultation's own page shows, however many questions there are."""
+    client = Client()
+    with _at(DURING):
+        client.get(reverse("consult:survey_start", args=[consultation.slug]))
+        with django_assert_max_num_queries(4):
+            assert client.get(reverse("consult:survey_page", args=[consultation.slug, "2"])).status_code == 200
+        with django_assert_max_num_queries(8):
+            assert client.post(reverse("consult:survey_page", args=[consultation.slug, "2"]),
+                               {f"q{survey['why'].pk}": "Costs", f"q{survey['rating'].pk}": "4"}).status_code == 302

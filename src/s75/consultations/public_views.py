@@ -21,9 +21,9 @@ from .status import ConsultationStatus, consultation_status
 from .survey import ABOUT_YOU, page_questions, survey_pages, visible_questions
 
 
-def _consultation_or_404(slug: str) -> Consultation:
+def _consultation_or_404(slug: str, *, page: bool = True) -> Consultation:
     try:
-        return public_consultation_get(slug=slug)
+        return public_consultation_get(slug=slug, page=page)
     except Consultation.DoesNotExist as exc:
         raise Http404("No consultation found") from exc
 
@@ -81,18 +81,22 @@ def consultation_view(request, slug: str):
 
 def survey_start_view(request, slug: str):
     """Begin (or carry on with) a response: the time it was started counts for the grace period after closing."""
-    consultation = _consultation_or_404(slug)
-    if not _takes_responses(consultation, now=timezone.now()) or not consultation.questions.exists():
+    consultation = _consultation_or_404(slug, page=False)
+    questions = list(consultation.questions.all())
+    if not _takes_responses(consultation, now=timezone.now()) or not questions:
         return redirect("consult:consultation", slug=slug)
     if _draft(request, consultation) is None:
         _keep(request, consultation, {"started_at": timezone.now().isoformat(), "answers": {}, "respondent": {}})
-    pages = survey_pages(consultation.questions.all())
-    return redirect("consult:survey_page", slug=slug, page=pages[0])
+    return redirect("consult:survey_page", slug=slug, page=survey_pages(questions)[0])
 
 
-def _next_page(consultation: Consultation, answers: dict, page: str) -> str | None:
+def _questions(consultation: Consultation) -> list:
+    """The survey's questions with their options, read once for each request."""
+    return list(consultation.questions.prefetch_related("options"))
+
+
+def _next_page(questions: list, answers: dict, page: str) -> str | None:
     """The page after ``page`` that has a question to show given ``answers``; None after the last."""
-    questions = list(consultation.questions.prefetch_related("options"))
     pages = survey_pages(questions)
     for later in pages[pages.index(page) + 1:]:
         if later == ABOUT_YOU or page_questions(questions, answers, later):
@@ -100,8 +104,7 @@ def _next_page(consultation: Consultation, answers: dict, page: str) -> str | No
     return None
 
 
-def _previous_page(consultation: Consultation, answers: dict, page: str) -> str | None:
-    questions = list(consultation.questions.prefetch_related("options"))
+def _previous_page(questions: list, answers: dict, page: str) -> str | None:
     pages = survey_pages(questions)
     for earlier in reversed(pages[:pages.index(page)]):
         if page_questions(questions, answers, earlier):
@@ -110,11 +113,11 @@ def _previous_page(consultation: Consultation, answers: dict, page: str) -> str 
 
 
 def survey_page_view(request, slug: str, page: str):
-    consultation = _consultation_or_404(slug)
+    consultation = _consultation_or_404(slug, page=False)
     draft = _draft(request, consultation)
     if draft is None:
         return redirect("consult:survey_start", slug=slug)
-    questions = list(consultation.questions.prefetch_related("options"))
+    questions = _questions(consultation)
     if page not in survey_pages(questions):
         raise Http404("No such page of the survey")
     answers = _draft_answers(draft)
@@ -131,10 +134,10 @@ def survey_page_view(request, slug: str, page: str):
             draft["respondent"] = {name: form.cleaned_data[name] for name in ("name", "email", "postcode",
                                                                                "organisation")}
         _keep(request, consultation, draft)
-        following = None if request.GET.get("check") else _next_page(consultation, _draft_answers(draft), page)
+        following = None if request.GET.get("check") else _next_page(questions, _draft_answers(draft), page)
         return redirect(reverse("consult:survey_page", args=[slug, following]) if following
                         else reverse("consult:survey_check", args=[slug]))
-    previous = _previous_page(consultation, answers, page)
+    previous = _previous_page(questions, answers, page)
     pages = survey_pages(questions)
     return render(request, "consultations/public/survey_page.html", {
         "consultation": consultation, "form": form, "about_you": about_you,
@@ -156,7 +159,7 @@ def _answer_words(question, value) -> str:
 
 
 def survey_check_view(request, slug: str):
-    consultation = _consultation_or_404(slug)
+    consultation = _consultation_or_404(slug, page=False)
     draft = _draft(request, consultation)
     if draft is None:
         return redirect("consult:survey_start", slug=slug)
@@ -181,7 +184,7 @@ def survey_check_view(request, slug: str):
                 return redirect("consult:survey_done", slug=slug)
     if refusal:
         form.add_error(None, refusal)
-    questions = list(consultation.questions.prefetch_related("options"))
+    questions = _questions(consultation)
     rows = [{"question": question, "answer": _answer_words(question, answers.get(question.pk)),
              "page": ABOUT_YOU if question.about_you else str(question.page)}
             for question in visible_questions(questions, answers)]
@@ -193,7 +196,7 @@ def survey_check_view(request, slug: str):
 
 
 def survey_done_view(request, slug: str):
-    consultation = _consultation_or_404(slug)
+    consultation = _consultation_or_404(slug, page=False)
     reference = request.session.get(f"{_session_key(consultation)}-sent")
     if reference is None:
         return redirect("consult:consultation", slug=slug)
@@ -201,7 +204,7 @@ def survey_done_view(request, slug: str):
 
 
 def document_view(request, slug: str, pk: int):
-    consultation = _consultation_or_404(slug)
+    consultation = _consultation_or_404(slug, page=False)
     try:
         document = consultation.documents.get(pk=pk)
     except Document.DoesNotExist as exc:

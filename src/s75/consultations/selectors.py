@@ -66,8 +66,13 @@ def public_partners() -> QuerySet[Organisation]:
     return Organisation.objects.filter(consultations__isnull=False).distinct().order_by("name")
 
 
-def public_consultation_get(*, slug: str) -> Consultation:
-    return Consultation.objects.prefetch_related("partners", "faqs", "contacts", "documents").get(slug=slug)
+def public_consultation_get(*, slug: str, page: bool = True) -> Consultation:
+    """The consultation at ``slug``; with what its public page shows (partners, FAQs, contacts, documents) unless
+    ``page`` is false, as for the survey's pages, which show none of them."""
+    consultations = Consultation.objects.all()
+    if page:
+        consultations = consultations.prefetch_related("partners", "faqs", "contacts", "documents")
+    return consultations.get(slug=slug)
 
 
 def consultation_responses(*, consultation: Consultation) -> QuerySet[Response]:
