@@ -191,3 +191,37 @@ def test_a_survey_page_reads_the_survey_once(consultation, survey, django_assert
         with django_assert_max_num_queries(8):
             assert client.post(reverse("consult:survey_page", args=[consultation.slug, "2"]),
                                {f"q{survey['why'].pk}": "Costs", f"q{survey['rating'].pk}": "4"}).status_code == 302
+
+
+def test_sending_twice_saves_one_response(consultation, survey):
+    """A double click on Send: the second request, which read the session before the first emptied it, is answered
+    with the response the first saved; a later one goes to the confirmation."""
+    client = Client()
+    with _at(DURING):
+        _answer_everything(client, consultation, survey)
+        session = client.session
+        draft = session[f"consultation-{consultation.pk}"]
+        first = client.post(reverse("consult:survey_check", args=[consultation.slug]), {"website": ""})
+        reference = Response.objects.get().reference
+        assert reference in client.get(first.url).content.decode()
+        again = Client()  # a request that still holds the draft, as the second of a double click does
+        again_session = again.session
+        again_session[f"consultation-{consultation.pk}"] = draft
+        again_session.save()
+        again.cookies["sessionid"] = again_session.session_key
+        second = again.post(reverse("consult:survey_check", args=[consultation.slug]), {"website": ""})
+        assert reference in again.get(second.url).content.decode()
+        late = client.post(reverse("consult:survey_check", args=[consultation.slug]), {"website": ""})
+        assert late.url.endswith("/respond/sent/")
+    assert Response.objects.count() == 1
+
+
+def test_the_same_draft_sent_at_once_is_saved_once(consultation, survey):
+    answers = {survey["agree"].pk: survey["agree"].options.first().pk}
+    with _at(DURING):
+        first = response_submit(consultation=consultation, answers=answers, respondent={}, started_at=DURING,
+                                draft="a" * 32)
+        second = response_submit(consultation=consultation, answers=answers, respondent={}, started_at=DURING,
+                                 draft="a" * 32)
+        other = response_submit(consultation=consultation, answers=answers, respondent={}, started_at=DURING)
+    assert first == second != other and Response.objects.count() == 2

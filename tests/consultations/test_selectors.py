@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from s75.agreements.models import AgreementStatus, Variation
 from s75.agreements.services import TransitionRefused, agreement_transition
-from s75.consultations.selectors import consultation_draft, consultations_visible_to, public_consultations
+from s75.consultations.selectors import (
+    consultation_draft,
+    consultations_visible_to,
+    faq_drafts,
+    public_consultations,
+)
 from s75.consultations.services import outcome_publish
 from tests.consultations.conftest import AFTER, DURING, consult
 from tests.factories import UserFactory, complete_agreement
@@ -87,3 +92,14 @@ def test_a_draft_drawn_from_the_agreement(agreement):
     assert "1 April 2024 to 31 March 2027" in draft["summary"]
     assert "- a pooled budget" in draft["body"] and "- Joint Equipment Store" in draft["body"]
     assert "lead commissioning" not in draft["body"]
+
+
+def test_faqs_drafted_from_the_agreement(agreement):
+    drafts = faq_drafts(agreement=agreement)
+    host, nhs = (party.name_in_agreement for party in agreement.parties.order_by("position"))
+    question, answer = drafts["partners"]
+    assert question == "Who would be part of the agreement?"
+    assert answer.startswith(f"The partners would be {host} and {nhs}. {host} would host the agreement")
+    assert "- a pooled budget" in drafts["flexibilities"][1] and "lead commissioning" not in drafts["flexibilities"][1]
+    assert drafts["services"][1].startswith("- Joint Equipment Store")
+    assert "1 April 2024 to 31 March 2027" in drafts["term"][1]

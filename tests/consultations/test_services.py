@@ -75,6 +75,12 @@ def test_documents_are_pdf_or_word_and_limited_in_size(consultation, settings, t
     with pytest.raises(ConsultationRefused, match="smaller than 10 MB"):
         document_add(actor=None, consultation=consultation, name="Plan",
                      upload=SimpleUploadedFile("plan.pdf", b"x" * (10 * 1024 * 1024 + 1)))
+    with pytest.raises(ConsultationRefused, match="named .pdf but does not hold a PDF document"):
+        document_add(actor=None, consultation=consultation, name="Plan",
+                     upload=SimpleUploadedFile("plan.pdf", b"<html><script>alert(1)</script></html>"))
+    with pytest.raises(ConsultationRefused, match="named .doc but does not hold a Word document"):
+        document_add(actor=None, consultation=consultation, name="Plan", upload=SimpleUploadedFile("plan.doc", b"MZ"))
+    assert not consultation.documents.exists()
     document = document_add(actor=None, consultation=consultation, name="Draft agreement",
                             upload=SimpleUploadedFile("draft.docx", b"PK\x03\x04 draft"))
     assert (document.type_label, document.size_bytes) == ("Word", 10)

@@ -111,6 +111,19 @@ def test_faq_contact_document_pages(signed_in, consultation, settings, tmp_path)
     assert download["Content-Type"] == "application/pdf"
 
 
+def test_a_frequently_asked_question_started_from_the_agreement(signed_in, consultation):
+    url = reverse("consultations:faq_add", args=[consultation.pk])
+    page = signed_in.get(url).content.decode()
+    assert f'href="{url}?draft=term">How long would the agreement last?</a>' in page
+    draft = signed_in.get(url, {"draft": "term"}).content.decode()
+    assert 'value="How long would the agreement last?"' in draft
+    assert "It would run from 1 April 2024 to 31 March 2027" in draft
+    signed_in.post(url, {"question": "How long would the agreement last?", "answer": "Three years."})
+    assert consultation.faqs.get().answer == "Three years."
+    assert "?draft=term" not in signed_in.get(url).content.decode()  # asked already, so not offered again
+    assert signed_in.get(url, {"draft": "nonsense"}).status_code == 200
+
+
 def test_downloads_carry_personal_data_only_for_managers(client, consultation, survey, agreement):
     answers = {survey["agree"].pk: survey["agree"].options.first().pk}
     response_submit(consultation=consultation, answers=answers, respondent={"name": "Pat Resident"},

@@ -247,6 +247,10 @@ class Response(models.Model):
         help_text="The member of staff who typed in an offline response; blank for one sent online.",
     )
     personal_data_erased_at = models.DateTimeField(null=True, blank=True)
+    draft = models.CharField(
+        max_length=32, blank=True,
+        help_text="The online draft it was sent from, so that sending it twice (a double click) saves it once.",
+    )
 
     class Meta:
         ordering = ["consultation", "received_at", "id"]
@@ -255,6 +259,8 @@ class Response(models.Model):
                 condition=Q(channel=Channel.ONLINE, recorded_by__isnull=True) | ~Q(channel=Channel.ONLINE),
                 name="response_online_not_typed_in",
             ),
+            models.UniqueConstraint(fields=["consultation", "draft"], condition=~Q(draft=""),
+                                    name="response_sent_once_per_draft"),
         ]
 
     def __str__(self) -> str:

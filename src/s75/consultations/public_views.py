@@ -5,6 +5,7 @@ These pages show nothing of staff's: no responses, no personal data, no links in
 resolved on the server (which questions show depends on earlier answers), so it works with JavaScript off.
 """
 
+import secrets
 from datetime import datetime
 
 from django.http import FileResponse, Http404
@@ -86,7 +87,8 @@ def survey_start_view(request, slug: str):
     if not _takes_responses(consultation, now=timezone.now()) or not questions:
         return redirect("consult:consultation", slug=slug)
     if _draft(request, consultation) is None:
-        _keep(request, consultation, {"started_at": timezone.now().isoformat(), "answers": {}, "respondent": {}})
+        _keep(request, consultation, {"id": secrets.token_hex(16), "started_at": timezone.now().isoformat(),
+                                      "answers": {}, "respondent": {}})
     return redirect("consult:survey_page", slug=slug, page=survey_pages(questions)[0])
 
 
@@ -162,7 +164,8 @@ def survey_check_view(request, slug: str):
     consultation = _consultation_or_404(slug, page=False)
     draft = _draft(request, consultation)
     if draft is None:
-        return redirect("consult:survey_start", slug=slug)
+        sent = request.session.get(f"{_session_key(consultation)}-sent")
+        return redirect("consult:survey_done" if sent else "consult:survey_start", slug=slug)
     answers = _draft_answers(draft)
     form = SendForm(request.POST if request.method == "POST" else None)
     refusal = ""
@@ -174,12 +177,12 @@ def survey_check_view(request, slug: str):
         if not refusal:
             try:
                 response = response_submit(consultation=consultation, answers=answers,
-                                           respondent=draft["respondent"],
+                                           respondent=draft["respondent"], draft=draft.get("id", ""),
                                            started_at=datetime.fromisoformat(draft["started_at"]))
             except ConsultationRefused as refused:
                 form.add_error(None, "; ".join(problem[0].upper() + problem[1:] for problem in refused.problems))
             else:
-                del request.session[_session_key(consultation)]
+                request.session.pop(_session_key(consultation), None)
                 request.session[f"{_session_key(consultation)}-sent"] = response.reference
                 return redirect("consult:survey_done", slug=slug)
     if refusal:

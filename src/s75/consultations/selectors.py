@@ -145,11 +145,14 @@ FLEXIBILITY_WORDS = (
 )
 
 
+def _listed(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
+
+
 def consultation_draft(*, agreement) -> dict[str, str]:
     """A first draft of a consultation's summary and full text, from the agreement's data: its partners, the
     flexibilities it uses, its term and its schedules (the services covered). Staff edit it before saving."""
-    partners = [party.name_in_agreement for party in agreement.parties.order_by("position")]
-    partner_words = ", ".join(partners[:-1]) + f" and {partners[-1]}" if len(partners) > 1 else "".join(partners)
+    partner_words = _listed([party.name_in_agreement for party in agreement.parties.order_by("position")])
     flexibilities = [words for field, words in FLEXIBILITY_WORDS if getattr(agreement, field)]
     summary = (f"{partner_words} propose to enter into a partnership agreement under section 75 of the NHS Act 2006 "
                f"from {agreement.start_date:%-d %B %Y} to {agreement.end_date:%-d %B %Y}, and would welcome your "
@@ -159,6 +162,40 @@ def consultation_draft(*, agreement) -> dict[str, str]:
     if schedules:
         body += ["", "## The services it would cover", *(f"- {schedule.title}" for schedule in schedules)]
     return {"summary": summary, "body": "\n".join(body)}
+
+
+def faq_drafts(*, agreement) -> dict[str, tuple[str, str]]:
+    """Questions people ask about a proposed agreement, with answers drawn from its data (its partners and host,
+    the flexibilities it uses, its schedules' services and who is eligible, its term), by a short key. Staff edit
+    one before adding it; an answer the agreement holds no data for is left out."""
+    parties = list(agreement.parties.order_by("position"))
+    host = next((party for party in parties if party.is_host), None)
+    partners = f"The partners would be {_listed([party.name_in_agreement for party in parties])}."
+    if host is not None:
+        partners += f" {host.name_in_agreement} would host the agreement"
+        partners += (f", and its {agreement.pooled_fund_manager_title or 'pooled fund manager'} would manage the "
+                     "pooled fund." if agreement.pooled_fund else ".")
+    drafts = {"partners": ("Who would be part of the agreement?", partners)}
+    flexibilities = [words for field, words in FLEXIBILITY_WORDS if getattr(agreement, field)]
+    if flexibilities:
+        drafts["flexibilities"] = (
+            "What would the agreement let the partners do?",
+            "\n".join(["Section 75 of the NHS Act 2006 lets the NHS and councils work together. This agreement would "
+                       "use:", *(f"- {words}" for words in flexibilities)]))
+    schedules = list(agreement.schedules.order_by("number"))
+    if schedules:
+        drafts["services"] = ("Which services would it cover?", "\n".join(
+            f"- {schedule.title}" + (f": {' '.join(schedule.services.split())}" if schedule.services.strip() else "")
+            for schedule in schedules))
+    eligible = [f"- {schedule.title}: {' '.join(schedule.eligible_people.split())}" for schedule in schedules
+                if schedule.eligible_people.strip()]
+    if eligible:
+        drafts["eligible"] = ("Who could use the services?", "\n".join(eligible))
+    term = (f"It would run from {agreement.start_date:%-d %B %Y} to {agreement.end_date:%-d %B %Y}"
+            + (f", and the partners could extend it by up to {agreement.extension_months_available} months."
+               if agreement.extension_months_available else "."))
+    drafts["term"] = ("How long would the agreement last?", term)
+    return drafts
 
 
 def agreement_consultations(*, agreement) -> QuerySet[Consultation]:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from s75.agreements.models import Agreement, Variation
@@ -210,6 +210,17 @@ def contact_add(*, actor, consultation: Consultation, name: str, role: str = "",
     return contact
 
 
+# How each kind of document begins: a PDF with its header, a .docx as the zip archive it is, a .doc as an OLE file.
+DOCUMENT_SIGNATURES = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04", ".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"}
+
+
+def _begins_as(upload, signature: bytes) -> bool:
+    upload.seek(0)
+    head = upload.read(len(signature))
+    upload.seek(0)
+    return head == signature
+
+
 def document_add(*, actor, consultation: Consultation, name: str, upload) -> Document:
     """A PDF or Word document, at most ``DOCUMENT_MAX_BYTES``, kept under ``var/`` and shown with its size and type."""
     problems = [] if name.strip() else [Problem("enter the document's name", "name")]
@@ -223,6 +234,9 @@ def document_add(*, actor, consultation: Consultation, name: str, upload) -> Doc
         problems.append(Problem("the file is empty", "upload"))
     elif upload.size > DOCUMENT_MAX_BYTES:
         problems.append(Problem(f"the file must be smaller than {DOCUMENT_MAX_BYTES // (1024 * 1024)} MB", "upload"))
+    elif not _begins_as(upload, DOCUMENT_SIGNATURES[suffix]):
+        problems.append(Problem(f"the file is named {suffix} but does not hold a "
+                                f"{'PDF' if suffix == '.pdf' else 'Word'} document: save it again as one", "upload"))
     _refuse_if(problems)
     with transaction.atomic():
         document = Document(consultation=consultation, name=name.strip(), size_bytes=upload.size,
@@ -387,9 +401,9 @@ def _new_reference() -> str:
 
 
 def _save_response(*, consultation: Consultation, channel: str, received_at: datetime, answers: dict,
-                   respondent: Mapping[str, str], recorded_by) -> Response:
+                   respondent: Mapping[str, str], recorded_by, draft: str = "") -> Response:
     response = Response.objects.create(consultation=consultation, reference=_new_reference(), channel=channel,
-                                       received_at=received_at, recorded_by=recorded_by)
+                                       received_at=received_at, recorded_by=recorded_by, draft=draft)
     rows = []
     questions = {question.pk: question for question in consultation.questions.all()}
     for question_id, value in answers.items():
@@ -422,10 +436,15 @@ def _receipt_send(*, consultation: Consultation, reference: str, email: str) -> 
 
 
 def response_submit(*, consultation: Consultation, answers: Mapping[int, object], respondent: Mapping[str, str],
-                    started_at: datetime, now: datetime | None = None) -> Response:
+                    started_at: datetime, draft: str = "", now: datetime | None = None) -> Response:
     """A response sent online by a member of the public. Refused before the consultation opens and after it closes,
     except that a response started before closing is accepted for ``GRACE_PERIOD`` after. A respondent who gave an
-    e-mail address is sent a receipt with the reference once the response is saved."""
+    e-mail address is sent a receipt with the reference once the response is saved.
+
+    ``draft`` names the draft the answers come from: a draft sent again (a double click, or the browser sending the
+    form twice) is saved once, and the response saved the first time is returned."""
+    if draft and (sent := Response.objects.filter(consultation=consultation, draft=draft).first()):
+        return sent
     now = now or timezone.now()
     kept, problems = answers_problems(consultation=consultation, answers=answers)
     problems += _respondent_problems(respondent)
@@ -437,15 +456,22 @@ def response_submit(*, consultation: Consultation, answers: Mapping[int, object]
     if not kept and not problems:
         problems.append(Problem("answer at least one question"))
     _refuse_if(problems)
-    with transaction.atomic():
-        response = _save_response(consultation=consultation, channel=Channel.ONLINE, received_at=now, answers=kept,
-                                  respondent=respondent, recorded_by=None)
-        audit_record(actor=None, action="consultation_response", obj=response, agreement=consultation.agreement,
-                     after=snapshot(response, "consultation_id", "reference", "channel", "received_at"))
-        email = respondent.get("email", "").strip()
-        if email:
-            transaction.on_commit(lambda: _receipt_send(consultation=consultation, reference=response.reference,
-                                                        email=email))
+    try:
+        with transaction.atomic():
+            response = _save_response(consultation=consultation, channel=Channel.ONLINE, received_at=now,
+                                      answers=kept, respondent=respondent, recorded_by=None, draft=draft)
+            audit_record(actor=None, action="consultation_response", obj=response, agreement=consultation.agreement,
+                         after=snapshot(response, "consultation_id", "reference", "channel", "received_at"))
+            email = respondent.get("email", "").strip()
+            if email:
+                transaction.on_commit(lambda: _receipt_send(consultation=consultation, reference=response.reference,
+                                                            email=email))
+    except IntegrityError:
+        # The same draft sent at the same moment by another request, which saved it first.
+        sent = Response.objects.filter(consultation=consultation, draft=draft).first() if draft else None
+        if sent is None:
+            raise
+        return sent
     return response
 
 

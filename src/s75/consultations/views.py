@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from s75.agreements.models import Agreement
 from s75.agreements.selectors import agreement_get
@@ -46,6 +47,7 @@ from .selectors import (
     consultation_get,
     consultation_responses,
     consultations_visible_to,
+    faq_drafts,
     free_text_answers,
     question_counts,
     theme_counts,
@@ -188,8 +190,24 @@ def _simple_page(request, pk: int, form_class, service, *, heading: str, submit:
 
 @login_required
 def faq_add_view(request, pk: int):
-    return _simple_page(request, pk, FaqForm, faq_add, heading="Add a frequently asked question",
-                        submit="Add the question", success="The question and its answer were added")
+    """Add a question and its answer, typed in or started from a draft drawn from the agreement's data."""
+    consultation = _managed(request, pk)
+    drafts = faq_drafts(agreement=consultation.agreement)
+    draft = drafts.get(request.GET.get("draft", ""))
+    form = FaqForm(_posted(request), initial={"question": draft[0], "answer": draft[1]} if draft else None)
+    if request.method == "POST" and form.is_valid():
+        done = _act(request, form, lambda **data: faq_add(actor=request.user, consultation=consultation, **data),
+                    success="The question and its answer were added", to=reverse("consultations:detail", args=[pk]))
+        if done:
+            return done
+    asked = set(consultation.faqs.values_list("question", flat=True))
+    address = reverse("consultations:faq_add", args=[pk])
+    return form_page(request, form, heading="Add a frequently asked question", submit="Add the question",
+                     caption=consultation.title, back=reverse("consultations:detail", args=[pk]),
+                     intro="The answers are drawn from the agreement's partners, schedules and term; edit them before "
+                           "adding.",
+                     starts=[(question, f"{address}?{urlencode({'draft': key})}")
+                             for key, (question, _) in drafts.items() if question not in asked])
 
 
 @login_required

@@ -94,9 +94,11 @@ def numbered_pagination(page: Page, query: QueryDict) -> NumberedPagination:
 
 
 def form_page(request, form, *, heading: str, submit: str, back: str, caption: str = "",
-              intro: str = "") -> HttpResponse:
-    """A page holding one form: its heading (with a caption above it and an introduction below), the form's fields
-    by section, the submit button's words and a back link."""
+              intro: str = "", starts: Sequence[tuple[str, str]] = ()) -> HttpResponse:
+    """A page holding one form: its heading (with a caption above it and an introduction below), links to ``starts``
+    (words, address) that fill the form in with a draft, the form's fields by section, the submit button's words and
+    a back link."""
     return render(request, "forms/page.html", {
         "form": form, "heading": heading, "submit": submit, "back": back, "caption": caption, "intro": intro,
+        "starts": starts,
     })
