@@ -2,10 +2,11 @@
 each refusal (closed, rate limit, honeypot, oversized answer, a bad CSRF token)."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
@@ -225,3 +226,12 @@ def test_the_same_draft_sent_at_once_is_saved_once(consultation, survey):
                                  draft="a" * 32)
         other = response_submit(consultation=consultation, answers=answers, respondent={}, started_at=DURING)
     assert first == second != other and Response.objects.count() == 2
+
+
+def test_a_public_draft_expires_after_three_idle_hours(consultation, survey):
+    client = Client()
+    with _at(DURING):
+        client.get(reverse("consult:survey_start", args=[consultation.slug]))
+    cookie = client.cookies["sessionid"]
+    assert cookie["max-age"] == 3 * 60 * 60
+    assert Session.objects.get(session_key=cookie.value).expire_date == DURING + timedelta(hours=3)

@@ -22,6 +22,9 @@ from .status import ConsultationStatus, consultation_status
 from .survey import ABOUT_YOU, page_questions, survey_pages, visible_questions
 
 
+DRAFT_IDLE_SECONDS = 3 * 60 * 60
+
+
 def _consultation_or_404(slug: str, *, page: bool = True) -> Consultation:
     try:
         return public_consultation_get(slug=slug, page=page)
@@ -86,6 +89,10 @@ def survey_start_view(request, slug: str):
     questions = list(consultation.questions.all())
     if not _takes_responses(consultation, now=timezone.now()) or not questions:
         return redirect("consult:consultation", slug=slug)
+    if not request.user.is_authenticated:
+        # A member of the public's draft, with what they said about themselves, lasts this long unused; `s75
+        # clearsessions`, run daily, then removes it (README, "Serve in production").
+        request.session.set_expiry(DRAFT_IDLE_SECONDS)
     if _draft(request, consultation) is None:
         _keep(request, consultation, {"id": secrets.token_hex(16), "started_at": timezone.now().isoformat(),
                                       "answers": {}, "respondent": {}})
