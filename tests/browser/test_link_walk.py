@@ -82,6 +82,7 @@ NOT_LINKED = {
     "consult:survey_done": "reached after the check-answers page's POST, which sends the response",
     "consult:document": "the demo's consultations have no documents uploaded",
     "consultations:question_add": "both demo consultations have opened, so their surveys can no longer change",
+    "consultations:question_remove": "a POST, offered only before a consultation opens; both demo ones have opened",
     "consultations:answer_tag": "a POST: the analysis page's Save the themes button",
     "consultations:note_add": "a POST: the analysis page's Add the note button",
     "commissioning:package": "the demo places no care packages (the Hampshire packages are a later slice of issue 16)",

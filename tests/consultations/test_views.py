@@ -124,6 +124,27 @@ def test_a_frequently_asked_question_started_from_the_agreement(signed_in, consu
     assert signed_in.get(url, {"draft": "nonsense"}).status_code == 200
 
 
+def test_remove_a_question_before_the_consultation_opens(signed_in, consultation, survey):
+    detail = reverse("consultations:detail", args=[consultation.pk])
+    why = survey["why"]  # shown only after an answer to "agree"
+    with mock.patch("django.utils.timezone.now", return_value=BEFORE):
+        page = signed_in.get(detail).content.decode()
+        assert reverse("consultations:question_remove", args=[consultation.pk, why.pk]) in page
+        refused = signed_in.post(reverse("consultations:question_remove", args=[consultation.pk, survey["agree"].pk]),
+                                 follow=True).content.decode()
+        assert "was not removed: another question is shown only after an answer to this one" in refused
+        signed_in.post(reverse("consultations:question_remove", args=[consultation.pk, why.pk]))
+        assert not consultation.questions.filter(pk=why.pk).exists()
+        assert list(consultation.questions.values_list("position", flat=True)) == list(
+            range(1, consultation.questions.count() + 1))
+    with mock.patch("django.utils.timezone.now", return_value=DURING):
+        assert reverse("consultations:question_remove", args=[consultation.pk, survey["agree"].pk]) not in (
+            signed_in.get(detail).content.decode())
+        opened = signed_in.post(reverse("consultations:question_remove", args=[consultation.pk, survey["agree"].pk]),
+                                follow=True).content.decode()
+    assert "survey can no longer change" in opened and consultation.questions.filter(pk=survey["agree"].pk).exists()
+
+
 def test_downloads_carry_personal_data_only_for_managers(client, consultation, survey, agreement):
     answers = {survey["agree"].pk: survey["agree"].options.first().pk}
     response_submit(consultation=consultation, answers=answers, respondent={"name": "Pat Resident"},

@@ -21,7 +21,6 @@ from .services import GRACE_PERIOD, ConsultationRefused, response_submit
 from .status import ConsultationStatus, consultation_status
 from .survey import ABOUT_YOU, page_questions, survey_pages, visible_questions
 
-
 DRAFT_IDLE_SECONDS = 3 * 60 * 60
 
 

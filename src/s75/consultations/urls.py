@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/contacts/new/", views.contact_add_view, name="contact_add"),
     path("<int:pk>/documents/new/", views.document_add_view, name="document_add"),
     path("<int:pk>/questions/new/", views.question_add_view, name="question_add"),
+    path("<int:pk>/questions/<int:question_pk>/remove/", views.question_remove_view, name="question_remove"),
     path("<int:pk>/preview/", views.survey_preview_view, name="preview"),
     path("<int:pk>/responses/new/", views.response_record_view, name="response_record"),
     path("<int:pk>/responses.xlsx", views.responses_xlsx, name="responses_xlsx"),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -65,6 +65,7 @@ from .services import (
     outcome_decisions,
     outcome_publish,
     question_add,
+    question_remove,
     response_record,
     theme_add,
 )
@@ -260,6 +261,23 @@ def question_add_view(request, pk: int):
             return redirect("consultations:detail", pk=pk)
     return form_page(request, form, heading="Add a question to the survey", submit="Add the question",
                       caption=consultation.title, back=reverse("consultations:detail", args=[pk]))
+
+
+@login_required
+def question_remove_view(request, pk: int, question_pk: int):
+    """Take a question out of the survey before the consultation opens (POST only); a refusal says why."""
+    consultation = _managed(request, pk)
+    if request.method != "POST":
+        return redirect("consultations:detail", pk=pk)
+    question = get_object_or_404(consultation.questions, pk=question_pk)
+    try:
+        question_remove(actor=request.user, question=question)
+    except ServiceError as error:
+        for problem in error.problems:
+            messages.error(request, f"“{question.text}” was not removed: {problem}")
+    else:
+        messages.success(request, f"The question “{question.text}” was removed from the survey")
+    return redirect(reverse("consultations:detail", args=[pk]) + "#survey")
 
 
 @login_required
