@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 # The digits, the rows of a UK keyboard, its columns read down (qaz, wsx, …) and the alphabet; a run along one, either
 # way, counts.
-SEQUENCES = ("0123456789", "1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "qazwsxedcrfvtgbyhnujmikolp",
+SEQUENCES = ("0123456789", "1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
              "abcdefghijklmnopqrstuvwxyz")
 # A run of this many characters along a sequence is refused anywhere in the password.
 RUN_LENGTH = 4

@@ -2,6 +2,7 @@
 giving it after signing in, removing it)."""
 
 from base64 import b32encode
+from math import ceil
 
 from axes.helpers import get_cool_off
 from django.conf import settings
@@ -10,7 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, PasswordChangeView, redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -95,6 +98,17 @@ def two_factor_setup_view(request):
     })
 
 
+def _wrong_code_message(user) -> str:
+    """Why a code was refused: wrong, and how long django-otp makes the user wait before the next try (it doubles
+    with each wrong code in a row)."""
+    device = second_factor_device(user, confirmed=True)
+    _allowed, throttle = device.verify_is_allowed()
+    locked_until = (throttle or {}).get("locked_until")
+    wait = max(1, ceil((locked_until - timezone.now()).total_seconds())) if locked_until else 0
+    return ("That code is not right: enter the code your authenticator app shows now"
+            + (f", after waiting {wait} second{pluralize(wait)}" if wait else ""))
+
+
 @login_required
 def two_factor_verify_view(request):
     """The second step of signing in: a code from the authenticator app the user set up."""
@@ -104,8 +118,7 @@ def two_factor_verify_view(request):
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["code"])
         if device is None:
-            form.add_error("code", "That code is not right: enter the code your authenticator app shows now. After "
-                                   "several wrong codes you wait longer before each try")
+            form.add_error("code", _wrong_code_message(request.user))
         else:
             otp_login(request, device)
             return redirect(_next_page(request))
