@@ -4,18 +4,24 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from s75.accounts.forms import SignInForm
-from s75.accounts.views import account_view
+from s75.accounts.views import (
+    ChangePasswordView,
+    SignInView,
+    account_view,
+    two_factor_remove_view,
+    two_factor_setup_view,
+    two_factor_verify_view,
+)
 
 urlpatterns = [
     path("", include("s75.home.urls")),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=SignInForm),
-        name="login",
-    ),
+    path("sign-in/", SignInView.as_view(), name="login"),
+    path("sign-in/code/", two_factor_verify_view, name="two_factor_verify"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", account_view, name="account"),
+    path("account/password/", ChangePasswordView.as_view(), name="password_change"),
+    path("account/two-factor/", two_factor_setup_view, name="two_factor_setup"),
+    path("account/two-factor/remove/", two_factor_remove_view, name="two_factor_remove"),
     path("agreements/", include("s75.agreements.urls")),
     path("agreements/<int:pk>/finance/", include("s75.budgets.urls")),
     path("agreements/<int:pk>/risk-share/", include("s75.riskshare.urls")),

@@ -77,11 +77,23 @@ def pytest_runtest_teardown(item, nextitem):
                         guard.forwards(None, editor)
 
 
+# What Chromium writes to the console when a page breaks its Content-Security-Policy (an inline script or style, a
+# resource from elsewhere) or names a feature its Permissions-Policy does not know.
+POLICY_COMPLAINTS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
+
 @pytest.fixture
 def page():
+    """A page of a fresh Chromium; a test fails if any page it opened broke the site's Content-Security-Policy or
+    Permissions-Policy, as the browser's console reports."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
-        yield context.new_page()
+        complaints = []
+        new_page = context.new_page()
+        new_page.on("console", lambda message: complaints.append(f"{new_page.url}: {message.text}")
+                    if any(words in message.text for words in POLICY_COMPLAINTS) else None)
+        yield new_page
         context.close()
         browser.close()
+    assert complaints == []

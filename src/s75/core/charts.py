@@ -86,9 +86,8 @@ def svg_open(chart_id: str, width: int, height: int, title: str, description: st
     """The opening of a chart drawn to a fixed ``viewBox`` that scales to its column, with its title and
     description."""
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="s75-chart" viewBox="0 0 {} {}" role="img" focusable="false" '
-        'aria-labelledby="{}-title {}-desc" style="width: 100%; height: auto; max-width: {}px; display: block" '
-        'font-family="{}" font-size="14" fill="{}">'
+        '<svg xmlns="http://www.w3.org/2000/svg" class="s75-chart s75-chart--scaled" viewBox="0 0 {} {}" role="img" '
+        'focusable="false" aria-labelledby="{}-title {}-desc" width="{}" font-family="{}" font-size="14" fill="{}">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
         width, height, chart_id, chart_id, width, FONT, TEXT, chart_id, title, chart_id, description,
     )

@@ -1,9 +1,11 @@
 """Settings shared by every environment. Environment modules override what differs."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # var/ sits beside the checkout's src/ (or the working directory when installed elsewhere).
@@ -28,6 +30,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "s75.core",
     "s75.accounts",
     "s75.audit",
@@ -56,8 +62,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "s75.core.middleware.SecurityHeadersMiddleware",
+    "s75.accounts.middleware.IdleTimeoutMiddleware",
+    "s75.accounts.middleware.SecondFactorMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many failures into the page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "s75.urls"
@@ -81,8 +94,11 @@ TEMPLATES = [
 
 def database_from_env(default_url: str, *, conn_max_age: int = 0) -> dict:
     """The database named by ``DATABASE_URL``, else ``default_url``. Connections close after each request unless
-    ``conn_max_age`` says otherwise (production keeps them; a threaded development server must not)."""
-    config = dj_database_url.parse(os.environ.get("DATABASE_URL") or default_url, conn_max_age=conn_max_age)
+    ``conn_max_age`` says otherwise (production keeps them; a threaded development server must not). A kept
+    connection is checked before a request reuses it, so one the database dropped (a restart, a failover) is opened
+    again instead of failing that request."""
+    config = dj_database_url.parse(os.environ.get("DATABASE_URL") or default_url, conn_max_age=conn_max_age,
+                                   conn_health_checks=conn_max_age > 0)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     elif config["ENGINE"] == "django.db.backends.postgresql":
@@ -98,7 +114,8 @@ DATABASES = {"default": database_from_env(f"sqlite:///{VAR_DIR / 's75.sqlite3'}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["s75.accounts.backends.UserBackend"]
+# The lockout check first (django-axes), which refuses a sign-in while its username is locked out; then the user.
+AUTHENTICATION_BACKENDS = ["s75.accounts.backends.LockoutBackend", "s75.accounts.backends.UserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "login"
@@ -106,7 +123,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "s75.accounts.passwords.PatternPasswordValidator"},
 ]
+
+# Failed sign-ins (django-axes, counted in the database): after 5 failures for one username it is locked out for
+# S75_LOCKOUT_MINUTES, from whichever address, and every further failure starts the wait again. Locking the username
+# rather than the address stops guessing spread across many addresses, and spares the colleagues who share an
+# organisation's one outgoing address; what it costs is that a stranger can keep a user out for a while.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("S75_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# django-axes warns when the address is not among them (a client rotating its user agent or cookies); the username
+# alone already counts every failure for it, from any client. Locking an address as well would lock out everyone behind
+# a council's or a trust's one outgoing address after five failures among them.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "s75.accounts.views.signing_in_paused"
+# Successful sign-ins are not logged by django-axes (the user's last_login says when), only the failures it counts.
+AXES_DISABLE_ACCESS_LOG = True
+
+# A session ends after S75_IDLE_MINUTES without a request (s75.accounts.middleware), and in any case
+# SESSION_COOKIE_AGE after signing in, however busy (the expiry is fixed at sign-in: s75.accounts.signals).
+S75_IDLE_MINUTES = int(os.environ.get("S75_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = int(os.environ.get("S75_SESSION_HOURS", "12")) * 3600
+
+# A second factor (TOTP, django-otp): staff and pooled fund managers may set one up; with S75_REQUIRE_2FA everyone
+# must, and is sent to set it up before any other page.
+S75_REQUIRE_2FA = env_flag("S75_REQUIRE_2FA")
+OTP_TOTP_ISSUER = "s75 partnership agreements"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -133,6 +177,28 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from the site itself only, no inline script
+# or style (the pages keep theirs in static files), no plugins, no framing, forms posted only to the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The browser features no page uses, turned off for every page (s75.core.middleware).
+S75_PERMISSIONS_POLICY = ("accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+                          "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "s75@localhost"

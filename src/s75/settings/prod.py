@@ -13,8 +13,9 @@ try:
     SECRET_KEY = os.environ["S75_SECRET_KEY"]
 except KeyError as exc:
     raise ImproperlyConfigured("Production refuses to start without S75_SECRET_KEY in the environment.") from exc
-if len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("S75_SECRET_KEY must be at least 32 characters.")
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured("S75_SECRET_KEY must be at least 50 characters, of at least 5 different ones: make one "
+                               "with `python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`.")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("Production refuses to start without DATABASE_URL (PostgreSQL) in the environment.")
 if not os.environ.get("S75_REDIS_URL"):
@@ -35,6 +36,10 @@ SECURE_SSL_REDIRECT = os.environ.get("S75_SECURE_SSL_REDIRECT", "true").lower() 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000
+# The site's own host and any under it are HTTPS only (HSTS set on s75.example.gov.uk covers only the hosts below
+# that one, never the council's other sites).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The reverse proxy that terminates HTTPS appends the client's address to X-Forwarded-For (README, "Serve in
 # production"); set S75_PROXY_HOPS to the number of proxies in front of gunicorn.
