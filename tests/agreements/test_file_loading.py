@@ -199,6 +199,19 @@ def test_a_user_loads_only_with_the_permission_and_as_a_party(manager):
 
 
 @pytest.mark.django_db
+def test_a_file_with_a_reference_in_use_learns_nothing_of_the_agreement_that_has_it():
+    """Issue 17: the load said that an agreement with that reference was in the register, whoever's it was."""
+    theirs = luton()
+    theirs["agreement"]["title"] = "Luton's own partnership"
+    agreement_load(actor=None, document=theirs)
+    luton_user = UserFactory(role="Pooled fund manager", organisation=organisation_get_by_code(code="E06000032"))
+    errors = [str(error) for error in load_errors(luton(), actor=luton_user)]
+    assert errors[0] == ("agreement.reference: the reference 'luton-s75-2013' cannot be used: choose another, for "
+                         "example with your organisation's name and the year in it")
+    assert not any("register" in error or "Luton's own" in error for error in errors)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("path", "value", "problem"), [
     ("agreement.title", "Luton\x00 agreement", "agreement.title: holds the character U+0000"),
     ("agreement.title", "Luton\ud800", "agreement.title: holds the character U+D800"),

@@ -175,9 +175,25 @@ def test_unknown_fields_and_duplicate_references_are_refused():
         agreement_create(actor=None, reference="x", title="x", start_date=date(2024, 4, 1),
                          end_date=date(2025, 3, 31), colour="red")
     complete_agreement(reference="taken")
-    with pytest.raises(ChangeRefused, match="already exists"):
+    with pytest.raises(ChangeRefused, match="the reference 'taken' cannot be used: choose another"):
         agreement_create(actor=None, reference="taken", title="x", start_date=date(2024, 4, 1),
                          end_date=date(2025, 3, 31))
+
+
+def test_another_organisations_reference_is_refused_as_ones_own_is_saying_nothing_of_its_agreement(manager):
+    """Issue 17: the refusal said that an agreement with that reference exists, whoever's it was."""
+    theirs = complete_agreement(reference="bexley-s75-2024", title="Bexley's secret partnership")
+    ours = agreement_create(actor=manager, reference="ours-2024", title="Ours", start_date=date(2024, 4, 1),
+                            end_date=date(2025, 3, 31), first_party=manager.organisation, first_party_is_host=True,
+                            pooled_fund=True)
+    refusals = {}
+    for agreement in (theirs, ours):
+        with pytest.raises(ChangeRefused) as refused:
+            agreement_create(actor=manager, reference=agreement.reference, title="New", start_date=date(2024, 4, 1),
+                             end_date=date(2025, 3, 31), first_party=manager.organisation)
+        refusals[agreement.reference] = str(refused.value.problems[0]).replace(agreement.reference, "REF")
+    assert refusals["bexley-s75-2024"] == refusals["ours-2024"]
+    assert not any(word in refusals["ours-2024"] for word in ("exist", "register", "already", "Bexley"))
 
 
 def test_renewal_alert_is_emailed_once_to_the_pooled_fund_manager(mailoutbox, django_capture_on_commit_callbacks):

@@ -36,6 +36,11 @@ GUARDS = [
     importlib.import_module("s75.settlement.migrations.0002_final_runs_locked"),
     importlib.import_module("s75.consultations.migrations.0002_survey_frozen"),
     importlib.import_module("s75.commissioning.migrations.0002_database_guards"),
+    importlib.import_module("s75.audit.migrations.0003_no_truncate"),
+    importlib.import_module("s75.ledger.migrations.0009_no_truncate"),
+    importlib.import_module("s75.reports.migrations.0004_no_truncate"),
+    importlib.import_module("s75.settlement.migrations.0003_no_truncate"),
+    importlib.import_module("s75.commissioning.migrations.0003_no_truncate"),
 ]
 
 

@@ -28,8 +28,8 @@ def test_the_command_writes_the_word_file(tmp_path, luton, templates):
     assert document.paragraphs[0].text == luton.title
 
 
-def test_an_earlier_template_version_can_be_chosen(tmp_path, luton, templates):
-    clause_template_edit(actor=None, template_set=templates.template_set, key="disputes", heading="Disputes",
+def test_an_earlier_template_version_of_the_hosts_clauses_can_be_chosen(tmp_path, luton, templates, council):
+    clause_template_edit(actor=None, organisation=council, key="disputes", heading="Disputes",
                          body="Talk first.\n", note="Plainer.", based_on=1)
     out = tmp_path / "luton.docx"
     assert "version 1)" in run("agreement_document", str(luton.pk), "--out", str(out), "--template-version", "1")
@@ -37,6 +37,13 @@ def test_an_earlier_template_version_can_be_chosen(tmp_path, luton, templates):
     assert any(text.startswith("13.1\tIf the partners disagree") for text in paragraphs)
     with pytest.raises(CommandError, match="The clause templates have no version 7"):
         run("agreement_document", str(luton.pk), "--out", str(out), "--template-version", "7")
+
+
+def test_a_clause_that_runs_away_is_stopped_with_its_name(tmp_path, luton, runaway):
+    out = tmp_path / "luton.docx"
+    with pytest.raises(CommandError, match="Clause 13, Disputes, cannot be drawn up: its loops repeat more than"):
+        run("agreement_document", str(luton.pk), "--out", str(out))
+    assert not out.exists()
 
 
 def test_without_templates_the_command_says_how_to_install_them(tmp_path, luton):

@@ -1,7 +1,9 @@
 """The pages: the Word download for whoever may see the agreement (a 404 for anyone else), and the clause
-templates, read by anyone signed in and changed only with the permission to edit them (a 403 without)."""
+templates, read by anyone signed in and changed only with the permission to edit them (a 403 without), each
+organisation changing only its own copy."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from s75.documents.models import TemplateSetVersion
@@ -83,3 +85,29 @@ def test_a_clause_that_cannot_be_read_is_shown_with_the_problem(manager_client, 
     assert "There is a problem" in response.content.decode()
     assert "placeholders cannot be read" in response.content.decode()
     assert TemplateSetVersion.objects.count() == 1
+
+
+def test_a_manager_elsewhere_changes_only_their_own_organisations_clauses(manager, board_client, luton, templates):
+    """Issue 17: one organisation's pooled fund manager changed the clauses of every other organisation's draft."""
+    client = Client()
+    client.force_login(manager)
+    response = client.post(reverse("documents:clause_edit", args=["standard", "disputes"]), {
+        "heading": "Disputes", "body": "Whatever we say goes.", "note": "Ours.", "based_on": 1,
+    })
+    assert response.status_code == 302
+    assert TemplateSetVersion.objects.get(number=2).template_set.organisation == manager.organisation
+    page = client.get(reverse("documents:template_set", args=["standard"])).content.decode()
+    assert "Whatever we say goes." in page and f"{manager.organisation}'s own clauses" in page
+
+    page = board_client.get(reverse("documents:template_set", args=["standard"])).content.decode()
+    assert "Whatever we say goes." not in page and "The clauses as shipped with s75" in page
+    document = open_docx(board_client.get(reverse("documents:agreement_docx", args=[luton.pk])).content)
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "Whatever we say goes." not in text and "If the partners disagree" in text
+
+
+def test_a_draft_whose_clause_runs_away_says_which_clause_on_the_agreement_page(board_client, luton, runaway):
+    response = board_client.get(reverse("documents:agreement_docx", args=[luton.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("agreements:detail", args=[luton.pk]), 302)]
+    assert "Clause 13, Disputes, cannot be drawn up: its loops repeat more than 10,000 times" in \
+        response.content.decode()

@@ -15,6 +15,7 @@ from s75.ledger.selectors import trial_balance
 from s75.ledger.services import LedgerError, LineSpec, entry_post, entry_reverse, fund_open, period_close
 from tests.factories import UserFactory, complete_agreement
 from tests.ledger.balances import balances_by_code
+from tests.rows import row_inserted_over
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,13 @@ def test_lines_and_entries_cannot_be_changed_or_removed_in_the_database(fund, st
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement.format(table=table))
     assert JournalLine.objects.count() == 2
+
+
+def test_a_posted_line_cannot_be_rewritten_by_inserting_over_it(fund):
+    line = JournalLine.objects.filter(entry=spend(fund, 100)).order_by("id").first()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        row_inserted_over("ledger_journalline", line.pk, "amount_pence", 1_000_000)
+    assert JournalLine.objects.get(pk=line.pk).amount_pence == line.amount_pence
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no deferred triggers; the service holds it")

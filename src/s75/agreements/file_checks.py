@@ -24,7 +24,7 @@ from .file_parts import file_parts
 from .file_reading import FileProblem
 from .lifecycle import TRANSITIONS
 from .models import Agreement, AgreementStatus
-from .selectors import agreements_visible_to
+from .selectors import agreements_visible_to, reference_unavailable
 
 SCHEMA_FILE = "agreement-file.schema.json"
 
@@ -251,9 +251,9 @@ class FileChecks:
                 self.add("agreement.reference",
                          f"{reference!r} may hold only letters, digits, hyphens and underscores")
             else:
-                if Agreement.objects.filter(reference=reference).exists():
-                    self.add("agreement.reference", f"an agreement with the reference {reference!r} is already in "
-                             f"the register: give this one another reference")
+                unavailable = reference_unavailable(reference=reference)
+                if unavailable:
+                    self.add("agreement.reference", unavailable)
         term = mapping(agreement.get("term"))
         start = self.date("agreement.term.start", term.get("start"))
         end = self.date("agreement.term.end", term.get("end"))

@@ -42,6 +42,16 @@ def agreements_visible_to(*, user) -> QuerySet[Agreement]:
     return agreements.filter(pk__in=Party.objects.filter(organisation_id__in=organisations).values("agreement_id"))
 
 
+def reference_unavailable(*, reference: str) -> str | None:
+    """Why a new agreement cannot take ``reference``, or ``None`` when it can. References are unique across the
+    register, so the one asked for may belong to an agreement the asker may not see: the answer is the same
+    whoever's it is, and says neither that an agreement has it nor anything about that agreement."""
+    if Agreement.objects.filter(reference=reference).exists():
+        return (f"the reference {reference!r} cannot be used: choose another, for example with your organisation's "
+                "name and the year in it")
+    return None
+
+
 def _visibility_kept(user) -> dict[int, bool] | None:
     """Which agreements (by id) ``user`` is already known to see or not in this request; None for the system
     operator, who is not a user object."""

@@ -27,7 +27,7 @@ from .document import agreement_document
 from .evidence import decision_evidence_unmet
 from .lifecycle import TransitionContext, approval_unmet, change_unmet, invariants_unmet, transition_unmet
 from .models import Agreement, AgreementStatus, Approval, Party, Schedule, Transition, Variation
-from .selectors import agreements_due_for_renewal
+from .selectors import agreements_due_for_renewal, reference_unavailable
 
 
 class AgreementError(ServiceError):
@@ -191,8 +191,8 @@ def agreement_create(
     if not _REFERENCE.fullmatch(reference or ""):
         problems.insert(0, Problem(f"{reference!r} is not a usable reference: use lower-case letters, digits and "
                                    "hyphens, like luton-s75-2013", "reference"))
-    elif Agreement.objects.filter(reference=reference).exists():
-        problems.insert(0, Problem(f"an agreement with the reference {reference!r} already exists", "reference"))
+    elif unavailable := reference_unavailable(reference=reference):
+        problems.insert(0, Problem(unavailable, "reference"))
     if problems:
         raise ChangeRefused(problems)
     with transaction.atomic():

@@ -1,9 +1,12 @@
 """Clause templates of the agreement document: sets of clauses, each change a new numbered version.
 
-A :class:`TemplateSet` (e.g. "standard") holds numbered :class:`TemplateSetVersion` rows; each version holds the
-whole list of clauses in order. Editing a clause writes a new version with every clause copied and the one clause
-changed, so a document drafted from version 3 can always be drafted again word for word. Versions and clauses
-are only ever created (by ``services.py``), never updated or deleted; ``PROTECT`` keeps them from cascading away.
+A :class:`TemplateSet` (e.g. "standard") belongs to an organisation, or to none when it is the set shipped with s75
+(``data/<slug>.yaml``), which is never edited: an organisation's set is its own copy of the shipped one, made on its
+first edit, and the drafts of the agreements it hosts use it. A set holds numbered :class:`TemplateSetVersion` rows;
+each version holds the whole list of clauses in order. Editing a clause writes a new version with every clause
+copied and the one clause changed, so a document drafted from version 3 can always be drafted again word for word.
+Versions and clauses are only ever created (by ``services.py``), never updated or deleted; ``PROTECT`` keeps them
+from cascading away.
 """
 
 from django.conf import settings
@@ -15,13 +18,22 @@ CLAUSE_KEY = RegexValidator(r"^[a-z][a-z0-9_]*$", "Use lower-case letters, digit
 
 
 class TemplateSet(models.Model):
-    slug = models.SlugField(max_length=60, unique=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Whose set this is; none for the set shipped with s75.",
+    )
+    slug = models.SlugField(max_length=60)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["name"]
         permissions = [("edit_clause_templates", "Edit the clause templates of agreement documents")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="template_set_once_per_organisation"),
+            models.UniqueConstraint(fields=["slug"], condition=Q(organisation__isnull=True),
+                                    name="template_set_shipped_once"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -8,31 +8,64 @@ model instances, so a template can read the agreement but cannot reach anything 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from s75.agreements.models import Agreement, Schedule
-from s75.agreements.selectors import agreement_risk_share_terms
+from s75.agreements.selectors import agreement_risk_share_terms, visible_organisation_ids
 from s75.budgets.models import Contribution
 from s75.budgets.selectors import FinancialSchedule, agreement_years, financial_schedule
 from s75.core.fiscal import FinancialYear
 from s75.core.templatetags.money import gbp_or_pence, table_has_pence
 from s75.governance.selectors import boards_for_agreement
+from s75.organisations.models import Organisation
 from s75.riskshare.services import risk_share_summary
 
-from .clauses import Block, clause_render
+from .clauses import Block, ClauseTooLong, clause_render
 from .models import ClauseTemplate, TemplateSet, TemplateSetVersion
+from .permissions import EDIT_CLAUSE_TEMPLATES
 
 STANDARD_SET = "standard"
 
 
-def template_sets() -> QuerySet[TemplateSet]:
-    return TemplateSet.objects.prefetch_related("versions")
+def template_set_get(*, slug: str = STANDARD_SET, organisation: Organisation | None = None) -> TemplateSet:
+    """The organisation's own copy of the set, or the shipped set while it has none (or for no organisation);
+    ``TemplateSet.DoesNotExist`` when neither is installed."""
+    found = {template_set.organisation_id: template_set for template_set in TemplateSet.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation=organisation), slug=slug)}
+    if organisation is not None and organisation.pk in found:
+        return found[organisation.pk]
+    if None in found:
+        return found[None]
+    raise TemplateSet.DoesNotExist(f"the clause template set {slug!r} is not installed")
 
 
-def template_version_get(*, slug: str = STANDARD_SET, number: int | None = None) -> TemplateSetVersion:
-    """Version ``number`` of the set, or its latest; ``TemplateSetVersion.DoesNotExist`` when there is none."""
+def template_sets_for(*, user) -> list[TemplateSet]:
+    """The sets ``user`` works with: each shipped set, or their organisation's copy of it."""
+    organisation = getattr(user, "organisation", None)
+    return [template_set_get(slug=shipped.slug, organisation=organisation)
+            for shipped in TemplateSet.objects.filter(organisation__isnull=True).order_by("name")]
+
+
+def may_edit_templates(*, user, organisation: Organisation | None) -> bool:
+    """Whether ``user`` may change ``organisation``'s clause templates: they hold the permission and the
+    organisation is one whose agreements they see (``visible_organisation_ids``, the agreements' scoping rule).
+    The shipped sets (no organisation) are changed by a new release of s75, never here."""
+    if organisation is None or not user.has_perm(EDIT_CLAUSE_TEMPLATES):
+        return False
+    organisations = visible_organisation_ids(user=user)
+    return organisations is None or organisation.pk in organisations
+
+
+def template_version_get(*, slug: str = STANDARD_SET, organisation: Organisation | None = None,
+                         number: int | None = None) -> TemplateSetVersion:
+    """Version ``number`` (or the latest) of the set ``template_set_get`` finds for the organisation;
+    ``TemplateSetVersion.DoesNotExist`` when there is none."""
+    try:
+        template_set = template_set_get(slug=slug, organisation=organisation)
+    except TemplateSet.DoesNotExist as exc:
+        raise TemplateSetVersion.DoesNotExist(str(exc)) from exc
     versions = TemplateSetVersion.objects.select_related("template_set", "created_by").filter(
-        template_set__slug=slug
+        template_set=template_set
     )
     if number is not None:
         return versions.get(number=number)
@@ -40,6 +73,12 @@ def template_version_get(*, slug: str = STANDARD_SET, number: int | None = None)
     if latest is None:
         raise TemplateSetVersion.DoesNotExist(f"the clause template set {slug!r} has no versions")
     return latest
+
+
+def agreement_template_version(*, agreement: Agreement, number: int | None = None) -> TemplateSetVersion:
+    """The clause templates an agreement's draft uses: its host organisation's (``template_version_get``)."""
+    host = agreement.parties.filter(is_host=True).select_related("organisation").first()
+    return template_version_get(organisation=host.organisation if host else None, number=number)
 
 
 def version_clauses(*, version: TemplateSetVersion) -> QuerySet[ClauseTemplate]:
@@ -276,7 +315,16 @@ class AgreementDraft:
     drafted_on: date
 
 
+def _clause_rendered(number: int, template: ClauseTemplate, context: dict) -> RenderedClause:
+    try:
+        return RenderedClause(number, template.key, template.heading, clause_render(template.body, context))
+    except ClauseTooLong as error:
+        raise ClauseTooLong(f"Clause {number}, {template.heading}, cannot be drawn up: {error}. Change the clause "
+                            f"in the clause templates, then draft again.") from error
+
+
 def agreement_draft(*, agreement: Agreement, version: TemplateSetVersion, today: date) -> AgreementDraft:
+    """The draft; ``ClauseTooLong`` (saying which clause) when a clause's loops run past their bounds."""
     templates = list(version_clauses(version=version))
     numbers = {template.key: number for number, template in enumerate(templates, start=1)}
     financial_schedules = agreement_financial_schedules(agreement=agreement)
@@ -287,11 +335,7 @@ def agreement_draft(*, agreement: Agreement, version: TemplateSetVersion, today:
         agreement=agreement,
         version=version,
         parties=context["parties"],
-        clauses=[
-            RenderedClause(numbers[template.key], template.key, template.heading,
-                           clause_render(template.body, context))
-            for template in templates
-        ],
+        clauses=[_clause_rendered(numbers[template.key], template, context) for template in templates],
         schedules=[ScheduleDraft(schedule, schedule_contributions(schedule=schedule)) for schedule in schedules],
         financial_schedules=financial_schedules,
         drafted_on=today,

@@ -1,4 +1,6 @@
 """Writes to the clause templates. A change never alters a version: it writes the next one, with an audit record.
+The shipped sets are never changed: an organisation's first change copies the shipped set as its own, and only
+those who may change that organisation's templates (``may_edit_templates``) change it.
 
 Every path (the template pages, the loader command, the demo) goes through these services.
 """
@@ -7,14 +9,16 @@ from dataclasses import dataclass
 from importlib import resources
 
 import yaml
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from s75.audit.services import audit_record
 from s75.core.errors import ServiceError
+from s75.organisations.models import Organisation
 
 from .clauses import clause_body_problem
 from .models import CLAUSE_KEY, ClauseTemplate, TemplateSet, TemplateSetVersion
-from .selectors import STANDARD_SET
+from .selectors import STANDARD_SET, may_edit_templates
 
 
 class TemplateError(ServiceError):
@@ -71,7 +75,7 @@ def template_set_install(*, actor, slug: str = STANDARD_SET) -> TemplateSetVersi
     Returns the new version, or ``None`` when the set already exists (its versions are left as they are).
     """
     with transaction.atomic():
-        if TemplateSet.objects.filter(slug=slug).exists():
+        if TemplateSet.objects.filter(slug=slug, organisation__isnull=True).exists():
             return None
         shipped = yaml.safe_load(resources.files("s75.documents").joinpath(f"data/{slug}.yaml").read_text("utf-8"))
         clauses = [ClauseText(**clause) for clause in shipped["clauses"]]
@@ -86,16 +90,40 @@ def template_set_install(*, actor, slug: str = STANDARD_SET) -> TemplateSetVersi
     return version
 
 
+def _copy_get_or_make(*, actor, organisation: Organisation, slug: str) -> TemplateSet:
+    """The organisation's copy of the shipped set ``slug``, locked; made now if it has none: its first version is
+    the shipped set's latest, with the same number, so an edit started from the shipped set applies to the copy."""
+    shipped = TemplateSet.objects.select_for_update().filter(slug=slug, organisation__isnull=True).first()
+    if shipped is None:
+        raise TemplateError([f"The clause templates {slug!r} are not installed: run `s75 load-clause-templates`"])
+    copy = TemplateSet.objects.select_for_update().filter(slug=slug, organisation=organisation).first()
+    if copy is not None:
+        return copy
+    latest = shipped.versions.order_by("-number").first()
+    clauses = [ClauseText(clause.key, clause.heading, clause.body) for clause in latest.clauses.order_by("position")]
+    copy = TemplateSet.objects.create(organisation=organisation, slug=slug, name=shipped.name,
+                                      description=shipped.description)
+    version = _version_create(actor=actor, template_set=copy, number=latest.number, clauses=clauses,
+                              note=f"{organisation}'s copy of version {latest.number} as shipped with s75.")
+    audit_record(actor=actor, action="template_set_copy", obj=version, after=_version_snapshot(version, clauses))
+    return copy
+
+
 def clause_template_edit(
-    *, actor, template_set: TemplateSet, key: str, heading: str, body: str, note: str, based_on: int
+    *, actor, organisation: Organisation, key: str, heading: str, body: str, note: str, based_on: int,
+    slug: str = STANDARD_SET,
 ) -> TemplateSetVersion:
-    """Write the set's next version: every clause of the latest version, with clause ``key`` changed.
+    """Write the next version of the organisation's set: every clause of its latest version, with clause ``key``
+    changed; the organisation's first change copies the shipped set first (in the same step).
 
     ``based_on`` is the version number the editor started from; when someone has saved a newer version since,
     the change is refused rather than silently undoing theirs.
     """
+    if getattr(actor, "is_authenticated", False) and not may_edit_templates(user=actor, organisation=organisation):
+        raise PermissionDenied(f"Changing {organisation}'s clause templates needs the permission to edit them, "
+                               "as one of its people")
     with transaction.atomic():
-        locked = TemplateSet.objects.select_for_update().get(pk=template_set.pk)
+        locked = _copy_get_or_make(actor=actor, organisation=organisation, slug=slug)
         latest = locked.versions.order_by("-number").first()
         current = [ClauseText(clause.key, clause.heading, clause.body)
                    for clause in latest.clauses.order_by("position")]

@@ -1,0 +1,24 @@
+"""PostgreSQL: ``TRUNCATE`` fires no row or UPDATE/DELETE triggers, so the tables that 0002 keeps refuse it with a
+trigger of its own."""
+
+from django.db import migrations
+
+TABLES = ["commissioning_packageversion", "commissioning_recharge", "commissioning_rechargeline"]
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for table in TABLES:
+            schema_editor.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                                  f"FOR EACH STATEMENT EXECUTE FUNCTION s75_commissioning_refuse_change();")
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for table in TABLES:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("commissioning", "0002_database_guards")]
+    operations = [migrations.RunPython(forwards, backwards)]
