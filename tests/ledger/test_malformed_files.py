@@ -1,0 +1,44 @@
+"""Malformed general-ledger files (``tests/malformed.py``; 200 here, 1,000 by ``bench/malformed_files.py``): each is
+rejected with its problems or posts whole, none raises, a rejected file posts nothing, and the ledger still adds up."""
+
+import os
+import resource
+import time
+
+import pytest
+
+from s75.ledger.importing import HELD, POSTED, REJECTED
+from s75.ledger.models import JournalEntry, JournalLine
+from tests.malformed import malformed_ledger_files
+
+from .importfiles import assert_ledger_consistent, import_fund, run
+
+COUNT = int(os.environ.get("S75_MALFORMED_FILES", "200"))
+
+pytestmark = pytest.mark.django_db
+
+
+def test_malformed_ledger_files_are_rejected_cleanly(tmp_path):
+    fund = import_fund()
+    mapping = fund.column_mappings.get(name="finance")
+    outcomes = {REJECTED: 0, HELD: 0, POSTED: 0}
+    slowest = 0.0
+    memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for path in malformed_ledger_files(COUNT, tmp_path):
+        lines = JournalLine.objects.count()
+        started = time.perf_counter()
+        outcome = run(fund, mapping, path)
+        slowest = max(slowest, time.perf_counter() - started)
+        outcomes[outcome.status] += 1
+        if outcome.status == POSTED:
+            assert JournalLine.objects.count() > lines, path.name
+        else:
+            assert outcome.problems and all(str(problem) for problem in outcome.problems), path.name
+            assert JournalLine.objects.count() == lines, f"{path.name} posted something"
+        path.unlink()
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - memory
+    print(f"\nledger files: {COUNT} made, {outcomes[REJECTED]} rejected, {outcomes[HELD]} held, {outcomes[POSTED]} "
+          f"posted (valid), 0 other errors, 0 partial posts; slowest {slowest:.2f} s; peak memory grew "
+          f"{grown / 1024:.0f} MB; {JournalEntry.objects.filter(fund=fund).count()} entries")
+    assert sum(outcomes.values()) == COUNT and outcomes[REJECTED] > COUNT // 2
+    assert_ledger_consistent(fund)
