@@ -1,0 +1,154 @@
+"""The role matrix: every URL pattern of the site (walked from the resolver, so a new page without an entry fails) ×
+every demo role × (its own organisation's object, another organisation's object, no object) → the status expected,
+for GET and POST, and a fingerprint of the database showing that no refused POST changed anything.
+
+The objects are the demo's: each of Luton's, Bexley's and Leicestershire's own staff walk the site by its links
+(``tests/walk.py``) and every address they reach is an object of theirs. Then:
+
+- a visitor who has not signed in is sent to sign in (GET and POST), except on the public pages;
+- staff of the other partnerships, who are parties to none of the owner's agreements, get 403 or 404 for every
+  address naming an object (GET, and POST: 403, 404 or 405) and change nothing;
+- every address with its object ids replaced by ids that do not exist answers 404 (or 403 where the role may not
+  open such pages at all) for the owner;
+- the owner's colleagues of every role get a page, a redirect or a 403, never a 404 or a 500.
+
+The patterns no walker reaches are those the link walk lists, with its reasons (``tests/browser/test_link_walk.py``).
+"""
+
+import hashlib
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.signals import request_finished
+from django.db import close_old_connections
+from django.test import Client
+from django.urls import resolve, reverse
+
+from s75.demo.services import DEMO_PASSWORD, DEMO_USERS
+from tests.browser.test_link_walk import NOT_LINKED
+from tests.walk import Walk, every_pattern
+
+pytestmark = pytest.mark.django_db
+
+# Each owner, the colleagues of its organisation (and the partners' staff who are parties to its agreements), and the
+# staff of other partnerships, parties to none of its agreements.
+OWNERS = {
+    "luton.manager": (("luton.finance", "luton.auditor", "blmk.finance", "admin"),
+                      ("bexley.commissioner", "leics.manager", "leics.board", "nhse.bcf")),
+    "bexley.commissioner": ((), ("luton.manager", "leics.manager", "luton.auditor")),
+    "leics.manager": (("leics.board",), ("luton.manager", "bexley.commissioner", "blmk.finance")),
+}
+# Patterns with an object that every signed-in user may open: shared registers, not one partnership's.
+SHARED = {
+    "organisations:detail": "the register of organisations is public knowledge (ODS and ONS codes)",
+}
+# Patterns the owners' walks do not reach besides those the link walk lists (it walks as every demo user).
+NOT_WALKED = {
+    "admin:index": "Django's admin, for the site administrator only (the link walk opens it as admin)",
+    "bcf:national": "NHS England's national view, naming no object (the link walk opens it as nhse.bcf)",
+    "bcf:national_xlsx": "NHS England's national view, naming no object (the link walk opens it as nhse.bcf)",
+    "consultations:outcome": "offered while a consultation is closed and its outcome unpublished; no demo one is",
+    "monitoring:consent": "a partner finance lead's consent, offered to blmk.finance (the link walk opens it)",
+    "login": "the sign-in page, public",
+    "two_factor_verify": "the second step of signing in, public until then",
+    "two_factor_remove": "offered once a user has set up a second factor; no demo user has",
+}
+PUBLIC = ("consult:", "login", "two_factor_verify")
+NO_SUCH = 987_654_321
+
+
+def _client(username: str | None) -> Client:
+    client = Client()
+    if username:
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+    return client
+
+
+def _fetch(client: Client, method: str, address: str) -> int:
+    response = client.get(address) if method == "GET" else client.post(address, {})
+    try:
+        return response.status_code if response.status_code not in (301, 302) else (
+            302 if urlsplit(response["Location"]).path == reverse("login") else 303)
+    finally:
+        request_finished.disconnect(close_old_connections)
+        response.close()
+        request_finished.connect(close_old_connections)
+
+
+def fingerprint() -> dict[str, str]:
+    """A digest of every row of each of s75's own tables (but when each user last signed in, which the matrix's own
+    sign-ins move)."""
+    digests = {}
+    for model in apps.get_models():
+        if model.__module__.startswith("s75."):
+            digest = hashlib.sha256()
+            fields = [field.attname for field in model._meta.concrete_fields if field.attname != "last_login"]
+            for row in model.objects.order_by("pk").values_list(*fields):
+                digest.update(repr(row).encode())
+            digests[model._meta.label] = digest.hexdigest()
+    return digests
+
+
+def _without_object(address: str) -> str | None:
+    match = resolve(urlsplit(address).path)
+    numbers = {name: NO_SUCH for name, value in match.kwargs.items() if isinstance(value, int)}
+    return reverse(match.view_name, kwargs={**match.kwargs, **numbers}) if numbers else None
+
+
+def test_every_demo_role_has_its_place_in_the_matrix():
+    placed = set(OWNERS) | {user for inside, outside in OWNERS.values() for user in (*inside, *outside)}
+    assert placed == {user.username for user in DEMO_USERS}
+
+
+def test_every_pattern_every_role_own_other_and_no_object():
+    call_command("load_demo", verbosity=0)
+    addresses: dict[str, dict[str, str]] = {}  # owner → pattern → the first address reached
+    reached = set()
+    for owner in OWNERS:
+        walk = Walk(_client(owner))
+        walk.run()
+        reached |= walk.reached
+        first = {}
+        for pattern, address in walk.pages.items():
+            first.setdefault(pattern, address)
+        addresses[owner] = first
+    patterns = every_pattern()
+    assert patterns - reached - set(NOT_LINKED) - set(NOT_WALKED) == set(), "patterns without an entry"
+    assert set(NOT_WALKED) & reached == set(), "listed as not walked, but walked"
+
+    problems, counts = [], defaultdict(int)
+    before = fingerprint()
+    anonymous = _client(None)
+    for owner, (colleagues, outsiders) in OWNERS.items():
+        for pattern, address in addresses[owner].items():
+            names_object = bool(resolve(urlsplit(address).path).kwargs)
+            for method in ("GET", "POST"):
+                status = _fetch(anonymous, method, address)
+                counts["anonymous"] += 1
+                if not pattern.startswith(PUBLIC) and status not in ((302, 403) if method == "POST" else (302,)):
+                    problems.append(f"anonymous {method} {address} ({pattern}) answered {status}")
+                if not names_object or pattern in SHARED:
+                    continue
+                for outsider in outsiders:
+                    status = _fetch(_client(outsider), method, address)
+                    counts["another organisation's object"] += 1
+                    if status not in ((403, 404, 405) if method == "POST" else (403, 404)):
+                        problems.append(f"{outsider} {method} {owner}'s {address} ({pattern}) answered {status}")
+            if names_object and (missing := _without_object(address)):
+                status = _fetch(_client(owner), "GET", missing)
+                counts["no object"] += 1
+                if status not in (403, 404):
+                    problems.append(f"{owner} GET {missing} ({pattern}, no such object) answered {status}")
+            for colleague in colleagues:
+                status = _fetch(_client(colleague), "GET", address)
+                counts["own organisation's object"] += 1
+                if status not in (200, 303, 403):
+                    problems.append(f"{colleague} GET {owner}'s {address} ({pattern}) answered {status}")
+    after = fingerprint()
+    assert [table for table in before if after[table] != before[table]] == [], "a refused request changed these"
+    print(f"\nrole matrix: {len(patterns)} patterns, {len(reached)} reached by the owners' walks; requests: "
+          + ", ".join(f"{count} {case}" for case, count in counts.items()))
+    assert problems == [], "\n".join(problems[:80])
