@@ -1,6 +1,6 @@
 """The API's routes, under ``/api/v1/``, and its description (``schema/``) and documentation (``docs/``)."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import endpoints, import_endpoints, monitoring_endpoints
@@ -28,4 +28,7 @@ urlpatterns = [
          name="import_problems"),
     path("funds/<int:pk>/monitoring/<str:year>/<int:month>/", monitoring_endpoints.MonitoringReport.as_view(),
          name="monitoring"),
+    # Anything else under /api/v1/ (an id that is not a number, a path that is not one of these) is the API's 404,
+    # in JSON, not the site's page.
+    re_path(r"", endpoints.NoSuchEndpoint.as_view()),
 ]

@@ -28,6 +28,7 @@ from s75.core.money import MAX_PENCE
 from s75.ledger.models import Fund
 from s75.ledger.selectors import fund_get, fund_period, fund_years, funds_visible_to, ledger_lines, trial_balance
 
+from .endpoint import Endpoint
 from .errors import Refused
 from .pagination import ListEndpoint
 from .serializers import (
@@ -40,6 +41,12 @@ from .serializers import (
     OrganisationSerializer,
 )
 from .tokens import token_acting
+
+
+@extend_schema(exclude=True)
+class NoSuchEndpoint(APIView):
+    def initial(self, request, *args, **kwargs):
+        raise NotFound("No such endpoint: the API's description is at /api/v1/schema/")
 
 
 def agreement_or_404(request, pk: int) -> Agreement:
@@ -56,13 +63,6 @@ def fund_or_404(request, pk: int) -> Fund:
         raise NotFound("No fund found") from exc
 
 
-def query(serializer_class: type[serializers.Serializer], request) -> dict:
-    """The query string read by ``serializer_class``; a 400 naming each parameter that is wrong."""
-    reading = serializer_class(data=request.query_params)
-    reading.is_valid(raise_exception=True)
-    return reading.validated_data
-
-
 class OrganisationList(ListEndpoint):
     @extend_schema(summary="The organisations party to the agreements you see", tags=["organisations"],
                    responses=OrganisationSerializer(many=True))
@@ -77,23 +77,27 @@ class AgreementQuery(serializers.Serializer):
 
 
 class AgreementList(ListEndpoint):
+    query_class = AgreementQuery
+
     @extend_schema(summary="The agreements you see", tags=["agreements"], parameters=[AgreementQuery],
                    responses=AgreementSerializer(many=True))
     def get(self, request):
-        wanted = query(AgreementQuery, request)
+        wanted = self.query()
         agreements = agreement_list(user=request.user, status=wanted.get("status"), search=wanted.get("search", ""))
         return self.page(agreements, AgreementSerializer)
 
 
-class AgreementDetail(APIView):
+class AgreementDetail(Endpoint):
     @extend_schema(summary="One agreement", tags=["agreements"], responses=AgreementDetailSerializer)
     def get(self, request, pk: int):
         return Response(AgreementDetailSerializer(agreement_or_404(request, pk)).data)
 
 
-class AgreementFileOut(APIView):
+class AgreementFileOut(Endpoint):
     @extend_schema(summary="The agreement as an agreement file (YAML)", tags=["agreements"],
-                   responses={(200, "application/yaml"): OpenApiResponse(OpenApiTypes.STR)})
+                   responses={(200, "application/yaml"): OpenApiResponse(
+                       OpenApiTypes.OBJECT, description="An agreement file (docs/agreement-file.md), as "
+                                                        "`s75 export-agreement` writes it.")})
     def get(self, request, pk: int):
         agreement = agreement_or_404(request, pk)
         text = _document_text(agreement_document(agreement=agreement), file_format="yaml")
@@ -102,7 +106,7 @@ class AgreementFileOut(APIView):
         return response
 
 
-class AgreementFileIn(APIView):
+class AgreementFileIn(Endpoint):
     parser_classes = [MultiPartParser]
 
     @extend_schema(summary="Create an agreement from an agreement file", tags=["agreements"],
@@ -144,7 +148,7 @@ class FundList(ListEndpoint):
         return self.page(funds_visible_to(user=request.user), FundSerializer)
 
 
-class FundDetail(APIView):
+class FundDetail(Endpoint):
     @extend_schema(summary="One fund", tags=["funds"], responses=FundSerializer)
     def get(self, request, pk: int):
         return Response(FundSerializer(fund_or_404(request, pk)).data)
@@ -166,12 +170,14 @@ class BalancesQuery(serializers.Serializer):
         return _year(value)
 
 
-class FundBalances(APIView):
+class FundBalances(Endpoint):
+    query_class = BalancesQuery
+
     @extend_schema(summary="Each account's balance for a year to date (the trial balance)", tags=["funds"],
                    parameters=[BalancesQuery], responses=BalancesSerializer)
     def get(self, request, pk: int):
         fund = fund_or_404(request, pk)
-        wanted = query(BalancesQuery, request)
+        wanted = self.query()
         years = fund_years(fund)
         year = wanted.get("year") or (years[-1] if years else FinancialYear.containing(fund.agreement.start_date))
         if year not in years:
@@ -206,12 +212,14 @@ class LinesQuery(serializers.Serializer):
 
 
 class LedgerLines(ListEndpoint):
+    query_class = LinesQuery
+
     @extend_schema(summary="The fund's ledger lines, filtered, in pages", tags=["funds"],
                    description="Lines in the order they were posted; follow `next` for the next page.",
                    parameters=[LinesQuery], responses=LedgerLineSerializer(many=True))
     def get(self, request, pk: int):
         fund = fund_or_404(request, pk)
-        wanted = query(LinesQuery, request)
+        wanted = self.query()
         period = None
         if "period" in wanted:
             try:

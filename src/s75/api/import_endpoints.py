@@ -12,7 +12,6 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from s75.audit.services import audit_record
 from s75.jobs.selectors import task_state
@@ -22,6 +21,7 @@ from s75.ledger.models import Fund, ImportRun
 from s75.ledger.permissions import POST_LEDGER
 from s75.ledger.tasks import UPLOAD_SUFFIXES, ledger_import_start, ledger_import_task
 
+from .endpoint import Endpoint
 from .endpoints import fund_or_404, query_body
 from .pagination import ListEndpoint
 from .serializers import (
@@ -64,7 +64,7 @@ class MappingList(ListEndpoint):
         return self.page(fund_or_404(request, pk).column_mappings.all(), ColumnMappingSerializer)
 
 
-class ImportUpload(APIView):
+class ImportUpload(Endpoint):
     parser_classes = [MultiPartParser]
 
     @extend_schema(summary="Upload a general-ledger file: it is checked and posted by a background task",
@@ -98,7 +98,7 @@ class ImportUpload(APIView):
         return Response(ImportRunSerializer(_run_data(run)).data, status=status.HTTP_202_ACCEPTED)
 
 
-class ImportRunDetail(APIView):
+class ImportRunDetail(Endpoint):
     @extend_schema(summary="An import run: its progress, and once finished how it ended", tags=["imports"],
                    responses=ImportRunSerializer)
     def get(self, request, pk: int, run_pk: int):
@@ -106,7 +106,7 @@ class ImportRunDetail(APIView):
         return Response(ImportRunSerializer(_run_data(run)).data)
 
 
-class ImportRunProblems(APIView):
+class ImportRunProblems(Endpoint):
     @extend_schema(summary="Every problem an import run found, each with its row, column and value", tags=["imports"],
                    responses=ImportProblemSerializer(many=True))
     def get(self, request, pk: int, run_pk: int):

@@ -5,11 +5,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from s75.core.fiscal import FinancialYear
 from s75.monitoring.selectors import monitoring_report, monitoring_years
 
+from .endpoint import Endpoint
 from .endpoints import fund_or_404
 from .serializers import MoneyField
 
@@ -56,7 +56,7 @@ class MonitoringReportSerializer(serializers.Serializer):
     partners = PartnerLineSerializer(many=True)
 
 
-class MonitoringReport(APIView):
+class MonitoringReport(Endpoint):
     @extend_schema(summary="The monitoring report of a month", tags=["monitoring"],
                    description="`year` is a financial year the fund's monitoring covers (e.g. 2024-25); `month` is "
                                "1 (April) to 12 (March).",

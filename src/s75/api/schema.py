@@ -13,12 +13,14 @@ REFUSALS = {
     "404": "Nothing of that id that you may see.",
     "429": "Too many requests with this token: wait as Retry-After says.",
 }
+BODY_REFUSALS = {"415": "The body is not of a media type the operation reads (see its request body)."}
 
 
 class S75AutoSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for code, description in REFUSALS.items():
+        refusals = {**REFUSALS, **(BODY_REFUSALS if self.method in {"POST", "PUT", "PATCH"} else {})}
+        for code, description in refusals.items():
             if code not in responses:
                 responses[code] = {**self._get_response_for_code(ErrorSerializer, code, direction=direction),
                                    "description": description}
