@@ -1,8 +1,11 @@
 """What every endpoint shares: the query string read by the endpoint's ``query_class``, and any parameter the
-endpoint does not read refused with a 400 (a mistyped filter would otherwise quietly list everything)."""
+endpoint does not read refused with a 400 (a mistyped filter would otherwise quietly list everything), as is one
+holding what is not text."""
 
 from rest_framework import serializers
 from rest_framework.views import APIView
+
+from s75.core.files import NOT_TEXT
 
 
 class Endpoint(APIView):
@@ -16,6 +19,11 @@ class Endpoint(APIView):
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             raise serializers.ValidationError({name: "The operation has no such parameter" for name in unknown})
+        # What no database stores (PostgreSQL refuses a NUL) is refused before any query reads it.
+        not_text = {name: "Remove the characters that are not text (a NUL, a control character)"
+                    for name, values in request.query_params.lists() if any(NOT_TEXT.search(v) for v in values)}
+        if not_text:
+            raise serializers.ValidationError(not_text)
 
     def query(self) -> dict:
         """The query string read by ``query_class``; a 400 naming each parameter that is wrong."""

@@ -14,6 +14,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from s75.audit.services import audit_record
+from s75.core.files import NOT_TEXT
 from s75.jobs.selectors import task_state
 from s75.ledger.import_forms import MAX_UPLOAD_BYTES
 from s75.ledger.importing import ledger_imports
@@ -78,6 +79,8 @@ class ImportUpload(Endpoint):
             raise PermissionDenied("You may not import into the fund's ledger")
         wanted = query_body(ImportUploadSerializer, request)
         upload = wanted["file"]
+        if NOT_TEXT.search(upload.name):
+            raise serializers.ValidationError({"file": "The file's name holds characters that are not text: rename it"})
         if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
             raise serializers.ValidationError({"file": "The file must be a CSV or an Excel workbook (.csv or .xlsx)"})
         if upload.size == 0:

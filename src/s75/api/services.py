@@ -42,7 +42,8 @@ def api_token_create(*, actor, name: str, scope: str, days: int) -> MadeToken:
         problems.append(Problem("choose read only or read and write", "scope"))
     if days not in LIFETIMES_DAYS:
         problems.append(Problem(f"choose how long it lasts: {', '.join(map(str, LIFETIMES_DAYS))} days", "days"))
-    if name and ApiToken.objects.filter(user=actor, name=name).exists():
+    name_problems = [problem for problem in problems if problem.field == "name"]
+    if not name_problems and ApiToken.objects.filter(user=actor, name=name).exists():
         problems.append(Problem("you have a token of that name already: give this one another", "name"))
     if problems:
         raise ApiTokenError(problems)
