@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import endpoints, import_endpoints, monitoring_endpoints
+from . import endpoints, fund_endpoints, import_endpoints, monitoring_endpoints, programme_endpoints
 
 app_name = "api"
 
@@ -28,6 +28,15 @@ urlpatterns = [
          name="import_problems"),
     path("funds/<int:pk>/monitoring/<str:year>/<int:month>/", monitoring_endpoints.MonitoringReport.as_view(),
          name="monitoring"),
+    path("funds/<int:pk>/consents/", fund_endpoints.ConsentList.as_view(), name="consents"),
+    path("funds/<int:pk>/settlement-runs/", fund_endpoints.SettlementRunList.as_view(), name="settlement_runs"),
+    path("funds/<int:pk>/reports/", fund_endpoints.ReportVersionList.as_view(), name="reports"),
+    path("funds/<int:pk>/reports/<int:version_pk>/<str:fmt>/", fund_endpoints.ReportVersionFile.as_view(),
+         name="report_file"),
+    path("bcf/plans/", programme_endpoints.PlanList.as_view(), name="bcf_plans"),
+    path("bcf/plans/<int:pk>/", programme_endpoints.PlanDetail.as_view(), name="bcf_plan"),
+    path("consultations/", programme_endpoints.ConsultationList.as_view(), name="consultations"),
+    path("consultations/<int:pk>/", programme_endpoints.ConsultationDetail.as_view(), name="consultation"),
     # Anything else under /api/v1/ (an id that is not a number, a path that is not one of these) is the API's 404,
     # in JSON, not the site's page.
     re_path(r"", endpoints.NoSuchEndpoint.as_view()),
