@@ -93,6 +93,8 @@ def test_a_bad_agreement_file_loads_nothing_and_says_where_each_problem_is(luton
     assert any(problem["field"] == "agreement.end_date" for problem in response.json()["problems"])
     assert (Agreement.objects.count(), AuditEvent.objects.count()) == before
     assert _upload(client, b"a: [", "x.yaml").status_code == 400
+    too_big = _upload(client, b"#" * (5 * 1024 * 1024 + 1))
+    assert too_big.status_code == 400 and too_big.json()["problems"][0]["field"] == "file"
 
 
 def test_a_user_who_is_not_a_party_may_not_load_the_file(writer):

@@ -49,6 +49,10 @@ class NoSuchEndpoint(APIView):
         raise NotFound("No such endpoint: the API's description is at /api/v1/schema/")
 
 
+# The largest agreement file in use is a few hundred kilobytes; anything far beyond is not one.
+AGREEMENT_FILE_MAX_BYTES = 5 * 1024 * 1024
+
+
 def agreement_or_404(request, pk: int) -> Agreement:
     try:
         return agreement_get(user=request.user, pk=pk)
@@ -117,6 +121,8 @@ class AgreementFileIn(Endpoint):
                    responses={201: AgreementDetailSerializer})
     def post(self, request):
         upload = query_body(AgreementFileSerializer, request)["file"]
+        if upload.size > AGREEMENT_FILE_MAX_BYTES:
+            raise serializers.ValidationError({"file": "An agreement file is at most 5 MB: is this the right file?"})
         suffix = ".json" if upload.name.lower().endswith(".json") else ".yaml"
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"agreement{suffix}"
