@@ -1,4 +1,5 @@
-"""Site map: the home page, sign-in, the agreement register, governance, the public consultation hub and the admin."""
+"""Site map: the home page, sign-in, the agreement register, governance, the public consultation hub, the admin and the
+REST API."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -22,6 +23,8 @@ urlpatterns = [
     path("account/password/", ChangePasswordView.as_view(), name="password_change"),
     path("account/two-factor/", two_factor_setup_view, name="two_factor_setup"),
     path("account/two-factor/remove/", two_factor_remove_view, name="two_factor_remove"),
+    path("account/api-tokens/", include("s75.api.urls")),
+    path("api/v1/", include("s75.api.api_urls")),
     path("agreements/", include("s75.agreements.urls")),
     path("agreements/<int:pk>/finance/", include("s75.budgets.urls")),
     path("agreements/<int:pk>/risk-share/", include("s75.riskshare.urls")),

@@ -1,5 +1,6 @@
 """Writes to the audit trail. Every other service calls :func:`audit_record` inside its own transaction."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models, transaction
@@ -20,7 +21,7 @@ def audit_record(
     """Record one change; must run inside the caller's transaction so the change and its record stand together."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the transaction that makes the change")
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=obj._meta.label,
@@ -31,6 +32,19 @@ def audit_record(
         after=after,
         reason=reason,
     )
+    for follower in _followers:
+        follower(event)
+    return event
+
+
+# What an app above this one adds to each event, in the same transaction: the API links an event done through a
+# personal token to that token (``s75.api.tokens``). Registered once, when Django loads the app.
+_followers: list[Callable[[AuditEvent], None]] = []
+
+
+def audit_follower_register(follower: Callable[[AuditEvent], None]) -> None:
+    if follower not in _followers:
+        _followers.append(follower)
 
 
 def snapshot(obj: models.Model, *fields: str) -> dict:

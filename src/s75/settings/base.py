@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "s75.core",
     "s75.accounts",
     "s75.audit",
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "s75.bcf",
     "s75.home",
     "s75.demo",
+    "s75.api",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +218,36 @@ S75_CONSULTATION_RATE_PER_CONSULTATION = (int(os.environ.get("S75_CONSULTATION_R
 # count the address the nearest of them saw. None in the embedded default (the site is its own server); production
 # runs behind one (prod.py).
 S75_PROXY_HOPS = int(os.environ.get("S75_PROXY_HOPS", "0"))
+
+# The REST API (docs/adr/0009-rest-api.md): personal tokens only, each limited to S75_API_RATE requests, answers in
+# JSON, refusals in one shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["s75.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["s75.api.permissions.TokenAllows"],
+    "DEFAULT_THROTTLE_CLASSES": ["s75.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_SCHEMA_CLASS": "s75.api.schema.S75AutoSchema",
+    "EXCEPTION_HANDLER": "s75.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+S75_API_RATE = os.environ.get("S75_API_RATE", "600/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "s75 API",
+    "DESCRIPTION": "Section 75 agreements, their pooled funds, ledgers, imports and monitoring. Send a personal token "
+                   "(made on your account page) as `Authorization: Bearer s75_…`.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package's static files: the documentation needs no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # Server errors go to the console (gunicorn's error log, or the terminal of `make run`), since there are no ADMINS to
 # mail them to and Django prints them only when DEBUG is on.
