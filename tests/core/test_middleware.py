@@ -41,3 +41,4 @@ def test_public_pages_carry_the_policies_but_may_be_stored(client):
     for url in [reverse("login"), reverse("consult:hub")]:
         assert_hardened(client.get(url))
     assert "no-store" not in client.get(reverse("consult:hub")).get("Cache-Control", "")
+

@@ -13,6 +13,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.S75_PERMISSIONS_POLICY)
-        if request.user.is_authenticated:
+        # The API's views leave no user on a request without a token (REST_FRAMEWORK's UNAUTHENTICATED_USER).
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
