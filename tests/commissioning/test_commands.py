@@ -1,6 +1,7 @@
 """`s75 packages`, `s75 import-packages` and `s75 recharge`."""
 
 import json
+import subprocess
 from io import StringIO
 
 import pytest
@@ -62,6 +63,13 @@ def test_recharge_writes_the_statement_as_json_and_excel_and_posts_it(tmp_path, 
     run("recharge", "--agreement", str(agreement.pk), "--month", "2024-25/M01", "--partner", str(nhs.pk),
         "--format", "xlsx", "--out", str(out))
     assert load_workbook(out).active["A2"].value == "PKG-0001"
+    pdf = tmp_path / "statement.pdf"
+    assert "Wrote" in run("recharge", "--agreement", str(agreement.pk), "--month", "2024-25/M01", "--partner",
+                          str(nhs.pk), "--format", "pdf", "--out", str(pdf))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Total recharged to {nhs.name_in_agreement}" in text and "857.15" in text
+    with pytest.raises(CommandError, match="A PDF statement needs --out FILE.pdf"):
+        run("recharge", "--agreement", str(agreement.pk), "--month", "2024-25/M01", "--format", "pdf")
     assert "Posted" in run("recharge", "--agreement", str(agreement.pk), "--month", "2024-25/M01", "--post")
     assert Recharge.objects.get().total_pence == 85715
     with pytest.raises(CommandError, match="already posted"):

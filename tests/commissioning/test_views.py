@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.text import slugify
 from openpyxl import load_workbook
 
 from s75.commissioning.models import Recharge
@@ -49,13 +50,22 @@ def urls(agreement, package, nhs):
         "package": reverse("commissioning:package", args=[agreement.pk, package.pk]),
         "statement": reverse("commissioning:statement", args=[agreement.pk, nhs.pk, APRIL]),
         "statement_xlsx": reverse("commissioning:statement_xlsx", args=[agreement.pk, nhs.pk, APRIL]),
+        "statement_pdf": reverse("commissioning:statement_pdf", args=[agreement.pk, nhs.pk, APRIL]),
     }
 
 
-@pytest.mark.parametrize("page", ["packages", "packages_xlsx", "package", "statement", "statement_xlsx"])
+@pytest.mark.parametrize("page", ["packages", "packages_xlsx", "package", "statement", "statement_xlsx",
+                                  "statement_pdf"])
 def test_each_page_is_shown_to_a_partners_user_and_is_a_404_to_an_outsider(urls, board, outsider, page):
     assert board.get(urls[page]).status_code == 200
     assert outsider.get(urls[page]).status_code == 404
+
+
+def test_the_statement_links_to_its_pdf_which_is_a_pdf_named_for_the_partner_and_month(urls, board, nhs):
+    assert urls["statement_pdf"] in board.get(urls["statement"]).content.decode()
+    response = board.get(urls["statement_pdf"])
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"].endswith(f'-recharge-{slugify(nhs.name_in_agreement)}-2024-25-m01.pdf"')
 
 
 def test_the_agreement_page_links_to_the_packages(agreement, package, board):

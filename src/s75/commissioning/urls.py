@@ -29,6 +29,7 @@ urlpatterns = [
     path("packages/<int:package_id>/", views.package_view, name="package"),
     path("recharges/<int:party_id>/<recharge_month:month>/", views.statement_view, name="statement"),
     path("recharges/<int:party_id>/<recharge_month:month>.xlsx", views.statement_xlsx, name="statement_xlsx"),
+    path("recharges/<int:party_id>/<recharge_month:month>.pdf", views.statement_pdf_view, name="statement_pdf"),
     path("recharges/<int:party_id>/<recharge_month:month>/post/", views.recharge_post_view, name="recharge_post"),
     path("recharges/<int:party_id>/<recharge_month:month>/reverse/", views.recharge_reverse_view,
          name="recharge_reverse"),

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -41,6 +41,7 @@ from .selectors import (
     recharge_statement,
 )
 from .services import CommissioningError, package_change
+from .statement_pdf import statement_pdf
 
 
 def _filtered(request, agreement: Agreement):
@@ -232,9 +233,20 @@ def dispute_resolve_view(request, pk: int, party_id: int, month: FinancialMonth,
     return _act(request, pk, party_id, month, resolve, "The dispute is resolved")
 
 
+def _statement_filename(statement, extension: str) -> str:
+    return (f"{slugify(statement.agreement.reference)}-recharge-{slugify(statement.party.name_in_agreement)}"
+            f"-{statement.month.year.label}-m{statement.month.month:02d}.{extension}")
+
+
 @login_required
 def statement_xlsx(request, pk: int, party_id: int, month: FinancialMonth):
     statement = _statement(request, pk, party_id, month)
-    return xlsx_response(statement_workbook(statement=statement),
-                         f"{slugify(statement.agreement.reference)}-recharge-{slugify(statement.party.name_in_agreement)}"
-                         f"-{month.year.label}-m{month.month:02d}.xlsx")
+    return xlsx_response(statement_workbook(statement=statement), _statement_filename(statement, "xlsx"))
+
+
+@login_required
+def statement_pdf_view(request, pk: int, party_id: int, month: FinancialMonth):
+    statement = _statement(request, pk, party_id, month)
+    response = HttpResponse(statement_pdf(statement=statement), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_statement_filename(statement, "pdf")}"'
+    return response
