@@ -53,14 +53,14 @@ def may_statement(fund, package, contract, nhs, council):
 def test_the_pdf_prints_each_line_and_totals_that_add_up_as_printed(tmp_path, may_statement):
     text = pdf_text(tmp_path, may_statement)
     words = " ".join(text.split())
-    assert "Recharge statement: May (2024-25/M02)" in words
+    assert "Recharge statement: May 2024 (2024-25/M02)" in words
     line = " ".join(next(row for row in text.splitlines() if row.strip().startswith("PKG-0001")).split())
     assert line == "PKG-0001 HC-2024-001 1 May to 31 May 2024 4 weeks 3 days £20.00 per hour 10 100% 885.71"
     joint = next(row for row in text.splitlines() if row.strip().startswith("PKG-0004"))
     assert "33.33%" in joint
     charged, held = statement_groups(may_statement)
     assert [group.title for group in charged] == [
-        "Care in May", "Carried from earlier months: disputes resolved to be recharged"]
+        "Care in May 2024", "Carried from earlier months: disputes resolved to be recharged"]
     assert [group.title for group in held] == ["Carried from earlier months: disputes still open"]
     printed = {}
     for row in text.splitlines():
@@ -68,7 +68,7 @@ def test_the_pdf_prints_each_line_and_totals_that_add_up_as_printed(tmp_path, ma
         label = " ".join(row.split()[:6])
         if found and not row.strip().startswith("PKG-"):
             printed[label] = pence(found.group())
-    subtotals = [amount for label, amount in printed.items() if label.startswith(("Care in May:", "Carried from"))]
+    subtotals = [amount for label, amount in printed.items() if label.startswith(("Care in May 2024:", "Carried from"))]
     total = next(amount for label, amount in printed.items() if label.startswith("Total recharged"))
     assert sum(subtotals) == total == may_statement.total_pence
     lines = [pence(AMOUNT.search(row.strip()).group()) for row in text.splitlines()

@@ -53,7 +53,7 @@ def statement_groups(statement: Statement) -> tuple[list[LineGroup], list[LineGr
     def group(title: str, *statuses: str) -> LineGroup:
         return LineGroup(title, [line for line in statement.lines if line.status in statuses])
 
-    month = statement.month.month_name
+    month = f"{month_days(statement.month)[0]:%B %Y}"
     charged = [group(f"Care in {month}", LineStatus.CHARGED),
                group("Carried from earlier months: disputes resolved to be recharged", LineStatus.CARRIED_CHARGED)]
     held = [group(f"Disputed lines of {month}", LineStatus.DISPUTED),
