@@ -27,6 +27,7 @@ urlpatterns = [
     path("packages/", views.packages_view, name="packages"),
     path("packages.xlsx", views.packages_xlsx, name="packages_xlsx"),
     path("packages/<int:package_id>/", views.package_view, name="package"),
+    path("import/", views.import_view, name="import"),
     path("recharges/<int:party_id>/<recharge_month:month>/", views.statement_view, name="statement"),
     path("recharges/<int:party_id>/<recharge_month:month>.xlsx", views.statement_xlsx, name="statement_xlsx"),
     path("recharges/<int:party_id>/<recharge_month:month>.pdf", views.statement_pdf_view, name="statement_pdf"),

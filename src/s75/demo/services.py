@@ -53,6 +53,7 @@ DEMO_USERS = (
     DemoUser("luton.auditor", "Chris Auditor", "E06000032", "Auditor"),
     DemoUser("leics.manager", "Lee Manager", "E10000018", "Pooled fund manager"),
     DemoUser("nhse.bcf", "Robin Assurer", "X24", "NHS England"),
+    DemoUser("hants.manager", "Dee Lead", "E10000014", "Pooled fund manager"),
     DemoUser("admin", "Site Administrator", None, None, is_superuser=True),
 )
 
