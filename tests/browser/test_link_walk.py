@@ -40,7 +40,7 @@ ARTIFACTS = Path("test-artifacts") / "link-walk"
 
 MANAGER, ICB_FINANCE, HOST_FINANCE = "luton.manager", "blmk.finance", "luton.finance"
 COMMISSIONER, BOARD_MEMBER, AUDITOR, ADMIN = "bexley.commissioner", "leics.board", "luton.auditor", "admin"
-BCF_MANAGER, NHS_ENGLAND = "leics.manager", "nhse.bcf"
+BCF_MANAGER, NHS_ENGLAND, LEAD_COMMISSIONER = "leics.manager", "nhse.bcf", "hants.manager"
 LUTON_FINANCE_AND_AUDIT = (ICB_FINANCE, HOST_FINANCE, AUDITOR)
 LUTON_USERS = (MANAGER, *LUTON_FINANCE_AND_AUDIT)
 NO_FUND = (COMMISSIONER, BOARD_MEMBER)
@@ -85,9 +85,6 @@ NOT_LINKED = {
     "consultations:question_remove": "a POST, offered only before a consultation opens; both demo ones have opened",
     "consultations:answer_tag": "a POST: the analysis page's Save the themes button",
     "consultations:note_add": "a POST: the analysis page's Add the note button",
-    "commissioning:package": "the demo places no care packages (the Hampshire packages are a later slice of issue 16)",
-    "commissioning:packages_xlsx": "the demo places no care packages; the download is linked beside the table",
-    "commissioning:statement_xlsx": "the demo places no care packages; the download is linked beside the statement",
     "commissioning:recharge_post": "a POST: the statement's button that posts the recharge",
     "commissioning:recharge_reverse": "a POST: the statement's reversal form",
     "commissioning:dispute_mark": "a POST: the statement's form that marks a line disputed",
@@ -153,6 +150,14 @@ NOT_OPEN_TO: dict[str, dict[str, str]] = {
     **{pattern: _for((BOARD_MEMBER, BCF_MANAGER, NHS_ENGLAND),
                      "no agreement they see is a lead-commissioning arrangement (Leicestershire's are pooled funds)")
        for pattern in ("commissioning:packages", "commissioning:statement")},
+    **{pattern: _for(LUTON_USERS + (COMMISSIONER, BOARD_MEMBER, BCF_MANAGER, NHS_ENGLAND),
+                     "the demo's care packages are Hampshire's, which they do not see")
+       for pattern in ("commissioning:package", "commissioning:packages_xlsx", "commissioning:statement_xlsx",
+                       "commissioning:statement_pdf")},
+    "commissioning:import": {
+        **_for(LUTON_FINANCE_AND_AUDIT + (COMMISSIONER,), NEEDS_POST_LEDGER),
+        **_for((BOARD_MEMBER, BCF_MANAGER, NHS_ENGLAND),
+               "no agreement they see is a lead-commissioning arrangement (Leicestershire's are pooled funds)")},
     "agreements:audit": _for(NO_FUND, "needs audit.view_audit_trail"),
     "agreements:audit_xlsx": _for(NO_FUND, "needs audit.view_audit_trail"),
     "budgets:instalments_generate": _for(LUTON_FINANCE_AND_AUDIT + NO_FUND, NEEDS_POST_LEDGER),
@@ -228,6 +233,29 @@ for _pattern in (
         "riskshare:terms_edit", "settlement:list"):
     NOT_OPEN_TO[_pattern] = {**NOT_OPEN_TO.get(_pattern, {}),
                              NHS_ENGLAND: "NHS England is party to no agreement: it sees plans only"}
+
+# Hampshire's lead commissioner sees one agreement, out for consultation, whose ledger holds only the recharges.
+for _pattern, _reason in (
+        ("agreements:renew", "Hampshire's agreement is out for consultation, not in force: nothing to renew"),
+        *((_bcf, "Hampshire's agreement governs no Better Care Fund plan") for _bcf in (
+            "bcf:create", "bcf:detail", "bcf:list", "bcf:list_xlsx", "bcf:quarterly_workbook", "bcf:upload",
+            "bcf:workbook")),
+        ("bcf:national", NATIONAL), ("bcf:national_xlsx", NATIONAL),
+        ("budgets:instalments_xlsx", "no instalments are set for Hampshire in the demo"),
+        *((_consultation, "Hampshire's consultation is open, with no responses yet") for _consultation in (
+            "consultations:analysis", "consultations:erase", "consultations:outcome", "consultations:responses_csv",
+            "consultations:responses_xlsx", "consultations:theme_add")),
+        *((_governance, "the demo records no board for Hampshire") for _governance in (
+            "governance:board_detail", "governance:board_list_xlsx", "governance:board_meetings_xlsx",
+            "governance:decision_approval", "governance:decision_detail", "governance:decision_list_xlsx",
+            "governance:decision_record", "governance:forward_plan_xlsx", "governance:meeting_create",
+            "governance:meeting_decisions_xlsx", "governance:meeting_detail", "governance:meeting_list_xlsx",
+            "governance:member_add", "governance:paper_add")),
+        ("imports:import", "Hampshire's ledger holds only the recharges: no file was imported"),
+        ("imports:mapping_edit", "Hampshire's ledger holds only the recharges: no column mapping was saved"),
+        ("monitoring:consent", "needs monitoring.record_consent, a partner finance lead's"),
+        ("monitoring:recovery", "Hampshire's ledger shows no overspend, so no recovery plan")):
+    NOT_OPEN_TO[_pattern] = {**NOT_OPEN_TO.get(_pattern, {}), LEAD_COMMISSIONER: _reason}
 
 # The first page reached of each of these patterns is saved as a screenshot for each user.
 SCREENSHOTS = ("agreements:list", "agreements:detail", "ledger:fund", "monitoring:dashboard", "governance:board_detail")

@@ -1,6 +1,7 @@
 """`s75 packages`, `s75 import-packages` and `s75 recharge`."""
 
 import json
+import subprocess
 from io import StringIO
 
 import pytest
@@ -62,6 +63,13 @@ def test_recharge_writes_the_statement_as_json_and_excel_and_posts_it(tmp_path, 
     run("recharge", "--agreement", str(agreement.pk), "--month", "2024-25/M01", "--partner", str(nhs.pk),
         "--format", "xlsx", "--out", str(out))
     assert load_workbook(out).active["A2"].value == "PKG-0001"
+    pdf = tmp_path / "statement.pdf"
+    assert "Wrote" in run("recharge", "--agreement", str(agreement.pk), "--month", "2024-25/M01", "--partner",
+                          str(nhs.pk), "--format", "pdf", "--out", str(pdf))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Total recharged to {nhs.name_in_agreement}" in text and "857.15" in text
+    with pytest.raises(CommandError, match="A PDF statement needs --out FILE.pdf"):
+        run("recharge", "--agreement", str(agreement.pk), "--month", "2024-25/M01", "--format", "pdf")
     assert "Posted" in run("recharge", "--agreement", str(agreement.pk), "--month", "2024-25/M01", "--post")
     assert Recharge.objects.get().total_pence == 85715
     with pytest.raises(CommandError, match="already posted"):
@@ -76,3 +84,24 @@ def test_recharge_refuses_a_bad_month_and_a_user_without_the_permission(agreemen
     with pytest.raises(CommandError, match="may not post"):
         run("recharge", "--agreement", str(agreement.pk), "--month", "2024-25/M01", "--post", "--user",
             board.username)
+
+
+def test_import_providers_and_contracts_load_files_and_name_bad_rows(tmp_path, agreement, schedule):
+    providers = tmp_path / "providers.csv"
+    providers.write_text("Supplier,Type\nMeon Care Ltd,home care\n", encoding="utf-8")
+    assert "Dry run, nothing saved: providers registered 1" in run("import_providers", str(providers), "--dry-run",
+                                                                   "--map", "name=Supplier")
+    assert "Loaded: providers registered 1, already registered 0" in run("import_providers", str(providers),
+                                                                        "--map", "name=Supplier")
+    contracts = tmp_path / "contracts.csv"
+    contracts.write_text("Contract,Schedule,Provider,Start,End,Ceiling value,Rate unit,Band,Rate\n"
+                         "HC-1,1,Meon Care Ltd,2024-04-01,2025-03-31,100000,hour,,21.00\n"
+                         "HC-2,1,Meon Care Ltd,2024-04-01,2025-03-31,100000,fortnight,,21.00\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Row 3: the rate unit “fortnight” is not one of"):
+        run("import_contracts", str(contracts), "--agreement", str(agreement.pk))
+    with pytest.raises(CommandError, match="--map 'colour=Red': write FIELD=HEADING"):
+        run("import_contracts", str(contracts), "--agreement", str(agreement.pk), "--map", "colour=Red")
+    contracts.write_text("Contract,Schedule,Provider,Start,End,Ceiling value,Rate unit,Band,Rate\n"
+                         "HC-1,1,Meon Care Ltd,2024-04-01,2025-03-31,100000,hour,,21.00\n", encoding="utf-8")
+    assert "Loaded: contracts placed 1, already placed 0" in run("import_contracts", str(contracts), "--agreement",
+                                                                 str(agreement.pk))

@@ -1,6 +1,7 @@
 """Loading packages from CSV and XLSX: all or nothing, every bad row named, idempotent, and never a file that
 carries an NHS number."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -91,6 +92,15 @@ def test_a_column_headed_as_an_nhs_number_is_refused(tmp_path, agreement, contra
     path = csv_file(tmp_path, HEADER.replace("\n", ",NHS No\n")
                     + f"PKG-1,HC-2024-001,hour,2024-04-01,20.00,10,{nhs.name_in_agreement},,,\n")
     with pytest.raises(CommissioningError, match="column “NHS No” is headed as an NHS number"):
+        packages_import(actor=None, agreement=agreement, path=path)
+    assert not Package.objects.exists()
+
+
+@pytest.mark.parametrize("heading", ["Date of birth", "DOB", "Client D.O.B.", "Birth date"])
+def test_a_column_headed_as_a_date_of_birth_is_refused(tmp_path, agreement, contract, nhs, heading):
+    path = csv_file(tmp_path, HEADER.replace("\n", f",{heading}\n")
+                    + f"PKG-1,HC-2024-001,hour,2024-04-01,20.00,10,{nhs.name_in_agreement},,,01/02/1940\n")
+    with pytest.raises(CommissioningError, match=f"column “{re.escape(heading)}” is headed as a date of birth"):
         packages_import(actor=None, agreement=agreement, path=path)
     assert not Package.objects.exists()
 

@@ -2,15 +2,16 @@
 permission; the filters, the change form and the statement."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.text import slugify
 from openpyxl import load_workbook
 
-from s75.commissioning.models import Recharge
+from s75.commissioning.models import Provider, Recharge
 from s75.core.fiscal import FinancialMonth, FinancialYear
 from tests.factories import UserFactory
 
@@ -49,13 +50,32 @@ def urls(agreement, package, nhs):
         "package": reverse("commissioning:package", args=[agreement.pk, package.pk]),
         "statement": reverse("commissioning:statement", args=[agreement.pk, nhs.pk, APRIL]),
         "statement_xlsx": reverse("commissioning:statement_xlsx", args=[agreement.pk, nhs.pk, APRIL]),
+        "statement_pdf": reverse("commissioning:statement_pdf", args=[agreement.pk, nhs.pk, APRIL]),
     }
 
 
-@pytest.mark.parametrize("page", ["packages", "packages_xlsx", "package", "statement", "statement_xlsx"])
+@pytest.mark.parametrize("page", ["packages", "packages_xlsx", "package", "statement", "statement_xlsx",
+                                  "statement_pdf"])
 def test_each_page_is_shown_to_a_partners_user_and_is_a_404_to_an_outsider(urls, board, outsider, page):
     assert board.get(urls[page]).status_code == 200
     assert outsider.get(urls[page]).status_code == 404
+
+
+def test_the_statement_links_to_its_pdf_which_is_a_pdf_named_for_the_partner_and_month(urls, board, nhs):
+    assert urls["statement_pdf"] in board.get(urls["statement"]).content.decode()
+    response = board.get(urls["statement_pdf"])
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"].endswith(f'-recharge-{slugify(nhs.name_in_agreement)}-2024-25-m01.pdf"')
+
+
+def test_the_statements_linked_are_of_the_last_month_ended_or_of_the_terms_last_month(agreement, package, board):
+    page = board.get(reverse("commissioning:packages", args=[agreement.pk])).content.decode()
+    last = FinancialMonth.containing(date.today().replace(day=1) - timedelta(days=1))
+    if date.today() <= agreement.end_date:
+        assert f"/{last.label}/" in page
+    agreement.__class__.objects.filter(pk=agreement.pk).update(end_date=date(2025, 3, 31))
+    page = board.get(reverse("commissioning:packages", args=[agreement.pk])).content.decode()
+    assert "/2024-25/M12/" in page and f"/{last.label}/" not in page
 
 
 def test_the_agreement_page_links_to_the_packages(agreement, package, board):
@@ -156,3 +176,28 @@ def test_the_statements_acts_need_the_permission(package, board, outsider, state
     assert board.post(statement_actions(action), {"reason": "x"}).status_code == 403
     assert outsider.post(statement_actions(action), {"reason": "x"}).status_code == 404
     assert not Recharge.objects.exists()
+
+
+def test_a_file_is_loaded_from_the_import_page_by_the_manager_only(agreement, package, manager, board, outsider,
+                                                                   tmp_path):
+    url = reverse("commissioning:import", args=[agreement.pk])
+    assert url in manager.get(reverse("commissioning:packages", args=[agreement.pk])).content.decode()
+    assert url not in board.get(reverse("commissioning:packages", args=[agreement.pk])).content.decode()
+    assert board.get(url).status_code == 403 and outsider.get(url).status_code == 404
+    providers = io.BytesIO(b"Provider,Type\nMeon Care Ltd,home care\nBad Ltd,hospital\n")
+    providers.name = "providers.csv"
+    page = manager.post(url, {"kind": "providers", "file": providers}).content.decode()
+    assert "Row 3: the type “hospital” is not one of" in page and "There is a problem" in page
+    assert not Provider.objects.filter(name="Meon Care Ltd").exists()
+    checked = io.BytesIO(b"Provider,Type\nMeon Care Ltd,home care\n")
+    checked.name = "providers.csv"
+    response = manager.post(url, {"kind": "providers", "file": checked, "dry_run": "on"}, follow=True)
+    assert "providers.csv was checked, and nothing saved: 1 providers loaded" in response.content.decode()
+    assert not Provider.objects.filter(name="Meon Care Ltd").exists()
+    contracts = io.BytesIO("Contract,Schedule,Provider,Start,End,Ceiling value,Rate unit,Band,Rate\n"
+                           f"HC-9,1,{package.contract.provider.name},2024-04-01,2025-03-31,90000,hour,,22.00\n"
+                           .encode())
+    contracts.name = "contracts.csv"
+    response = manager.post(url, {"kind": "contracts", "file": contracts}, follow=True)
+    assert "contracts.csv was loaded: 1 contracts loaded, 0 already loaded" in response.content.decode()
+    assert agreement.schedules.get().contracts.get(reference="HC-9").rates.get().pence_per_unit == 2200

@@ -91,6 +91,7 @@ def test_demo_users_see_their_own_partnerships(demo, django_user_model):
     assert visible("blmk.finance") == {"luton-s75-s76-2013"}  # via NHS Luton CCG → BLMK ICB
     assert visible("bexley.commissioner") == {"bexley-s75-2021"}
     assert visible("leics.board") == {"leicestershire-bcf-2015", "leicestershire-bcf-2025"}
+    assert visible("hants.manager") == {"hampshire-s75-care-at-home"}  # the lead commissioner's
     assert len(visible("admin")) == 5
 
 

@@ -49,10 +49,12 @@ def test_opening_a_fund_makes_its_chart_and_a_period_for_every_month_of_the_term
     assert fund.accounts.count() == 12
 
 
-def test_only_a_pooled_fund_with_a_host_has_a_ledger():
-    agreement = complete_agreement(pooled_fund=False, lead_commissioning=True)
-    with pytest.raises(LedgerError, match="no pooled fund"):
+def test_only_a_pooled_fund_or_lead_commissioning_with_a_host_has_a_ledger():
+    agreement = complete_agreement(pooled_fund=False, lead_commissioning=False, integrated_provision=True)
+    with pytest.raises(LedgerError, match="no pooled fund, nor a lead commissioner"):
         fund_open(actor=None, agreement=agreement)
+    lead = complete_agreement(pooled_fund=False, lead_commissioning=True)
+    assert fund_open(actor=None, agreement=lead).name == "Lead commissioning: Joint equipment partnership"
 
 
 def test_a_balanced_entry_posts_with_its_balances(fund):

@@ -394,11 +394,12 @@ def test_opening_the_ledger_needs_the_permission_and_a_host(client, manager):
     assert client.post(reverse("ledger:fund_open", args=[agreement.pk])).status_code == 403
     client.force_login(manager)
     assert client.post(reverse("ledger:fund_open", args=[agreement.pk])).status_code == 404
-    lead = complete_agreement(pooled_fund=False, lead_commissioning=True)
+    neither = complete_agreement(pooled_fund=False, lead_commissioning=False, integrated_provision=True)
     client.force_login(UserFactory(role="Pooled fund manager",
-                                   organisation=lead.parties.get(is_host=True).organisation))
-    response = client.post(reverse("ledger:fund_open", args=[lead.pk]))
-    assert response.status_code == 200 and "The agreement has no pooled fund" in response.content.decode()
+                                   organisation=neither.parties.get(is_host=True).organisation))
+    response = client.post(reverse("ledger:fund_open", args=[neither.pk]))
+    assert response.status_code == 200 and "The agreement has no pooled fund, nor a lead commissioner" in \
+        response.content.decode()
 
 
 def test_the_filtered_lines_stream_as_csv(reader_client, fund, spent):

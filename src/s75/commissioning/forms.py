@@ -80,3 +80,24 @@ class DisputeForm(GovukForm):
 class ResolveForm(forms.Form):
     outcome = forms.ChoiceField(choices=[(DisputeOutcome.CHARGE, "Recharge it"),
                                          (DisputeOutcome.WITHDRAWN, "Do not recharge it")])
+
+
+class ImportKind:
+    PROVIDERS = "providers"
+    CONTRACTS = "contracts"
+    PACKAGES = "packages"
+
+
+class ImportForm(GovukForm):
+    """A file from a case-management or contracts system, what it holds, and whether only to check it."""
+
+    problem_fields = {"mapping": "file"}
+
+    kind = forms.ChoiceField(label="What does the file hold?", widget=forms.RadioSelect, choices=[
+        (ImportKind.PROVIDERS, "Providers: a row per provider"),
+        (ImportKind.CONTRACTS, "Contracts: a row per rate of each contract"),
+        (ImportKind.PACKAGES, "Care packages: a row per version of each package")],
+        error_messages={"required": "Choose what the file holds"})
+    file = forms.FileField(label="The file (CSV or XLSX)",
+                           error_messages={"required": "Choose the file to load", "empty": "The file is empty"})
+    dry_run = forms.BooleanField(label="Check the file only: load nothing", required=False)

@@ -5,8 +5,9 @@ version of a package: the first row of a reference places the package, each late
 all or nothing: every bad row is named with its row number and reason and nothing is saved. It is idempotent on
 the package reference and the version's date: a row already loaded is counted, not loaded again.
 
-A file that carries a person's identifier is refused outright: a column headed as an NHS number, or one holding
-ten-digit values that pass the NHS number's modulus 11 check.
+A file that carries a person's identifier is refused outright: a column headed as an NHS number or a date of
+birth, or one holding ten-digit values that pass the NHS number's modulus 11 check. The reading of a file, its
+mapping and this refusal are shared with the imports of providers and contracts (``contract_importing``).
 """
 
 import re
@@ -42,6 +43,7 @@ DEFAULT_MAPPING = {
 }
 REQUIRED = ("reference", "contract", "unit", "effective_from", "rate", "units_per_week", "funded_by")
 NHS_HEADING = re.compile(r"\bnhs\b|nhs ?(no|number|num)", re.IGNORECASE)
+BIRTH_HEADING = re.compile(r"\bdob\b|d\.o\.b|birth|\bborn\b", re.IGNORECASE)
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 
 
@@ -68,7 +70,7 @@ class _Row:
     end_reason: str
 
 
-def _read(path: Path, filename: str) -> list[tuple[int, list]]:
+def read_rows(path: Path, filename: str) -> list[tuple[int, list]]:
     try:
         facts = file_facts(path, filename)
         with file_rows(path, facts.kind) as rows:
@@ -77,7 +79,7 @@ def _read(path: Path, filename: str) -> list[tuple[int, list]]:
         raise CommissioningError(str(exc), field="file") from None
 
 
-def _date(value) -> date:
+def parse_date(value) -> date:
     if isinstance(value, date):
         return value
     for pattern in DATE_FORMATS:
@@ -88,11 +90,12 @@ def _date(value) -> date:
     raise ValueError
 
 
-def _identifier_problems(headings: list[str], body: list[tuple[int, list]]) -> list[Problem]:
+def identifier_problems(headings: list[str], body: list[tuple[int, list]]) -> list[Problem]:
     problems = []
     for column, heading in enumerate(headings):
-        if NHS_HEADING.search(heading):
-            problems.append(Problem(f"column “{heading}” is headed as an NHS number: remove it, the file must carry "
+        if NHS_HEADING.search(heading) or BIRTH_HEADING.search(heading):
+            what = "an NHS number" if NHS_HEADING.search(heading) else "a date of birth"
+            problems.append(Problem(f"column “{heading}” is headed as {what}: remove it, the file must carry "
                                     "pseudonymous package references only", "file"))
             continue
         for number, cells in body:
@@ -101,6 +104,28 @@ def _identifier_problems(headings: list[str], body: list[tuple[int, list]]) -> l
                                         "the file must carry pseudonymous package references only", "file"))
                 break
     return problems
+
+
+def mapped_rows(path: Path, filename: str, mapping: Mapping[str, str],
+                required: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """The file's rows after its headings, each as its number and its values by field (``""`` where the file has
+    no column for a field); refused when the file is empty, carries a person's identifier or lacks a column of
+    ``required``."""
+    rows = read_rows(path, filename)
+    if not rows:
+        raise CommissioningError("the file has no rows", field="file")
+    (_, headings), body = rows[0], rows[1:]
+    headings = [str(heading).strip() for heading in headings]
+    problems = identifier_problems(headings, body)
+    columns = {heading_key(heading): position for position, heading in enumerate(headings)}
+    missing = [mapping[name] for name in required if heading_key(mapping[name]) not in columns]
+    if missing:
+        problems.append(Problem(f"the file has no column {', '.join(f'“{name}”' for name in missing)}", "mapping"))
+    if problems:
+        raise CommissioningError(problems)
+    positions = {name: columns.get(heading_key(heading)) for name, heading in mapping.items()}
+    return [(number, {name: cells[position] if position is not None and position < len(cells) else ""
+                      for name, position in positions.items()}) for number, cells in body]
 
 
 def _funding(text: str, parties: Mapping[str, object]) -> list[ShareSpec]:
@@ -131,7 +156,7 @@ def _row(number: int, values: Mapping[str, str], contracts, parties) -> tuple[_R
     if unit not in RateUnit.values:
         problems.append(f"the unit “{values.get('unit', '')}” is not one of hour, week, night or band")
     try:
-        effective_from = _date(values.get("effective_from", ""))
+        effective_from = parse_date(values.get("effective_from", ""))
     except ValueError:
         effective_from = None
         problems.append(f"the date “{values.get('effective_from', '')}” is not a date (write 2024-04-01 or 01/04/2024)")
@@ -153,7 +178,7 @@ def _row(number: int, values: Mapping[str, str], contracts, parties) -> tuple[_R
     end_date, end_reason = None, str(values.get("end_reason", "")).strip().lower().replace(" ", "_")
     if str(values.get("end_date", "")).strip():
         try:
-            end_date = _date(values["end_date"])
+            end_date = parse_date(values["end_date"])
         except ValueError:
             problems.append(f"the end date “{values['end_date']}” is not a date")
         if end_reason not in EndReason.values:
@@ -170,19 +195,8 @@ def packages_import(
 ) -> ImportResult:
     """Load the packages of ``path`` into ``agreement``, all or nothing; with ``dry_run``, check every row and
     say what would be loaded, saving nothing. A refusal lists every problem, each naming its row."""
-    mapping = {**DEFAULT_MAPPING, **(mapping or {})}
-    rows = _read(path, filename)
-    if not rows:
-        raise CommissioningError("the file has no rows", field="file")
-    (_, headings), body = rows[0], rows[1:]
-    headings = [str(heading).strip() for heading in headings]
-    problems = _identifier_problems(headings, body)
-    columns = {heading_key(heading): position for position, heading in enumerate(headings)}
-    missing = [mapping[name] for name in REQUIRED if heading_key(mapping[name]) not in columns]
-    if missing:
-        problems.append(Problem(f"the file has no column {', '.join(f'“{name}”' for name in missing)}", "mapping"))
-    if problems:
-        raise CommissioningError(problems)
+    body = mapped_rows(path, filename, {**DEFAULT_MAPPING, **(mapping or {})}, REQUIRED)
+    problems = []
     contracts = {contract.reference: contract for contract in
                  Contract.objects.filter(schedule__agreement=agreement).select_related("schedule")}
     parties = {}
@@ -190,10 +204,7 @@ def packages_import(
         parties[heading_key(party.name_in_agreement)] = party
         parties.setdefault(heading_key(party.organisation.name), party)
     parsed: list[_Row] = []
-    for number, cells in body:
-        positions = {name: columns.get(heading_key(heading)) for name, heading in mapping.items()}
-        values = {name: cells[position] if position is not None and position < len(cells) else ""
-                  for name, position in positions.items()}
+    for number, values in body:
         row, row_problems = _row(number, values, contracts, parties)
         problems += [Problem(f"row {number}: {problem}", "file") for problem in row_problems]
         if row is not None:

@@ -5,15 +5,18 @@ a service or selector, render.
 
 Every page finds its agreement through ``visible_agreement_or_404``, so an agreement the user's organisation is
 not party to is a 404; recording a change, posting, reversing and disputing need the pooled fund manager's
-permission (``ledger.post_ledger``, as each moves what is posted to the ledger), else 403.
+permission (``ledger.post_ledger``, as each moves what is posted to the ledger), else 403; so does loading
+providers, contracts or packages from a file.
 """
 
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,9 +29,11 @@ from s75.core.exports import xlsx_response
 from s75.core.fiscal import FinancialMonth
 from s75.ledger.permissions import POST_LEDGER
 
+from .contract_importing import CONTRACT_MAPPING, PROVIDER_MAPPING, contracts_import, providers_import
 from .costing import month_days
 from .exports import packages_workbook, statement_workbook
-from .forms import DisputeForm, PackageChangeForm, PackageFilterForm, ReasonForm, ResolveForm
+from .forms import DisputeForm, ImportForm, ImportKind, PackageChangeForm, PackageFilterForm, ReasonForm, ResolveForm
+from .importing import DEFAULT_MAPPING, packages_import
 from .models import Contract, Dispute, DisputeOutcome, Package
 from .recharges import dispute_mark, dispute_resolve, recharge_post, recharge_reverse
 from .selectors import (
@@ -41,6 +46,7 @@ from .selectors import (
     recharge_statement,
 )
 from .services import CommissioningError, package_change
+from .statement_pdf import statement_pdf
 
 
 def _filtered(request, agreement: Agreement):
@@ -55,9 +61,10 @@ def _filtered(request, agreement: Agreement):
     return form, packages, today
 
 
-def last_ended_month(today) -> FinancialMonth:
-    """The month before ``today``'s: the latest that can be recharged."""
-    return FinancialMonth.containing(today.replace(day=1) - timedelta(days=1))
+def last_ended_month(agreement: Agreement, today) -> FinancialMonth:
+    """The month before ``today``'s, the latest that can be recharged; the term's last month once the term is
+    over."""
+    return FinancialMonth.containing(min(today.replace(day=1) - timedelta(days=1), agreement.end_date))
 
 
 def term_months(agreement: Agreement) -> list[FinancialMonth]:
@@ -77,7 +84,8 @@ def packages_view(request, pk: int):
     rows = [(package, package_figures(package=package, as_at=today)) for package in packages]
     return render(request, "commissioning/packages.html", {
         "agreement": agreement, "form": form, "rows": rows, "today": today, "query": request.GET.urlencode(),
-        "statement_month": last_ended_month(today), "parties": agreement.parties.all(),
+        "statement_month": last_ended_month(agreement, today), "parties": agreement.parties.all(),
+        "may_import": _may_post(request, agreement),
     })
 
 
@@ -117,7 +125,55 @@ def package_view(request, pk: int, package_id: int):
     return render(request, "commissioning/package.html", {
         "agreement": agreement, "package": package, "versions": versions, "form": form,
         "figures": package_figures(package=package, as_at=today), "today": today,
-        "statement_month": last_ended_month(today),
+        "statement_month": last_ended_month(agreement, today),
+    })
+
+
+def _load(kind: str, *, actor, agreement: Agreement, path: Path, filename: str, dry_run: bool):
+    """The import of ``kind``'s file; providers are the framework's, not one agreement's."""
+    if kind == ImportKind.PROVIDERS:
+        return providers_import(actor=actor, path=path, filename=filename, dry_run=dry_run)
+    load = contracts_import if kind == ImportKind.CONTRACTS else packages_import
+    return load(actor=actor, agreement=agreement, path=path, filename=filename, dry_run=dry_run)
+
+
+def _import_summary(kind: str, result) -> str:
+    if kind == ImportKind.PACKAGES:
+        return (f"{result.packages_placed:,} packages placed, {result.changes:,} changes, {result.ends:,} ends, "
+                f"{result.rows_already_loaded:,} rows already loaded")
+    return f"{result.loaded:,} {kind} loaded, {result.already_loaded:,} already loaded"
+
+
+@login_required
+def import_view(request, pk: int):
+    """Load providers, contracts or packages from a file, or only check it: all or nothing, every bad row named."""
+    agreement = visible_agreement_or_404(request, pk)
+    if not _may_post(request, agreement):
+        raise PermissionDenied
+    form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    if request.method == "POST" and form.is_valid():
+        kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "upload"
+            with path.open("wb") as target:
+                for chunk in upload.chunks():
+                    target.write(chunk)
+            try:
+                result = _load(kind, actor=request.user, agreement=agreement, path=path,
+                               filename=Path(upload.name).name, dry_run=form.cleaned_data["dry_run"])
+            except CommissioningError as error:
+                form.add_problems(error.problems)
+            else:
+                summary = _import_summary(kind, result)
+                if result.dry_run:
+                    messages.success(request, f"{Path(upload.name).name} was checked, and nothing saved: {summary}")
+                else:
+                    messages.success(request, f"{Path(upload.name).name} was loaded: {summary}")
+                return redirect("commissioning:import", pk=agreement.pk)
+    return render(request, "commissioning/import.html", {
+        "agreement": agreement, "form": form,
+        "headings": [(ImportKind.PROVIDERS, PROVIDER_MAPPING), (ImportKind.CONTRACTS, CONTRACT_MAPPING),
+                     (ImportKind.PACKAGES, DEFAULT_MAPPING)],
     })
 
 
@@ -232,9 +288,20 @@ def dispute_resolve_view(request, pk: int, party_id: int, month: FinancialMonth,
     return _act(request, pk, party_id, month, resolve, "The dispute is resolved")
 
 
+def _statement_filename(statement, extension: str) -> str:
+    return (f"{slugify(statement.agreement.reference)}-recharge-{slugify(statement.party.name_in_agreement)}"
+            f"-{statement.month.year.label}-m{statement.month.month:02d}.{extension}")
+
+
 @login_required
 def statement_xlsx(request, pk: int, party_id: int, month: FinancialMonth):
     statement = _statement(request, pk, party_id, month)
-    return xlsx_response(statement_workbook(statement=statement),
-                         f"{slugify(statement.agreement.reference)}-recharge-{slugify(statement.party.name_in_agreement)}"
-                         f"-{month.year.label}-m{month.month:02d}.xlsx")
+    return xlsx_response(statement_workbook(statement=statement), _statement_filename(statement, "xlsx"))
+
+
+@login_required
+def statement_pdf_view(request, pk: int, party_id: int, month: FinancialMonth):
+    statement = _statement(request, pk, party_id, month)
+    response = HttpResponse(statement_pdf(statement=statement), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_statement_filename(statement, "pdf")}"'
+    return response

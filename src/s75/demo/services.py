@@ -1,5 +1,5 @@
-"""The demo: the four seed partnerships loaded as agreement files, the predecessor PCT, one user per role, and
-Leicestershire's Better Care Fund plans."""
+"""The demo: the four seed partnerships loaded as agreement files, the predecessor PCT, one user per role,
+Leicestershire's Better Care Fund plans, and Hampshire's lead commissioning with its recharges."""
 
 import csv
 import tempfile
@@ -27,6 +27,7 @@ from s75.organisations.selectors import organisation_get_by_code
 from s75.organisations.services import organisation_upsert, succession_record
 
 from .bcf import bcf_demo_load, bcf_lists_demo_load, nhs_england_demo_load
+from .commissioning import commissioning_demo_load
 from .consultations import consultations_demo_load
 from .governance import governance_demo_load
 
@@ -52,6 +53,7 @@ DEMO_USERS = (
     DemoUser("luton.auditor", "Chris Auditor", "E06000032", "Auditor"),
     DemoUser("leics.manager", "Lee Manager", "E10000018", "Pooled fund manager"),
     DemoUser("nhse.bcf", "Robin Assurer", "X24", "NHS England"),
+    DemoUser("hants.manager", "Dee Lead", "E10000014", "Pooled fund manager"),
     DemoUser("admin", "Site Administrator", None, None, is_superuser=True),
 )
 
@@ -167,4 +169,5 @@ def demo_load() -> DemoResult:
     template_set_install(actor=None)
     bcf_demo_load()
     consultations_demo_load()
+    commissioning_demo_load()
     return DemoResult(loaded, already_there, DEMO_USERS)

@@ -112,21 +112,23 @@ def _chart_complete(fund: Fund, agreement: Agreement) -> None:
 @transaction.atomic
 def fund_open(*, actor, agreement: Agreement) -> Fund:
     """Open the ledger of an agreement's pooled fund: its chart of accounts, a period per month of the term, and
-    every instalment and receipt of its partners not yet in it (those recorded before it was opened).
+    every instalment and receipt of its partners not yet in it (those recorded before it was opened). An agreement
+    of lead commissioning alone has a ledger too, for the lead commissioner's recharges to the partners.
 
     Safe to call again: accounts for parties and schedules added since, and periods of a longer term, are added.
     """
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     problems = []
-    if not agreement.pooled_fund:
-        problems.append("the agreement has no pooled fund")
+    if not agreement.pooled_fund and not agreement.lead_commissioning:
+        problems.append("the agreement has no pooled fund, nor a lead commissioner recharging the partners")
     if agreement.host is None:
         problems.append("a pooled fund needs a host partner to hold its ledger")
     if problems:
         raise LedgerError(problems)
     fund, created = Fund.objects.get_or_create(
         agreement=agreement,
-        defaults={"name": f"Pooled fund: {agreement.title}", "created_by": acting_user(actor),
+        defaults={"name": f"{'Pooled fund' if agreement.pooled_fund else 'Lead commissioning'}: {agreement.title}",
+                  "created_by": acting_user(actor),
                   "modified_by": acting_user(actor)},
     )
     agreement_data_changed(agreement_id=agreement.pk)  # its periods: the years the dashboard offers

@@ -1,4 +1,4 @@
-"""`s75 recharge --agreement ID --month 2024-25/M06 --format xlsx|json [--partner ID] [--out FILE] [--post]`: each
+"""`s75 recharge --agreement ID --month 2024-25/M06 --format pdf|xlsx|json [--partner ID] [--out FILE] [--post]`: each
 partner's recharge statement for a month, and with ``--post`` its posting to the ledger."""
 
 import json
@@ -13,6 +13,7 @@ from s75.commissioning.management import command_error
 from s75.commissioning.recharges import recharge_post
 from s75.commissioning.selectors import Statement, recharge_statement
 from s75.commissioning.services import CommissioningError
+from s75.commissioning.statement_pdf import statement_pdf
 from s75.core.fiscal import FinancialMonth
 from s75.ledger.permissions import POST_LEDGER
 
@@ -36,14 +37,14 @@ def statement_document(statement: Statement) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Each partner's recharge statement for a month (JSON or Excel); with --post, posted to the ledger."
+    help = "Each partner's recharge statement for a month (JSON, Excel or PDF); with --post, posted to the ledger."
 
     def add_arguments(self, parser):
         parser.add_argument("--agreement", required=True, help="The agreement's id or reference.")
         parser.add_argument("--month", required=True, help="The month, e.g. 2024-25/M06.")
-        parser.add_argument("--format", choices=["json", "xlsx"], default="json")
+        parser.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
         parser.add_argument("--partner", type=int, help="Only this partner (its id); default every partner.")
-        parser.add_argument("--out", help="Write to this file; an Excel statement per partner needs it, and with "
+        parser.add_argument("--out", help="Write to this file; an Excel or PDF statement needs it, and with "
                                           "several partners each file is named after its partner.")
         parser.add_argument("--post", action="store_true", help="Post each partner's recharge to the ledger.")
         add_user_argument(parser)
@@ -72,11 +73,15 @@ class Command(BaseCommand):
                 self.stdout.write(text)
             return
         if not options["out"]:
-            raise CommandError("An Excel statement needs --out FILE.xlsx.")
+            raise CommandError(f"{'An Excel' if options['format'] == 'xlsx' else 'A PDF'} statement needs --out "
+                               f"FILE.{options['format']}.")
         out = Path(options["out"])
         for statement in statements:
             path = out if len(statements) == 1 else out.with_name(f"{out.stem}-{statement.party.pk}{out.suffix}")
-            statement_workbook(statement=statement).save(path)
+            if options["format"] == "pdf":
+                path.write_bytes(statement_pdf(statement=statement))
+            else:
+                statement_workbook(statement=statement).save(path)
             self.stdout.write(f"Wrote {path}.")
 
     def _post(self, user, agreement, parties, month) -> None:
