@@ -190,3 +190,40 @@ def package_get(*, user, agreement: Agreement, pk: int) -> Package:
 def agreement_packages_count(*, agreement: Agreement) -> int:
     """How many packages the agreement's lead commissioners have placed (the agreement page's panel)."""
     return Package.objects.filter(agreement=agreement).count()
+
+
+@dataclass
+class YearPurchases:
+    """What the lead commissioners bought under an agreement in a financial year, as at a month's end, from the
+    packages' versions: each partner's share to the month's end (``bought_to_date``) and after it to the year end
+    (``committed``), and the same by schedule (the packages' whole cost, every funder's share together). A month's
+    share is split as the partner's statement splits it (per version, largest remainder), so a partner's figure
+    to date is the sum of its statements' lines for those months, disputed lines included."""
+
+    bought_to_date: dict[int, int]  # by party id
+    committed: dict[int, int]  # by party id
+    schedule_bought_to_date: dict[int, int]  # by schedule id
+    schedule_committed: dict[int, int]  # by schedule id
+
+
+def year_purchases(*, agreement: Agreement, year: FinancialYear, month: int) -> YearPurchases:
+    """The agreement's packages costed month by month over ``year``: M01 to ``month`` bought, after it committed."""
+    purchases = YearPurchases({}, {}, {}, {})
+    packages = (Package.objects.filter(agreement=agreement).select_related("contract")
+                .prefetch_related(Prefetch("versions", queryset=PackageVersion.objects.order_by("effective_from")),
+                                  Prefetch("funding", queryset=PackageFunding.objects.order_by("party__position",
+                                                                                               "party_id"))))
+    for package in packages:
+        terms = package_terms(package)
+        funding = list(package.funding.all())
+        points = [share.share_basis_points for share in funding]
+        schedule_id = package.contract.schedule_id
+        for number in range(1, 13):
+            by_party, by_schedule = ((purchases.bought_to_date, purchases.schedule_bought_to_date) if number <= month
+                                     else (purchases.committed, purchases.schedule_committed))
+            for segment in costing.segments(terms, package.end_date,
+                                            *costing.month_days(FinancialMonth(year, number))):
+                by_schedule[schedule_id] = by_schedule.get(schedule_id, 0) + segment.pence
+                for share, amount in zip(funding, costing.shares_split(segment.pence, points), strict=True):
+                    by_party[share.party_id] = by_party.get(share.party_id, 0) + amount
+    return purchases
