@@ -5,14 +5,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
 from s75.agreements.models import Agreement, Party
 from s75.agreements.selectors import agreements_visible_to
 from s75.core.fiscal import FinancialMonth, FinancialYear
 
 from . import costing
-from .models import Contract, Dispute, DisputeOutcome, Package, PackageFunding, PackageVersion, Recharge
+from .models import (
+    Contract,
+    Dispute,
+    DisputeOutcome,
+    Package,
+    PackageFunding,
+    PackageVersion,
+    Recharge,
+    RechargeLine,
+)
 
 
 def contracts_visible_to(*, user) -> QuerySet[Contract]:
@@ -227,3 +236,14 @@ def year_purchases(*, agreement: Agreement, year: FinancialYear, month: int) -> 
                 for share, amount in zip(funding, costing.shares_split(segment.pence, points), strict=True):
                     by_party[share.party_id] = by_party.get(share.party_id, 0) + amount
     return purchases
+
+
+def year_recharged(*, agreement: Agreement, year: FinancialYear) -> dict[int, dict[int, int]]:
+    """What the agreement's standing recharges of ``year``'s months charged each partner, by schedule id then
+    party id: the care bought on its behalf that the ledger's expenditure no longer holds."""
+    totals: dict[int, dict[int, int]] = {}
+    for row in (RechargeLine.objects.filter(recharge__agreement=agreement, recharge__financial_year=year.start_year,
+                                            recharge__reversal__isnull=True)
+                .values("package__contract__schedule_id", "recharge__party_id").annotate(total=Sum("amount_pence"))):
+        totals.setdefault(row["package__contract__schedule_id"], {})[row["recharge__party_id"]] = row["total"]
+    return totals
