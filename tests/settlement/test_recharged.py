@@ -13,7 +13,8 @@ from s75.commissioning.recharges import recharge_post
 from s75.core.fiscal import FinancialMonth, FinancialYear
 from s75.ledger.models import AccountRole
 from s75.ledger.services import LineSpec, entry_post, fund_open
-from s75.riskshare.models import OverspendRule, RiskShareTerms, UnderspendRule
+from s75.riskshare.models import OverspendRule, UnderspendRule
+from s75.riskshare.services import risk_share_summary, risk_share_terms_set
 from s75.settlement.selectors import settlement_compute, settlement_inputs
 from s75.settlement.statements import statement_lines
 from tests.commissioning.conftest import place
@@ -187,10 +188,11 @@ def test_the_years_recharges_are_added_back_to_the_outturn_and_billed_to_the_par
     ccg = partners(results)[nhs.pk]
     assert (ccg["recharged_own"], ccg["recharges_billed"]) == (857_15, 857_15)
     assert results["check"]["holds"]
-    RiskShareTerms.objects.update_or_create(agreement=fund.agreement, financial_year=None, schedule=None,
-                                            defaults={"overspend_rule": OverspendRule.CONTRIBUTION_SHARE,
-                                                      "underspend_rule": UnderspendRule.CONTRIBUTION_SHARE,
-                                                      "recharges_pooled": True})
+    terms = risk_share_terms_set(actor=None, agreement=fund.agreement, financial_year=None,
+                                 overspend_rule=OverspendRule.CONTRIBUTION_SHARE,
+                                 underspend_rule=UnderspendRule.CONTRIBUTION_SHARE, recharges_pooled=True,
+                                 party_terms=[])
+    assert "recharges to it is shared as pooled spend" in risk_share_summary(terms)
     pooled = settlement_compute(inputs=settlement_inputs(agreement=fund.agreement, year=FinancialYear(2024)))
     assert partners(pooled)[nhs.pk]["recharged_own"] == 0 and pooled["schedules"][0]["recharges_pooled"]
     assert pooled["check"]["holds"]
