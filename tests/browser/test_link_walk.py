@@ -71,7 +71,6 @@ NOT_LINKED = {
     "ledger:instalments_overdue_xlsx": "no demo instalment is overdue; the download is linked beside the table",
     "governance:paper_download": "the demo's papers are titles or links elsewhere, with no file uploaded",
     "governance:board_members_xlsx": "no demo board has members recorded; the download is linked beside the table",
-    "monitoring:commitments_xlsx": "the demo records no commitments; the download is linked beside the table",
     "bcf:condition": "a POST: the plan page's confirmation of a national condition",
     "bcf:explanation": "a POST: the plan page's explanation of a failing check",
     "bcf:metric_actual": "a POST: the plan page's actual of a metric, while the plan is in delivery",
@@ -194,7 +193,7 @@ NOT_OPEN_TO: dict[str, dict[str, str]] = {
         "imports:history", "imports:history_xlsx", "imports:import", "imports:mappings",
         "ledger:fund", "ledger:lines", "ledger:lines_csv", "ledger:lines_xlsx", "ledger:entry",
         "ledger:expenditure_xlsx", "ledger:trial_balance_xlsx",
-        "monitoring:dashboard", "monitoring:commitments", "monitoring:table_xlsx",
+        "monitoring:dashboard", "monitoring:table_xlsx",
         "reports:list", "settlement:list",
     )},
 }
@@ -203,7 +202,7 @@ LEICS_NO_FUND = "Leicestershire's agreements have no fund open: opening one is a
 for _pattern in ("imports:cost_centres", "imports:history", "imports:history_xlsx", "imports:import",
                  "imports:mapping_edit", "imports:mapping_new", "imports:mappings", "imports:upload", "ledger:entry",
                  "ledger:expenditure_xlsx", "ledger:fund", "ledger:lines", "ledger:lines_csv", "ledger:lines_xlsx",
-                 "ledger:trial_balance_xlsx", "monitoring:commentary", "monitoring:commitments", "monitoring:consent",
+                 "ledger:trial_balance_xlsx", "monitoring:commentary", "monitoring:consent",
                  "monitoring:dashboard", "monitoring:forecast", "monitoring:profile", "monitoring:recovery",
                  "monitoring:table_xlsx", "reports:list", "settlement:list"):
     NOT_OPEN_TO[_pattern] = {**NOT_OPEN_TO.get(_pattern, {}), BCF_MANAGER: LEICS_NO_FUND}
@@ -228,7 +227,7 @@ for _pattern in (
         "imports:cost_centres", "imports:history", "imports:history_xlsx", "imports:import", "imports:mapping_edit",
         "imports:mapping_new", "imports:mappings", "imports:upload", "ledger:entry", "ledger:expenditure_xlsx",
         "ledger:fund", "ledger:lines", "ledger:lines_csv", "ledger:lines_xlsx", "ledger:trial_balance_xlsx",
-        "monitoring:commentary", "monitoring:commitments", "monitoring:consent", "monitoring:dashboard",
+        "monitoring:commentary", "monitoring:consent", "monitoring:dashboard",
         "monitoring:forecast", "monitoring:profile", "monitoring:recovery", "monitoring:table_xlsx", "reports:list",
         "riskshare:terms_edit", "settlement:list"):
     NOT_OPEN_TO[_pattern] = {**NOT_OPEN_TO.get(_pattern, {}),

@@ -46,7 +46,6 @@ NOT_CHECKED = {
     "imports:import_problems": "the demo's import has no problems",
     "ledger:instalments_overdue_xlsx": "no demo instalment is overdue",
     "governance:board_members_xlsx": "no demo board has members recorded",
-    "monitoring:commitments_xlsx": "the demo records no commitments",
 }
 NO_WRITTEN_TEXT = {
     "imports:history_xlsx": "the file names, dates and counts of imports, which a user does not write",

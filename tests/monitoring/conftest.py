@@ -1,9 +1,13 @@
 """What the monitoring tests share: a council's pooled fund with one NHS partner and one schedule, and spend; and
 the Luton demo's agreement with its fund opened."""
 
+from datetime import date
+
 import pytest
 
 from s75.agreements.models import Agreement
+from s75.commissioning.models import ProviderType
+from s75.commissioning.services import contract_create, provider_create
 from s75.demo.services import demo_load
 from s75.ledger.models import AccountRole
 from s75.ledger.services import LineSpec, entry_post, fund_open
@@ -55,3 +59,15 @@ def luton(db):
     agreement = Agreement.objects.get(reference="luton-s75-s76-2013")
     fund_open(actor=None, agreement=agreement)
     return agreement
+
+
+def contract_for(schedule):
+    """A contract for care at home under ``schedule``, placed by its lead commissioner, for 2024-25 and 2025-26."""
+    provider = provider_create(actor=None, name="Solent Home Care Ltd", provider_type=ProviderType.HOME_CARE)
+    return contract_create(actor=None, schedule=schedule, provider=provider, reference="HC-2024-001",
+                           start_date=date(2024, 4, 1), end_date=date(2026, 3, 31), ceiling_pence=500_000_00)
+
+
+@pytest.fixture
+def contract(schedule):
+    return contract_for(schedule)

@@ -17,7 +17,6 @@ from s75.ledger.services import LineSpec, entry_post, fund_open
 from s75.monitoring.selectors import monitoring_inputs_version
 from s75.monitoring.services import (
     commentary_set,
-    commitment_add,
     consent_record,
     recovery_action_add,
     recovery_action_status_set,
@@ -26,7 +25,9 @@ from s75.monitoring.services import (
 )
 from s75.organisations.services import succession_record
 from s75.riskshare.services import risk_share_terms_set
+from tests.commissioning.conftest import place
 from tests.factories import OrganisationFactory, UserFactory, complete_agreement
+from tests.monitoring.conftest import contract_for
 
 pytestmark = pytest.mark.django_db
 PERIOD = "2024-25/M06"
@@ -109,9 +110,8 @@ CHANGES = {
         actor=None, schedule=schedule, financial_year=2024, month=6, method="profile"),
     "the monthly profile": lambda fund, schedule, nhs: lambda: schedule_profile_set(
         actor=None, schedule=schedule, financial_year=2024, month=6, profile=[1] * 11 + [2]),
-    "a commitment": lambda fund, schedule, nhs: lambda: commitment_add(
-        actor=None, schedule=schedule, financial_year=2024, month=6, description="Hoist", weekly_cost_pence=150_00,
-        start_date=date(2024, 10, 1)),
+    "a care package": lambda fund, schedule, nhs: (
+        lambda contract: lambda: place(contract, "PKG-0042", [(nhs, 10_000)]))(contract_for(schedule)),
     "a consent decision": _consent_recorded,
     "a recovery action": lambda fund, schedule, nhs: lambda: recovery_action_add(
         actor=None, party=nhs, financial_year=2024, description="Fewer hoists", saving_pence=5_000_00,

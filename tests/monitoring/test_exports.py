@@ -1,4 +1,4 @@
-"""The monitoring dashboard's tables and a schedule's commitments as workbooks: the headings, and the figures of
+"""The monitoring dashboard's tables as workbooks: the headings, and the figures of
 the monitoring report as exact pounds (pence come back from the file as the number written 535000.02)."""
 
 from datetime import date
@@ -9,13 +9,11 @@ import pytest
 from s75.core.exports import POUNDS_FORMAT
 from s75.core.fiscal import FinancialYear
 from s75.monitoring.exports import (
-    commitments_workbook,
     months_workbook,
     partners_workbook,
     recovery_workbook,
     schedules_workbook,
 )
-from s75.monitoring.models import Commitment
 from s75.monitoring.selectors import ConsentState, monitoring_report
 from s75.monitoring.services import recovery_action_add
 from tests.workbooks import reopened, values
@@ -47,7 +45,7 @@ def test_the_schedules_table_has_each_schedule_and_the_totals(report):
 def test_the_partners_table_has_each_partners_share_and_consent(report):
     rows = values(reopened(partners_workbook(report=report)))
     assert rows[0] == ("Partner", "Contributions", "Projected share of spend", "Projected excess", "Consent state",
-                       "Consent given up to")
+                       "Consent given up to", "Bought on its behalf to date", "Committed to the year end")
     council, nhs = rows[1:]
     assert council[4] == "not bound by a prior-agreement clause"
     assert nhs[1] == 535_000 and nhs[4] == ConsentState.WITHIN and nhs[5] is None
@@ -71,12 +69,3 @@ def test_the_recovery_table_has_every_partners_actions(report, nhs):
     assert rows[0] == ("Partner", "Action", "Saving", "Owner", "Due by", "Status")
     assert rows[1][:4] == (str(nhs), "Recycle equipment", Decimal("12500.5"), "Store manager")
     assert rows[1][4].date() == date(2025, 1, 31) and sheet["E2"].number_format == "dd/mm/yyyy"
-
-
-def test_the_commitments_table_has_what_each_costs_after_the_month(schedule):
-    Commitment.objects.create(schedule=schedule, description="Care package 0042", weekly_cost_pence=700_00,
-                              start_date=date(2024, 9, 1))
-    rows = values(reopened(commitments_workbook(schedule=schedule, year=YEAR, month=6)))
-    assert rows[0] == ("Description", "Weekly cost", "Starts on", "Ends on", "Cost after 2024-25/M06")
-    # From 1 October 2024 to 31 March 2025: 182 days at £100 a day.
-    assert rows[1][:2] == ("Care package 0042", 700) and rows[1][3:] == (None, 18_200)

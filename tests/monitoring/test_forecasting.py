@@ -1,6 +1,5 @@
 """Each forecast method and the RAG thresholds against figures worked by hand."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -8,9 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from s75.monitoring.forecasting import (
-    CommitmentTerms,
     budget_to_date,
-    committed_cost,
     monthly_budget,
     profile_forecast,
     rag,
@@ -66,17 +63,6 @@ def test_profile_adds_the_rest_of_the_profiled_budget():
     profile = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]  # winter costs twice as much
     # Budget £180,000: months 1-6 £10,000 each, 7-12 £20,000 each. After M06 with £70,000 spent:
     assert profile_forecast(70_000_00, 180_000_00, 6, profile) == 70_000_00 + 120_000_00
-
-
-def test_commitments_add_care_packages_to_the_year_end():
-    # At 30 September 2024: a £700/week package running on (182 days to 31 March = 26 weeks = £18,200) and one
-    # ending on 31 October (31 days = £3,100 at £700/week), and one that started after the year end counts nothing.
-    packages = [
-        CommitmentTerms(700_00, date(2024, 4, 1)),
-        CommitmentTerms(700_00, date(2024, 5, 1), date(2024, 10, 31)),
-        CommitmentTerms(700_00, date(2025, 4, 2)),
-    ]
-    assert committed_cost(packages, date(2024, 9, 30), date(2025, 3, 31)) == 18_200_00 + 3_100_00
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,10 @@ from datetime import date
 
 import pytest
 
-from s75.monitoring.models import Commitment, Consent, ConsentAlert, ManualForecast, RecoveryAction, ScheduleYear
+from s75.monitoring.models import Consent, ConsentAlert, ManualForecast, RecoveryAction, ScheduleYear
 from s75.monitoring.selectors import ConsentState
 from s75.monitoring.services import (
     MonitoringError,
-    commitment_add,
     consent_record,
     recovery_action_add,
     schedule_forecast_set,
@@ -104,15 +103,7 @@ def test_a_profile_has_twelve_exact_weights_not_all_zero(schedule, profile):
     assert fields(refused.value) == ["profile"]
 
 
-# Commitments and recovery plans ----------------------------------------------------------------------------------
-
-def test_a_commitment_names_each_problem(schedule):
-    with pytest.raises(MonitoringError) as refused:
-        commitment_add(actor=None, schedule=schedule, financial_year=2024, month=6, description=" ",
-                       weekly_cost_pence=0, start_date=date(2024, 10, 1), end_date=date(2024, 9, 1))
-    assert sorted(fields(refused.value)) == ["description", "end_date", "weekly_cost_pence"]
-    assert not Commitment.objects.exists()
-
+# Recovery plans -------------------------------------------------------------------------------------------------
 
 def test_a_recovery_action_names_each_problem(nhs):
     with pytest.raises(MonitoringError) as refused:

@@ -19,7 +19,6 @@ from s75.ledger.services import fund_open
 from s75.monitoring.forecasting import budget_to_date
 from s75.monitoring.models import (
     Commentary,
-    Commitment,
     Consent,
     ConsentAlert,
     ManualForecast,
@@ -28,6 +27,7 @@ from s75.monitoring.models import (
 )
 from s75.monitoring.selectors import ConsentState
 from s75.monitoring.services import schedule_forecast_set
+from tests.commissioning.conftest import place
 from tests.factories import UserFactory, complete_agreement
 from tests.monitoring.conftest import spend
 from tests.monitoring.luton import OUTTURN
@@ -141,7 +141,6 @@ def test_anyone_at_a_partner_may_read_the_dashboard_but_no_one_else_may_find_it(
     assert response.status_code == 200
     page = response.content.decode()
     assert page_url("forecast", fund, 1) not in page and page_url("commentary", fund) not in page
-    assert page_url("commitments", fund, 1) in page  # reading the commitments needs no permission
     for bad in ("2030-31/M01", "2024-25/M13", "nonsense"):
         assert reader_client.get(dashboard(fund, bad)).status_code == 404
     client.force_login(manager)
@@ -242,38 +241,6 @@ def test_the_manager_sets_a_monthly_profile(officer_client, fund, schedule, read
 def test_a_bad_profile_saves_nothing(officer_client, fund, values, problem):
     assert problem in error_summary(officer_client.post(page_url("profile", fund, 1), weights(*values)))
     assert not ScheduleYear.objects.exists()
-
-
-# Commitments -----------------------------------------------------------------------------------------------------
-
-def test_commitments_are_listed_for_every_partner_and_added_by_the_manager(officer_client, fund, schedule,
-                                                                            reader_client):
-    url = page_url("commitments", fund, 1)
-    data = {"description": "Care package 0042", "weekly_cost": "£700.00", "start_date-day": "1",
-            "start_date-month": "9", "start_date-year": "2024", "end_date-day": "", "end_date-month": "",
-            "end_date-year": ""}
-    assert reader_client.post(url, data).status_code == 403
-    response = officer_client.post(url, data)
-    assert response.status_code == 302
-    commitment = Commitment.objects.get()
-    assert (commitment.weekly_cost_pence, commitment.end_date) == (700_00, None)
-    page = reader_client.get(url).content.decode()
-    # From 1 October 2024 to 31 March 2025: 182 days at £100 a day.
-    assert "Care package 0042" in page and "£18,200.00" in page and "Add a commitment" not in page
-    response = reader_client.get(page_url("commitments_xlsx", fund, 1))
-    assert response.status_code == 200 and response["Content-Type"] == XLSX_CONTENT_TYPE
-    name = f"{fund.agreement.reference}-schedule-1-commitments.xlsx"
-    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
-
-
-def test_a_commitment_that_ends_before_it_starts_is_refused(officer_client, fund):
-    response = officer_client.post(page_url("commitments", fund, 1), {
-        "description": "Care package", "weekly_cost": "700", "start_date": "2024-09-01", "end_date": "2024-08-01",
-    })
-    assert "ends on or after it starts" in error_summary(response)
-    assert not Commitment.objects.exists()
-    assert "Enter the weekly cost" in error_summary(officer_client.post(page_url("commitments", fund, 1), {
-        "description": "Care package", "weekly_cost": "", "start_date": "2024-09-01"}))
 
 
 # The month's commentary ------------------------------------------------------------------------------------------
@@ -424,3 +391,18 @@ def test_luton_year_end_through_the_pages(client):
     page = client.get(dashboard(fund, "2013-14/M12")).content.decode()
     ccg = section(page, 'id="partners"', 'id="commentary"').split('class="govuk-summary-card"')[2]
     assert "Consent given" in ccg and "up to £70,000.00" in ccg and "Consent required" not in ccg
+
+
+# The care bought on each partner's behalf ----------------------------------------------------------------------
+
+def test_the_dashboard_shows_each_partner_what_was_bought_and_committed_for_it(reader_client, fund, spent,
+                                                                                contract, nhs):
+    page = reader_client.get(dashboard(fund)).content.decode()
+    assert "Care bought on its behalf" not in page  # no packages: nothing to show
+    place(contract, "PKG-A", [(nhs, 10_000)])  # £200 a week from Monday 1 April 2024
+    page = reader_client.get(dashboard(fund)).content.decode()
+    panel = section(page, f"<h3 class=\"govuk-summary-card__title\">{nhs.display_name}", "</dl>")
+    assert "Care bought on its behalf, 2024-25 to the end of 2024-25/M06" in panel
+    assert "£5,228.58" in panel and "£5,200.00" in panel  # 26 weeks and a day; 26 weeks to 31 March
+    assert reverse("commissioning:packages", args=[fund.agreement.pk]) in section(page, 'id="partners"',
+                                                                                 'id="commentary"')

@@ -25,7 +25,7 @@ def test_each_scope_takes_the_years_own_terms_else_those_for_every_year(db):
                                                                                  {ccg.pk: Cap(percent=Decimal(10))})
     assert in_2024.schedule_rules == {schedule.number: Rules(
         overspend="fixed", underspend="contribution_share", fixed_percent={council.pk: Decimal(100)},
-        maladministration_borne_by_host=False)}
+        maladministration_borne_by_host=False, recharges_pooled=False)}
     assert not in_2024.outside_borne_by_host(schedule.number) and in_2024.outside_borne_by_host(99)
     assert allocation_terms(agreement=agreement, financial_year=2025).schedule_rules == {}
 

@@ -52,6 +52,17 @@ def test_terms_for_one_year_and_one_schedule(client, agreement):
     assert client.get(reverse("riskshare:terms_edit", args=[agreement.pk]) + "?schedule=9").status_code == 404
 
 
+def test_a_schedules_terms_may_pool_the_care_recharged_on_it(client, agreement):
+    client.force_login(manager_of(agreement))
+    url = reverse("riskshare:terms_edit", args=[agreement.pk]) + "?schedule=1"
+    assert 'name="recharges_pooled"' in client.get(url).content.decode()
+    response = client.post(url, {"overspend_rule": "contribution_share", "underspend_rule": "contribution_share",
+                                 "maladministration_borne_by_host": "on", "recharges_pooled": "on"}, follow=True)
+    terms = RiskShareTerms.objects.get(agreement=agreement)
+    assert (terms.schedule.number, terms.recharges_pooled) == (1, True)
+    assert "recharges to it is shared as pooled spend" in response.content.decode()
+
+
 def test_the_services_refusal_is_on_the_form_and_nothing_is_saved(client, agreement):
     council, nhs = agreement.parties.order_by("position")
     client.force_login(manager_of(agreement))

@@ -288,7 +288,7 @@ def test_a_net_payment_is_said_in_words(is_host, net, words, last_line):
     partner = {"name": "Luton Borough Council", "is_host": is_host, "net_payment": net, "contributions": 0,
                "overspend_share": 0, "cap_adjustment": 0, "own_overspend": 0, "outside_agreement": 0,
                "underspend_share": 0, "carried_forward": 0, "own_underspend": 0, "final_share_of_spend": 0,
-               "received": net}
+               "received": net, "recharged_own": 0, "recharges_billed": 0}
     assert payment_words(partner) == words
     line = statement_lines(partner)[-1]
     assert (line.label, line.amount, line.strong) == (last_line, net, True)

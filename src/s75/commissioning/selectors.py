@@ -5,14 +5,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
 from s75.agreements.models import Agreement, Party
 from s75.agreements.selectors import agreements_visible_to
 from s75.core.fiscal import FinancialMonth, FinancialYear
 
 from . import costing
-from .models import Contract, Dispute, DisputeOutcome, Package, PackageFunding, PackageVersion, Recharge
+from .models import (
+    Contract,
+    Dispute,
+    DisputeOutcome,
+    Package,
+    PackageFunding,
+    PackageVersion,
+    Recharge,
+    RechargeLine,
+)
 
 
 def contracts_visible_to(*, user) -> QuerySet[Contract]:
@@ -190,3 +199,51 @@ def package_get(*, user, agreement: Agreement, pk: int) -> Package:
 def agreement_packages_count(*, agreement: Agreement) -> int:
     """How many packages the agreement's lead commissioners have placed (the agreement page's panel)."""
     return Package.objects.filter(agreement=agreement).count()
+
+
+@dataclass
+class YearPurchases:
+    """What the lead commissioners bought under an agreement in a financial year, as at a month's end, from the
+    packages' versions: each partner's share to the month's end (``bought_to_date``) and after it to the year end
+    (``committed``), and the same by schedule (the packages' whole cost, every funder's share together). A month's
+    share is split as the partner's statement splits it (per version, largest remainder), so a partner's figure
+    to date is the sum of its statements' lines for those months, disputed lines included."""
+
+    bought_to_date: dict[int, int]  # by party id
+    committed: dict[int, int]  # by party id
+    schedule_bought_to_date: dict[int, int]  # by schedule id
+    schedule_committed: dict[int, int]  # by schedule id
+
+
+def year_purchases(*, agreement: Agreement, year: FinancialYear, month: int) -> YearPurchases:
+    """The agreement's packages costed month by month over ``year``: M01 to ``month`` bought, after it committed."""
+    purchases = YearPurchases({}, {}, {}, {})
+    packages = (Package.objects.filter(agreement=agreement).select_related("contract")
+                .prefetch_related(Prefetch("versions", queryset=PackageVersion.objects.order_by("effective_from")),
+                                  Prefetch("funding", queryset=PackageFunding.objects.order_by("party__position",
+                                                                                               "party_id"))))
+    for package in packages:
+        terms = package_terms(package)
+        funding = list(package.funding.all())
+        points = [share.share_basis_points for share in funding]
+        schedule_id = package.contract.schedule_id
+        for number in range(1, 13):
+            by_party, by_schedule = ((purchases.bought_to_date, purchases.schedule_bought_to_date) if number <= month
+                                     else (purchases.committed, purchases.schedule_committed))
+            for segment in costing.segments(terms, package.end_date,
+                                            *costing.month_days(FinancialMonth(year, number))):
+                by_schedule[schedule_id] = by_schedule.get(schedule_id, 0) + segment.pence
+                for share, amount in zip(funding, costing.shares_split(segment.pence, points), strict=True):
+                    by_party[share.party_id] = by_party.get(share.party_id, 0) + amount
+    return purchases
+
+
+def year_recharged(*, agreement: Agreement, year: FinancialYear) -> dict[int, dict[int, int]]:
+    """What the agreement's standing recharges of ``year``'s months charged each partner, by schedule id then
+    party id: the care bought on its behalf that the ledger's expenditure no longer holds."""
+    totals: dict[int, dict[int, int]] = {}
+    for row in (RechargeLine.objects.filter(recharge__agreement=agreement, recharge__financial_year=year.start_year,
+                                            recharge__reversal__isnull=True)
+                .values("package__contract__schedule_id", "recharge__party_id").annotate(total=Sum("amount_pence"))):
+        totals.setdefault(row["package__contract__schedule_id"], {})[row["recharge__party_id"]] = row["total"]
+    return totals

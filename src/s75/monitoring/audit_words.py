@@ -54,6 +54,7 @@ MONITORING_WORDS = (
     ActionWords("schedule_year_set", "Forecast method chosen", _method,
                 labels={"method": "How it is forecast", "profile": "Budget profile by month"},
                 values={"method": lambda method: ForecastMethod(method).label, "profile": _profile}),
+    # The commitments list was replaced by the lead commissioner's packages; its past events are still read.
     ActionWords("commitment_add", "Commitment added", lambda event: (
         f"added the commitment “{event.after['description']}”: {money_words(event.after['weekly_cost_pence'])} a "
         f"week from {date_words(event.after['start_date'])}"

@@ -1,14 +1,13 @@
-"""The monitoring dashboard's tables, and a schedule's commitments, as Excel workbooks: the figures of the
+"""The monitoring dashboard's tables as Excel workbooks: the figures of the
 monitoring report as exact pounds (``core.exports``), with the words the dashboard uses for methods and RAG."""
 
 from openpyxl import Workbook
 
-from s75.agreements.models import Schedule
 from s75.core.exports import pounds, table_workbook
-from s75.core.fiscal import MONTH_NAMES, FinancialYear
+from s75.core.fiscal import MONTH_NAMES
 
 from .models import ForecastMethod
-from .selectors import MonitoringReport, monitoring_trend, recovery_positions, schedule_commitments
+from .selectors import MonitoringReport, monitoring_trend, recovery_positions
 
 METHOD_LABELS = {
     ForecastMethod.MANUAL: "Manager's figure",
@@ -38,14 +37,16 @@ def schedules_workbook(*, report: MonitoringReport) -> Workbook:
 
 
 def partners_workbook(*, report: MonitoringReport) -> Workbook:
-    """A row per partner: its contributions, its projected share of spend and excess, and its consent."""
+    """A row per partner: its contributions, its projected share of spend and excess, its consent, and the care the
+    lead commissioners bought on its behalf to date and are committed to after the month to the year end."""
     headers = ["Partner", "Contributions", "Projected share of spend", "Projected excess", "Consent state",
-               "Consent given up to"]
+               "Consent given up to", "Bought on its behalf to date", "Committed to the year end"]
     rows = [[line.party.name_in_agreement, pounds(line.contributions), pounds(line.projected_share_of_spend),
              pounds(line.projected_excess), line.consent_state or "not bound by a prior-agreement clause",
-             None if line.consent_up_to is None else pounds(line.consent_up_to)] for line in report.partners]
+             None if line.consent_up_to is None else pounds(line.consent_up_to), pounds(line.bought_to_date),
+             pounds(line.committed)] for line in report.partners]
     return table_workbook(title=f"Partners {report.year.label} M{report.month:02d}", headers=headers, rows=rows,
-                          money_columns=(2, 3, 4, 6))
+                          money_columns=(2, 3, 4, 6, 7, 8))
 
 
 def months_workbook(*, report: MonitoringReport) -> Workbook:
@@ -66,18 +67,6 @@ def recovery_workbook(*, report: MonitoringReport) -> Workbook:
             for position in recovery_positions(report=report) for action in position.actions]
     return table_workbook(title=f"Recovery plans {report.year.label}", headers=headers, rows=rows,
                           money_columns=(3,))
-
-
-def commitments_workbook(*, schedule: Schedule, year: FinancialYear, month: int) -> Workbook:
-    """The schedule's commitments, each with what it costs from the month's end to the year end."""
-    return table_workbook(
-        title=f"Commitments {year.label}",
-        headers=["Description", "Weekly cost", "Starts on", "Ends on", f"Cost after {year.label}/M{month:02d}"],
-        rows=[[commitment.description, pounds(commitment.weekly_cost_pence), commitment.start_date,
-               commitment.end_date, pounds(cost)]
-              for commitment, cost in schedule_commitments(schedule=schedule, year=year, month=month)],
-        money_columns=(2, 5),
-    )
 
 
 WORKBOOKS = {

@@ -3,14 +3,12 @@
 - ``manual``: the pooled fund manager's figure for the month.
 - ``run_rate``: actual to date ÷ months elapsed × 12.
 - ``profile``: actual to date + the rest of the budget's monthly profile.
-- ``commitments``: actual to date + known committed costs to the year end.
+- ``commitments``: actual to date + what the lead commissioners' care packages cost after the month to the year
+  end (``commissioning.selectors.year_purchases``).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 
 from s75.core.money import round_half_away, split_keeping_whole_pounds
 
@@ -40,33 +38,6 @@ def profile_forecast(
     actual_to_date: int, annual: int, month: int, profile: Sequence[int | Decimal] | None = None
 ) -> int:
     return actual_to_date + sum(monthly_budget(annual, profile)[month:])
-
-
-@dataclass(frozen=True)
-class CommitmentTerms:
-    """A known cost running at a weekly rate, e.g. a care package, from ``start`` to ``end`` (open-ended: None)."""
-
-    weekly_pence: int
-    start: date
-    end: date | None = None
-
-
-def committed_cost(commitments: Sequence[CommitmentTerms], after: date, year_end: date) -> int:
-    """What the commitments will cost from the day after ``after`` to ``year_end``, both counted whole days."""
-    total = Fraction(0)
-    for commitment in commitments:
-        first = max(commitment.start, date.fromordinal(after.toordinal() + 1))
-        last = min(commitment.end or year_end, year_end)
-        days = (last - first).days + 1
-        if days > 0:
-            total += Fraction(commitment.weekly_pence * days, 7)
-    return round_half_away(total.numerator, total.denominator)
-
-
-def commitments_forecast(
-    actual_to_date: int, commitments: Sequence[CommitmentTerms], after: date, year_end: date
-) -> int:
-    return actual_to_date + committed_cost(commitments, after, year_end)
 
 
 def rag(variance: int, budget: int, amber_threshold_percent: Decimal = Decimal("1")) -> str:

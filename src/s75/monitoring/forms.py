@@ -108,23 +108,6 @@ class ProfileForm(GovukForm):
         return cleaned
 
 
-class CommitmentForm(GovukForm):
-    problem_fields = {"weekly_cost_pence": "weekly_cost"}
-
-    description = forms.CharField(
-        label="Description", max_length=300, help_text="For example, the care package and its reference.",
-        error_messages={"required": "Describe the commitment"},
-    )
-    weekly_cost = _money("Weekly cost", help_text="For example, £1,234.56", error="Enter the weekly cost")
-    start_date = GovukDateField(label="Starts on", help_text="For example, 1 4 2024",
-                                error_messages={"required": "Enter the date the commitment starts"})
-    end_date = GovukDateField(label="Ends on (optional)", required=False,
-                              help_text="Leave it blank for a commitment that runs on past the year end.")
-
-    def clean_weekly_cost(self) -> int:
-        return _pence(self.cleaned_data["weekly_cost"])
-
-
 class CommentaryForm(GovukForm):
     text = forms.CharField(
         label="Commentary", widget=forms.Textarea(attrs={"rows": 8}),

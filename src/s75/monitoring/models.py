@@ -36,7 +36,7 @@ class ForecastMethod(models.TextChoices):
     MANUAL = "manual", "The manager's figure"
     RUN_RATE = "run_rate", "Run rate (actual to date ÷ months × 12)"
     PROFILE = "profile", "Actual to date + the rest of the budget profile"
-    COMMITMENTS = "commitments", "Actual to date + known commitments"
+    COMMITMENTS = "commitments", "Actual to date + the care packages committed to the year end"
 
 
 class ScheduleYear(TrackedModel):
@@ -76,28 +76,6 @@ class ManualForecast(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.schedule} {self.financial_year} M{self.month:02d}: {self.amount_pence}"
-
-
-class Commitment(TrackedModel):
-    """A known cost running at a weekly rate, such as a care package, that the commitments forecast projects."""
-
-    schedule = models.ForeignKey("agreements.Schedule", on_delete=models.CASCADE, related_name="commitments")
-    description = models.CharField(max_length=300)
-    weekly_cost_pence = models.BigIntegerField()
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(condition=Q(weekly_cost_pence__gt=0), name="commitment_cost_positive"),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="commitment_dates_ordered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.description
 
 
 class Commentary(TrackedModel):

@@ -3,7 +3,7 @@ the prior-agreement (consent) state. Actuals come from the ledger's running bala
 the version of everything the report is drawn from, which keys the dashboard's cache."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -11,6 +11,7 @@ from django.db.models import Sum
 from s75.agreements.models import Agreement, Party
 from s75.agreements.selectors import user_acts_for_party
 from s75.budgets.models import Contribution
+from s75.commissioning.selectors import year_purchases
 from s75.core.fiscal import FinancialYear, financial_years_between
 from s75.core.money import split_largest_remainder
 from s75.ledger.models import AccountRole, Balance, Fund
@@ -22,7 +23,6 @@ from . import forecasting
 from .models import (
     ActionStatus,
     Commentary,
-    Commitment,
     Consent,
     ConsentDecision,
     ForecastMethod,
@@ -64,6 +64,8 @@ class PartnerLine:
     projected_excess: int  # share of spend above its contributions; negative when within them
     consent_state: str | None  # None for a partner not bound by a prior-agreement clause
     consent_up_to: int | None
+    bought_to_date: int = 0  # the lead commissioners' packages bought on its behalf, M01 to the month
+    committed: int = 0  # its share of those packages after the month to the year end
 
 
 @dataclass
@@ -74,6 +76,7 @@ class MonitoringReport:
     schedules: list[ScheduleLine]
     partners: list[PartnerLine]
     amber_threshold_percent: Decimal
+    has_packages: bool = False  # whether a lead commissioner buys packages under the agreement in the year
 
     @property
     def period_label(self) -> str:
@@ -81,13 +84,6 @@ class MonitoringReport:
 
     def total(self, attribute: str) -> int:
         return sum(getattr(line, attribute) for line in self.schedules)
-
-
-def _month_end(year: FinancialYear, month: int) -> date:
-    calendar_month = (month + 2) % 12 + 1
-    calendar_year = year.start_year + (1 if month >= 10 else 0)
-    following = date(calendar_year + (calendar_month == 12), calendar_month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
 
 
 def _actuals(agreement: Agreement, year: FinancialYear, month: int) -> dict[int, int]:
@@ -134,7 +130,7 @@ def monitoring_report(*, agreement: Agreement, year: FinancialYear, month: int) 
         schedule__agreement=agreement, financial_year=year.start_year)}
     manual = {row.schedule_id: row for row in ManualForecast.objects.filter(
         schedule__agreement=agreement, financial_year=year.start_year, month=month)}
-    month_end = _month_end(year, month)
+    purchases = year_purchases(agreement=agreement, year=year, month=month)
 
     lines, figures = [], []
     for schedule in schedules:
@@ -150,9 +146,7 @@ def monitoring_report(*, agreement: Agreement, year: FinancialYear, month: int) 
         elif method == ForecastMethod.PROFILE:
             forecast = forecasting.profile_forecast(actual, annual, month, profile)
         elif method == ForecastMethod.COMMITMENTS:
-            terms = [forecasting.CommitmentTerms(c.weekly_cost_pence, c.start_date, c.end_date)
-                     for c in Commitment.objects.filter(schedule=schedule)]
-            forecast = forecasting.commitments_forecast(actual, terms, month_end, year.ends_on)
+            forecast = actual + purchases.schedule_committed.get(schedule.pk, 0)
         else:
             method, forecast = ForecastMethod.RUN_RATE, forecasting.run_rate(actual, month)
         variance = forecast - annual
@@ -178,8 +172,11 @@ def monitoring_report(*, agreement: Agreement, year: FinancialYear, month: int) 
             result = allocation.partner(party.pk)
             excess = result.final_share_of_spend - result.contributions
             state, up_to = partner_consent(party=party, year=year, excess=excess)
-            partners.append(PartnerLine(party, result.contributions, result.final_share_of_spend, excess, state, up_to))
-    return MonitoringReport(agreement, year, month, lines, partners, amber)
+            partners.append(PartnerLine(party, result.contributions, result.final_share_of_spend, excess, state, up_to,
+                                        purchases.bought_to_date.get(party.pk, 0),
+                                        purchases.committed.get(party.pk, 0)))
+    has_packages = bool(purchases.schedule_bought_to_date or purchases.schedule_committed)
+    return MonitoringReport(agreement, year, month, lines, partners, amber, has_packages)
 
 
 # For the pages ---------------------------------------------------------------------------------------------------
@@ -343,18 +340,6 @@ def recovery_positions(*, report: MonitoringReport) -> list[RecoveryPosition]:
     return [RecoveryPosition(line, actions.get(line.party.pk, [])) for line in report.partners]
 
 
-def schedule_commitments(*, schedule, year: FinancialYear, month: int) -> list[tuple[Commitment, int]]:
-    """Each commitment of the schedule, with what it costs from the month's end to the year end, in pence."""
-    after = _month_end(year, month)
-    return [
-        (commitment, forecasting.committed_cost(
-            [forecasting.CommitmentTerms(commitment.weekly_cost_pence, commitment.start_date, commitment.end_date)],
-            after, year.ends_on,
-        ))
-        for commitment in Commitment.objects.filter(schedule=schedule).order_by("start_date", "id")
-    ]
-
-
 # The version of a report's inputs ------------------------------------------------------------------------------
 
 def monitoring_inputs_version(*, fund_id: int) -> tuple | None:
@@ -362,8 +347,8 @@ def monitoring_inputs_version(*, fund_id: int) -> tuple | None:
     None if there is no such fund. It is the fund's agreement; when the fund was opened (so that a database made
     afresh, whose funds count from 0 again, is never answered from what was kept for another); its agreement's
     ``data_version``, which every service that changes a posting, period, partner, schedule, contribution, risk-share
-    term, forecast, profile, commitment, consent decision, recovery action or commentary of the fund moves on in its
-    own transaction; and the ``modified_at`` of each author of the fund's commentary, whose names the page shows (a
+    term, forecast, profile, care package, consent decision, recovery action or commentary of the fund moves on in
+    its own transaction; and the ``modified_at`` of each author of the fund's commentary, whose names the page shows (a
     user belongs to no fund; signing in does not touch it). Read it before what it versions, so that nothing is ever
     kept under a newer version than the data it was drawn from."""
     authors = "agreement__commentaries__modified_by__modified_at"

@@ -1,8 +1,8 @@
-"""Writes for monitoring: each schedule's forecast, monthly profile and commitments, the month's commentary, a
+"""Writes for monitoring: each schedule's forecast and monthly profile, the month's commentary, a
 partner's consent decision and recovery plan, and the consent alerts that follow a change of a partner's state.
 
 One service per act, each with every rule of that act: the pages, commands, demo and tests call these and nothing
-else. An act that moves the figures (a forecast, a profile, a commitment, a consent decision) ends by reviewing
+else. An act that moves the figures (a forecast, a profile, a consent decision) ends by reviewing
 the consent states as at the month the manager is looking at, so that a partner entering ``consent required`` is
 alerted whichever input moved it there.
 """
@@ -27,7 +27,6 @@ from s75.organisations.selectors import organisation_successors_as_at
 from .models import (
     ActionStatus,
     Commentary,
-    Commitment,
     Consent,
     ConsentAlert,
     ConsentDecision,
@@ -145,35 +144,6 @@ def schedule_profile_set(
                                  method=choice.method if choice else "", profile=profile)
     consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
     return choice
-
-
-@transaction.atomic
-def commitment_add(
-    *, actor, schedule: Schedule, financial_year: int, month: int, description: str, weekly_cost_pence: int,
-    start_date: date, end_date: date | None = None,
-) -> Commitment:
-    """A care package or contract the schedule is committed to, at a weekly cost; then the consent states are
-    reviewed as at ``month`` of ``financial_year``."""
-    _check_month(month)
-    problems = []
-    if not is_pence(weekly_cost_pence) or weekly_cost_pence <= 0:
-        problems.append(Problem("a commitment's weekly cost is a whole number of pence, more than zero",
-                                "weekly_cost_pence"))
-    if end_date is not None and end_date < start_date:
-        problems.append(Problem("a commitment ends on or after it starts", "end_date"))
-    if not description.strip():
-        problems.append(Problem("describe the commitment, e.g. the care package", "description"))
-    if problems:
-        raise MonitoringError(problems)
-    agreement_data_changed(agreement_id=schedule.agreement_id)
-    commitment = Commitment.objects.create(
-        schedule=schedule, description=description.strip(), weekly_cost_pence=weekly_cost_pence,
-        start_date=start_date, end_date=end_date, created_by=acting_user(actor), modified_by=acting_user(actor),
-    )
-    audit_record(actor=actor, action="commitment_add", obj=commitment, agreement=schedule.agreement,
-                 after=snapshot(commitment))
-    consent_review(agreement=schedule.agreement, year=FinancialYear(financial_year), month=month)
-    return commitment
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """Pages of budget monitoring, under ``/funds/<id>/monitoring/``: the fund dashboard (``?period=2024-25/M06``), its
-tables as Excel, and the forms of a month (written ``2024-25/M06`` in the path): a schedule's forecast, profile and
-commitments, the commentary, a partner's consent decision and recovery plan."""
+tables as Excel, and the forms of a month (written ``2024-25/M06`` in the path): a schedule's forecast and profile,
+the commentary, a partner's consent decision and recovery plan."""
 
 from django.urls import path, register_converter
 
@@ -31,8 +31,6 @@ urlpatterns = [
     path(f"{MONTH}/commentary/", views.commentary_view, name="commentary"),
     path(f"{MONTH}/schedules/<int:number>/forecast/", views.forecast_view, name="forecast"),
     path(f"{MONTH}/schedules/<int:number>/profile/", views.profile_view, name="profile"),
-    path(f"{MONTH}/schedules/<int:number>/commitments/", views.commitments_view, name="commitments"),
-    path(f"{MONTH}/schedules/<int:number>/commitments.xlsx", views.commitments_xlsx, name="commitments_xlsx"),
     path(f"{MONTH}/partners/<int:party_id>/consent/", views.consent_view, name="consent"),
     path(f"{MONTH}/partners/<int:party_id>/recovery/", views.recovery_view, name="recovery"),
     path(f"{MONTH}/partners/<int:party_id>/recovery/<int:action_id>/status/", views.action_status_view,

@@ -1,6 +1,6 @@
 """Pages of budget monitoring, under ``/funds/<id>/monitoring/``: the fund's dashboard for a month (headline, RAG by
 schedule, charts, the schedule table with drill-down to the ledger, the consent panel per partner, the month's
-commentary) and the forms behind it: each schedule's forecast, monthly profile and commitments, the commentary, a
+commentary) and the forms behind it: each schedule's forecast and monthly profile, the commentary, a
 partner's consent decision and its recovery plan. Every table downloads as Excel (built by ``exports``). Thin:
 parse input, call a service or selector, render.
 
@@ -36,11 +36,10 @@ from s75.ledger.permissions import POST_LEDGER
 from . import forecasting
 from .cache import KeptFund, dashboard_parts, kept_fund
 from .charts import VarianceBar, cumulative_chart, variance_chart
-from .exports import RAG_LABELS, WORKBOOKS, commitments_workbook, method_label
+from .exports import RAG_LABELS, WORKBOOKS, method_label
 from .forms import (
     ActionStatusForm,
     CommentaryForm,
-    CommitmentForm,
     ConsentForm,
     ForecastForm,
     PeriodForm,
@@ -68,12 +67,10 @@ from .selectors import (
     monitoring_trend,
     monitoring_years,
     recovery_positions,
-    schedule_commitments,
 )
 from .services import (
     MonitoringError,
     commentary_set,
-    commitment_add,
     consent_record,
     recovery_action_add,
     recovery_action_status_set,
@@ -306,7 +303,7 @@ def table_xlsx(request, pk: int, period: FinancialMonth, table: str):
                                    f"{month_label(period.month)}-{table}.xlsx")
 
 
-# A schedule's forecast, profile and commitments ------------------------------------------------------------------
+# A schedule's forecast and profile ------------------------------------------------------------------------------
 
 def _schedule_line(fund: Fund, period: FinancialMonth, schedule: Schedule) -> ScheduleLine:
     report = monitoring_report(agreement=fund.agreement, year=period.year, month=period.month)
@@ -373,43 +370,6 @@ def profile_view(request, pk: int, period: FinancialMonth, number: int):
                       line=line, monthly=list(zip(MONTH_NAMES, monthly, strict=True)),
                       caption=f"{schedule.number}. {schedule.title}",
                       heading=f"Monthly budget profile for {period.year.label}", submit="Save the profile")
-
-
-@login_required
-def commitments_view(request, pk: int, period: FinancialMonth, number: int):
-    fund = fund_or_404(request, pk)
-    period = _checked_period(fund, period)
-    schedule = _schedule_or_404(fund, number)
-    may_change = _may_change(request, fund)
-    if request.method == "POST" and not may_change:
-        raise PermissionDenied
-    form = CommitmentForm(request.POST if request.method == "POST" else None) if may_change else None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            commitment_add(actor=request.user, schedule=schedule, financial_year=period.year.start_year,
-                           month=period.month, description=data["description"],
-                           weekly_cost_pence=data["weekly_cost"], start_date=data["start_date"],
-                           end_date=data["end_date"])
-        except MonitoringError as error:
-            form.add_problems(error.problems)
-        else:
-            messages.success(request, f"The commitment “{data['description']}” was added")
-            return redirect("monitoring:commitments", pk=fund.pk, period=period, number=schedule.number)
-    rows = schedule_commitments(schedule=schedule, year=period.year, month=period.month)
-    return _form_page(request, "monitoring/commitments.html", fund, period, schedule=schedule, form=form,
-                      rows=rows, total=sum(cost for _, cost in rows), may_change=may_change,
-                      caption=f"{schedule.number}. {schedule.title}", heading="Commitments",
-                      submit="Add the commitment")
-
-
-@login_required
-def commitments_xlsx(request, pk: int, period: FinancialMonth, number: int):
-    fund = fund_or_404(request, pk)
-    period = _checked_period(fund, period)
-    schedule = _schedule_or_404(fund, number)
-    workbook = commitments_workbook(schedule=schedule, year=period.year, month=period.month)
-    return xlsx_response(workbook, f"{fund.agreement.reference}-schedule-{schedule.number}-commitments.xlsx")
 
 
 # The month's commentary ------------------------------------------------------------------------------------------

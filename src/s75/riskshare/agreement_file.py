@@ -28,6 +28,7 @@ def risk_share_write(*, owner: Agreement, code_of: dict[int, str]) -> list[dict]
             "offset_first": terms.offset_first,
             "contingency_reserve": format_plain(terms.contingency_reserve_pence),
             "maladministration_borne_by_host": terms.maladministration_borne_by_host,
+            **({"recharges_pooled": True} if terms.recharges_pooled else {}),  # written only when set
             "parties": [
                 {
                     "party": code_of[term.party_id],
@@ -111,6 +112,7 @@ def risk_share_load(*, loading: Loading, path: str, entries: list, owner: Agreem
                 offset_first=entry.get("offset_first", False),
                 contingency_reserve_pence=0 if reserve is None else file_checks.pence(reserve),
                 maladministration_borne_by_host=entry.get("maladministration_borne_by_host", True),
+                recharges_pooled=entry.get("recharges_pooled", False),
                 party_terms=[
                     {
                         "party": loading.parties[term["party"]],

@@ -20,6 +20,11 @@ Spend outside the agreement (maladministration) is part of a schedule's outturn 
 is taken out of the variance before any step and borne by the host alone. A schedule's own terms may say
 otherwise for that schedule; caps, offsetting and the reserve belong to the fund's terms alone (see
 docs/risk-share.md).
+
+Care a lead commissioner bought on a partner's behalf and recharged to it is part of the outturn too. The partner
+is billed it by its monthly recharges, which count with what it paid in; and it is that partner's own spend, taken
+out of the variance before any step as an aligned line's is, unless the terms (the fund's, or the schedule's own)
+say recharged spend is pooled: then it is shared like any other.
 """
 
 from collections.abc import Hashable, Mapping, Sequence
@@ -65,6 +70,7 @@ class Rules:
     underspend: UnderspendRule = UnderspendRule.CONTRIBUTION_SHARE
     fixed_percent: Mapping[Partner, Decimal] = field(default_factory=dict)
     maladministration_borne_by_host: bool | None = None
+    recharges_pooled: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class Terms:
     contingency_reserve: int = 0
     caps: Mapping[Partner, Cap] = field(default_factory=dict)
     maladministration_borne_by_host: bool = True
+    recharges_pooled: bool = False
 
     def for_schedule(self, key: Hashable) -> Rules:
         return self.schedule_rules.get(key, self.rules)
@@ -85,6 +92,11 @@ class Terms:
         own = self.for_schedule(key).maladministration_borne_by_host
         return self.maladministration_borne_by_host if own is None else own
 
+    def pools_recharges(self, key: Hashable) -> bool:
+        """Whether the care recharged to partners on this schedule is shared as pooled spend."""
+        own = self.for_schedule(key).recharges_pooled
+        return self.recharges_pooled if own is None else own
+
 
 @dataclass(frozen=True)
 class ScheduleFigures:
@@ -92,7 +104,8 @@ class ScheduleFigures:
 
     For an aligned or non-pooled schedule with more than one funder, ``outturn_by_partner`` gives each partner's
     own spend; with one funder ``outturn`` is enough. ``outside_agreement`` is the part of the outturn spent
-    outside the agreement's terms.
+    outside the agreement's terms; ``recharged`` the part a lead commissioner bought on each partner's behalf and
+    recharged to it (for an aligned schedule given ``outturn_by_partner``, part of that partner's own outturn).
     """
 
     key: Hashable
@@ -102,6 +115,7 @@ class ScheduleFigures:
     lead_commissioner: Partner | None = None
     outturn_by_partner: Mapping[Partner, int] | None = None
     outside_agreement: int = 0
+    recharged: Mapping[Partner, int] = field(default_factory=dict)
 
     @property
     def budget(self) -> int:
@@ -125,6 +139,8 @@ class ScheduleResult:
     own_variance: dict[Partner, int] = field(default_factory=dict)  # aligned and non-pooled lines
     carried_forward: bool = False
     outside_agreement: int = 0  # borne by the host, outside the shares
+    recharged: dict[Partner, int] = field(default_factory=dict)  # billed to each partner by its recharges
+    recharges_pooled: bool = False  # the recharged spend is shared; else each partner's own
 
 
 @dataclass
@@ -138,6 +154,8 @@ class PartnerResult:
     carried_forward: int  # the part of its underspend share kept in the pool
     own_variance: int  # aligned and non-pooled lines
     outside_agreement: int  # spend outside the agreement borne by this partner (the host)
+    recharges_billed: int  # billed to it by its recharges, counted in ``received``
+    recharged_own: int  # the part of that which is its own spend, not shared
     final_share_of_spend: int
     net_payment: int  # positive: the host pays the partner; negative: the partner pays the host
 
@@ -231,6 +249,44 @@ def _apply_caps(
     return totals, excess
 
 
+def _recharged(
+    schedules: Sequence[ScheduleFigures], by_key: dict[Hashable, ScheduleResult], terms: Terms,
+    order: Sequence[Partner],
+) -> tuple[list[ScheduleFigures], dict[Partner, int], dict[Partner, int]]:
+    """Before step 1: the schedules with each partner's recharged spend taken out of the outturn where it is the
+    partner's own (always on an aligned or non-pooled schedule, on a pooled one unless the terms pool it); what is
+    each partner's own; and what each was billed by its recharges."""
+    own = {p: 0 for p in order}
+    billed = {p: 0 for p in order}
+    kept = []
+    for schedule in schedules:
+        recharged = {p: amount for p, amount in schedule.recharged.items() if amount}
+        if not recharged:
+            kept.append(schedule)
+            continue
+        unknown = [p for p in recharged if p not in billed]
+        if unknown:
+            raise AllocationError(f"schedule {schedule.key}: spend is recharged to {unknown[0]}, not a partner")
+        if any(amount < 0 for amount in recharged.values()) or sum(recharged.values()) > max(schedule.outturn, 0):
+            raise AllocationError(f"schedule {schedule.key}: the recharged spend must be between nothing and the "
+                                  "outturn")
+        result = by_key[schedule.key]
+        result.recharged = recharged
+        for p, amount in recharged.items():
+            billed[p] += amount
+        if schedule.funding_type == FundingType.POOLED and terms.pools_recharges(schedule.key):
+            result.recharges_pooled = True
+            kept.append(schedule)
+            continue
+        for p, amount in recharged.items():
+            own[p] += amount
+        by_partner = None if schedule.outturn_by_partner is None else {
+            p: amount - recharged.get(p, 0) for p, amount in schedule.outturn_by_partner.items()}
+        kept.append(replace(schedule, outturn=schedule.outturn - sum(recharged.values()),
+                            outturn_by_partner=by_partner, recharged={}))
+    return kept, own, billed
+
+
 def allocate(
     *, partners: Sequence[Partner], host: Partner, schedules: Sequence[ScheduleFigures], terms: Terms,
     received: Mapping[Partner, int] | None = None,
@@ -258,7 +314,7 @@ def allocate(
         by_key[schedule.key].outside_agreement = schedule.outside_agreement
         outside[host] = outside.get(host, 0) + schedule.outside_agreement
         shared.append(replace(schedule, outturn=schedule.outturn - schedule.outside_agreement, outside_agreement=0))
-    schedules = shared
+    schedules, own_recharged, billed = _recharged(shared, by_key, terms, order)
     pooled = [s for s in schedules if s.funding_type == FundingType.POOLED]
     pool_totals = {p: sum(s.contributions.get(p, 0) for s in pooled) for p in order}
 
@@ -302,17 +358,19 @@ def allocate(
     received = dict(received) if received is not None else {
         p: sum(s.contributions.get(p, 0) for s in schedules) for p in order
     }
+    received = {p: received.get(p, 0) + billed[p] for p in order}
     partner_results = []
     for p in order:  # step 6
         contributions = sum(s.contributions.get(p, 0) for s in schedules)
         underspend = sum(r.underspend_shares.get(p, 0) for r in results)
         carried = sum(r.underspend_shares.get(p, 0) for r in results if r.carried_forward)
         own = sum(r.own_variance.get(p, 0) for r in results)
-        final = contributions + capped[p] - underspend + own + outside.get(p, 0)
+        final = contributions + capped[p] - underspend + own + outside.get(p, 0) + own_recharged[p]
         partner_results.append(PartnerResult(
             partner=p, contributions=contributions, received=received.get(p, 0), overspend_share=capped[p],
             cap_adjustment=capped[p] - uncapped[p], underspend_share=underspend, carried_forward=carried,
-            own_variance=own, outside_agreement=outside.get(p, 0), final_share_of_spend=final,
+            own_variance=own, outside_agreement=outside.get(p, 0), recharges_billed=billed[p],
+            recharged_own=own_recharged[p], final_share_of_spend=final,
             net_payment=received.get(p, 0) - final - carried,
         ))
     return Allocation(results, partner_results, reserve_used, unfunded)

@@ -25,6 +25,7 @@ RISKSHARE_WORDS = (
         "schedule_id": "Schedule", "overspend_rule": "Overspend", "underspend_rule": "Underspend",
         "offset_first": "Overspends and underspends offset first", "contingency_reserve_pence": "Contingency reserve",
         "maladministration_borne_by_host": "Host bears the cost of maladministration",
+        "recharges_pooled": "Recharged care shared as pooled spend",
         "party_terms": "Each partner's share and cap",
     }, values={"party_terms": _party_terms}),
 )

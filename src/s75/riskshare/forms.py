@@ -50,6 +50,11 @@ class RiskShareTermsForm(ChangeForm):
     maladministration_borne_by_host = forms.BooleanField(
         label="Spend outside the agreement is borne by the host alone", required=False, initial=True,
     )
+    recharges_pooled = forms.BooleanField(
+        label="Care a lead commissioner buys on a partner's behalf and recharges to it is shared as pooled spend",
+        help_text="Leave it unticked for that care to be the partner's own at the year end, as an aligned budget is.",
+        required=False,
+    )
 
     def __init__(self, *args, agreement: Agreement, terms: RiskShareTerms | None, for_schedule: bool = False,
                  fund_terms: RiskShareTerms | None = None, **kwargs):
@@ -80,7 +85,8 @@ class RiskShareTermsForm(ChangeForm):
                 self.initial.setdefault(f"cap_percent_{party.pk}", term.cap_percent)
         starting = terms or fund_terms
         if starting is not None:
-            for name in ("overspend_rule", "underspend_rule", "offset_first", "maladministration_borne_by_host"):
+            for name in ("overspend_rule", "underspend_rule", "offset_first", "maladministration_borne_by_host",
+                         "recharges_pooled"):
                 self.initial.setdefault(name, getattr(starting, name))
             if starting.contingency_reserve_pence:
                 self.initial.setdefault("contingency_reserve", f"£{format_plain(starting.contingency_reserve_pence)}")
@@ -88,10 +94,10 @@ class RiskShareTermsForm(ChangeForm):
             self.initial.setdefault("overspend_rule", OverspendRule.CONTRIBUTION_SHARE)
             self.initial.setdefault("underspend_rule", UnderspendRule.CONTRIBUTION_SHARE)
         rules = ["overspend_rule", "underspend_rule", "offset_first", "contingency_reserve",
-                 "maladministration_borne_by_host"]
+                 "maladministration_borne_by_host", "recharges_pooled"]
         if for_schedule:
             del self.fields["offset_first"], self.fields["contingency_reserve"]
-            rules = ["overspend_rule", "underspend_rule", "maladministration_borne_by_host"]
+            rules = ["overspend_rule", "underspend_rule", "maladministration_borne_by_host", "recharges_pooled"]
         self.sections = [
             ("The rules", rules),
             *[(str(party), [name for name in (f"fixed_{party.pk}", f"cap_{party.pk}", f"cap_percent_{party.pk}")

@@ -47,6 +47,10 @@ class RiskShareTerms(TrackedModel):
     maladministration_borne_by_host = models.BooleanField(
         default=True, help_text="Spend outside the agreement is borne by the host alone."
     )
+    recharges_pooled = models.BooleanField(
+        default=False, help_text="Care a lead commissioner buys on a partner's behalf and recharges to it is shared "
+                                 "as pooled spend; otherwise it is that partner's own.",
+    )
 
     class Meta:
         verbose_name_plural = "risk-share terms"

@@ -9,10 +9,13 @@ from .models import RiskShareTerms
 
 
 def _rules(terms: RiskShareTerms) -> Rules:
-    """The rules of one set of terms; a schedule's own also say who bears its spend outside the agreement."""
+    """The rules of one set of terms; a schedule's own also say who bears its spend outside the agreement and
+    whether the care recharged on it is pooled."""
     fixed = {term.party_id: term.fixed_percent for term in terms.party_terms.all() if term.fixed_percent is not None}
+    own = terms.schedule_id is not None
     return Rules(overspend=terms.overspend_rule, underspend=terms.underspend_rule, fixed_percent=fixed,
-                 maladministration_borne_by_host=terms.maladministration_borne_by_host if terms.schedule_id else None)
+                 maladministration_borne_by_host=terms.maladministration_borne_by_host if own else None,
+                 recharges_pooled=terms.recharges_pooled if own else None)
 
 
 def allocation_terms(*, agreement: Agreement, financial_year: int) -> Terms:
@@ -45,4 +48,5 @@ def allocation_terms(*, agreement: Agreement, financial_year: int) -> Terms:
         contingency_reserve=fund_terms.contingency_reserve_pence,
         caps=caps,
         maladministration_borne_by_host=fund_terms.maladministration_borne_by_host,
+        recharges_pooled=fund_terms.recharges_pooled,
     )

@@ -123,7 +123,7 @@ def _optional_text(value: Decimal | None) -> str | None:
 def _terms_snapshot(terms: RiskShareTerms) -> dict:
     return {
         **snapshot(terms, "financial_year", "schedule_id", "overspend_rule", "underspend_rule", "offset_first",
-                   "contingency_reserve_pence", "maladministration_borne_by_host"),
+                   "contingency_reserve_pence", "maladministration_borne_by_host", "recharges_pooled"),
         "party_terms": [
             {"party": str(term.party), "fixed_percent": _optional_text(term.fixed_percent),
              "cap_pence": term.cap_pence, "cap_percent": _optional_text(term.cap_percent)}
@@ -135,7 +135,7 @@ def _terms_snapshot(terms: RiskShareTerms) -> dict:
 def risk_share_terms_set(
     *, actor, agreement: Agreement, financial_year: int | None, schedule: Schedule | None = None,
     overspend_rule: str, underspend_rule: str, offset_first: bool = False, contingency_reserve_pence: int = 0,
-    maladministration_borne_by_host: bool = True, party_terms: list[dict],
+    maladministration_borne_by_host: bool = True, recharges_pooled: bool = False, party_terms: list[dict],
     variation: VariationDetails | None = None,
 ) -> RiskShareTerms:
     """Set the terms for the fund (or one schedule), for every year (``financial_year=None``) or one year.
@@ -190,6 +190,7 @@ def risk_share_terms_set(
         terms.offset_first = offset_first
         terms.contingency_reserve_pence = contingency_reserve_pence
         terms.maladministration_borne_by_host = maladministration_borne_by_host
+        terms.recharges_pooled = recharges_pooled
         terms.modified_by = acting_user(actor)
         terms.save()
         terms.party_terms.all().delete()
@@ -255,6 +256,9 @@ def risk_share_summary(terms: RiskShareTerms) -> str:
         clauses.append(", and ".join(caps) + ", and what no partner can take is reported as an unfunded overspend")
     clauses.append("spend outside the agreement is borne by the host alone" if terms.maladministration_borne_by_host
                    else "spend outside the agreement is shared like any other overspend")
+    if terms.recharges_pooled:
+        clauses.append("care a lead commissioner buys on a partner's behalf and recharges to it is shared as pooled "
+                       "spend")
     scope = []
     if terms.schedule_id:
         scope.append(f"for schedule {terms.schedule.number} ({terms.schedule.title})")

@@ -36,6 +36,7 @@ def terms_edit_view(request, pk: int):
                 overspend_rule=data["overspend_rule"], underspend_rule=data["underspend_rule"],
                 **form.scope_terms(),
                 maladministration_borne_by_host=data["maladministration_borne_by_host"],
+                recharges_pooled=data["recharges_pooled"],
                 party_terms=form.party_terms(), variation=form.variation(),
             )
         except ChangeRefused as refused:

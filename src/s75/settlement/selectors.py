@@ -12,6 +12,7 @@ from django.db.models import Sum
 from s75.agreements.models import Agreement, FundingType, Party
 from s75.agreements.selectors import agreements_visible_to, user_acts_for_party
 from s75.budgets.models import Contribution, Receipt
+from s75.commissioning.selectors import year_recharged
 from s75.core.fiscal import FinancialYear
 from s75.monitoring.selectors import monitoring_latest_period, monitoring_report
 from s75.riskshare.allocation import Cap, Rules, ScheduleFigures, Terms, allocate
@@ -29,7 +30,8 @@ def _terms_json(terms: Terms) -> dict:
     def rules(value: Rules) -> dict:
         return {"overspend": str(value.overspend), "underspend": str(value.underspend),
                 "fixed_percent": {str(party): str(percent) for party, percent in value.fixed_percent.items()},
-                "maladministration_borne_by_host": value.maladministration_borne_by_host}
+                "maladministration_borne_by_host": value.maladministration_borne_by_host,
+                "recharges_pooled": value.recharges_pooled}
 
     return {
         "rules": rules(terms.rules),
@@ -39,15 +41,18 @@ def _terms_json(terms: Terms) -> dict:
         "caps": {str(party): {"pence": cap.pence, "percent": None if cap.percent is None else str(cap.percent)}
                  for party, cap in terms.caps.items()},
         "maladministration_borne_by_host": terms.maladministration_borne_by_host,
+        "recharges_pooled": terms.recharges_pooled,
     }
 
 
 def _terms_from_json(data: dict) -> Terms:
     def rules(value: dict) -> Rules:
-        # Runs kept before a schedule's terms could say who bears its spend outside the agreement have no such key.
+        # Runs kept before a schedule's terms could say who bears its spend outside the agreement, or whether its
+        # recharged care is pooled, have no such keys.
         return Rules(overspend=value["overspend"], underspend=value["underspend"],
                      fixed_percent={int(party): Decimal(percent) for party, percent in value["fixed_percent"].items()},
-                     maladministration_borne_by_host=value.get("maladministration_borne_by_host"))
+                     maladministration_borne_by_host=value.get("maladministration_borne_by_host"),
+                     recharges_pooled=value.get("recharges_pooled"))
 
     return Terms(
         rules=rules(data["rules"]),
@@ -57,6 +62,7 @@ def _terms_from_json(data: dict) -> Terms:
         caps={int(party): Cap(pence=cap["pence"], percent=None if cap["percent"] is None else Decimal(cap["percent"]))
               for party, cap in data["caps"].items()},
         maladministration_borne_by_host=data["maladministration_borne_by_host"],
+        recharges_pooled=data.get("recharges_pooled", False),
     )
 
 
@@ -66,7 +72,9 @@ def settlement_inputs(
 ) -> dict:
     """The year's figures and terms as a run keeps them: contributions per schedule and partner, the outturn
     (the ledger's actual spend for the whole year, or the latest monitoring forecast), what each partner has paid
-    in, and spend outside the agreement per schedule number."""
+    in, spend outside the agreement per schedule number, and the care the lead commissioner bought on each
+    partner's behalf and recharged to it in the year (its standing recharges). The ledger's expenditure is net of
+    the recharges (a recharge credits it), so they are added back to make the schedule's outturn whole."""
     if outturn not in OutturnBasis.values:
         raise SettlementUnavailable(f"{outturn!r} is not an outturn: use actual or forecast")
     parties = list(agreement.parties.order_by("position", "id"))
@@ -100,15 +108,18 @@ def settlement_inputs(
     if unknown:
         raise SettlementUnavailable(f"spend outside the agreement is given for schedule {unknown[0]}, which the "
                                     "agreement does not have")
+    recharged = year_recharged(agreement=agreement, year=year)
     schedules = []
     for schedule in agreement.schedules.order_by("number"):
         line = lines[schedule.number]
+        own = recharged.get(schedule.pk, {})
         schedules.append({
             "number": schedule.number, "title": schedule.title, "funding_type": schedule.funding_type,
             "lead_commissioner": schedule.lead_commissioner_id,
             "contributions": contributions.get(schedule.number, {}),
-            "outturn": line.actual_to_date if outturn == OutturnBasis.ACTUAL else line.forecast,
+            "outturn": (line.actual_to_date if outturn == OutturnBasis.ACTUAL else line.forecast) + sum(own.values()),
             "outside_agreement": outside_agreement.get(schedule.number, 0),
+            "recharged": {str(party): amount for party, amount in own.items()},
         })
     return {
         "financial_year": year.start_year,
@@ -124,32 +135,35 @@ def settlement_inputs(
 
 # The form of a run's results. Format 1 (runs kept before it had a number) gave each partner its underspends
 # returned apart from those carried forward, and its aligned variance and spend outside the agreement apart from
-# its shares; settlement_results reads it as format 2.
-RESULTS_FORMAT = 2
+# its shares; format 2 had no recharged care; settlement_results reads both as format 3.
+RESULTS_FORMAT = 3
 
 
 def _partner_line(schedule: dict, *, contribution: int, shared_overspend: int, shared_underspend: int,
-                  carried: bool, own_variance: int, outside_agreement: int) -> dict | None:
+                  carried: bool, own_variance: int, outside_agreement: int, recharged: int = 0) -> dict | None:
     """A partner's line for one schedule, such that ``share of spend = contribution + overspend share − underspend
     share``: its own variance on an aligned or non-pooled schedule is all its share of that schedule's overspend
-    (or underspend), and the host's spend outside the agreement is its share of overspend."""
-    if not (contribution or shared_overspend or shared_underspend or own_variance or outside_agreement):
+    (or underspend), as is the care recharged to it that is its own (``recharged``), and the host's spend outside
+    the agreement is its share of overspend."""
+    if not (contribution or shared_overspend or shared_underspend or own_variance or outside_agreement or recharged):
         return None
-    overspend = shared_overspend + max(own_variance, 0) + outside_agreement
+    overspend = shared_overspend + max(own_variance, 0) + outside_agreement + recharged
     underspend = shared_underspend + max(-own_variance, 0)
     return {
         "number": schedule["number"], "title": schedule["title"], "funding_type": schedule["funding_type"],
         "contribution": contribution, "overspend_share": overspend, "underspend_share": underspend,
         "carried_forward": shared_underspend if carried else 0, "own_variance": own_variance,
-        "outside_agreement": outside_agreement, "share_of_spend": contribution + overspend - underspend,
+        "outside_agreement": outside_agreement, "recharged": recharged,
+        "share_of_spend": contribution + overspend - underspend,
     }
 
 
 def _partner_figures(partner: dict, lines: list[dict], *, contributions: int, received: int, cap_adjustment: int,
-                     final_share_of_spend: int, net_payment: int) -> dict:
+                     final_share_of_spend: int, net_payment: int, recharges_billed: int = 0) -> dict:
     """A partner's figures of DESIGN.md §6 step 6 as every statement prints them: ``final share of spend =
     contributions + overspend share − underspend share`` and ``net payment = received − final share of spend −
-    carried forward``, with what the shares include as their parts ("of which")."""
+    carried forward``, with what the shares include as their parts ("of which"); what it received includes
+    ``recharges_billed``, the care recharged to it, which its recharges bill."""
     overspend = sum(line["overspend_share"] for line in lines) + cap_adjustment
     underspend = sum(line["underspend_share"] for line in lines)
     carried = sum(line["carried_forward"] for line in lines)
@@ -160,6 +174,7 @@ def _partner_figures(partner: dict, lines: list[dict], *, contributions: int, re
         "contributions": contributions, "received": received,
         "overspend_share": overspend, "cap_adjustment": cap_adjustment, "own_overspend": own_overspend,
         "outside_agreement": sum(line["outside_agreement"] for line in lines),
+        "recharged_own": sum(line["recharged"] for line in lines), "recharges_billed": recharges_billed,
         "underspend_share": underspend, "underspend_returned": underspend - carried - own_underspend,
         "carried_forward": carried, "own_underspend": own_underspend,
         "final_share_of_spend": final_share_of_spend, "net_payment": net_payment, "schedules": lines,
@@ -177,6 +192,13 @@ def settlement_results(*, run: SettlementRun) -> dict:
     results = run.results
     if results.get("format") == RESULTS_FORMAT:
         return results
+    if results.get("format") == 2:
+        return {**results, "format": RESULTS_FORMAT,
+                "schedules": [{**schedule, "recharged": 0, "recharges_pooled": False}
+                              for schedule in results["schedules"]],
+                "partners": [{**partner, "recharged_own": 0, "recharges_billed": 0,
+                              "schedules": [{**line, "recharged": 0} for line in partner["schedules"]]}
+                             for partner in results["partners"]]}
     funding = {schedule["number"]: schedule["funding_type"] for schedule in results["schedules"]}
     partners = []
     for partner in results["partners"]:
@@ -192,7 +214,8 @@ def settlement_results(*, run: SettlementRun) -> dict:
             received=partner["received"], cap_adjustment=partner["cap_adjustment"],
             final_share_of_spend=partner["final_share_of_spend"], net_payment=partner["net_payment"],
         ))
-    return {**results, "format": RESULTS_FORMAT, "partners": partners}
+    return {**results, "format": RESULTS_FORMAT, "partners": partners,
+            "schedules": [{**schedule, "recharged": 0, "recharges_pooled": False} for schedule in results["schedules"]]}
 
 
 def settlement_compute(*, inputs: dict) -> dict:
@@ -207,6 +230,8 @@ def settlement_compute(*, inputs: dict) -> dict:
             contributions={int(party): amount for party, amount in schedule["contributions"].items()},
             outturn=schedule["outturn"], funding_type=FundingType(schedule["funding_type"]),
             lead_commissioner=schedule["lead_commissioner"], outside_agreement=schedule["outside_agreement"],
+            # Inputs kept before care was recharged have none.
+            recharged={int(party): amount for party, amount in schedule.get("recharged", {}).items()},
         )
         for schedule in inputs["schedules"]
     ]
@@ -220,7 +245,8 @@ def settlement_compute(*, inputs: dict) -> dict:
             "budget": result.budget, "outturn": result.outturn, "variance": result.variance,
             "outside_agreement": result.outside_agreement,
             "overspend_to_share": result.overspend_to_share, "underspend_to_share": result.underspend_to_share,
-            "carried_forward": result.carried_forward,
+            "carried_forward": result.carried_forward, "recharged": sum(result.recharged.values()),
+            "recharges_pooled": result.recharges_pooled,
         })
     partners = []
     for partner, result in zip(inputs["partners"], allocation.partners, strict=True):
@@ -233,13 +259,15 @@ def settlement_compute(*, inputs: dict) -> dict:
                 carried=schedule_result.carried_forward,
                 own_variance=schedule_result.own_variance.get(partner["id"], 0),
                 outside_agreement=schedule_result.outside_agreement if partner["id"] == inputs["host"] else 0,
+                recharged=0 if schedule_result.recharges_pooled else schedule_result.recharged.get(partner["id"], 0),
             )
             if line is not None:
                 by_schedule.append(line)
         partners.append(_partner_figures(partner, by_schedule, contributions=result.contributions,
                                          received=result.received, cap_adjustment=result.cap_adjustment,
                                          net_payment=result.net_payment,
-                                         final_share_of_spend=result.final_share_of_spend))
+                                         final_share_of_spend=result.final_share_of_spend,
+                                         recharges_billed=result.recharges_billed))
     host = next(partner for partner in inputs["partners"] if partner["id"] == inputs["host"])
     payments = []  # the host's own net payment is money it keeps or puts in: no payment between partners
     for partner in partners:

@@ -38,10 +38,12 @@ PARTNER_COLUMNS = [
     ("of which moved by the caps", "cap_adjustment"),
     ("of which own overspend (aligned)", "own_overspend"),
     ("of which outside the agreement", "outside_agreement"),
+    ("of which care recharged to it, its own", "recharged_own"),
     ("Share of underspends", "underspend_share"),
     ("of which own underspend (aligned)", "own_underspend"),
     ("Final share of spend", "final_share_of_spend"),
     ("Contributions received", "received"),
+    ("of which billed by its recharges", "recharges_billed"),
     ("Carried forward (part of the share of underspends)", "carried_forward"),
     ("Net payment (in brackets: paid to the host)", "net_payment"),
 ]
@@ -143,7 +145,8 @@ def statement_lines(partner: dict) -> list[StatementLine]:
              StatementLine("Add: share of overspends", partner["overspend_share"])]
     parts = [("of which moved by the caps", partner["cap_adjustment"]),
              ("of which own overspend on aligned schedules", partner["own_overspend"]),
-             ("of which spend outside the agreement, borne by the host", partner["outside_agreement"])]
+             ("of which spend outside the agreement, borne by the host", partner["outside_agreement"]),
+             ("of which care bought on its behalf and recharged to it, its own", partner["recharged_own"])]
     lines += [StatementLine(label, amount, part=True) for label, amount in parts if amount]
     lines.append(StatementLine("Less: share of underspends", -partner["underspend_share"]))
     parts = [("of which carried forward in the pool", -partner["carried_forward"]),
@@ -153,6 +156,8 @@ def statement_lines(partner: dict) -> list[StatementLine]:
         *lines,
         StatementLine("Final share of spend", partner["final_share_of_spend"], strong=True),
         StatementLine("Contributions received", partner["received"]),
+        *([StatementLine("of which care recharged to it, billed by its monthly recharges",
+                         partner["recharges_billed"], part=True)] if partner["recharges_billed"] else []),
         StatementLine("Less: final share of spend", -partner["final_share_of_spend"]),
         StatementLine("Less: carried forward, kept in the pool for next year", -partner["carried_forward"]),
         StatementLine(_net_label(partner), partner["net_payment"], strong=True),
