@@ -6,12 +6,14 @@ Builds a throwaway PostgreSQL database holding the demo's agreements, boards and
 limit of responses per address is raised for the run (every simulated respondent comes from 127.0.0.1); the limit
 per consultation stays. Then N respondents (threads, default 50) each go through Hampshire's survey again and again
 for a bounded time (default 60 s): start, each question page (GET, then POST), About you, check answers, send, and
-read the reference on the confirmation page. Sending (the check page's POST, which saves the response) is timed.
+read the reference on the confirmation page. Each spends ``--think`` seconds (default 2) on a page before sending it,
+as a person reading and answering does (quicker than most); ``--think 0`` sends the pages back to back. Sending (the
+check page's POST, which saves the response) is timed.
 
 At the end every confirmed reference must be in the database exactly once, and no online response may be there
 that no respondent saw confirmed. It prints the responses sent, the submissions' p50/p95/p99 and the machine's load.
 
-    .venv/bin/python bench/consultation_load.py [--clients N] [--seconds S] [--postgres URL]
+    .venv/bin/python bench/consultation_load.py [--clients N] [--seconds S] [--think S] [--postgres URL]
 
 Target: no response lost, and a submission's p95 under 300 ms.
 """
@@ -135,8 +137,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, help="Gunicorn workers (default: its setting, 2 x cores + 1).")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="Seconds each respondent spends on a page before sending it (default: none).")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="Seconds each respondent spends on a page before sending it (default 2; 0 sends the "
+                             "pages back to back, a stress test of the machine rather than of respondents).")
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL") or ledger_import.DEFAULT_POSTGRES)
     options = parser.parse_args()
     import psycopg
