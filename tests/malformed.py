@@ -127,8 +127,8 @@ def malformed_ledger_files(count: int, folder: Path, *, seed: int = 75) -> Itera
         headings = list(HEADINGS)
         for _ in range(chance.randint(1, 3)):
             what = chance.randrange(5)
-            if what == 0 and rows:
-                row = chance.choice(rows)
+            if what == 0 and any(rows):
+                row = chance.choice([row for row in rows if row])
                 row[chance.randrange(len(row))] = chance.choice(HOSTILE_VALUES)
             elif what == 1:
                 headings[chance.randrange(len(headings))] = chance.choice(["", "Amount", "=1+1", "x" * 5000, None])

@@ -232,6 +232,13 @@ def test_every_pattern_every_role_own_other_and_no_object():
     assert set(NOT_WALKED) & reached == set(), "listed as not walked, but walked"
 
     problems, counts = [], defaultdict(int)
+    clients: dict[str, Client] = {}
+
+    def signed_in(username: str) -> Client:
+        if username not in clients:
+            clients[username] = _client(username)
+        return clients[username]
+
     secrets = _api_tokens()
     before = fingerprint()
     anonymous = _client(None)
@@ -246,17 +253,17 @@ def test_every_pattern_every_role_own_other_and_no_object():
                 if not names_object or pattern in SHARED or pattern.startswith(PUBLIC):
                     continue
                 for outsider in outsiders:
-                    status = _fetch(_client(outsider), method, address)
+                    status = _fetch(signed_in(outsider), method, address)
                     counts["another organisation's object"] += 1
                     if status not in ((403, 404, 405) if method == "POST" else (403, 404)):
                         problems.append(f"{outsider} {method} {owner}'s {address} ({pattern}) answered {status}")
             if names_object and (missing := _without_object(address)):
-                status = _fetch(_client(owner), "GET", missing)
+                status = _fetch(signed_in(owner), "GET", missing)
                 counts["no object"] += 1
                 if status not in (403, 404):
                     problems.append(f"{owner} GET {missing} ({pattern}, no such object) answered {status}")
             for colleague in colleagues:
-                status = _fetch(_client(colleague), "GET", address)
+                status = _fetch(signed_in(colleague), "GET", address)
                 counts["own organisation's object"] += 1
                 if status not in (200, 303, 403):
                     problems.append(f"{colleague} GET {owner}'s {address} ({pattern}) answered {status}")
