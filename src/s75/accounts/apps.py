@@ -6,4 +6,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
+        from s75.audit.wording import action_words_register
+
         from . import signals  # noqa: F401 - connects the sign-in receiver
+        from .audit_words import ACCOUNT_WORDS
+
+        action_words_register(*ACCOUNT_WORDS)
