@@ -135,7 +135,7 @@ def test_closed_consultation_refuses_after_the_grace_period(consultation, survey
     client = Client()
     with _at(CLOSES.replace(hour=11)):
         _answer_everything(client, consultation, survey)
-    with _at(AFTER):
+    with _at(CLOSES + timedelta(hours=1)):  # past the 30 minutes' grace, within the draft's 3 idle hours
         page = client.post(reverse("consult:survey_check", args=[consultation.slug]), {"website": ""})
         assert "This consultation has closed" in page.content.decode()
         assert "Respond to the consultation" not in client.get(
