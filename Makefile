@@ -1,5 +1,5 @@
-# s75: `make run` sets up and serves the demo; `make serve` serves production with gunicorn; `make test` runs the whole
-# suite on SQLite and PostgreSQL.
+# s75: `make run` sets up and serves the demo; `make serve` serves production with gunicorn; `make test` runs the
+# suite on SQLite and PostgreSQL, and `make test-long` its long load, fuzz and fault tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 # The browser tests' accessibility checker, from the npm registry at the version package-lock.json pins.
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install demo run serve test test-sqlite test-postgres lint clean
+.PHONY: install demo run serve test test-sqlite test-postgres test-long lint clean
 
 $(BIN)/activate: pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "s75 needs Python 3.11 or newer")'
@@ -48,13 +48,18 @@ lint: install
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=s75.settings.test $(S75) makemigrations --check --dry-run -v1
 
+# The suite without the tests marked long (loads, fuzzing, faults), which `make test-long` runs on both databases.
 test-sqlite: install
-	DATABASE_URL= $(BIN)/pytest
+	DATABASE_URL= $(BIN)/pytest -m "not long"
 
 test-postgres: install
-	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python scripts/test_postgres.py
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python scripts/test_postgres.py -m "not long"
 
 test: lint test-sqlite test-postgres
+
+test-long: install
+	DATABASE_URL= $(BIN)/pytest -m long
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python scripts/test_postgres.py -m long
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts .pytest_cache .hypothesis
