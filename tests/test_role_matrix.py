@@ -61,7 +61,7 @@ NOT_WALKED = {
     "two_factor_verify": "the second step of signing in, public until then",
     "two_factor_remove": "offered once a user has set up a second factor; no demo user has",
 }
-PUBLIC = ("consult:", "login", "two_factor_verify", "api:docs", "api:schema")
+PUBLIC = ("consult:", "login", "two_factor_verify", "api:docs", "api:console", "api:schema")
 NO_SUCH = 987_654_321
 
 
@@ -77,7 +77,7 @@ API_OBJECTS = {
 }
 API_LISTS = ("api:organisations", "api:agreements", "api:agreement_file_in", "api:funds", "api:bcf_plans",
              "api:consultations")
-API_PUBLIC = ("api:schema", "api:docs")
+API_PUBLIC = ("api:schema", "api:docs", "api:console")
 API_POST_ONLY = ("api:import_upload",)  # GET is 405 before any object is looked at, for everyone
 API_NOT_MATRIXED = {
     "/api/v1/": "the API's own 404 for any other address under /api/v1/ (tests/api)",

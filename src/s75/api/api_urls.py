@@ -1,16 +1,18 @@
-"""The API's routes, under ``/api/v1/``, and its description (``schema/``) and documentation (``docs/``)."""
+"""The API's routes, under ``/api/v1/``, its description (``schema/``) and documentation (``docs/``, and Swagger UI at
+``docs/console/``: see ``documentation.py``)."""
 
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import endpoints, fund_endpoints, import_endpoints, monitoring_endpoints, programme_endpoints
+from . import endpoints, fund_endpoints, import_endpoints, monitoring_endpoints, programme_endpoints, views
 
 app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
-         name="docs"),
+    path("docs/", views.docs_view, name="docs"),
+    path("docs/console/", SpectacularSwaggerSplitView.as_view(url_name="api:schema",
+                                                              template_name="api/swagger_ui.html"), name="console"),
     path("organisations/", endpoints.OrganisationList.as_view(), name="organisations"),
     path("agreements/", endpoints.AgreementList.as_view(), name="agreements"),
     path("agreements/file/", endpoints.AgreementFileIn.as_view(), name="agreement_file_in"),

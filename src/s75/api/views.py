@@ -1,5 +1,6 @@
-"""The API tokens section of the account page: the user's tokens, making one (its secret shown once, on the page
-that answers the form) and revoking one. A user sees and revokes only their own tokens; anyone else's is a 404."""
+"""The API's pages on the site: its documentation, open to all like the description it is read from, and the API
+tokens section of the account page: the user's tokens, making one (its secret shown once, on the page that answers
+the form) and revoking one. A user sees and revokes only their own tokens; anyone else's is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,10 +8,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from .documentation import api_reference
 from .forms import TokenForm
 from .models import ApiToken
 from .selectors import api_token_get, api_token_live, api_tokens_of
 from .services import ApiTokenError, api_token_create, api_token_revoke
+
+
+def docs_view(request):
+    return render(request, "api/docs.html", {"reference": api_reference()})
 
 
 def _page(request, form: TokenForm, made=None):
