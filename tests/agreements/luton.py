@@ -44,9 +44,9 @@ def luton_build(*, actor) -> Agreement:
         termination_terms="Either partner may terminate on six months' notice.",
         fund_management_terms="The council hosts the fund; quarterly reports, an annual return, audit.",
         prior_agreement_clause="No overspend of the CCG's contribution without the CCG's prior agreement.",
-        consultation_closed_on=date(2013, 3, 11),
+        consultation_closed_on=date(2013, 3, 11), held_by=organisation_get_by_code(code=COUNCIL_CODE),
     )
-    council = party_add(actor=actor, agreement=agreement, organisation=organisation_get_by_code(code=COUNCIL_CODE),
+    council = party_add(actor=actor, agreement=agreement, organisation=agreement.held_by,
                         name_in_agreement="Luton Borough Council", is_host=True)
     ccg = party_add(actor=actor, agreement=agreement, organisation=organisation_get_by_code(code=CCG_CODE),
                     name_in_agreement="NHS Luton Clinical Commissioning Group")

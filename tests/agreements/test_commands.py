@@ -203,5 +203,5 @@ def test_renew_agreement_drafts_the_renewal_with_the_successor_icb(outsider):
         date(2027, 4, 1), "draft", "bexley-s75-2021"
     )
     assert [p.organisation.code for p in renewal.parties.all()] == ["E09000004", "QKK"]
-    with pytest.raises(CommandError, match="'bexley-s75-2027' cannot be used: choose another"):
+    with pytest.raises(CommandError, match="'bexley-s75-2027' is already used in Bexley's register: choose another"):
         call_command(*renew)

@@ -66,8 +66,8 @@ def test_an_existing_reference_and_an_unknown_predecessor_are_reported():
     document["agreement"]["predecessor"] = "luton-s75-2010"
 
     assert load_errors(document) == [
-        FileProblem("agreement.reference", "the reference 'luton-s75-2013' cannot be used: choose another, for "
-                    "example with your organisation's name and the year in it"),
+        FileProblem("agreement.reference", "the reference 'luton-s75-2013' is already used in Luton's register: "
+                    "choose another, for example with the year in it"),
         FileProblem("agreement.predecessor", "no agreement with the reference 'luton-s75-2010' is in the register: "
                     "load the agreement this one renews first"),
     ]

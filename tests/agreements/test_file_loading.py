@@ -199,16 +199,20 @@ def test_a_user_loads_only_with_the_permission_and_as_a_party(manager):
 
 
 @pytest.mark.django_db
-def test_a_file_with_a_reference_in_use_learns_nothing_of_the_agreement_that_has_it():
-    """Issue 17: the load said that an agreement with that reference was in the register, whoever's it was."""
-    theirs = luton()
-    theirs["agreement"]["title"] = "Luton's own partnership"
-    agreement_load(actor=None, document=theirs)
+def test_a_reference_in_another_organisations_register_is_free_and_a_refusal_names_only_ones_own():
+    """Issue 17: loading a file whose reference another organisation's agreement had was refused, which said that
+    the agreement existed (this test failed before: the CCG's load was refused). A file's agreement is held in the
+    register of the organisation of whoever loads it."""
+    agreement_load(actor=None, document=luton())
+    ccg_user = UserFactory(role="Pooled fund manager", organisation=organisation_get_by_code(code="06P"))
     luton_user = UserFactory(role="Pooled fund manager", organisation=organisation_get_by_code(code="E06000032"))
+
+    ccgs = agreement_load(actor=ccg_user, document=luton())
+
+    assert (ccgs.reference, ccgs.held_by) == ("luton-s75-2013", ccg_user.organisation)
     errors = [str(error) for error in load_errors(luton(), actor=luton_user)]
-    assert errors[0] == ("agreement.reference: the reference 'luton-s75-2013' cannot be used: choose another, for "
-                         "example with your organisation's name and the year in it")
-    assert not any("register" in error or "Luton's own" in error for error in errors)
+    assert errors[0] == ("agreement.reference: the reference 'luton-s75-2013' is already used in Luton's register: "
+                         "choose another, for example with the year in it")
 
 
 @pytest.mark.django_db

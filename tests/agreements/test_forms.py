@@ -31,8 +31,8 @@ def test_create_refuses_a_section_75_agreement_without_a_flexibility(manager_cli
 def test_create_shows_the_services_problems(manager_client, luton):
     data = {**AGREEMENT, "reference": luton.reference, "end_date-year": "2014"}
     page = manager_client.post(reverse("agreements:create"), data).content.decode()
-    assert ('<a href="#id_reference">The reference &#x27;luton-s75-s76-2013&#x27; cannot be used: choose '
-            'another') in page
+    assert ('<a href="#id_reference">The reference &#x27;luton-s75-s76-2013&#x27; is already used in '
+            'Luton&#x27;s register: choose another') in page
     assert '<a href="#id_end_date">The end date must be after the start date</a>' in page
     assert Agreement.objects.count() == 1
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from s75.agreements.models import AgreementStatus
 from s75.agreements.selectors import agreement_as_at
@@ -19,7 +20,7 @@ from s75.agreements.services import (
 from s75.audit.models import AuditEvent
 from s75.budgets.models import Contribution, FundingStream
 from s75.budgets.services import contribution_set
-from tests.factories import OrganisationFactory, UserFactory, complete_agreement
+from tests.factories import AgreementFactory, OrganisationFactory, UserFactory, complete_agreement
 
 pytestmark = pytest.mark.django_db
 S = AgreementStatus
@@ -175,25 +176,41 @@ def test_unknown_fields_and_duplicate_references_are_refused():
         agreement_create(actor=None, reference="x", title="x", start_date=date(2024, 4, 1),
                          end_date=date(2025, 3, 31), colour="red")
     complete_agreement(reference="taken")
-    with pytest.raises(ChangeRefused, match="the reference 'taken' cannot be used: choose another"):
+    with pytest.raises(ChangeRefused, match="the reference 'taken' is already used in the register: choose another"):
         agreement_create(actor=None, reference="taken", title="x", start_date=date(2024, 4, 1),
                          end_date=date(2025, 3, 31))
 
 
-def test_another_organisations_reference_is_refused_as_ones_own_is_saying_nothing_of_its_agreement(manager):
-    """Issue 17: the refusal said that an agreement with that reference exists, whoever's it was."""
-    theirs = complete_agreement(reference="bexley-s75-2024", title="Bexley's secret partnership")
-    ours = agreement_create(actor=manager, reference="ours-2024", title="Ours", start_date=date(2024, 4, 1),
-                            end_date=date(2025, 3, 31), first_party=manager.organisation, first_party_is_host=True,
-                            pooled_fund=True)
-    refusals = {}
-    for agreement in (theirs, ours):
-        with pytest.raises(ChangeRefused) as refused:
-            agreement_create(actor=manager, reference=agreement.reference, title="New", start_date=date(2024, 4, 1),
-                             end_date=date(2025, 3, 31), first_party=manager.organisation)
-        refusals[agreement.reference] = str(refused.value.problems[0]).replace(agreement.reference, "REF")
-    assert refusals["bexley-s75-2024"] == refusals["ours-2024"]
-    assert not any(word in refusals["ours-2024"] for word in ("exist", "register", "already", "Bexley"))
+def test_another_organisations_reference_is_free_and_a_refusal_names_only_ones_own_register(manager):
+    """Issue 17: creating an agreement with another organisation's reference was refused, which said that an
+    agreement with it existed (this test failed before: the second create raised ChangeRefused). References are
+    unique in each organisation's register, so another's may be used, and a refusal speaks of one's own."""
+    def create(reference, *, actor, organisation):
+        return agreement_create(actor=actor, reference=reference, title="New", start_date=date(2024, 4, 1),
+                                end_date=date(2025, 3, 31), first_party=organisation, first_party_is_host=True,
+                                pooled_fund=True)
+
+    theirs = create("bexley-s75-2024", actor=None, organisation=OrganisationFactory(name="Bexley's secret host"))
+    ours = create("bexley-s75-2024", actor=manager, organisation=manager.organisation)
+
+    assert (ours.reference, ours.held_by, theirs.held_by.name) == (
+        theirs.reference, manager.organisation, "Bexley's secret host")
+    with pytest.raises(ChangeRefused) as refused:
+        create("bexley-s75-2024", actor=manager, organisation=manager.organisation)
+    assert [str(problem) for problem in refused.value.problems] == [
+        f"the reference 'bexley-s75-2024' is already used in {manager.organisation}'s register: choose another, "
+        "for example with the year in it"]
+
+
+def test_the_database_holds_a_reference_once_in_each_register():
+    """The rule is the database's own, so no service can break it."""
+    organisation = OrganisationFactory()
+    AgreementFactory(reference="one", held_by=organisation)
+    AgreementFactory(reference="one", held_by=OrganisationFactory())
+    AgreementFactory(reference="one")
+    for held_by in (organisation, None):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AgreementFactory(reference="one", held_by=held_by)
 
 
 def test_renewal_alert_is_emailed_once_to_the_pooled_fund_manager(mailoutbox, django_capture_on_commit_callbacks):

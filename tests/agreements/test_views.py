@@ -508,7 +508,7 @@ def test_a_refused_renewal_shows_the_services_problems_and_drafts_nothing(manage
 def test_problems_link_to_the_field_they_concern(manager_client, luton_in_force):
     url = reverse("agreements:renew", args=[luton_in_force.pk])
     page = manager_client.post(url, {**RENEWAL, "reference": luton_in_force.reference}).content.decode()
-    assert '<a href="#id_reference">The reference &#x27;luton-s75-s76-2013&#x27; cannot be used' in page
+    assert '<a href="#id_reference">The reference &#x27;luton-s75-s76-2013&#x27; is already used' in page
     page = manager_client.post(url, {**RENEWAL, "start_date-year": "2012"}).content.decode()
     assert '<a href="#id_start_date">A renewal starts after the agreement it renews</a>' in page
     page = manager_client.post(url, {**RENEWAL, "end_date-year": "2022"}).content.decode()

@@ -24,7 +24,7 @@ from .file_parts import file_parts
 from .file_reading import FileProblem
 from .lifecycle import TRANSITIONS
 from .models import Agreement, AgreementStatus
-from .selectors import agreements_visible_to, reference_unavailable
+from .selectors import agreements_by_reference, reference_unavailable
 
 SCHEMA_FILE = "agreement-file.schema.json"
 
@@ -180,11 +180,13 @@ class FileChecks:
         self.organisations: dict[str, Organisation] = {}
         self.schedule_has_lead: dict[int, bool] = {}
         self.has_host = False
+        self.host: Organisation | None = None
         self.predecessor: Agreement | None = None
 
     def run(self) -> list[FileProblem]:
         self.check_agreement()
         self.check_parties()
+        self.check_references()
         self.check_schedules()
         self.check_approvals()
         for part in file_parts(in_schedule=False):
@@ -250,10 +252,6 @@ class FileChecks:
             except ValidationError:
                 self.add("agreement.reference",
                          f"{reference!r} may hold only letters, digits, hyphens and underscores")
-            else:
-                unavailable = reference_unavailable(reference=reference)
-                if unavailable:
-                    self.add("agreement.reference", unavailable)
         term = mapping(agreement.get("term"))
         start = self.date("agreement.term.start", term.get("start"))
         end = self.date("agreement.term.end", term.get("end"))
@@ -275,12 +273,35 @@ class FileChecks:
             except ValidationError:
                 self.add("agreement.pooled_fund_manager.email", f"{email!r} is not an email address")
         self.date("agreement.consultation.closed_on", mapping(agreement.get("consultation")).get("closed_on"))
+
+    @property
+    def held_by(self) -> Organisation | None:
+        """The register the agreement's reference is unique in (``Agreement.held_by``): that of the organisation of
+        whoever loads the file, so that a refusal speaks of no other organisation's register; for the system
+        operator, who has none, the host's."""
+        return getattr(self.actor, "organisation", None) or self.host
+
+    def check_references(self) -> None:
+        """The agreement's reference is free in its register, and the agreement it renews is one the loader sees:
+        both need the parties read first."""
+        agreement = mapping(self.document.get("agreement"))
+        reference = agreement.get("reference")
+        if isinstance(reference, str) and reference and "agreement.reference" not in {p.path for p in self.problems}:
+            unavailable = reference_unavailable(reference=reference, held_by=self.held_by)
+            if unavailable:
+                self.add("agreement.reference", unavailable)
         predecessor = agreement.get("predecessor")
         if isinstance(predecessor, str):
-            self.predecessor = agreements_visible_to(user=self.actor).filter(reference=predecessor).first()
-            if self.predecessor is None:
+            matches = agreements_by_reference(user=self.actor, reference=predecessor, held_by=self.held_by)
+            if not matches:
                 self.add("agreement.predecessor", f"no agreement with the reference {predecessor!r} is in the "
                          f"register: load the agreement this one renews first")
+            elif len(matches) > 1:
+                self.add("agreement.predecessor", f"more than one agreement you can see has the reference "
+                         f"{predecessor!r}, and none is in your organisation's register: load the renewal as someone "
+                         "of the organisation that holds the agreement it renews")
+            else:
+                self.predecessor = matches[0]
 
     def check_parties(self) -> None:
         host_at = None
@@ -304,6 +325,7 @@ class FileChecks:
             if party.get("host") is True:
                 if host_at is None:
                     host_at = index
+                    self.host = self.organisations.get(code) if isinstance(code, str) else None
                 else:
                     self.add(f"{path}.host", f"parties[{host_at}] is already the host: an agreement has one host")
         self.has_host = host_at is not None

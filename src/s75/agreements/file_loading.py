@@ -138,7 +138,7 @@ def _build(*, actor, document: dict, checks: FileChecks) -> Agreement:
             prior_agreement_clause=terms.get("prior_agreement", ""),
             consultation_closed_on=parse_date(closed_on) if closed_on else None,
             consultation_exemption_reason=consultation.get("exemption_reason", ""),
-            predecessor=checks.predecessor,
+            predecessor=checks.predecessor, held_by=checks.held_by,
             **optional,
         )
     parties = {}

@@ -31,7 +31,16 @@ class EndReason(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded by a renewal"
 
 class Agreement(TrackedModel):
-    reference = models.SlugField(max_length=60, unique=True, help_text="A short unique reference, e.g. luton-s75-2013.")
+    reference = models.SlugField(
+        max_length=60, help_text="A short reference, unique in its organisation's register, e.g. luton-s75-2013."
+    )
+    # Whose register the reference is unique in: the organisation of the person who made or loaded the agreement
+    # (for the system operator, who has none, the host its file names). Another organisation may use the same
+    # reference, so a refusal never says that someone else's agreement has it.
+    held_by = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
 
@@ -97,6 +106,10 @@ class Agreement(TrackedModel):
             ("vary_agreement", "Record a variation to an agreement in force"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["held_by", "reference"], name="agreement_reference_unique_per_register"),
+            models.UniqueConstraint(
+                fields=["reference"], condition=Q(held_by__isnull=True), name="agreement_reference_unique_unheld"
+            ),
             models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="agreement_term_ordered"),
             models.CheckConstraint(
                 condition=Q(basis_s75=True) | Q(basis_s76=True) | Q(basis_s256=True), name="agreement_has_basis"

@@ -42,14 +42,26 @@ def agreements_visible_to(*, user) -> QuerySet[Agreement]:
     return agreements.filter(pk__in=Party.objects.filter(organisation_id__in=organisations).values("agreement_id"))
 
 
-def reference_unavailable(*, reference: str) -> str | None:
-    """Why a new agreement cannot take ``reference``, or ``None`` when it can. References are unique across the
-    register, so the one asked for may belong to an agreement the asker may not see: the answer is the same
-    whoever's it is, and says neither that an agreement has it nor anything about that agreement."""
-    if Agreement.objects.filter(reference=reference).exists():
-        return (f"the reference {reference!r} cannot be used: choose another, for example with your organisation's "
-                "name and the year in it")
+def reference_unavailable(*, reference: str, held_by: Organisation | None) -> str | None:
+    """Why a new agreement held by ``held_by`` (whose register its reference is unique in: see
+    ``Agreement.held_by``) cannot take ``reference``, or ``None`` when it can. Only that register's own
+    agreements are asked, so the answer says nothing about another organisation's."""
+    if Agreement.objects.filter(reference=reference, held_by=held_by).exists():
+        register = f"{held_by}'s register" if held_by is not None else "the register"
+        return (f"the reference {reference!r} is already used in {register}: choose another, for example with the "
+                "year in it")
     return None
+
+
+def agreements_by_reference(*, user, reference: str, held_by: Organisation | None = None) -> list[Agreement]:
+    """The agreements ``user`` sees under ``reference`` (at most two: enough to tell one from several). References
+    are unique in each organisation's register, so a partner may see two with the same one; ``held_by``, where the
+    caller knows whose register is meant, chooses between them."""
+    found = agreements_visible_to(user=user).filter(reference=reference)
+    matches = list(found[:2])
+    if len(matches) > 1 and held_by is not None:
+        matches = list(found.filter(held_by=held_by)[:2])
+    return matches
 
 
 def _visibility_kept(user) -> dict[int, bool] | None:

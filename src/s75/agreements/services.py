@@ -176,22 +176,25 @@ def _agreement_problems(agreement: Agreement) -> list[str]:
 
 def agreement_create(
     *, actor, reference: str, title: str, start_date: date, end_date: date,
-    first_party: Organisation | None = None, first_party_is_host: bool = False, **fields,
+    first_party: Organisation | None = None, first_party_is_host: bool = False, held_by: Organisation | None = None,
+    **fields,
 ) -> Agreement:
     """A new draft agreement; ``first_party`` (usually the creator's organisation) joins it in the same step, so
-    the person who made it can see it."""
+    the person who made it can see it. Its reference is unique in the register of ``held_by`` (see
+    ``Agreement.held_by``), or else of ``first_party``."""
+    held_by = first_party if held_by is None else held_by
     unknown = set(fields) - AGREEMENT_FIELDS
     if unknown:
         raise ChangeRefused([f"unknown agreement field: {name}" for name in sorted(unknown)])
     agreement = Agreement(
-        reference=reference, title=title, start_date=start_date, end_date=end_date,
+        reference=reference, title=title, start_date=start_date, end_date=end_date, held_by=held_by,
         created_by=acting_user(actor), modified_by=acting_user(actor), **fields,
     )
     problems = _agreement_problems(agreement)
     if not _REFERENCE.fullmatch(reference or ""):
         problems.insert(0, Problem(f"{reference!r} is not a usable reference: use lower-case letters, digits and "
                                    "hyphens, like luton-s75-2013", "reference"))
-    elif unavailable := reference_unavailable(reference=reference):
+    elif unavailable := reference_unavailable(reference=reference, held_by=held_by):
         problems.insert(0, Problem(unavailable, "reference"))
     if problems:
         raise ChangeRefused(problems)

@@ -135,15 +135,18 @@ def _simulate_area(*, area: AreaData, council: Organisation, icbs: dict[str, Icb
     icb_orgs = {code: _organisation(kind=OrganisationKind.ICB, name=icbs[code].name, ods_code=code,
                                     region=icbs[code].region) for code in sorted(area.icb_population)}
     reference = f"bcf-{area.code.lower()}-{start}"
-    agreement = Agreement.objects.filter(reference=reference).first() or agreement_services.agreement_create(
-        actor=None, reference=reference, title=f"{area.name} Better Care Fund section 75 agreement {year}",
-        start_date=datetime.date(start, 4, 1), end_date=datetime.date(start + 1, 3, 31), pooled_fund=True,
-        is_better_care_fund=True, pooled_fund_manager_name="Director of Integrated Commissioning",
-        contribution_variation_terms="Varied by written agreement of the partners.",
-        review_terms="Reviewed by the Health and Wellbeing Board each quarter.",
-        variation_terms="Varied in writing.", termination_terms="Six months' notice, not before the year's end.",
-        fund_management_terms="The council hosts the fund.", consultation_exemption_reason="The annual BCF pool.",
-    )
+    agreement = Agreement.objects.filter(reference=reference, held_by=council).first()
+    if agreement is None:
+        agreement = agreement_services.agreement_create(
+            actor=None, reference=reference, held_by=council,
+            title=f"{area.name} Better Care Fund section 75 agreement {year}",
+            start_date=datetime.date(start, 4, 1), end_date=datetime.date(start + 1, 3, 31), pooled_fund=True,
+            is_better_care_fund=True, pooled_fund_manager_name="Director of Integrated Commissioning",
+            contribution_variation_terms="Varied by written agreement of the partners.",
+            review_terms="Reviewed by the Health and Wellbeing Board each quarter.",
+            variation_terms="Varied in writing.", termination_terms="Six months' notice, not before the year's end.",
+            fund_management_terms="The council hosts the fund.", consultation_exemption_reason="The annual BCF pool.",
+        )
     parties = {party.organisation_id: party for party in agreement.parties.all()}
     for organisation in (council, *icb_orgs.values()):
         if organisation.pk not in parties:

@@ -366,11 +366,18 @@ def _plan_for(reader: _Reader, cover: dict) -> tuple[Plan | None, bool]:
     plan = plans_visible_to(user=reader.actor).filter(hwb__name__iexact=area, year=year).first()
     if plan is not None:
         return plan, False
-    agreement = agreements_visible_to(user=reader.actor).filter(reference=reference).first() if reference else None
-    if agreement is None:
+    # References are unique in each organisation's register: where two the reader sees share this one, the area's.
+    found = agreements_visible_to(user=reader.actor).filter(reference=reference or None)
+    matches = list(found[:2])
+    if len(matches) > 1:
+        matches = list(found.filter(held_by__name__iexact=area)[:2])
+    if len(matches) != 1:
         reader.add(COVER, agreement_row, "B", reference, f"no agreement {reference!r} was found to govern a new plan "
-                                                         f"for {area}")
+                                                         f"for {area}" if not matches else
+                   f"{reference!r} names more than one agreement you can see, and none held by {area}: give "
+                   f"the reference of the agreement {area} holds")
         return None, False
+    agreement = matches[0]
     party = agreement.parties.select_related("organisation").filter(organisation__name__iexact=area).first()
     if party is None:
         reader.add(COVER, area_row, "B", area, f"{area} is not a party to {agreement.reference}")

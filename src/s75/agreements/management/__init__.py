@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from s75.accounts.models import User
 from s75.agreements.models import Agreement
-from s75.agreements.selectors import agreements_visible_to
+from s75.agreements.selectors import agreements_by_reference, agreements_visible_to
 
 SYSTEM_OPERATOR_HELP = (
     "Act as this user (default: the S75_USER environment variable). Without either, the command runs as the "
@@ -37,8 +37,13 @@ def command_user(options: dict) -> User | None:
 
 def command_agreement(user: User | None, wanted: str) -> Agreement:
     """The agreement with this id or reference, if ``user`` may see it; otherwise a ``CommandError``."""
-    lookup = {"pk": int(wanted)} if wanted.isdigit() else {"reference": wanted}
-    agreement = agreements_visible_to(user=user).filter(**lookup).first()
-    if agreement is None:
+    if wanted.isdigit():
+        matches = list(agreements_visible_to(user=user).filter(pk=int(wanted)))
+    else:
+        matches = agreements_by_reference(user=user, reference=wanted, held_by=getattr(user, "organisation", None))
+    if not matches:
         raise CommandError(f"No agreement {wanted!r} was found.")
-    return agreement
+    if len(matches) > 1:
+        raise CommandError(f"More than one agreement you can see has the reference {wanted!r}: give its id instead "
+                           "(`s75 agreements` lists them).")
+    return matches[0]
