@@ -49,17 +49,20 @@ lint: install
 	DJANGO_SETTINGS_MODULE=s75.settings.test $(S75) makemigrations --check --dry-run -v1
 
 # The suite without the tests marked long (loads, fuzzing, faults), which `make test-long` runs on both databases.
+# pytest-xdist runs it in one process per core (TEST_WORKERS), each test file whole in one of them.
+TEST_WORKERS ?= auto
+PARALLEL = -n $(TEST_WORKERS) --dist loadfile
 test-sqlite: install
-	DATABASE_URL= $(BIN)/pytest -m "not long"
+	DATABASE_URL= $(BIN)/pytest $(PARALLEL) -m "not long"
 
 test-postgres: install
-	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python scripts/test_postgres.py -m "not long"
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python scripts/test_postgres.py $(PARALLEL) -m "not long"
 
 test: lint test-sqlite test-postgres
 
 test-long: install
-	DATABASE_URL= $(BIN)/pytest -m long
-	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python scripts/test_postgres.py -m long
+	DATABASE_URL= $(BIN)/pytest $(PARALLEL) -m long
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python scripts/test_postgres.py $(PARALLEL) -m long
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts .pytest_cache .hypothesis
