@@ -6,6 +6,10 @@ parties are named by their organisation's ODS or ONS code. The parts other apps 
 contributions, the risk-share terms) are written by them, through ``file_parts``.
 """
 
+import json
+
+import yaml
+
 from .file_parts import file_parts
 from .models import Agreement
 
@@ -109,3 +113,22 @@ def agreement_document(*, agreement: Agreement) -> dict:
             for transition in agreement.transitions.all()
         ],
     }
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, with text of several lines written as a literal block so it reads as it was typed."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def agreement_file_text(document: dict, *, file_format: str) -> str:
+    """``document`` as an agreement file's text: YAML, or JSON when ``file_format`` is "json"."""
+    if file_format == "json":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)

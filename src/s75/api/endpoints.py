@@ -17,10 +17,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from s75.agreements.document import agreement_document
+from s75.agreements.document import agreement_document, agreement_file_text
 from s75.agreements.file_loading import agreement_load
 from s75.agreements.file_reading import AgreementFileError, agreement_file_read
-from s75.agreements.management.commands.export_agreement import _document_text
 from s75.agreements.models import Agreement, AgreementStatus
 from s75.agreements.selectors import agreement_get, agreement_list, agreement_partners
 from s75.core.fiscal import FinancialMonth, FinancialYear
@@ -104,7 +103,7 @@ class AgreementFileOut(Endpoint):
                                                         "`s75 export-agreement` writes it.")})
     def get(self, request, pk: int):
         agreement = agreement_or_404(request, pk)
-        text = _document_text(agreement_document(agreement=agreement), file_format="yaml")
+        text = agreement_file_text(agreement_document(agreement=agreement), file_format="yaml")
         response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{agreement.reference}.yaml"'
         return response

@@ -1,31 +1,11 @@
 """`s75 export-agreement ID_OR_REFERENCE`: write an agreement as an agreement file (docs/agreement-file.md)."""
 
-import json
 from pathlib import Path
 
-import yaml
 from django.core.management.base import BaseCommand
 
-from s75.agreements.document import agreement_document
+from s75.agreements.document import agreement_document, agreement_file_text
 from s75.agreements.management import add_user_argument, command_agreement, command_user
-
-
-class _Dumper(yaml.SafeDumper):
-    """Block style, with text of several lines written as a literal block so it reads as it was typed."""
-
-
-def _text(dumper: yaml.SafeDumper, value: str):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _text)
-
-
-def _document_text(document: dict, *, file_format: str) -> str:
-    if file_format == "json":
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
 
 
 class Command(BaseCommand):
@@ -41,7 +21,7 @@ class Command(BaseCommand):
         agreement = command_agreement(command_user(options), options["agreement"])
         out = options["out"]
         file_format = options["format"] or ("json" if out and out.lower().endswith(".json") else "yaml")
-        text = _document_text(agreement_document(agreement=agreement), file_format=file_format)
+        text = agreement_file_text(agreement_document(agreement=agreement), file_format=file_format)
         if out is None:
             self.stdout.write(text, ending="")
             return
