@@ -1,8 +1,8 @@
-"""Reads on a streaming replica (s75.core.replica), on a primary, a standby and a PgBouncer in session mode of the
-tests' own (scripts/replica.py), each test run once straight to the databases and once through PgBouncer: a
-read-only page reads the replica; a client that wrote reads the primary; a replica behind by more than the bound, or
-stopped, sends reads to the primary with a warning; the primary stopped and started again while the replica serves
-reads, the site goes on reading and then writes again, without a restart."""
+"""Reads on a streaming replica (s75.core.replica). The router's rules on their own; then, on a primary, a standby and
+a PgBouncer in session mode of the tests' own (scripts/replica.py), each test run once straight to the databases and
+once through PgBouncer (PostgreSQL only): a read-only page reads the replica; a client that wrote reads the primary; a
+replica behind by more than the bound, or stopped, sends reads to the primary with a warning; the primary stopped and
+started again while the replica serves reads, the site goes on reading and then writes again, without a restart."""
 
 import os
 import time
@@ -10,18 +10,72 @@ from uuid import uuid4
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
 
+from s75.agreements.models import Agreement
+from s75.core import replica
+from s75.core.replica import ReplicaRouter
 from tests.core.replica import Site, cluster_start, cluster_stop, missing_programs, pg, query, replica_wait
 
 POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-# The test database is copied into the tests' own primary, so it must have been made (pytest-django makes it for the
-# tests that ask for it).
-pytestmark = [pytest.mark.skipif(not POSTGRES, reason="a streaming replica is PostgreSQL's; this run is on SQLite"),
-              pytest.mark.django_db]
+# The tests on the cluster: the test database is copied into the tests' own primary, so it must have been made
+# (pytest-django makes it for the tests that ask for it).
+on_the_cluster = pytest.mark.django_db
+
+
+@pytest.fixture
+def route():
+    """A read-only request's route, as the middleware starts it."""
+    token = replica._route.set(replica.Route(replica_allowed=True))
+    yield replica._route.get()
+    replica._route.reset(token)
+
+
+def test_outside_a_request_everything_goes_to_the_primary():
+    """The background worker and the commands read what they write."""
+    assert ReplicaRouter().db_for_read(Agreement) == "default"
+    assert ReplicaRouter().db_for_write(Agreement) == "default"
+
+
+def test_a_read_only_request_reads_the_replica_found_fit(route):
+    route.read_replica = True
+    assert ReplicaRouter().db_for_read(Agreement) == "replica"
+
+
+def test_a_request_that_wrote_reads_the_primary_from_then_on(route):
+    route.read_replica = True
+    assert ReplicaRouter().db_for_write(Agreement) == "default"
+    assert ReplicaRouter().db_for_read(Agreement) == "default"
+
+
+def test_inside_a_transaction_reads_go_to_the_primary(route, db):
+    """The test runs in a transaction on the primary."""
+    route.read_replica = True
+    assert ReplicaRouter().db_for_read(Agreement) == "default"
+
+
+def test_only_the_primary_is_migrated_and_rows_of_both_are_related():
+    router, primary, standby = ReplicaRouter(), Agreement(), Agreement()
+    primary._state.db, standby._state.db = "default", "replica"
+    assert router.allow_migrate("default", "agreements") and not router.allow_migrate("replica", "agreements")
+    assert router.allow_relation(primary, standby)
+
+
+def test_a_client_that_wrote_reads_the_primary_until_a_replica_within_the_bound_has_its_write(settings):
+    settings.S75_REPLICA_MAX_LAG_SECONDS, settings.S75_REPLICA_CHECK_SECONDS = 5, 2
+    assert replica.replica_pin_seconds() == 7
+
+
+def test_without_a_replica_nothing_changes():
+    assert "replica" not in settings.DATABASES and settings.DATABASE_ROUTERS == []
+    with pytest.raises(MiddlewareNotUsed):
+        replica.ReplicaReadsMiddleware(lambda request: None)
 
 
 @pytest.fixture(scope="module")
-def cluster(django_db_setup, django_db_blocker):
+def cluster(django_db_setup):
+    if not POSTGRES:
+        pytest.skip("a streaming replica is PostgreSQL's; this run is on SQLite")
     missing = missing_programs()
     if missing:
         message = f"the replica tests need {', '.join(missing)} (apt-get install postgresql-15 pgbouncer)"
@@ -70,6 +124,7 @@ def title_on_primary(cluster: dict, site: Site, title: str) -> None:
     query(cluster["primary"], "UPDATE agreements_agreement SET title = %s WHERE id = %s", title, site.agreement)
 
 
+@on_the_cluster
 def test_a_read_only_page_reads_the_replica(cluster, reader):
     title_on_primary(cluster, reader, "Replayed on the standby")
     replica_wait(cluster)
@@ -82,6 +137,7 @@ def test_a_read_only_page_reads_the_replica(cluster, reader):
     assert page["warnings"] == []
 
 
+@on_the_cluster
 def test_after_a_write_the_client_reads_the_primary(cluster, reader, replay_paused):
     written = f"Written, not yet replayed ({uuid4().hex[:8]})"
     posted = reader.send("post", path=f"/agreements/{reader.agreement}/schedules/new/",
@@ -98,6 +154,7 @@ def test_after_a_write_the_client_reads_the_primary(cluster, reader, replay_paus
     assert written not in page["body"]
 
 
+@on_the_cluster
 def test_a_replica_behind_by_more_than_the_bound_sends_reads_to_the_primary(cluster, reader, replay_paused):
     reader.send("max_lag", seconds=0.5)
     title_on_primary(cluster, reader, "Only on the primary")
@@ -107,6 +164,7 @@ def test_a_replica_behind_by_more_than_the_bound_sends_reads_to_the_primary(clus
     assert any("behind, more than S75_REPLICA_MAX_LAG_SECONDS" in warning for warning in page["warnings"])
 
 
+@on_the_cluster
 def test_a_stopped_replica_sends_reads_to_the_primary(cluster, reader):
     pg(cluster, "standby", "stop")
     try:
@@ -122,6 +180,7 @@ def test_a_stopped_replica_sends_reads_to_the_primary(cluster, reader):
     wait_for_page(reader, lambda page: page["queries"]["default"] == 0)
 
 
+@on_the_cluster
 def test_the_replica_serves_reads_while_the_primary_restarts(cluster, reader):
     pg(cluster, "primary", "stop")
     try:
