@@ -118,8 +118,9 @@ def pgbouncer_start(folder: Path, ports: dict, database: str) -> dict:
         f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir = {folder}\n"
         f"auth_type = trust\nauth_file = {folder / 'userlist.txt'}\npool_mode = session\n"
         # A server that could not be reached is tried again after 1 s (the default 15 s would hold the first requests
-        # after a restart); a client waits at most 10 s for a server before its query fails.
-        "max_client_conn = 200\ndefault_pool_size = 20\nserver_login_retry = 1\nquery_wait_timeout = 10\n"
+        # after a restart); a client waits at most 2 s for a server before its query fails, which is how long the
+        # site's check of a stopped replica takes through PgBouncer (its connection to PgBouncer succeeds).
+        "max_client_conn = 200\ndefault_pool_size = 20\nserver_login_retry = 1\nquery_wait_timeout = 2\n"
         f"logfile = {folder / 'pgbouncer.log'}\npidfile = {folder / 'pgbouncer.pid'}\n")
     if os.geteuid() == 0:
         account = pwd.getpwnam(SERVICE_USER)
