@@ -11,6 +11,7 @@ the primary.
 """
 
 import logging
+import math
 import threading
 import time
 from contextvars import ContextVar
@@ -62,10 +63,10 @@ def replica_pin_seconds() -> float:
     return settings.S75_REPLICA_MAX_LAG_SECONDS + settings.S75_REPLICA_CHECK_SECONDS
 
 
-def replica_fit(*, now: float | None = None, force: bool = False) -> bool:
+def replica_fit(*, force: bool = False) -> bool:
     """Whether the replica answers and lags no more than the bound, as last asked (at most every
     ``S75_REPLICA_CHECK_SECONDS``, or now with ``force``)."""
-    now = time.monotonic() if now is None else now
+    now = time.monotonic()
     with _health_lock:
         if not force and now - _health.checked_at < settings.S75_REPLICA_CHECK_SECONDS:
             return _health.fit
@@ -142,8 +143,8 @@ class ReplicaReadsMiddleware:
         finally:
             _route.reset(token)
         if route.wrote or request.method not in SAFE_METHODS:
-            until = time.time() + replica_pin_seconds()
-            response.set_cookie(PIN_COOKIE, f"{until:.0f}", max_age=replica_pin_seconds(), httponly=True,
+            until = math.ceil(time.time() + replica_pin_seconds())
+            response.set_cookie(PIN_COOKIE, str(until), max_age=math.ceil(replica_pin_seconds()), httponly=True,
                                 samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
         return response
 
