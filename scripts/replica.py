@@ -72,6 +72,14 @@ def start(database: str, with_pgbouncer: bool) -> dict:
     if os.geteuid() == 0:
         account = pwd.getpwnam(SERVICE_USER)
         os.chown(folder, account.pw_uid, account.pw_gid)
+    try:
+        return _start(folder, database, with_pgbouncer)
+    except BaseException:
+        stop(folder)
+        raise
+
+
+def _start(folder: Path, database: str, with_pgbouncer: bool) -> dict:
     ports = {"primary": free_port(), "standby": free_port()}
     primary = folder / "primary"
     run([binary("initdb"), "-D", str(primary), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8",

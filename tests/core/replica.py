@@ -35,15 +35,20 @@ def cluster_start(test_database: dict) -> dict:
                           timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
     cluster = json.loads(done.stdout)
-    source = (f"postgres://{test_database['USER']}@{test_database['HOST'] or '127.0.0.1'}:"
-              f"{test_database['PORT'] or 5432}/{test_database['NAME']}")
-    dump = subprocess.run([str(PG_BINDIR / "pg_dump"), "--no-owner", "--no-privileges", source],
-                          capture_output=True, timeout=120)
-    assert dump.returncode == 0, dump.stderr
-    load = subprocess.run([str(PG_BINDIR / "psql"), "-q", "-v", "ON_ERROR_STOP=1", cluster["primary"]],
-                          input=dump.stdout, capture_output=True, timeout=120)
-    assert load.returncode == 0, load.stderr
-    replica_wait(cluster)
+    try:
+        source = (f"postgres://{test_database['USER']}@{test_database['HOST'] or '127.0.0.1'}:"
+                  f"{test_database['PORT'] or 5432}/{test_database['NAME']}")
+        dump = subprocess.run([str(PG_BINDIR / "pg_dump"), "--no-owner", "--no-privileges", source],
+                              env={**os.environ, "PGPASSWORD": test_database["PASSWORD"] or ""}, capture_output=True,
+                              timeout=120)
+        assert dump.returncode == 0, dump.stderr
+        load = subprocess.run([str(PG_BINDIR / "psql"), "-q", "-v", "ON_ERROR_STOP=1", cluster["primary"]],
+                              input=dump.stdout, capture_output=True, timeout=120)
+        assert load.returncode == 0, load.stderr
+        replica_wait(cluster)
+    except BaseException:
+        cluster_stop(cluster)
+        raise
     return cluster
 
 
