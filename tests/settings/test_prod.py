@@ -138,3 +138,13 @@ def test_the_dashboard_is_kept_in_redis_and_a_posting_shows_at_once(production_s
     prefix = django_settings.CACHES["default"]["KEY_PREFIX"]
     assert list(production_stores.scan_iter(match=f"{prefix}:*:monitoring:dashboard:*"))
     assert 'data-figure="forecast">£240,000<' in forecast_after_posting(30_000)
+
+
+def test_a_replica_url_routes_read_only_requests_to_a_kept_and_checked_replica():
+    code = ("import json, s75.settings.prod as p; r = p.DATABASES['replica']; "
+            "print(json.dumps([p.DATABASE_ROUTERS, r['HOST'], r['CONN_MAX_AGE'], r['CONN_HEALTH_CHECKS']]))")
+    result = run_with({**ENVIRONMENT, "S75_REPLICA_URL": "postgres://replica/s75"}, code)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [["s75.core.replica.ReplicaRouter"], "replica", 60, True]
+    without = run_with(ENVIRONMENT, "import s75.settings.prod as p; print(list(p.DATABASES), p.DATABASE_ROUTERS)")
+    assert without.stdout.split() == ["['default']", "[]"]

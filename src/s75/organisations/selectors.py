@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db import connection
+from django.db import connections, router
 from django.utils import timezone
 
 from .models import Organisation, Succession
@@ -53,8 +53,9 @@ SELECT id FROM lineage
 
 def organisation_lineage_ids(*, organisation: Organisation) -> set[int]:
     """The ids of ``organisation`` and of every organisation it succeeded, directly or through others. Raw SQL
-    because a recursive query has no ORM form, and every page asks for the signed-in user's lineage."""
-    with connection.cursor() as cursor:
+    because a recursive query has no ORM form, and every page asks for the signed-in user's lineage. Read where the
+    ORM would read it (the replica, for a read-only request: s75.core.replica)."""
+    with connections[router.db_for_read(Organisation)].cursor() as cursor:
         tables = {"organisation": Organisation._meta.db_table, "succession": Succession._meta.db_table}
         cursor.execute(_LINEAGE_SQL.format(**tables), [organisation.pk])
         return {pk for (pk,) in cursor.fetchall()}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # var/ sits beside the checkout's src/ (or the working directory when installed elsewhere).
@@ -62,6 +63,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is read, so that a read-only request reads it from the replica, and after it is saved, so
+    # that a request that saved it keeps its client on the primary for a while (unused without a replica).
+    "s75.core.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,13 +100,11 @@ TEMPLATES = [
 ]
 
 
-def database_from_env(default_url: str, *, conn_max_age: int = 0) -> dict:
-    """The database named by ``DATABASE_URL``, else ``default_url``. Connections close after each request unless
-    ``conn_max_age`` says otherwise (production keeps them; a threaded development server must not). A kept
-    connection is checked before a request reuses it, so one the database dropped (a restart, a failover) is opened
-    again instead of failing that request."""
-    config = dj_database_url.parse(os.environ.get("DATABASE_URL") or default_url, conn_max_age=conn_max_age,
-                                   conn_health_checks=conn_max_age > 0)
+def database_from_url(url: str, *, conn_max_age: int = 0) -> dict:
+    """The database at ``url``. Connections close after each request unless ``conn_max_age`` says otherwise
+    (production keeps them; a threaded development server must not). A kept connection is checked before a request
+    reuses it, so one the database dropped (a restart, a failover) is opened again instead of failing that request."""
+    config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=conn_max_age > 0)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     elif config["ENGINE"] == "django.db.backends.postgresql":
@@ -114,7 +116,32 @@ def database_from_env(default_url: str, *, conn_max_age: int = 0) -> dict:
     return config
 
 
-DATABASES = {"default": database_from_env(f"sqlite:///{VAR_DIR / 's75.sqlite3'}")}
+def databases_from_env(default_url: str, *, conn_max_age: int = 0) -> dict:
+    """The primary database named by ``DATABASE_URL``, else ``default_url``, and, when ``S75_REPLICA_URL`` names
+    one, a streaming replica of it (PostgreSQL), the ``replica`` alias, for read-only requests
+    (s75.core.replica)."""
+    databases = {"default": database_from_url(os.environ.get("DATABASE_URL") or default_url,
+                                              conn_max_age=conn_max_age)}
+    replica_url = os.environ.get("S75_REPLICA_URL")
+    if replica_url:
+        replica = database_from_url(replica_url, conn_max_age=conn_max_age)
+        if {databases["default"]["ENGINE"], replica["ENGINE"]} != {"django.db.backends.postgresql"}:
+            raise ImproperlyConfigured("S75_REPLICA_URL names a streaming replica of the PostgreSQL database at "
+                                       "DATABASE_URL: both must be postgres:// URLs, or unset S75_REPLICA_URL.")
+        # A replica that does not answer is given up on quickly (its reads go to the primary) unless the URL says
+        # otherwise; the test suite reads its own test database through the alias.
+        replica["OPTIONS"].setdefault("connect_timeout", 2)
+        replica["TEST"] = {"MIRROR": "default"}
+        databases["replica"] = replica
+    return databases
+
+
+DATABASES = databases_from_env(f"sqlite:///{VAR_DIR / 's75.sqlite3'}")
+# A replica's reads are routed (docs/adr/0014-read-replica.md): no later than S75_REPLICA_MAX_LAG_SECONDS behind the
+# primary, asked every S75_REPLICA_CHECK_SECONDS; a client that wrote reads the primary for their sum.
+DATABASE_ROUTERS = ["s75.core.replica.ReplicaRouter"] if "replica" in DATABASES else []
+S75_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("S75_REPLICA_MAX_LAG_SECONDS", "5"))
+S75_REPLICA_CHECK_SECONDS = float(os.environ.get("S75_REPLICA_CHECK_SECONDS", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -255,7 +282,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"},
+                # Reads sent to the primary because the replica is down or behind, and back again.
+                "s75.core.replica": {"handlers": ["console"], "level": "WARNING"}},
 }
 
 # Outside production, static files are served from the apps as they are (no collectstatic step).

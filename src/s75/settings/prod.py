@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import database_from_env, env_flag
+from .base import databases_from_env, env_flag
 
 if env_flag("S75_DEBUG"):
     raise ImproperlyConfigured("DEBUG must be off in production: unset S75_DEBUG.")
@@ -23,7 +23,9 @@ if not os.environ.get("S75_REDIS_URL"):
                                "redis://127.0.0.1:6379/0) in the environment.")
 
 DEBUG = False
-DATABASES = {"default": database_from_env("", conn_max_age=60)}
+# A streaming replica at S75_REPLICA_URL, if any, serves read-only requests (docs/adr/0014-read-replica.md).
+DATABASES = databases_from_env("", conn_max_age=60)
+DATABASE_ROUTERS = ["s75.core.replica.ReplicaRouter"] if "replica" in DATABASES else []
 # One cache shared by every worker of every server, so that what one draws (the monitoring dashboard's kept parts)
 # serves them all; sessions are read from it and written through to the database, so that signing out ends a
 # session everywhere at once and a restarted Redis signs nobody out.
