@@ -16,10 +16,11 @@ Builds, in throwaway databases of its own on the server named by ``--postgres``:
   entry adds up to zero (checked at commit), lines join an entry of the same transaction, fund and period, on an
   account of the fund, in an open period (checked per statement), a source line id posts once per fund.
 
-At each size it times ``VACUUM (ANALYZE)`` of the ledger's tables, reads the tables' and indexes' sizes, then, in a
-child process on the production settings with Redis (``redis-server`` on a free loopback port) as the cache and the
-sessions' store, the median of ``--repeat`` runs (after one untimed run, so PostgreSQL's buffers and the
-connection's prepared statements are warm) of:
+At each size it times ``VACUUM (ANALYZE)`` of the ledger's tables and reads their sizes. Then, in rounds that
+alternate between the sizes (so that both meet the same load on a shared machine), a child process on the production
+settings, with Redis (``redis-server`` on a free loopback port) as the cache and the sessions' store, runs each of
+these once untimed (so PostgreSQL's buffers and the connection's prepared statements are warm) and ``--repeat``
+times timed:
 
 - the fund dashboard, ``GET /funds/<id>/monitoring/?period=2025-26/M12`` through Django's test client as the
   fund's pooled fund manager: drawn (the cache emptied before each request) and kept (from the cache);
@@ -28,12 +29,13 @@ connection's prepared statements are warm) of:
 - the quarterly report's figures, ``report_snapshot`` for 2025-26/Q3;
 - the BCF national view, ``GET /bcf/national/`` as an NHS England user: drawn and kept;
 
-then the import of a month's general-ledger file of ``--month-lines`` lines (the same size at both sizes) into the
-measured fund with ``s75 import-ledger`` in a child process, ``--imports`` times (a new file each time); and, unless
-``--no-backup``, ``pg_dump -Fc`` of the database and ``pg_restore`` of the dump into a new one. It prints each
-figure at both sizes and its growth; target: none grows more than 1.3x for the tenfold larger database.
+then ``s75 import-ledger`` of a new month's general-ledger file of ``--month-lines`` lines (the same size at both
+sizes) into the measured fund. It prints the median wall and CPU time of each at both sizes and their growth, the
+blocks read and temporary bytes written, and the load average; then, unless ``--no-backup``, times ``pg_dump -Fc``
+of each database and ``pg_restore`` of the dump into a new one. Target: none grows more than 1.3x for the tenfold
+larger database. ``--lines 0`` builds the base only and keeps it, for ``--base``.
 
-    PYTHONPATH=src .venv/bin/python bench/national.py [--lines N] [--areas N] [--postgres URL] [--no-backup]
+    PYTHONPATH=src .venv/bin/python bench/national.py [--lines N] [--areas N] [--base NAME] [--no-backup]
 """
 
 import argparse
@@ -612,7 +614,7 @@ def main() -> None:
             base_url = urlunsplit(urlsplit(options.postgres)._replace(path=f"/{base}"))
             built = json.loads(child({**env, "DATABASE_URL": base_url}, "--describe-base").strip().splitlines()[-1])
         else:
-            base_url = stack.enter_context(database(options.postgres, base, keep=options.keep))
+            base_url = stack.enter_context(database(options.postgres, base, keep=options.keep or not options.lines))
             built = json.loads(child({**env, "DATABASE_URL": base_url}, "--build-base",
                                      str(options.areas)).strip().splitlines()[-1])
             ledger_import.s75(base_url, "ledger-mapping", "--fund", str(built["fund"]), "--name", "bench",
@@ -623,8 +625,7 @@ def main() -> None:
               f"{'reused' if options.base else 'built'} in {time.perf_counter() - started:.0f} s; measured fund "
               f"{built['fund']}", flush=True)
         if not options.lines:
-            stack.pop_all()  # keep the base
-            print(f"Kept database {base}: measure with --base {base}")
+            print(f"Measure with --base {base}")
             return
         import psycopg
 
