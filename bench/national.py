@@ -432,8 +432,9 @@ def import_once(database_url: str, env: dict, fund: int, folder: Path, lines: in
     return seconds, usage.ru_utime + usage.ru_stime
 
 
-def backup(server_url: str, name: str, folder: Path) -> dict:
-    """Seconds of ``pg_dump -Fc`` of database ``name`` and of ``pg_restore`` of the dump into a new database."""
+def backup(server_url: str, name: str, lines: int, folder: Path) -> dict:
+    """Time ``pg_dump -Fc`` of database ``name`` and ``pg_restore`` of the dump into a new database; print each and
+    return the seconds and the dump's size."""
     import psycopg
 
     parts = urlsplit(server_url)
@@ -441,20 +442,22 @@ def backup(server_url: str, name: str, folder: Path) -> dict:
     dump = folder / "national.dump"
     started = time.perf_counter()
     subprocess.run(["pg_dump", *connect, "-Fc", "-f", str(dump), name], check=True)
-    dumped = time.perf_counter() - started
+    result = {"dump": time.perf_counter() - started, "dump_mib": dump.stat().st_size / 2**20}
+    print(f"{lines:>12,} lines: pg_dump -Fc {result['dump']:.1f} s, {result['dump_mib']:,.0f} MiB (load average "
+          f"{load()})", flush=True)
     restored_name = f"{name}_restored"
     with psycopg.connect(server_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{restored_name}"')
     try:
         started = time.perf_counter()
         subprocess.run(["pg_restore", *connect, "-d", restored_name, str(dump)], check=True)
-        restored = time.perf_counter() - started
+        result["restore"] = time.perf_counter() - started
+        print(f"{lines:>12,} lines: pg_restore {result['restore']:.1f} s (load average {load()})", flush=True)
     finally:
+        dump.unlink()
         with psycopg.connect(server_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{restored_name}" WITH (FORCE)')
-    size = dump.stat().st_size
-    dump.unlink()
-    return {"dump_seconds": dumped, "restore_seconds": restored, "dump_bytes": size}
+    return result
 
 
 # The run --------------------------------------------------------------------------------------------------------
@@ -522,6 +525,16 @@ def measure_round(options, env: dict, url: str, fund: int, folder: Path, result:
           flush=True)
 
 
+PROJECTED = 500_000_000
+
+
+def projected(small_lines: int, large_lines: int, small: float, large: float) -> tuple[float, float]:
+    """Per million lines (the difference between the sizes over the difference in lines, so that what the base
+    holds apart from the ledger is left out) and that carried on linearly to ``PROJECTED`` lines."""
+    per_line = (large - small) / (large_lines - small_lines)
+    return per_line * 1e6, large + per_line * (PROJECTED - large_lines)
+
+
 def summary(small: dict, large: dict, options_repeat: int) -> None:
     print(f"\n{'median of ' + str(len(large['timings']['dashboard'])) + ' runs':<46}"
           f"{'wall ' + format(small['generated']['lines'], ','):>16}{format(large['generated']['lines'], ','):>11}"
@@ -566,6 +579,19 @@ def summary(small: dict, large: dict, options_repeat: int) -> None:
           f"{large['storage']['vacuum_seconds']:>14.1f}")
     print(f"  {'generating the lines, s':<46}{small['generated']['seconds']:>14.1f}"
           f"{large['generated']['seconds']:>14.1f}")
+    low, high = small["generated"]["lines"], large["generated"]["lines"]
+    print(f"\nCarried on to {PROJECTED:,} lines (per million: the difference between the two sizes):")
+    rows = [(f"{table} {part}", size["storage"]["tables"][table][part] / 2**20, "MiB")
+            for table in LEDGER_TABLES for part in ("heap", "indexes", "total") for size in (small, large)]
+    rows += [(index, size["storage"]["line_indexes"].get(index, 0) / 2**20, "MiB")
+             for index in sorted(large["storage"]["line_indexes"]) for size in (small, large)]
+    rows += [("database", size["storage"]["database"] / 2**20, "MiB") for size in (small, large)]
+    rows += [("VACUUM (ANALYZE) of the ledger tables", size["storage"]["vacuum_seconds"], "s")
+             for size in (small, large)]
+    rows += [("generating the lines", size["generated"]["seconds"], "s") for size in (small, large)]
+    for (name, low_value, unit), (_, high_value, _) in zip(rows[::2], rows[1::2], strict=True):
+        per_million, at_projected = projected(low, high, low_value, high_value)
+        print(f"  {name:<46}{per_million:>12,.1f} {unit} per million{at_projected:>14,.0f} {unit}")
     print(f"\nCaches: each figure after one untimed run (PostgreSQL's buffers warm); 'drawn' empties the page cache "
           f"({large['cache']}) before each request, 'kept' reads it. Lines per fund and month: "
           f"{small['generated']['lines_per_fund_month']:,} and {large['generated']['lines_per_fund_month']:,}.")
@@ -619,14 +645,16 @@ def main() -> None:
                                      str(options.areas)).strip().splitlines()[-1])
             ledger_import.s75(base_url, "ledger-mapping", "--fund", str(built["fund"]), "--name", "bench",
                               "--columns", ledger_import.COLUMNS, "--cost-centres", str(cost_centre_file(folder)))
-        subprocess.run([sys.executable, "-m", "s75", "collectstatic", "--no-input", "-v0"],
-                       env={**env, "DATABASE_URL": base_url}, cwd=ROOT, check=True)
         print(f"Base {base}: {built['funds']} HWB areas' agreements and funds, five years of periods each, "
               f"{'reused' if options.base else 'built'} in {time.perf_counter() - started:.0f} s; measured fund "
               f"{built['fund']}", flush=True)
         if not options.lines:
             print(f"Measure with --base {base}")
             return
+        # The production settings' static files, collected while the ledgers are generated (away from the base,
+        # which a copy needs unconnected).
+        collecting = subprocess.Popen([sys.executable, "-m", "s75", "collectstatic", "--no-input", "-v0"],
+                                      env={**env, "DATABASE_URL": options.postgres}, cwd=ROOT)
         import psycopg
 
         with psycopg.connect(options.postgres, autocommit=True) as admin:  # a template takes no connections
@@ -636,17 +664,22 @@ def main() -> None:
             url = stack.enter_context(database(options.postgres, f"{base}_{lines}", template=base,
                                                keep=options.keep))
             sizes.append((url, f"{base}_{lines}", prepare_size(url, lines, options.jobs, built["fund"])))
+        if collecting.wait():
+            sys.exit("s75 collectstatic failed")
         # Alternately, so that both sizes meet the same load on a shared machine.
         for number in range(options.rounds):
             for url, _, result in sizes:
                 measure_round(options, env, url, built["fund"], folder, result, number)
         small, large = (result for _, _, result in sizes)
         summary(small, large, options.repeat)
-        for _, name, result in sizes if options.backup else ():
-            backed_up = backup(options.postgres, name, folder)
-            print(f"{result['generated']['lines']:>12,} lines: pg_dump -Fc {backed_up['dump_seconds']:.1f} s "
-                  f"({backed_up['dump_bytes'] / 2**20:,.0f} MiB), pg_restore {backed_up['restore_seconds']:.1f} s "
-                  f"(load average {load()})", flush=True)
+        backups = [backup(options.postgres, name, result["generated"]["lines"], folder)
+                   for _, name, result in (sizes if options.backup else ())]
+        if backups:
+            lines = [result["generated"]["lines"] for _, _, result in sizes]
+            for key, unit in (("dump", "s"), ("dump_mib", "MiB"), ("restore", "s")):
+                per_million, at_projected = projected(*lines, backups[0][key], backups[1][key])
+                print(f"  pg_{key:<12}{per_million:>10,.1f} {unit} per million lines{at_projected:>12,.0f} {unit} at "
+                      f"{PROJECTED:,} lines")
 
 
 def platform_line(server_url: str) -> str:
