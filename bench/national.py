@@ -264,10 +264,15 @@ def generate(database_url: str, lines: int, jobs: int, fund: int) -> dict:
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         posted = {pool.submit(_month_post, database_url, year, month, spend): (year, month)
                   for year in YEARS for month in range(1, 13)}
-        for done, future in enumerate(as_completed(posted), start=1):
-            future.result()
-            if done % 12 == 0:
-                print(f"  {done} of {len(posted)} months posted ({time.perf_counter() - started:.0f} s)", flush=True)
+        try:
+            for done, future in enumerate(as_completed(posted), start=1):
+                future.result()
+                if done % 12 == 0:
+                    print(f"  {done} of {len(posted)} months posted ({time.perf_counter() - started:.0f} s)",
+                          flush=True)
+        except BaseException:  # stopped, or a month failed: post no more (dropping the database ends the rest)
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     seconds = time.perf_counter() - started
     with psycopg.connect(database_url) as connection:
         connection.execute(_DATA_CHANGED)
