@@ -244,7 +244,7 @@ def preload(url: str, fund: int, lines: int) -> float:
                     INSERT INTO ledger_journalline (entry_id, fund_id, period_id, financial_year, account_id,
                            amount_pence, posting_date, cost_centre, subjective, description, source_line_id)
                     SELECT e.id, %(fund)s, e.period_id, %(year)s, a.ids[1 + n %% array_length(a.ids, 1)],
-                           100 + (n * 7919) %% 2500000, make_date(%(year)s + (e.number > 9)::int,
+                           100 + (n::bigint * 7919) %% 2500000, make_date(%(year)s + (e.number > 9)::int,
                            (e.number + 2) %% 12 + 1, 1 + n %% 28),
                            'CC' || lpad((1 + n %% 200)::text, 4, '0'), (50100 + n %% 50)::text,
                            'Preloaded payment ' || n, 'PL' || %(year)s || lpad(n::text, 9, '0')
@@ -329,9 +329,12 @@ def postgres(url: str, folder: Path, ledger: Path, cost_centres: Path, total: in
         result["server_memory"] = backend.peak
         result["load"] = (load_before, os.getloadavg()[0])
         check_ledger(bench_url, fund, lines, total)
+        print(f"measured: (a) {result['raw']:.2f} s, (b) {result['floor']:.2f} s, (c) {result['import']:.2f} s, "
+              f"load average {result['load'][0]:.2f} before, {result['load'][1]:.2f} after", flush=True)
         if preload_lines:
             full = prepare(bench_url, cost_centres, first_year=2020, migrate=False)
             result["preload"] = (preload_lines, preload(bench_url, full, preload_lines))
+            print(f"preloaded {preload_lines:,} lines in {result['preload'][1]:.0f} s", flush=True)
             with psycopg.connect(bench_url, autocommit=True) as tidy:
                 tidy.execute("CHECKPOINT")
             load_before = os.getloadavg()[0]
@@ -418,7 +421,7 @@ def main() -> None:
         ledger, cost_centres, total = generate(folder, options.lines)
         size = ledger.stat().st_size
         print(f"{options.lines:,} lines, {SCHEDULES} schedules, {COST_CENTRES} cost centres, one year: "
-              f"{size / 1e6:.1f} MB of CSV (made in {time.perf_counter() - started:.1f} s)")
+              f"{size / 1e6:.1f} MB of CSV (made in {time.perf_counter() - started:.1f} s)", flush=True)
         if options.only in {None, "postgresql"}:
             results.append(postgres(options.postgres, folder, ledger, cost_centres, total, options.lines,
                                     options.preload))
