@@ -5,8 +5,9 @@
     python -m tests.ledger.partition_figures drop-year     # the lines as ledger 0009 left them
 
 ``setup`` leaves the ledger at migration 0009 with one column more, ``financial_year``, which this code's model
-writes; ``drop-year`` drops it once the figures before are taken, so that ``s75 migrate`` then moves the lines as
-it would move a database of 0009.
+writes, and an empty ``ledger_linesource``, where this code's import looks for the ids posted before; ``drop-year``
+drops both once the figures before are taken, so that ``s75 migrate`` then moves the lines as it would move a
+database of 0009.
 """
 
 import csv
@@ -64,6 +65,7 @@ def setup(lines: int) -> None:
     _migrate_to_0009()
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE ledger_journalline ADD COLUMN financial_year smallint")
+        cursor.execute("CREATE TABLE ledger_linesource (fund_id bigint, source_line_id varchar(100))")
     call_command("load_reference_data", verbosity=0)
     call_command("load_demo", verbosity=0)
     _import_lines(lines)
@@ -74,6 +76,7 @@ def drop_year() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE ledger_journalline DROP COLUMN financial_year")
+        cursor.execute("DROP TABLE ledger_linesource")
 
 
 VOLATILE = [
