@@ -105,6 +105,7 @@ def figures() -> dict:
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.test import Client
+    from django.test.utils import setup_test_environment
 
     from s75.ledger.models import Fund
     from s75.ledger.selectors import (
@@ -117,6 +118,7 @@ def figures() -> dict:
     from s75.monitoring.selectors import monitoring_report
     from s75.settlement.selectors import settlement_inputs
 
+    setup_test_environment()  # the test client's host allowed, as under pytest
     cache.clear()  # every page drawn afresh from the database, none kept from before
     client = Client()
     client.force_login(get_user_model().objects.filter(is_superuser=True).order_by("pk").first())
