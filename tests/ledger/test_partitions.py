@@ -75,9 +75,9 @@ def test_opening_a_years_periods_makes_its_partition_with_the_tables_guards(fund
     "DELETE FROM ledger_linesource",
     "TRUNCATE ledger_linesource",
     # an account that does not exist: the partition's own statement-level check says so
-    "INSERT INTO ledger_journalline_y2024 (entry_id, fund_id, period_id, financial_year, account_id, amount_pence, "
-    "cost_centre, subjective, description) SELECT entry_id, fund_id, period_id, financial_year, 1000000000, 1, '', "
-    "'', '' FROM ledger_journalline LIMIT 1",
+    "INSERT INTO ledger_journalline_y2024 (id, entry_id, fund_id, period_id, financial_year, account_id, "
+    "amount_pence, cost_centre, subjective, description) SELECT id + 1000000, entry_id, fund_id, period_id, "
+    "financial_year, 1000000000, 1, '', '', '' FROM ledger_journalline LIMIT 1",
 ])
 def test_a_statement_naming_a_partition_meets_the_tables_guards(fund, statement):
     spend(fund, 100, 1)
