@@ -116,7 +116,7 @@ def figures() -> dict:
         trial_balance,
     )
     from s75.monitoring.selectors import monitoring_report
-    from s75.settlement.selectors import settlement_inputs
+    from s75.settlement.selectors import SettlementUnavailable, settlement_inputs
 
     setup_test_environment()  # the test client's host allowed, as under pytest
     cache.clear()  # every page drawn afresh from the database, none kept from before
@@ -132,7 +132,10 @@ def figures() -> dict:
             here[f"{label} by month"] = [(account.code, months) for account, months in
                                          expenditure_by_month(fund=fund, year=year)]
             here[f"{label} monitoring"] = _plain(monitoring_report(agreement=fund.agreement, year=year, month=12))
-            here[f"{label} settlement"] = _plain(settlement_inputs(agreement=fund.agreement, year=year))
+            try:
+                here[f"{label} settlement"] = _plain(settlement_inputs(agreement=fund.agreement, year=year))
+            except SettlementUnavailable as unavailable:  # a year no partner contributes to: its message
+                here[f"{label} settlement"] = str(unavailable)
             here[f"{label} lines"] = _plain(ledger_lines_totals(lines=ledger_lines(fund=fund, year=year)))
             here[f"{label} dashboard page"] = _page(client, f"/funds/{fund.pk}/monitoring/?period={label}/M12")
         for period in fund.periods.order_by("financial_year", "number"):
