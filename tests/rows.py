@@ -5,7 +5,7 @@ from django.db import connection
 
 def row_inserted_over(table: str, pk: int, column: str, value) -> None:
     """Insert the row ``pk`` of ``table`` again with ``column`` set to ``value``, over the row that is there:
-    SQLite's ``INSERT OR REPLACE``, PostgreSQL's ``INSERT … ON CONFLICT (id) DO UPDATE``."""
+    SQLite's ``INSERT OR REPLACE``, PostgreSQL's ``INSERT … ON CONFLICT (primary key) DO UPDATE``."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         names = [field.name for field in connection.introspection.get_table_description(cursor, table)]
@@ -14,7 +14,10 @@ def row_inserted_over(table: str, pk: int, column: str, value) -> None:
         select = f"SELECT {values} FROM {quote(table)} WHERE id = %s"
         if connection.vendor == "sqlite":
             statement = f"INSERT OR REPLACE INTO {quote(table)} ({columns}) {select}"
-        else:
+        else:  # the primary key: (id, financial_year) for the journal lines partitioned by year
+            key = next(constraint["columns"] for constraint in
+                       connection.introspection.get_constraints(cursor, table).values() if constraint["primary_key"])
             statement = (f"INSERT INTO {quote(table)} ({columns}) {select} "
-                         f"ON CONFLICT (id) DO UPDATE SET {quote(column)} = EXCLUDED.{quote(column)}")
+                         f"ON CONFLICT ({', '.join(quote(name) for name in key)}) "
+                         f"DO UPDATE SET {quote(column)} = EXCLUDED.{quote(column)}")
         cursor.execute(statement, [value, pk])

@@ -98,6 +98,7 @@ def application_role():
     "SET session_replication_role = replica",
     "UPDATE audit_auditevent SET reason = 'rewritten'",
     "DELETE FROM ledger_journalline",
+    "DELETE FROM ledger_linesource",
     "DROP TABLE audit_auditevent",
 ])
 def test_the_application_role_is_refused_what_would_undo_the_record(application_role, statement):

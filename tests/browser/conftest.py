@@ -41,6 +41,7 @@ GUARDS = [
     importlib.import_module("s75.reports.migrations.0004_no_truncate"),
     importlib.import_module("s75.settlement.migrations.0003_no_truncate"),
     importlib.import_module("s75.commissioning.migrations.0003_no_truncate"),
+    importlib.import_module("s75.ledger.migrations.0010_partitioned_lines"),  # the partitions' guards, the ids held
 ]
 
 

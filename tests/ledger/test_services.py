@@ -134,7 +134,8 @@ def test_postgresql_refuses_an_unbalanced_entry_written_past_the_services(fund):
     expenditure = account(fund, AccountRole.EXPENDITURE)
     with pytest.raises(DatabaseError, match="does not balance"), transaction.atomic():
         entry = JournalEntry.objects.create(fund=fund, period=fund.periods.first(), kind="manual", description="x")
-        JournalLine.objects.create(entry=entry, fund=fund, period=entry.period, account=expenditure, amount_pence=5)
+        JournalLine.objects.create(entry=entry, fund=fund, period=entry.period, account=expenditure, amount_pence=5,
+                                   financial_year=entry.period.financial_year)
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
@@ -147,8 +148,10 @@ def test_postgresql_refuses_lines_added_to_an_earlier_entry_or_a_closed_period(f
         cursor.execute("UPDATE ledger_period SET status = 'closed' WHERE id = %s", [entry.period_id])
     with pytest.raises(DatabaseError, match="is closed"), transaction.atomic():
         JournalLine.objects.bulk_create([
-            JournalLine(entry=entry, fund=fund, period=entry.period, account=expenditure, amount_pence=1),
-            JournalLine(entry=entry, fund=fund, period=entry.period, account=creditors, amount_pence=-1),
+            JournalLine(entry=entry, fund=fund, period=entry.period, financial_year=entry.period.financial_year,
+                        account=expenditure, amount_pence=1),
+            JournalLine(entry=entry, fund=fund, period=entry.period, financial_year=entry.period.financial_year,
+                        account=creditors, amount_pence=-1),
         ])
 
 
@@ -165,7 +168,7 @@ def test_the_database_refuses_a_line_whose_entry_account_or_period_is_missing_or
         entry = JournalEntry.objects.create(fund=fund, period=fund.periods.first(), kind="manual", description="x")
         line = {"entry_id": entry.pk, "account_id": expenditure.pk, "period_id": entry.period_id}
         line["account_id" if reference == "account of another fund" else reference] = wrong
-        JournalLine.objects.create(fund=fund, amount_pence=5, **line)
+        JournalLine.objects.create(fund=fund, amount_pence=5, financial_year=entry.period.financial_year, **line)
     assert not JournalLine.objects.exists()
 
 

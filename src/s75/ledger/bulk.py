@@ -30,6 +30,9 @@ CENTRES = "s75_import_centres"
 ROWS = "s75_import_rows"
 POSTED = "s75_import_posted"
 TABLES = (CELLS, DATES, CENTRES, ROWS, POSTED)
+# Where the source line ids a fund holds are, one row each: on PostgreSQL the lines are partitioned by year, whose
+# unique indexes must hold the year, so the ids are kept once per fund in a table of their own (ledger 0010).
+SOURCE_IDS = {"postgresql": "ledger_linesource", "sqlite": "ledger_journalline"}
 ROW_COLUMNS = (
     "row_number", "period_id", "account_id", "posting_date", "cost_centre", "subjective", "description",
     "amount_pence", "source_line_id",
@@ -305,15 +308,16 @@ class Stage:
 
     def mark_already_posted(self, *, fund_id: int) -> int:
         """Note the rows whose source line id the fund's ledger already holds; how many there are."""
+        held = SOURCE_IDS[self.vendor]
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {POSTED}")  # noqa: S608
-            cursor.execute("SELECT 1 FROM ledger_journalline WHERE fund_id = %s AND source_line_id IS NOT NULL "
+            cursor.execute(f"SELECT 1 FROM {held} WHERE fund_id = %s AND source_line_id IS NOT NULL "  # noqa: S608
                            "LIMIT 1", [fund_id])
             if cursor.fetchone() is not None:  # else the fund has no source line ids: nothing to look up
                 cursor.execute(f"""
                     INSERT INTO {POSTED} (row_number)
                     SELECT s.row_number FROM {ROWS} s
-                      JOIN ledger_journalline l ON l.fund_id = %s AND l.source_line_id = s.source_line_id
+                      JOIN {held} l ON l.fund_id = %s AND l.source_line_id = s.source_line_id
                      WHERE s.source_line_id IS NOT NULL AND l.source_line_id IS NOT NULL""", [fund_id])  # noqa: S608
             cursor.execute(f"SELECT COUNT(*) FROM {POSTED}")  # noqa: S608
             count = cursor.fetchone()[0]
@@ -329,20 +333,22 @@ class Stage:
                  GROUP BY s.period_id, s.account_id""")  # noqa: S608
             return [(period, account, rows, int(pence)) for period, account, rows, pence in cursor.fetchall()]
 
-    def post(self, *, fund_id: int, entry_for_period: dict[int, int]) -> int:
-        """Insert the rows still to post as lines of the entry made for their period (one statement)."""
+    def post(self, *, fund_id: int, entry_for_period: dict[int, int], year_for_period: dict[int, int]) -> int:
+        """Insert the rows still to post as lines of the entry made for their period, in its year (one
+        statement)."""
         if not entry_for_period:
             return 0
         whens = " ".join("WHEN %s THEN %s" for _ in entry_for_period)
-        params: list[int] = [value for pair in entry_for_period.items() for value in pair]
+        entries = [value for pair in entry_for_period.items() for value in pair]
+        years = [value for period in entry_for_period for value in (period, year_for_period[period])]
         with connection.cursor() as cursor:
             cursor.execute(f"""
                 INSERT INTO ledger_journalline
-                       (entry_id, fund_id, period_id, account_id, amount_pence, posting_date, cost_centre,
-                        subjective, description, source_line_id)
-                SELECT CASE s.period_id {whens} END, %s, s.period_id, s.account_id, s.amount_pence,
-                       s.posting_date, s.cost_centre, s.subjective, s.description, s.source_line_id
-                  FROM {ROWS} s {self._new_rows()}""", [*params, fund_id])  # noqa: S608
+                       (entry_id, fund_id, period_id, financial_year, account_id, amount_pence, posting_date,
+                        cost_centre, subjective, description, source_line_id)
+                SELECT CASE s.period_id {whens} END, %s, s.period_id, CASE s.period_id {whens} END, s.account_id,
+                       s.amount_pence, s.posting_date, s.cost_centre, s.subjective, s.description, s.source_line_id
+                  FROM {ROWS} s {self._new_rows()}""", [*entries, fund_id, *years])  # noqa: S608
             return cursor.rowcount
 
 

@@ -153,13 +153,15 @@ def staged_rows_post(*, stage: bulk.Stage, checker: RowChecker, plan: CheckPlan,
         for period_id in sorted(net_by_period, key=lambda pk: (periods[pk].financial_year, periods[pk].number))
     ])
     entry_for_period = {entry.period_id: entry.pk for entry in entries}
-    lines = stage.post(fund_id=fund.pk, entry_for_period=entry_for_period)
+    lines = stage.post(fund_id=fund.pk, entry_for_period=entry_for_period,
+                       year_for_period={pk: period.financial_year for pk, period in periods.items()})
     if lines != rows_posted:
         raise RuntimeError(f"staged {rows_posted} rows to post but {lines} lines were inserted")
     creditors = fund.accounts.get(role=AccountRole.CREDITORS)
     owed = [(period_id, -net) for period_id, net in net_by_period.items() if net]
     JournalLine.objects.bulk_create([
-        JournalLine(entry_id=entry_for_period[period_id], fund=fund, period_id=period_id, account=creditors,
+        JournalLine(entry_id=entry_for_period[period_id], fund=fund, period_id=period_id,
+                    financial_year=periods[period_id].financial_year, account=creditors,
                     amount_pence=pence, description=f"Owed to suppliers: {filename}")
         for period_id, pence in owed
     ])

@@ -168,6 +168,11 @@ class JournalLine(models.Model):
     (migration 0004): that a line's entry, account and period exist, and sit in the line's fund, is one set-based
     check however many lines a general-ledger import inserts. The fund and period need no index of their own:
     ``line_fund_period_account`` starts with them.
+
+    ``financial_year`` is the period's year, which the database checks likewise: on PostgreSQL the lines are
+    partitioned by it (migration 0010, docs/adr/0013-partitioned-ledger.md), one partition per year, and a source
+    line id is held once per fund by ``ledger_linesource`` there, since a partitioned table's unique index must
+    hold the year.
     """
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines", db_constraint=False)
@@ -181,6 +186,8 @@ class JournalLine(models.Model):
     subjective = models.CharField(max_length=50, blank=True)
     description = models.CharField(max_length=500, blank=True)
     source_line_id = models.CharField(max_length=100, null=True, blank=True)
+    financial_year = models.PositiveSmallIntegerField(
+        editable=False, help_text="The year of the line's period (the partition key on PostgreSQL).")
 
     class Meta:
         constraints = [

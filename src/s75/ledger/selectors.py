@@ -93,10 +93,12 @@ def ledger_lines(
     database reads only the page it shows from the index.
     """
     lines = JournalLine.objects.filter(fund=fund).select_related("account", "period", "entry")
+    # The line's own year, which the database holds equal to its period's: on PostgreSQL only that year's partition
+    # is read.
     if period is not None:
-        lines = lines.filter(period=period)
+        lines = lines.filter(period=period, financial_year=period.financial_year)
     elif year is not None:
-        lines = lines.filter(period__financial_year=year.start_year)
+        lines = lines.filter(financial_year=year.start_year)
     if account is not None:
         lines = lines.filter(account=account)
     if schedule_id is not None:

@@ -213,7 +213,8 @@ def entry_post(
         )
         JournalLine.objects.bulk_create([
             JournalLine(
-                entry=entry, fund=fund, period=period, account=line.account, amount_pence=line.amount_pence,
+                entry=entry, fund=fund, period=period, financial_year=period.financial_year,
+                account=line.account, amount_pence=line.amount_pence,
                 posting_date=line.posting_date, cost_centre=line.cost_centre, subjective=line.subjective,
                 description=line.description, source_line_id=line.source_line_id,
             )
