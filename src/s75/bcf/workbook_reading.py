@@ -234,8 +234,8 @@ class _Reader:
             figure = Decimal(repr(value) if isinstance(value, float) else _text(value))
         except InvalidOperation:
             figure = None
-        if figure is None or not figure.is_finite() or figure != figure.quantize(Decimal("0.01")) \
-                or abs(figure) >= 10 ** 12:
+        if figure is None or not figure.is_finite() or abs(figure) >= 10 ** 12 \
+                or figure != figure.quantize(Decimal("0.01")):
             self.add(sheet, number, column.heading, value, f"{_text(value)} is not a number with at most two decimal "
                                                            "places")
             return None
