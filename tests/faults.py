@@ -3,7 +3,6 @@
 
 import json
 import os
-import shutil
 
 import pytest
 from django.conf import settings
@@ -14,14 +13,6 @@ ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 def postgresql_only(why: str):
     """Skip the test on SQLite, saying ``why`` it needs PostgreSQL."""
     return pytest.mark.skipif(not ON_POSTGRESQL, reason=f"PostgreSQL only: {why}")
-
-
-def binary(name: str) -> str:
-    """The path of a program a fault test runs; its absence fails the test (``.ci/run`` installs it)."""
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"{name} is not installed (apt-get install {name})")
-    return path
 
 
 def fault_record(*, fault: str, tried: str, requests: int, errors_during: int, errors_after: int, lost: str,

@@ -109,7 +109,8 @@ def test_a_worker_killed_while_it_keeps_a_report_keeps_no_version_and_the_rerun_
     started = time.monotonic()
     log = tmp_path / "worker.log"
     with psycopg.connect(scratch.url) as holder:
-        holder.execute("SELECT id FROM ledger_fund WHERE id = %s FOR UPDATE", [scratch.fund_id])
+        # Against the worker's lock of the fund's row (FOR UPDATE), not the new run's reference to it (FOR KEY SHARE).
+        holder.execute("SELECT id FROM ledger_fund WHERE id = %s FOR NO KEY UPDATE", [scratch.fund_id])
         run_id, task_id = report_start(scratch)
         worker = scratch.worker(log)
         try:
