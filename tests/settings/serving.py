@@ -132,6 +132,7 @@ def _setup() -> None:
     import django
 
     django.setup()
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
     from django.contrib.auth.models import Group
 
     from s75.accounts.models import User
@@ -143,7 +144,9 @@ def _setup() -> None:
     roles_sync()
     user = User.objects.create(username=USERNAME, first_name="Fault", last_name="Manager",
                                organisation=fund.agreement.parties.get(is_host=True).organisation)
-    user.set_password(PASSWORD)
+    # Hashed as production hashes it: the test settings' faster hasher is not among production's.
+    hasher = PBKDF2PasswordHasher()
+    user.password = hasher.encode(PASSWORD, hasher.salt())
     user.save()
     user.groups.set([Group.objects.get(name="Pooled fund manager")])
     expenditure = fund.accounts.filter(role=AccountRole.EXPENDITURE).first()

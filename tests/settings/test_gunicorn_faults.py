@@ -31,9 +31,9 @@ def entry_id(scratch) -> int:
 
 
 def written(scratch) -> tuple:
-    """What a reversal writes: entries, lines and the audit records of reversals."""
+    """What a reversal writes: entries, lines and the audit records of posted entries."""
     return scratch.query("SELECT (SELECT COUNT(*) FROM ledger_journalentry), (SELECT COUNT(*) FROM "
-                         "ledger_journalline), (SELECT COUNT(*) FROM audit_auditevent WHERE action LIKE '%revers%')")[0]
+                         "ledger_journalline), (SELECT COUNT(*) FROM audit_auditevent WHERE action = 'entry_post')")[0]
 
 
 def test_a_worker_killed_mid_request_writes_nothing_and_a_new_worker_serves_the_next(scratch, entry_id, redis_url,
