@@ -1,5 +1,6 @@
 """Malformed files, generated from good ones, for the tests and ``bench/malformed_files.py``: agreement files (YAML and
-JSON) and general-ledger files (CSV and XLSX) broken the ways a careless export or a determined tester breaks them.
+JSON), general-ledger files (CSV and XLSX) and Better Care Fund planning workbooks (XLSX) broken the ways a careless
+export or a determined tester breaks them.
 
 Each generator is seeded, so a failure is reproduced by its number. A file is a good one changed once or more: at the
 level of its bytes (truncated, bytes flipped, NUL and lone surrogates, another encoding, a line doubled or dropped) or
@@ -16,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.ledger.importfiles import HEADINGS, generated_rows, ledger_csv
 
@@ -156,6 +157,42 @@ def malformed_ledger_files(count: int, folder: Path, *, seed: int = 75) -> Itera
                        headings=[_text(value) for value in headings])
             if chance.random() < 0.5:
                 path.write_bytes(_byte_mutation(path.read_bytes(), chance))
+        yield path
+
+
+def malformed_bcf_workbooks(good: bytes, count: int, folder: Path, *, seed: int = 75) -> Iterator[Path]:
+    """``count`` planning workbooks made from the workbook ``good`` (as s75 exports it), written into ``folder``:
+    cells given hostile values, rows doubled or cleared, sheets renamed, removed or added, columns added, 2,500
+    rows where a plan has a few, and (about one in four) the saved file's bytes broken too."""
+    chance = random.Random(seed)
+    for number in range(count):
+        workbook = load_workbook(io.BytesIO(good))
+        for _ in range(chance.randint(1, 4)):
+            sheet = chance.choice(workbook.worksheets)
+            what = chance.randrange(8)
+            row, column = chance.randint(1, max(sheet.max_row, 1) + 1), chance.randint(1, max(sheet.max_column, 1))
+            if what <= 2:
+                sheet.cell(row, column, _cell(chance.choice(HOSTILE_VALUES)))
+            elif what == 3:
+                sheet.append([cell.value for cell in sheet[min(row, sheet.max_row)]])  # a row twice
+            elif what == 4:
+                sheet.delete_rows(row)
+            elif what == 5:
+                sheet.title = chance.choice(["Sheet1", sheet.title.upper(), f"{sheet.title} ", "x" * 31])[:31]
+            elif what == 6 and len(workbook.worksheets) > 1:
+                workbook.remove(sheet)
+            elif chance.random() < 0.3:
+                for extra in range(2_500):
+                    sheet.append([f"Row {extra}", extra])
+            else:
+                sheet.cell(row, sheet.max_column + chance.choice([1, 600]), "Extra")
+        stream = io.BytesIO()
+        workbook.save(stream)
+        data = stream.getvalue()
+        if chance.random() < 0.25:
+            data = _byte_mutation(data, chance)
+        path = folder / f"plan-{number:04d}.xlsx"
+        path.write_bytes(data)
         yield path
 
 

@@ -111,6 +111,13 @@ def test_every_bad_cell_is_listed_and_nothing_is_saved(plan, area):
     assert plan_fields(plan) == before
 
 
+def test_a_figure_too_large_to_round_is_refused_on_its_cell(plan, area):
+    problems = rejection(edited(workbook_for(plan, "planning"), {("Metrics", "C2"): "1e309"}),
+                         actor=area.manager, plan=plan)
+    assert [str(problem) for problem in problems] == [
+        "Metrics, row 2, column Q1 planned: 1e309 is not a number with at most two decimal places"]
+
+
 def test_joint_shares_not_adding_to_100_are_put_on_their_row(plan, area):
     problems = rejection(edited(workbook_for(plan, "planning"), {("Expenditure", "J3"): 70}),
                          actor=area.manager, plan=plan)

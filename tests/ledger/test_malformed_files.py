@@ -9,6 +9,7 @@ import pytest
 
 from s75.ledger.importing import HELD, POSTED, REJECTED
 from s75.ledger.models import JournalEntry, JournalLine
+from tests.faults import fault_record
 from tests.malformed import malformed_ledger_files
 
 from .importfiles import assert_ledger_consistent, import_fund, run
@@ -24,6 +25,7 @@ def test_malformed_ledger_files_are_rejected_cleanly(tmp_path):
     outcomes = {REJECTED: 0, HELD: 0, POSTED: 0}
     slowest = 0.0
     memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    whole = time.monotonic()
     for path in malformed_ledger_files(COUNT, tmp_path):
         lines = JournalLine.objects.count()
         started = time.perf_counter()
@@ -42,3 +44,7 @@ def test_malformed_ledger_files_are_rejected_cleanly(tmp_path):
           f"{grown / 1024:.0f} MB; {JournalEntry.objects.filter(fund=fund).count()} entries")
     assert sum(outcomes.values()) == COUNT and outcomes[REJECTED] > COUNT // 2
     assert_ledger_consistent(fund)
+    fault_record(fault="malformed general-ledger files",
+                 tried=f"{COUNT:,} generated, {outcomes[REJECTED]} refused; slowest {slowest:.2f} s",
+                 requests=COUNT, errors_during=0, errors_after=0, lost="nothing (no traceback, nothing saved)",
+                 seconds=time.monotonic() - whole)

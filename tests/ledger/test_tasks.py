@@ -4,6 +4,7 @@ why it failed) kept on the run, its progress in the cache, its upload deleted; a
 
 import json
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from s75.ledger.models import ImportRun, JournalLine, LedgerImport
 from s75.ledger.services import LedgerError
 from s75.ledger.tasks import checked_file_post, ledger_import_start, ledger_import_task
 from tests.factories import UserFactory
+from tests.faults import fault_record
 
 from .importfiles import (
     COLUMNS,
@@ -74,6 +76,7 @@ def test_an_upload_runs_on_the_worker_and_a_worker_killed_part_way_posts_nothing
     """From the page to a real ``s75 worker``: the progress shows as the worker reads the file; the worker killed
     part-way posts nothing; the next worker marks the task failed with the reason, which the page shows; the same
     file then imports."""
+    started = time.monotonic()
     rows = generated_rows(100_000, prefix="WK")
     path = ledger_csv(tmp_path / "upload.csv", rows)
     before = ledger_counts(scratch)
@@ -127,6 +130,11 @@ def test_an_upload_runs_on_the_worker_and_a_worker_killed_part_way_posts_nothing
     (count,) = scratch.query("SELECT COUNT(*) FROM ledger_journalline WHERE source_line_id LIKE 'WK%'")[0]
     assert count == len(rows)
     assert_consistent(scratch)
+    fault_record(fault="task worker SIGKILLed mid-import",
+                 tried=f"s75 worker killed while it read a {len(rows):,}-line upload; the next worker started; the "
+                 "same file uploaded again", requests=2, errors_during=1,
+                 errors_after=0, lost="nothing (no line posted; the task FAILED, saying why; the rerun posted every "
+                 "line once)", seconds=time.monotonic() - started)
 
 
 def upload_from_the_page(scratch, path) -> str:

@@ -6,6 +6,7 @@ replaced only when there is none.
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
@@ -131,15 +132,19 @@ def _archive_problems(data: bytes) -> list[CellProblem]:
     if not zipfile.is_zipfile(BytesIO(data)):
         return [CellProblem("", None, "", "", "the file is not an Excel workbook (.xlsx): save it from Excel as an "
                                               "Excel workbook")]
-    with zipfile.ZipFile(BytesIO(data)) as archive:
-        members = archive.infolist()
-        if sum(member.file_size for member in members) > MAX_BYTES:
-            return [CellProblem("", None, "", "", "the workbook is too large to be a Better Care Fund plan")]
-        for member in members:
-            if member.filename.endswith((".xml", ".rels")) and b"<!doctype" in archive.read(member).lower():
-                return [CellProblem("", None, "", member.filename,
-                                    "the workbook holds a document type declaration (DTD), which Excel never writes: "
-                                    "it is refused for safety")]
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            members = archive.infolist()
+            if sum(member.file_size for member in members) > MAX_BYTES:
+                return [CellProblem("", None, "", "", "the workbook is too large to be a Better Care Fund plan")]
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")) and b"<!doctype" in archive.read(member).lower():
+                    return [CellProblem("", None, "", member.filename,
+                                        "the workbook holds a document type declaration (DTD), which Excel never "
+                                        "writes: it is refused for safety")]
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError):
+        return [CellProblem("", None, "", "", "the workbook is damaged (its compressed parts cannot be read): save it "
+                                              "from Excel again and upload that file")]
     return []
 
 
@@ -229,8 +234,8 @@ class _Reader:
             figure = Decimal(repr(value) if isinstance(value, float) else _text(value))
         except InvalidOperation:
             figure = None
-        if figure is None or not figure.is_finite() or figure != figure.quantize(Decimal("0.01")) \
-                or abs(figure) >= 10 ** 12:
+        if figure is None or not figure.is_finite() or abs(figure) >= 10 ** 12 \
+                or figure != figure.quantize(Decimal("0.01")):
             self.add(sheet, number, column.heading, value, f"{_text(value)} is not a number with at most two decimal "
                                                            "places")
             return None

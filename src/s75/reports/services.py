@@ -92,15 +92,14 @@ def _keep(*, actor, fund: Fund, quarter: Quarter, number: int, snapshot: dict, f
           reproduces: ReportVersion | None, progress: Progress) -> ReportVersion:
     steps = len(formats) + 2
     folder = reports_dir() / f"fund-{fund.pk}"
-    folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, tuple[Path, str]] = {}
     try:
         for done, fmt in enumerate(formats, start=1):
             progress(done, steps, DRAWING_PDF if fmt == ReportFormat.PDF else WRITING_XLSX)
             content = RENDERERS[fmt](snapshot)
             path = folder / f"{quarter.year.label}-Q{quarter.number}-{uuid.uuid4().hex}.{fmt}"
-            path.write_bytes(content)
             written[fmt] = (path, hashlib.sha256(content).hexdigest())
+            _file_write(path, content)
         progress(steps - 1, steps, KEEPING)
         with transaction.atomic():
             Fund.objects.select_for_update().get(pk=fund.pk)  # one version number at a time per fund
@@ -123,3 +122,17 @@ def _keep(*, actor, fund: Fund, quarter: Quarter, number: int, snapshot: dict, f
             path.unlink(missing_ok=True)
         raise
     return version
+
+
+def _file_write(path: Path, content: bytes) -> None:
+    """Write the file whole, or refuse saying why (a full disk, a folder the server may not write to); the caller
+    removes what was written of it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    except OSError as error:
+        raise ReportError(
+            f"the report's file could not be written to the reports folder ({error.strerror or error}): no version "
+            "was kept; ask the system's administrators to free space there (or let the server write to it), then "
+            "make the report again"
+        ) from error

@@ -113,9 +113,12 @@ def run_view(request, pk: int, run_pk: int):
     fund = fund_or_404(request, pk)
     run = _run_or_404(fund, run_pk)
     state = _run_state(run)
+    # A report refused (ReportError: a full disk) says why in the product's words; any other error is the logs'.
+    refusal = run.error.removeprefix(f"{ReportError.__name__}: ") if run.error.startswith(
+        f"{ReportError.__name__}: ") else ""
     return render(request, "reports/run.html", {
         "fund": fund, "agreement": fund.agreement, "run": run, "state": state, "text": _state_text(state),
-        "version": run.version,
+        "version": run.version, "refusal": refusal,
     })
 
 
