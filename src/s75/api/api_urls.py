@@ -2,14 +2,14 @@
 ``docs/console/``: see ``documentation.py``)."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from . import endpoints, fund_endpoints, import_endpoints, monitoring_endpoints, programme_endpoints, views
 
 app_name = "api"
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.docs_view, name="docs"),
     path("docs/console/", SpectacularSwaggerSplitView.as_view(url_name="api:schema",
                                                               template_name="api/swagger_ui.html"), name="console"),

@@ -7,12 +7,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from drf_spectacular.views import SpectacularAPIView
 
 from .documentation import api_reference
 from .forms import TokenForm
 from .models import ApiToken
 from .selectors import api_token_get, api_token_live, api_tokens_of
 from .services import ApiTokenError, api_token_create, api_token_revoke
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI description, which a person following the documentation's link saves as a file (tools that
+    fetch it read it the same)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment", 1)
+        return response
 
 
 def docs_view(request):
