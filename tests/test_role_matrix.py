@@ -212,6 +212,7 @@ def _api_matrix(secrets: dict[str, str], problems: list[str], counts: dict) -> N
             problems.append(f"anonymous GET {address} ({pattern}) answered {status}")
 
 
+@pytest.mark.long  # about 4 minutes: over 2,000 requests
 def test_every_pattern_every_role_own_other_and_no_object():
     call_command("load_demo", verbosity=0)
     addresses: dict[str, dict[str, str]] = {}  # owner → pattern → the first address reached

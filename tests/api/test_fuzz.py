@@ -75,6 +75,7 @@ def _fuzz(operation, strategy, statuses: Counter, calls: Counter, answered: Coun
     fuzz()
 
 
+@pytest.mark.long  # about 2 minutes: Schemathesis over every operation
 def test_every_operation_answers_as_its_description_says_and_never_with_a_5xx(settings, writer, fund, tmp_path):
     settings.S75_API_RATE = "100000/min"  # the limit has its own test; here every request is to be answered
     spend(fund, 12_345, 1)

@@ -304,6 +304,7 @@ def _check_pages(page, base_url: str, username: str, pages: dict[str, str]) -> l
 
 
 @pytest.mark.browser
+@pytest.mark.long  # about 11 minutes: every link as each of 11 demo users, axe on each template
 def test_every_page_a_demo_user_may_open_is_linked_and_accessible(live_server, page, subtests):
     call_command("load_reference_data", verbosity=0)
     call_command("load_demo", verbosity=0)

@@ -113,6 +113,7 @@ def _csv_problems(content: bytes, where: str, problems: list[str]) -> list[str]:
     return texts
 
 
+@pytest.mark.long  # about 3 minutes: every download reached by links
 def test_no_download_runs_text_a_user_wrote():
     call_command("load_reference_data", verbosity=0)
     call_command("load_demo", verbosity=0)
