@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 
 from .documentation import api_reference
@@ -20,6 +21,7 @@ class SchemaView(SpectacularAPIView):
     """The OpenAPI description, which a person following the documentation's link saves as a file (tools that
     fetch it read it the same)."""
 
+    @extend_schema(exclude=True)  # the description is not one of the operations it describes
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         response["Content-Disposition"] = response["Content-Disposition"].replace("inline", "attachment", 1)
