@@ -193,6 +193,21 @@ def test_a_dry_run_gives_the_totals_per_schedule_and_period_and_posts_nothing(fu
     assert LedgerImport.objects.count() == 1  # the first file's; a dry run leaves no record
 
 
+@pytest.mark.parametrize(("file_ids", "already"), [
+    (["A", "D", "E", "G"], 1),  # D, within the file's range, among ids that are not held
+    (["D", "E"], 1),  # D, the least id of the file
+    (["A", "B"], 1),  # B, the greatest
+    (["C", "E"], 0),  # a range that spans held ids but holds none of them
+    (["X", "Y"], 0),  # beyond every id held
+    (["B", "D", "F", "H"], 3),
+])
+def test_ids_posted_before_are_found_by_the_files_range_of_ids(fund, mapping, tmp_path, file_ids, already):
+    run(fund, mapping, ledger_csv(tmp_path / "first.csv", [row(line_id=line_id) for line_id in "BDF"]))
+    outcome = run(fund, mapping, ledger_csv(tmp_path / "gl.csv", [row(line_id=line_id) for line_id in file_ids]),
+                  dry_run=True)
+    assert (outcome.rows_posted, outcome.rows_already_posted) == (len(file_ids) - already, already)
+
+
 def test_a_dry_run_with_problems_lists_them_and_keeps_no_record(fund, mapping, tmp_path):
     outcome = run(fund, mapping, ledger_csv(tmp_path / "gl.csv", [row(amount="")]), dry_run=True)
     assert outcome.status == REJECTED and outcome.ledger_import is None

@@ -307,18 +307,29 @@ class Stage:
             return cursor.fetchall()
 
     def mark_already_posted(self, *, fund_id: int) -> int:
-        """Note the rows whose source line id the fund's ledger already holds; how many there are."""
+        """Note the rows whose source line id the fund's ledger already holds; how many there are.
+
+        Only the fund's ids between the file's least and greatest are looked at, a range of the (fund, source line
+        id) index: a general ledger numbers its lines as it goes, so a new month's ids mostly lie beyond every id
+        posted before, and a fund of ten million lines is not read whole to find that none of them is in the file.
+        """
         held = SOURCE_IDS[self.vendor]
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {POSTED}")  # noqa: S608
+            cursor.execute(f"SELECT MIN(source_line_id), MAX(source_line_id) FROM {ROWS}")  # noqa: S608
+            least, greatest = cursor.fetchone()
+            # Ordered as the index is, so that the planner walks the range rather than the table (which it would
+            # otherwise expect to find an id of the fund's in soon, not knowing that the fund's ids lie elsewhere).
             cursor.execute(f"SELECT 1 FROM {held} WHERE fund_id = %s AND source_line_id IS NOT NULL "  # noqa: S608
-                           "LIMIT 1", [fund_id])
-            if cursor.fetchone() is not None:  # else the fund has no source line ids: nothing to look up
+                           "AND source_line_id BETWEEN %s AND %s ORDER BY fund_id, source_line_id LIMIT 1",
+                           [fund_id, least, greatest])
+            if least is not None and cursor.fetchone() is not None:  # else none of the file's ids can be held
                 cursor.execute(f"""
                     INSERT INTO {POSTED} (row_number)
                     SELECT s.row_number FROM {ROWS} s
                       JOIN {held} l ON l.fund_id = %s AND l.source_line_id = s.source_line_id
-                     WHERE s.source_line_id IS NOT NULL AND l.source_line_id IS NOT NULL""", [fund_id])  # noqa: S608
+                     WHERE l.source_line_id IS NOT NULL AND l.source_line_id BETWEEN %s AND %s""",  # noqa: S608
+                               [fund_id, least, greatest])
             cursor.execute(f"SELECT COUNT(*) FROM {POSTED}")  # noqa: S608
             count = cursor.fetchone()[0]
         self.has_posted_rows = count > 0
