@@ -15,6 +15,7 @@ from s75.commissioning.selectors import LineStatus, recharge_statement
 from s75.core.fiscal import FinancialMonth, FinancialYear
 from s75.demo.commissioning import PACKAGES, commissioning_demo_load
 from s75.ledger.models import AccountRole, Balance
+from s75.monitoring.selectors import monitoring_report
 
 pytestmark = pytest.mark.django_db
 YEAR = FinancialYear(2018)
@@ -74,3 +75,34 @@ def test_a_disputed_line_is_carried_forward_and_one_resolved_is_charged_later(ha
     march = recharge_statement(agreement=hampshire, party=held.party, month=FinancialMonth(YEAR, 12))
     carried = [line for line in march.lines if line.status == LineStatus.CARRIED_DISPUTED]
     assert [line.package for line in carried] == [held.package] and march.disputed_pence > 0
+
+
+@pytest.mark.parametrize("month", [6, 12])
+def test_the_dashboards_care_bought_for_each_partner_is_the_sum_of_its_statements(hampshire, month):
+    report = monitoring_report(agreement=hampshire, year=YEAR, month=month)
+    assert not report.partners  # no contributions: a lead commissioner's ledger, nothing shared
+    assert {line.party for line in report.purchases} == set(hampshire.parties.all())
+    for line in report.purchases:
+        statements = [recharge_statement(agreement=hampshire, party=line.party, month=FinancialMonth(YEAR, number))
+                      for number in range(1, month + 1)]
+        own_months = sum(item.amount_pence for statement in statements for item in statement.lines
+                         if item.cost_month == statement.month)
+        assert line.bought_to_date == own_months > 0
+    committed = [line.committed for line in report.purchases]
+    assert min(committed) >= 0 and (sum(committed) == 0 if month == 12 else sum(committed) > 0)
+
+
+def test_the_providers_are_paid_the_months_care_and_the_recharges_leave_what_is_not_yet_charged(hampshire):
+    """Expenditure is what the providers were paid, less what the partners were recharged: at the year end, the line
+    disputed in December and never resolved, carried on every statement since."""
+    fund = hampshire.fund
+    bought = sum(line.bought_to_date for line in monitoring_report(agreement=hampshire, year=YEAR, month=12).purchases)
+    paid = Balance.objects.filter(account__fund=fund, account__role=AccountRole.CREDITORS).aggregate(
+        total=Sum("amount_pence"))["total"]
+    expenditure = Balance.objects.filter(account__fund=fund, account__role=AccountRole.EXPENDITURE).aggregate(
+        total=Sum("amount_pence"))["total"]
+    recharged = Recharge.objects.filter(agreement=hampshire).aggregate(total=Sum("total_pence"))["total"]
+    march = recharge_statement(agreement=hampshire, party=Dispute.objects.get(outcome="").party,
+                               month=FinancialMonth(YEAR, 12))
+    assert -paid == bought
+    assert expenditure == bought - recharged == march.disputed_pence > 0

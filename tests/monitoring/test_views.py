@@ -148,7 +148,7 @@ def test_anyone_at_a_partner_may_read_the_dashboard_but_no_one_else_may_find_it(
     assert client.get(page_url("table_xlsx", fund, "schedules")).status_code == 404
 
 
-@pytest.mark.parametrize("table", ["schedules", "partners", "months", "recovery"])
+@pytest.mark.parametrize("table", ["schedules", "partners", "purchases", "months", "recovery"])
 def test_every_table_downloads_as_excel_under_its_name(reader_client, fund, table):
     response = reader_client.get(page_url("table_xlsx", fund, table))
     assert response.status_code == 200 and response["Content-Type"] == XLSX_CONTENT_TYPE
@@ -404,5 +404,9 @@ def test_the_dashboard_shows_each_partner_what_was_bought_and_committed_for_it(r
     panel = section(page, f"<h3 class=\"govuk-summary-card__title\">{nhs.display_name}", "</dl>")
     assert "Care bought on its behalf, 2024-25 to the end of 2024-25/M06" in panel
     assert "£5,228.58" in panel and "£5,200.00" in panel  # 26 weeks and a day; 26 weeks to 31 March
+    table = section(page, 'id="bought"', "</table>")
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", "<tr" + row).split()) for row in table.split("<tr")[2:]]
+    assert rows == [f"{fund.agreement.parties.get(is_host=True).display_name} (host) 0.00 0.00 0.00",
+                    f"{nhs.display_name} 5,228.58 5,200.00 10,428.58", "Total 5,228.58 5,200.00 10,428.58"]
     assert reverse("commissioning:packages", args=[fund.agreement.pk]) in section(page, 'id="partners"',
                                                                                  'id="commentary"')

@@ -6,7 +6,8 @@ Generated from a fixed seed, so every load is the same: home care at £20 to £2
 £1,400 a week, residential care by band; some packages funded jointly by shares, some with a rate change or more
 hours from a date in the year, some ended part way. A few lines are disputed: one is resolved and charged in a
 later month, one stays open and is carried to each later statement. Everything goes through the commissioning
-services, so the ledger holds the recharges; the load is skipped when Hampshire already has packages.
+and ledger services, so the ledger holds each month's payments to the providers and the recharges that move each
+partner's share out of them; the load is skipped when Hampshire already has packages.
 """
 
 import random
@@ -20,6 +21,7 @@ from s75.agreements.models import Agreement, Party
 from s75.commissioning.costing import month_days
 from s75.commissioning.models import Dispute, DisputeOutcome, EndReason, Package, ProviderType, RateUnit
 from s75.commissioning.recharges import dispute_mark, dispute_resolve, recharge_post
+from s75.commissioning.selectors import year_purchases
 from s75.commissioning.services import (
     RateSpec,
     ShareSpec,
@@ -30,7 +32,8 @@ from s75.commissioning.services import (
     provider_create,
 )
 from s75.core.fiscal import FinancialMonth, FinancialYear
-from s75.ledger.services import fund_open
+from s75.ledger.models import AccountRole
+from s75.ledger.services import LineSpec, entry_post, fund_open
 
 HAMPSHIRE = "hampshire-s75-care-at-home"
 YEAR = FinancialYear(2018)
@@ -148,6 +151,30 @@ def _disputes(packages: list[Package], ccgs: list[Party]) -> Dispute:
     return resolved
 
 
+def _provider_payments(agreement: Agreement):
+    """A function posting a month's payments to the providers, as the council's general ledger would bring them: the
+    whole cost of the month's care (disputed lines included: a dispute is between the partners), Dr each schedule's
+    expenditure, Cr creditors. The recharges then move each partner's share out of the expenditure."""
+    fund = agreement.fund
+    creditors = fund.accounts.get(role=AccountRole.CREDITORS)
+    expenditure = {account.schedule_id: account for account in fund.accounts.filter(role=AccountRole.EXPENDITURE)}
+    bought = [year_purchases(agreement=agreement, year=YEAR, month=month).schedule_bought_to_date
+              for month in range(13)]
+
+    def paid(month: int) -> None:
+        costs = {schedule: pence - bought[month - 1].get(schedule, 0)
+                 for schedule, pence in bought[month].items()}
+        label = f"{month_days(FinancialMonth(YEAR, month))[0]:%B %Y}"
+        entry_post(actor=None, fund=fund, period=fund.periods.get(financial_year=YEAR.start_year, number=month),
+                   description=f"Payments to the framework's providers for care in {label}", lines=[
+                       *(LineSpec(expenditure[schedule], pence, f"Care packages, {label}")
+                         for schedule, pence in sorted(costs.items()) if pence),
+                       LineSpec(creditors, -sum(costs.values()), f"Owed to providers for {label}"),
+                   ])
+
+    return paid
+
+
 def commissioning_demo_load() -> None:
     agreement = Agreement.objects.get(reference=HAMPSHIRE)
     if Package.objects.filter(agreement=agreement).exists():
@@ -161,7 +188,9 @@ def commissioning_demo_load() -> None:
     packages = [_place(rng, number, contracts, council, ccgs) for number in range(1, PACKAGES + 1)]
     resolved = _disputes(packages, ccgs)
     today = timezone.localdate()
+    paid = _provider_payments(agreement)
     for month in range(1, 13):
+        paid(month)
         if month == 10:
             dispute_resolve(actor=None, dispute=resolved, outcome=DisputeOutcome.CHARGE)
         for party in parties:

@@ -49,6 +49,18 @@ def partners_workbook(*, report: MonitoringReport) -> Workbook:
                           money_columns=(2, 3, 4, 6, 7, 8))
 
 
+def purchases_workbook(*, report: MonitoringReport) -> Workbook:
+    """A row per partner: the care the lead commissioners bought on its behalf in the year to the month, what they
+    are committed to after it, and the two together; with their totals."""
+    headers = ["Partner", "Bought on its behalf to date", "Committed to the year end", "The year in all"]
+    rows = [[line.party.name_in_agreement, pounds(line.bought_to_date), pounds(line.committed),
+             pounds(line.year_total)] for line in report.purchases]
+    totals = ["Total", *[pounds(sum(getattr(line, name) for line in report.purchases))
+                         for name in ("bought_to_date", "committed", "year_total")]]
+    return table_workbook(title=f"Bought for partners {report.year.label} M{report.month:02d}", headers=headers,
+                          rows=rows, money_columns=(2, 3, 4), totals=totals)
+
+
 def months_workbook(*, report: MonitoringReport) -> Workbook:
     """The cumulative budget, actual and forecast by month; months after the report's have no actual."""
     headers = ["Month", "Budget to date", "Actual to date", "Forecast"]
@@ -72,6 +84,7 @@ def recovery_workbook(*, report: MonitoringReport) -> Workbook:
 WORKBOOKS = {
     "schedules": schedules_workbook,
     "partners": partners_workbook,
+    "purchases": purchases_workbook,
     "months": months_workbook,
     "recovery": recovery_workbook,
 }

@@ -2,7 +2,7 @@
 the prior-agreement (consent) state. Actuals come from the ledger's running balances, never from its lines; and
 the version of everything the report is drawn from, which keys the dashboard's cache."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -68,6 +68,23 @@ class PartnerLine:
     committed: int = 0  # its share of those packages after the month to the year end
 
 
+@dataclass(frozen=True)
+class PartnerPurchases:
+    """The care a lead commissioner bought on a partner's behalf in the year, to the month and after it."""
+
+    party: Party
+    bought_to_date: int  # M01 to the month, as its recharge statements charge it, disputed lines included
+    committed: int  # its share of the packages after the month to the year end
+
+    @property
+    def year_total(self) -> int:
+        return self.bought_to_date + self.committed
+
+    @property
+    def amounts(self) -> list[int]:
+        return [self.bought_to_date, self.committed, self.year_total]
+
+
 @dataclass
 class MonitoringReport:
     agreement: Agreement
@@ -77,6 +94,8 @@ class MonitoringReport:
     partners: list[PartnerLine]
     amber_threshold_percent: Decimal
     has_packages: bool = False  # whether a lead commissioner buys packages under the agreement in the year
+    # Every partner's purchases when there are packages, whether or not the year has contributions to share.
+    purchases: list[PartnerPurchases] = field(default_factory=list)
 
     @property
     def period_label(self) -> str:
@@ -176,7 +195,9 @@ def monitoring_report(*, agreement: Agreement, year: FinancialYear, month: int) 
                                         purchases.bought_to_date.get(party.pk, 0),
                                         purchases.committed.get(party.pk, 0)))
     has_packages = bool(purchases.schedule_bought_to_date or purchases.schedule_committed)
-    return MonitoringReport(agreement, year, month, lines, partners, amber, has_packages)
+    bought = [PartnerPurchases(party, purchases.bought_to_date.get(party.pk, 0), purchases.committed.get(party.pk, 0))
+              for party in parties] if has_packages else []
+    return MonitoringReport(agreement, year, month, lines, partners, amber, has_packages, bought)
 
 
 # For the pages ---------------------------------------------------------------------------------------------------

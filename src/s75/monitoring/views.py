@@ -252,6 +252,8 @@ def _dashboard_body_context(fund: Fund, period: FinancialMonth, years: list[Fina
             ),
         ),
         "partners": _partner_panels(report, recorders),
+        "purchases_total": {name: sum(getattr(line, name) for line in report.purchases)
+                            for name in ("bought_to_date", "committed", "year_total")},
         "schedule_commentary": [row for row in rows if row.line.commentary],
         "may_change": may_change,
         "consent_states": ConsentState,
