@@ -6,15 +6,17 @@ folder, then in one run:
 - PostgreSQL: creates a throwaway database and a fund, and times (a) a raw ``COPY`` of the CSV into an unindexed
   table of text columns; (b) the floor: the same rows, already typed as the lines they become, ``COPY``ed into a
   table made ``LIKE ledger_journalline INCLUDING INDEXES`` with no trigger; (c) ``s75 import-ledger`` of the file
-  (checked, double entry, running balances updated). With ``--preload 10000000`` it then fills a second fund with
+  (checked, double entry, running balances updated); then (b') the floor keeping the ledger's invariants: the typed
+  rows ``COPY``ed into ``ledger_journalline`` itself for a fund of their own, through the database's checks, its
+  entries balanced, with running balances. With ``--preload 10000000`` it then fills a second fund with
   that many lines over five years (SQL ``generate_series`` through the lines' own checks, balanced, with balances)
   and times the same import into it;
 - SQLite: a fresh database file, a plain ``executemany`` load of the CSV into an unindexed table, then the import.
 
-It prints each time, c/a and c/b, the import process's peak memory (its own maximum resident set, from ``wait4``),
-the server processes' (``VmHWM`` of ``/proc/<pid>/status``, polled), and the machine's load average before the raw
-load and after the import (the figures mean less on a busy machine), checks that the ledger holds what the file
-says, and drops what it made.
+It prints each time, c/a, c/b, b'/b and c/b', the import process's peak memory (its own maximum resident set,
+from ``wait4``), the server processes' (``VmHWM`` of ``/proc/<pid>/status``, polled), and the machine's load
+average before the raw load and after the import (the figures mean less on a busy machine), checks that the
+ledger holds what the file says, and drops what it made.
 
     .venv/bin/python bench/ledger_import.py [--lines N] [--postgres URL] [--only postgresql|sqlite] [--preload N]
 
