@@ -208,6 +208,16 @@ def typed_rows(connection, fund: int, ledger: Path, folder: Path, entries: dict[
     return typed
 
 
+def copy_typed(connection, table: str, typed: Path) -> None:
+    """``COPY`` the typed rows (:func:`typed_rows`) into ``table``, a megabyte at a time."""
+    with connection.cursor() as cursor, cursor.copy(
+        f"COPY {table} (entry_id, fund_id, period_id, financial_year, account_id, amount_pence, posting_date, "
+        "cost_centre, subjective, description, source_line_id) FROM STDIN"
+    ) as copy, typed.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            copy.write(block)
+
+
 def floor_copy(url: str, typed: Path) -> tuple[float, int]:
     """Seconds and the server process's peak memory to ``COPY`` the typed rows into a table with the journal lines'
     indexes (``LIKE … INCLUDING INDEXES``) and no trigger, on a connection of its own."""
@@ -217,12 +227,7 @@ def floor_copy(url: str, typed: Path) -> tuple[float, int]:
         floor.execute("CREATE TABLE floor_lines (LIKE ledger_journalline INCLUDING DEFAULTS INCLUDING IDENTITY "
                       "INCLUDING CONSTRAINTS INCLUDING INDEXES)")
         started = time.perf_counter()
-        with floor.cursor() as cursor, cursor.copy(
-            "COPY floor_lines (entry_id, fund_id, period_id, financial_year, account_id, amount_pence, "
-            "posting_date, cost_centre, subjective, description, source_line_id) FROM STDIN"
-        ) as copy, typed.open("rb") as stream:
-            while block := stream.read(1 << 20):
-                copy.write(block)
+        copy_typed(floor, "floor_lines", typed)
         seconds = time.perf_counter() - started
         memory = vm_hwm(floor.execute("SELECT pg_backend_pid()").fetchone()[0])
         floor.execute("DROP TABLE floor_lines")
@@ -252,12 +257,7 @@ def kept_floor(url: str, fund: int, ledger: Path, folder: Path) -> float:
                 SELECT (%s::bigint[])[number], fund_id, id, 'import', 'Kept floor ' || number, now()
                   FROM ledger_period WHERE fund_id = %s AND financial_year = 2024""",
                          [[entries[number] for number in range(1, 13)], fund])
-            with kept.cursor() as cursor, cursor.copy(
-                "COPY ledger_journalline (entry_id, fund_id, period_id, financial_year, account_id, amount_pence, "
-                "posting_date, cost_centre, subjective, description, source_line_id) FROM STDIN"
-            ) as copy, typed.open("rb") as stream:
-                while block := stream.read(1 << 20):
-                    copy.write(block)
+            copy_typed(kept, "ledger_journalline", typed)
             kept.execute("""
                 INSERT INTO ledger_journalline (entry_id, fund_id, period_id, financial_year, account_id,
                        amount_pence, cost_centre, subjective, description)
