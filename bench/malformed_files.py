@@ -30,7 +30,7 @@ def main() -> None:
         cwd=ROOT, env={**os.environ, "DATABASE_URL": "", "S75_MALFORMED_FILES": str(options.count)},
         capture_output=True, text=True)
     for line in done.stdout.splitlines():
-        if line.startswith(("agreement files:", "ledger files:", "BCF workbooks:")) or " passed" in line or (
+        if line.startswith(("agreement files:", "ledger files", "BCF workbooks:")) or " passed" in line or (
                 " failed" in line):
             print(line)
     if done.returncode:
