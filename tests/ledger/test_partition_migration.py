@@ -1,8 +1,8 @@
 """Ledger 0010 run on a database holding the demo and imported lines: every figure and page the same after.
 
 The database is a scratch one, set up and read by child processes (tests/ledger/partition_figures.py): migrated up
-to ledger 0009, the demo loaded and 20,000 more lines imported into Luton's fund, the figures taken; then
-``s75 migrate`` moves the lines into the partitions, and the figures are taken again.
+to ledger 0009, the demo loaded and 20,000 more lines (``S75_PARTITION_LINES``) imported into Luton's fund, the
+figures taken; then ``s75 migrate`` moves the lines into the partitions, and the figures are taken again.
 """
 
 import json
@@ -21,7 +21,8 @@ pytestmark = [
                        reason="only PostgreSQL partitions the lines: on SQLite the migration adds the year alone"),
 ]
 
-LINES = 20_000
+# 1,000,000 for the run issue 18 asks for (S75_PARTITION_LINES=1000000, about ten minutes); 20,000 in the suite.
+LINES = int(os.environ.get("S75_PARTITION_LINES", "20000"))
 
 
 def _run(env: dict, *args: str) -> str:
@@ -58,7 +59,7 @@ def test_every_page_and_report_gives_the_same_figures_after_the_lines_are_partit
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     assert partitioned == "p" and in_partitions >= LINES and sources >= LINES and lines >= in_partitions
     luton = before["luton-s75-s76-2013"]
-    assert len(luton["2013-14/M01 lines"][0]) > LINES // 12  # the imported lines are there to compare
+    assert len(luton["2013-14/M01 lines"][0]) > LINES // 24  # the imported lines (about a twelfth) are there to compare
     assert before.keys() == after.keys()
     for fund, figures in before.items():
         assert figures.keys() == after[fund].keys(), fund
