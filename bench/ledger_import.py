@@ -234,9 +234,26 @@ def floor_copy(url: str, typed: Path) -> tuple[float, int]:
     return seconds, memory
 
 
+def balance_year(connection, fund: int, year: int) -> None:
+    """Balance each of the fund's entries of ``year`` by a line to its creditors, and add the year's running
+    balances, as an import does after its lines."""
+    connection.execute("""
+        INSERT INTO ledger_journalline (entry_id, fund_id, period_id, financial_year, account_id, amount_pence,
+               cost_centre, subjective, description)
+        SELECT l.entry_id, l.fund_id, l.period_id, l.financial_year, c.id, -SUM(l.amount_pence), '', '',
+               'Owed to suppliers'
+          FROM ledger_journalline l, ledger_account c
+         WHERE l.fund_id = %(fund)s AND l.financial_year = %(year)s AND c.fund_id = %(fund)s AND c.role = 'creditors'
+         GROUP BY l.entry_id, l.fund_id, l.period_id, l.financial_year, c.id""", {"fund": fund, "year": year})
+    connection.execute("""
+        INSERT INTO ledger_balance (fund_id, account_id, period_id, amount_pence, line_count)
+        SELECT fund_id, account_id, period_id, SUM(amount_pence), COUNT(*) FROM ledger_journalline
+         WHERE fund_id = %s AND financial_year = %s GROUP BY fund_id, account_id, period_id""", [fund, year])
+
+
 def kept_floor(url: str, fund: int, ledger: Path, folder: Path) -> float:
     """Seconds to post the same typed rows into the journal lines themselves, keeping what the database holds of the
-    ledger and nothing more: a month's entry each (made before the clock starts), one ``COPY`` into
+    ledger and nothing more: a month's entry each (its id drawn before the clock starts), one ``COPY`` into
     ``ledger_journalline`` (its statement-level check of references, years and the fund's source line ids, which
     fills ``ledger_linesource``), a creditors' line balancing each entry, the running balances, and the commit
     (the deferred check that every entry sums to zero). No file is read or checked: the rows are already typed."""
@@ -258,19 +275,7 @@ def kept_floor(url: str, fund: int, ledger: Path, folder: Path) -> float:
                   FROM ledger_period WHERE fund_id = %s AND financial_year = 2024""",
                          [[entries[number] for number in range(1, 13)], fund])
             copy_typed(kept, "ledger_journalline", typed)
-            kept.execute("""
-                INSERT INTO ledger_journalline (entry_id, fund_id, period_id, financial_year, account_id,
-                       amount_pence, cost_centre, subjective, description)
-                SELECT l.entry_id, l.fund_id, l.period_id, l.financial_year, c.id, -SUM(l.amount_pence), '', '',
-                       'Owed to suppliers'
-                  FROM ledger_journalline l, ledger_account c
-                 WHERE l.fund_id = %(fund)s AND l.financial_year = 2024 AND c.fund_id = %(fund)s
-                   AND c.role = 'creditors'
-                 GROUP BY l.entry_id, l.fund_id, l.period_id, l.financial_year, c.id""", {"fund": fund})
-            kept.execute("""
-                INSERT INTO ledger_balance (fund_id, account_id, period_id, amount_pence, line_count)
-                SELECT fund_id, account_id, period_id, SUM(amount_pence), COUNT(*) FROM ledger_journalline
-                 WHERE fund_id = %s AND financial_year = 2024 GROUP BY fund_id, account_id, period_id""", [fund])
+            balance_year(kept, fund, 2024)
         return time.perf_counter() - started
 
 
@@ -304,21 +309,7 @@ def preload(url: str, fund: int, lines: int) -> float:
                            'Preloaded payment ' || n, 'PL' || %(year)s || lpad(n::text, 9, '0')
                       FROM generate_series(1, %(lines)s) n JOIN e ON e.number = 1 + n %% 12, a""",
                              {"fund": fund, "year": year, "lines": per_year})
-                load.execute("""
-                    INSERT INTO ledger_journalline (entry_id, fund_id, period_id, financial_year, account_id,
-                           amount_pence, cost_centre, subjective, description)
-                    SELECT l.entry_id, l.fund_id, l.period_id, l.financial_year, c.id, -SUM(l.amount_pence), '', '',
-                           'Owed to suppliers'
-                      FROM ledger_journalline l, ledger_account c
-                     WHERE l.fund_id = %(fund)s AND l.financial_year = %(year)s AND c.fund_id = %(fund)s
-                       AND c.role = 'creditors'
-                     GROUP BY l.entry_id, l.fund_id, l.period_id, l.financial_year, c.id""",
-                             {"fund": fund, "year": year})
-                load.execute("""
-                    INSERT INTO ledger_balance (fund_id, account_id, period_id, amount_pence, line_count)
-                    SELECT fund_id, account_id, period_id, SUM(amount_pence), COUNT(*) FROM ledger_journalline
-                     WHERE fund_id = %s AND financial_year = %s GROUP BY fund_id, account_id, period_id""",
-                             [fund, year])
+                balance_year(load, fund, year)
     with psycopg.connect(url, autocommit=True) as tidy:
         tidy.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
