@@ -11,11 +11,13 @@ from s75.core.fiscal import FinancialYear
 from s75.monitoring.exports import (
     months_workbook,
     partners_workbook,
+    purchases_workbook,
     recovery_workbook,
     schedules_workbook,
 )
 from s75.monitoring.selectors import ConsentState, monitoring_report
 from s75.monitoring.services import recovery_action_add
+from tests.commissioning.conftest import place
 from tests.workbooks import reopened, values
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,22 @@ def test_the_partners_table_has_each_partners_share_and_consent(report):
     assert council[4] == "not bound by a prior-agreement clause"
     assert nhs[1] == 535_000 and nhs[4] == ConsentState.WITHIN and nhs[5] is None
     assert council[2] + nhs[2] == 180_000  # the projected spend, shared between the partners
+
+
+def test_the_purchases_table_has_each_partners_care_bought_and_committed_and_a_partners_name_stays_text(
+        fund, spent, contract, nhs):
+    nhs.name_in_agreement = "=HYPERLINK(\"http://example.com\")"
+    nhs.save(update_fields=["name_in_agreement"])
+    place(contract, "PKG-A", [(nhs, 10_000)])  # £200 a week from Monday 1 April 2024
+    sheet = reopened(purchases_workbook(report=monitoring_report(agreement=fund.agreement, year=YEAR, month=6)))
+    rows = values(sheet)
+    assert rows[0] == ("Partner", "Bought on its behalf to date", "Committed to the year end", "The year in all")
+    council, partner, total = rows[1:]
+    assert council[1:] == (0, 0, 0)
+    assert partner == ("=HYPERLINK(\"http://example.com\")", 5228.58, 5200, 10428.58)
+    assert total == ("Total", 5228.58, 5200, 10428.58)
+    cell = sheet.cell(row=3, column=1)
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
 
 
 def test_the_months_table_has_the_cumulative_figures_and_no_actual_after_the_month(report):
