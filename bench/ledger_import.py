@@ -236,19 +236,24 @@ def floor_copy(url: str, typed: Path) -> tuple[float, int]:
 
 def balance_year(connection, fund: int, year: int) -> None:
     """Balance each of the fund's entries of ``year`` by a line to its creditors, and add the year's running
-    balances, as an import does after its lines."""
+    balances, as an import does after its lines: one pass over the year's lines, summed by entry and account."""
     connection.execute("""
-        INSERT INTO ledger_journalline (entry_id, fund_id, period_id, financial_year, account_id, amount_pence,
-               cost_centre, subjective, description)
-        SELECT l.entry_id, l.fund_id, l.period_id, l.financial_year, c.id, -SUM(l.amount_pence), '', '',
-               'Owed to suppliers'
-          FROM ledger_journalline l, ledger_account c
-         WHERE l.fund_id = %(fund)s AND l.financial_year = %(year)s AND c.fund_id = %(fund)s AND c.role = 'creditors'
-         GROUP BY l.entry_id, l.fund_id, l.period_id, l.financial_year, c.id""", {"fund": fund, "year": year})
-    connection.execute("""
+        WITH spent AS (
+            SELECT entry_id, period_id, account_id, SUM(amount_pence) AS pence, COUNT(*) AS lines
+              FROM ledger_journalline WHERE fund_id = %(fund)s AND financial_year = %(year)s
+             GROUP BY entry_id, period_id, account_id),
+        owed AS (
+            INSERT INTO ledger_journalline (entry_id, fund_id, period_id, financial_year, account_id, amount_pence,
+                   cost_centre, subjective, description)
+            SELECT s.entry_id, %(fund)s, s.period_id, %(year)s, c.id, -SUM(s.pence), '', '', 'Owed to suppliers'
+              FROM spent s, ledger_account c WHERE c.fund_id = %(fund)s AND c.role = 'creditors'
+             GROUP BY s.entry_id, s.period_id, c.id
+            RETURNING period_id, account_id, amount_pence)
         INSERT INTO ledger_balance (fund_id, account_id, period_id, amount_pence, line_count)
-        SELECT fund_id, account_id, period_id, SUM(amount_pence), COUNT(*) FROM ledger_journalline
-         WHERE fund_id = %s AND financial_year = %s GROUP BY fund_id, account_id, period_id""", [fund, year])
+        SELECT %(fund)s, account_id, period_id, SUM(pence), SUM(lines)
+          FROM (SELECT account_id, period_id, pence, lines FROM spent
+                UNION ALL SELECT account_id, period_id, amount_pence, 1 FROM owed) b
+         GROUP BY account_id, period_id""", {"fund": fund, "year": year})
 
 
 def kept_floor(url: str, fund: int, ledger: Path, folder: Path) -> float:
